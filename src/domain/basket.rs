@@ -1,0 +1,418 @@
+//! The customer's baskets: a main basket and a sub-account (a second basket paid separately, with
+//! its own ticket). Item lines (a rescan adds 1), cash-withdrawal lines (part of what is paid,
+//! never revenue), quantity changes and voids. Pure: the BasketActor owns one and does the IO.
+
+use serde::{Deserialize, Serialize};
+
+use super::barcode::ArticleCode;
+use super::money::Money;
+use super::product::{Product, VatRate};
+
+/// Quantities above this on one line are a typing error, not a sale.
+pub const MAX_QTY: i64 = 999;
+/// At most this many lines in one basket (a screen and a ticket must stay readable).
+pub const MAX_LINES: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Account {
+    Main,
+    Sub,
+}
+
+impl Account {
+    pub fn parse(s: &str) -> Option<Account> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "main" => Some(Account::Main),
+            "sub" => Some(Account::Sub),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Account::Main => "main",
+            Account::Sub => "sub",
+        }
+    }
+    pub fn other(self) -> Account {
+        match self {
+            Account::Main => Account::Sub,
+            Account::Sub => Account::Main,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    Item,
+    Withdrawal,
+}
+
+impl LineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineKind::Item => "item",
+            LineKind::Withdrawal => "withdrawal",
+        }
+    }
+    pub fn parse(s: &str) -> Option<LineKind> {
+        match s {
+            "item" => Some(LineKind::Item),
+            "withdrawal" => Some(LineKind::Withdrawal),
+            _ => None,
+        }
+    }
+}
+
+/// The name a withdrawal line carries on screens, tickets and reports.
+pub const WITHDRAWAL_NAME: &str = "RETRAIT ESPÈCES";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub kind: LineKind,
+    /// Article code; `None` for a withdrawal.
+    pub code: Option<ArticleCode>,
+    pub name: String,
+    pub unit: Money,
+    pub qty: i64,
+    /// VAT rate of an item; withdrawals carry none (they are not a supply).
+    pub vat: Option<VatRate>,
+}
+
+impl Line {
+    pub fn total(&self) -> Option<Money> {
+        self.unit.checked_mul(self.qty)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BasketError {
+    #[error("line {0} does not exist")]
+    NoSuchLine(usize),
+    #[error("quantity {0} is not allowed (1 to 999)")]
+    BadQuantity(i64),
+    #[error("a withdrawal's quantity cannot change; void the line instead")]
+    WithdrawalQuantity,
+    #[error("withdrawal must be more than 0,00 €")]
+    ZeroWithdrawal,
+    #[error("withdrawals in this basket would reach {total}, above the maximum of {max}")]
+    WithdrawalAboveMax { total: Money, max: Money },
+    #[error("the basket is full ({MAX_LINES} lines)")]
+    TooManyLines,
+    #[error("the amount is too large")]
+    Overflow,
+    #[error("product {0} is disabled")]
+    InactiveProduct(String),
+}
+
+/// The lines of one account with their totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lines(Vec<Line>);
+
+impl Lines {
+    pub fn as_slice(&self) -> &[Line] {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// What the customer pays for this account: items plus withdrawals.
+    pub fn total(&self) -> Money {
+        self.sum_of(|_| true)
+    }
+    pub fn revenue(&self) -> Money {
+        self.sum_of(|l| l.kind == LineKind::Item)
+    }
+    pub fn withdrawals(&self) -> Money {
+        self.sum_of(|l| l.kind == LineKind::Withdrawal)
+    }
+    fn sum_of(&self, keep: impl Fn(&Line) -> bool) -> Money {
+        // Every mutation checks that totals fit, so the saturating sum never saturates.
+        self.0
+            .iter()
+            .filter(|l| keep(l))
+            .map(|l| l.total().unwrap_or(Money::ZERO))
+            .sum()
+    }
+    fn line_mut(&mut self, line_no: usize) -> Result<&mut Line, BasketError> {
+        line_no
+            .checked_sub(1)
+            .and_then(|i| self.0.get_mut(i))
+            .ok_or(BasketError::NoSuchLine(line_no))
+    }
+    /// Checks that the account's total still fits after a change.
+    fn totals_fit(&self) -> bool {
+        Money::checked_sum(self.0.iter().map(|l| l.total().unwrap_or(Money::from_cents(i64::MAX))))
+            .is_some_and(|t| t <= Money::from_cents(i64::MAX / 4))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Basket {
+    main: Lines,
+    sub: Lines,
+    current: Option<Account>,
+}
+
+impl Basket {
+    pub fn new() -> Basket {
+        Basket::default()
+    }
+
+    /// The account that scans go to.
+    pub fn current(&self) -> Account {
+        self.current.unwrap_or(Account::Main)
+    }
+
+    pub fn switch_to(&mut self, account: Account) {
+        self.current = Some(account);
+    }
+
+    pub fn lines(&self, account: Account) -> &Lines {
+        match account {
+            Account::Main => &self.main,
+            Account::Sub => &self.sub,
+        }
+    }
+
+    fn lines_mut(&mut self, account: Account) -> &mut Lines {
+        match account {
+            Account::Main => &mut self.main,
+            Account::Sub => &mut self.sub,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.main.is_empty() && self.sub.is_empty()
+    }
+
+    /// Adds one of `product` to the current account; scanning it again adds 1 to its line.
+    pub fn add_item(&mut self, product: &Product) -> Result<usize, BasketError> {
+        if !product.active {
+            return Err(BasketError::InactiveProduct(product.code.to_string()));
+        }
+        let account = self.current();
+        let lines = self.lines_mut(account);
+        let existing = lines.0.iter().position(|l| {
+            l.kind == LineKind::Item && l.code.as_ref() == Some(&product.code) && l.unit == product.price
+        });
+        let line_no = match existing {
+            Some(i) => {
+                let line = &mut lines.0[i];
+                if line.qty >= MAX_QTY {
+                    return Err(BasketError::BadQuantity(line.qty + 1));
+                }
+                line.qty += 1;
+                i + 1
+            }
+            None => {
+                if lines.len() >= MAX_LINES {
+                    return Err(BasketError::TooManyLines);
+                }
+                lines.0.push(Line {
+                    kind: LineKind::Item,
+                    code: Some(product.code.clone()),
+                    name: product.name.clone(),
+                    unit: product.price,
+                    qty: 1,
+                    vat: Some(product.vat),
+                });
+                lines.len()
+            }
+        };
+        if !lines.totals_fit() {
+            // Undo: the basket stays as it was.
+            let line = &mut lines.0[line_no - 1];
+            if line.qty > 1 {
+                line.qty -= 1;
+            } else {
+                lines.0.pop();
+            }
+            return Err(BasketError::Overflow);
+        }
+        Ok(line_no)
+    }
+
+    /// Adds a cash withdrawal line to the current account. `max` bounds the sum of the
+    /// withdrawals of one account, so splitting a large withdrawal in two does not get around it.
+    pub fn add_withdrawal(&mut self, amount: Money, max: Money) -> Result<usize, BasketError> {
+        if amount <= Money::ZERO {
+            return Err(BasketError::ZeroWithdrawal);
+        }
+        let account = self.current();
+        let lines = self.lines_mut(account);
+        let total = lines
+            .withdrawals()
+            .checked_add(amount)
+            .ok_or(BasketError::Overflow)?;
+        if total > max {
+            return Err(BasketError::WithdrawalAboveMax { total, max });
+        }
+        if lines.len() >= MAX_LINES {
+            return Err(BasketError::TooManyLines);
+        }
+        lines.0.push(Line {
+            kind: LineKind::Withdrawal,
+            code: None,
+            name: WITHDRAWAL_NAME.to_owned(),
+            unit: amount,
+            qty: 1,
+            vat: None,
+        });
+        if !lines.totals_fit() {
+            lines.0.pop();
+            return Err(BasketError::Overflow);
+        }
+        Ok(lines.len())
+    }
+
+    /// Sets the quantity of line `line_no` (1-based) of the current account.
+    pub fn set_qty(&mut self, line_no: usize, qty: i64) -> Result<(), BasketError> {
+        if !(1..=MAX_QTY).contains(&qty) {
+            return Err(BasketError::BadQuantity(qty));
+        }
+        let account = self.current();
+        let lines = self.lines_mut(account);
+        let line = lines.line_mut(line_no)?;
+        if line.kind == LineKind::Withdrawal {
+            return Err(BasketError::WithdrawalQuantity);
+        }
+        let before = line.qty;
+        line.qty = qty;
+        if !lines.totals_fit() {
+            if let Ok(line) = lines.line_mut(line_no) {
+                line.qty = before;
+            }
+            return Err(BasketError::Overflow);
+        }
+        Ok(())
+    }
+
+    /// Removes line `line_no` (1-based) of the current account; the lines after it move up.
+    pub fn void(&mut self, line_no: usize) -> Result<Line, BasketError> {
+        let account = self.current();
+        let lines = self.lines_mut(account);
+        lines.line_mut(line_no)?;
+        Ok(lines.0.remove(line_no - 1))
+    }
+
+    /// Empties one account (after its sale is committed) and returns its lines.
+    pub fn take(&mut self, account: Account) -> Lines {
+        let taken = std::mem::take(self.lines_mut(account));
+        if self.lines(account).is_empty() && !self.lines(account.other()).is_empty() {
+            self.current = Some(account.other());
+        }
+        if self.is_empty() {
+            self.current = None;
+        }
+        taken
+    }
+
+    pub fn clear(&mut self) {
+        *self = Basket::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(code: &str, cents: i64) -> Product {
+        Product {
+            code: ArticleCode::parse(code).unwrap(),
+            barcode: None,
+            name: format!("P{code}"),
+            price: Money::from_cents(cents),
+            vat: VatRate::Six,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn rescanning_adds_one_to_the_line() {
+        let mut b = Basket::new();
+        assert_eq!(b.add_item(&product("1", 120)), Ok(1));
+        assert_eq!(b.add_item(&product("2", 250)), Ok(2));
+        assert_eq!(b.add_item(&product("1", 120)), Ok(1));
+        assert_eq!(b.lines(Account::Main).as_slice()[0].qty, 2);
+        assert_eq!(b.lines(Account::Main).total(), Money::from_cents(490));
+    }
+
+    #[test]
+    fn withdrawals_are_paid_but_not_revenue() {
+        let mut b = Basket::new();
+        b.add_item(&product("1", 120)).unwrap();
+        b.add_withdrawal(Money::from_cents(1500), Money::from_cents(50000)).unwrap();
+        let l = b.lines(Account::Main);
+        assert_eq!(l.total(), Money::from_cents(1620));
+        assert_eq!(l.revenue(), Money::from_cents(120));
+        assert_eq!(l.withdrawals(), Money::from_cents(1500));
+    }
+
+    #[test]
+    fn withdrawals_above_the_maximum_are_refused_even_when_split() {
+        let mut b = Basket::new();
+        let max = Money::from_cents(50000);
+        b.add_withdrawal(Money::from_cents(30000), max).unwrap();
+        let before = b.clone();
+        assert!(matches!(
+            b.add_withdrawal(Money::from_cents(30000), max),
+            Err(BasketError::WithdrawalAboveMax { .. })
+        ));
+        assert_eq!(b, before);
+        assert_eq!(b.add_withdrawal(Money::ZERO, max), Err(BasketError::ZeroWithdrawal));
+    }
+
+    #[test]
+    fn quantities_are_bounded_and_withdrawals_fixed() {
+        let mut b = Basket::new();
+        b.add_item(&product("1", 120)).unwrap();
+        b.add_withdrawal(Money::from_cents(100), Money::from_cents(1000)).unwrap();
+        for bad in [0, -1, 1000, i64::MAX] {
+            assert_eq!(b.set_qty(1, bad), Err(BasketError::BadQuantity(bad)));
+        }
+        assert_eq!(b.set_qty(3, 2), Err(BasketError::NoSuchLine(3)));
+        assert_eq!(b.set_qty(0, 2), Err(BasketError::NoSuchLine(0)));
+        assert_eq!(b.set_qty(2, 2), Err(BasketError::WithdrawalQuantity));
+        b.set_qty(1, 999).unwrap();
+        assert_eq!(b.lines(Account::Main).total(), Money::from_cents(120 * 999 + 100));
+    }
+
+    #[test]
+    fn void_removes_and_renumbers() {
+        let mut b = Basket::new();
+        b.add_item(&product("1", 100)).unwrap();
+        b.add_item(&product("2", 200)).unwrap();
+        assert_eq!(b.void(1).unwrap().unit, Money::from_cents(100));
+        assert_eq!(b.lines(Account::Main).as_slice()[0].unit, Money::from_cents(200));
+        assert_eq!(b.void(5), Err(BasketError::NoSuchLine(5)));
+    }
+
+    #[test]
+    fn the_sub_account_is_a_separate_basket() {
+        let mut b = Basket::new();
+        b.add_item(&product("1", 100)).unwrap();
+        b.switch_to(Account::Sub);
+        b.add_item(&product("1", 100)).unwrap();
+        b.add_item(&product("2", 900)).unwrap();
+        assert_eq!(b.lines(Account::Main).total(), Money::from_cents(100));
+        assert_eq!(b.lines(Account::Sub).total(), Money::from_cents(1000));
+        let taken = b.take(Account::Sub);
+        assert_eq!(taken.len(), 2);
+        assert_eq!(b.current(), Account::Main);
+        assert!(!b.is_empty());
+    }
+
+    #[test]
+    fn inactive_products_cannot_be_sold() {
+        let mut b = Basket::new();
+        let mut p = product("1", 100);
+        p.active = false;
+        assert!(matches!(b.add_item(&p), Err(BasketError::InactiveProduct(_))));
+        assert!(b.is_empty());
+    }
+}

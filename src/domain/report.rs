@@ -1,0 +1,427 @@
+//! Reports: the day report (every line of the day, withdrawals flagged and outside revenue,
+//! totals per seller and per VAT rate), the list of days, and the daily receipts journal
+//! (journal des recettes: one row per calendar day, days without sales included, totals per VAT
+//! rate). Built from rows the ledger returns; formatted as text, CSV or JSON at the edge.
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+use super::basket::LineKind;
+use super::money::Money;
+use super::product::VatRate;
+
+/// One sold line as the day report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportLine {
+    /// Shop-local time `HH:MM:SS`.
+    pub time: String,
+    pub till_id: String,
+    pub ticket_no: i64,
+    pub seller: String,
+    pub product: String,
+    pub qty: i64,
+    pub kind: LineKind,
+    pub total_cents: Money,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vat_rate: Option<VatRate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SellerTotal {
+    pub seller: String,
+    pub tickets: i64,
+    pub revenue_cents: Money,
+    pub withdrawal_cents: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VatTotal {
+    pub rate: VatRate,
+    /// VAT-inclusive total.
+    pub gross_cents: Money,
+    pub net_cents: Money,
+    pub vat_cents: Money,
+}
+
+impl VatTotal {
+    pub fn of(rate: VatRate, gross: Money) -> VatTotal {
+        let vat = rate.vat_in(gross);
+        VatTotal { rate, gross_cents: gross, net_cents: gross.checked_sub(vat).unwrap_or(Money::ZERO), vat_cents: vat }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayReport {
+    pub day: NaiveDate,
+    pub lines: Vec<ReportLine>,
+    pub tickets: i64,
+    pub revenue_cents: Money,
+    pub withdrawal_cents: Money,
+    pub by_seller: Vec<SellerTotal>,
+    pub by_vat: Vec<VatTotal>,
+}
+
+impl DayReport {
+    /// Builds the report from the day's lines, in the order given (the ledger's time order).
+    pub fn build(day: NaiveDate, lines: Vec<ReportLine>) -> DayReport {
+        let mut by_seller: Vec<SellerTotal> = Vec::new();
+        let mut tickets_seen: Vec<(String, i64)> = Vec::new();
+        let mut gross = [Money::ZERO; 4];
+        let mut present = [false; 4];
+        let mut revenue = Money::ZERO;
+        let mut withdrawals = Money::ZERO;
+        for l in &lines {
+            let idx = match by_seller.iter().position(|s| s.seller == l.seller) {
+                Some(i) => i,
+                None => {
+                    by_seller.push(SellerTotal { seller: l.seller.clone(), tickets: 0, revenue_cents: Money::ZERO, withdrawal_cents: Money::ZERO });
+                    by_seller.len() - 1
+                }
+            };
+            let key = (l.till_id.clone(), l.ticket_no);
+            if !tickets_seen.contains(&key) {
+                tickets_seen.push(key);
+                by_seller[idx].tickets += 1;
+            }
+            let s = &mut by_seller[idx];
+            match l.kind {
+                LineKind::Item => {
+                    revenue = revenue.checked_add(l.total_cents).unwrap_or(revenue);
+                    s.revenue_cents = s.revenue_cents.checked_add(l.total_cents).unwrap_or(s.revenue_cents);
+                    if let Some(rate) = l.vat_rate {
+                        let i = VatRate::ALL.iter().position(|r| *r == rate).unwrap_or(0);
+                        gross[i] = gross[i].checked_add(l.total_cents).unwrap_or(gross[i]);
+                        present[i] = true;
+                    }
+                }
+                LineKind::Withdrawal => {
+                    withdrawals = withdrawals.checked_add(l.total_cents).unwrap_or(withdrawals);
+                    s.withdrawal_cents = s.withdrawal_cents.checked_add(l.total_cents).unwrap_or(s.withdrawal_cents);
+                }
+            }
+        }
+        let by_vat = VatRate::ALL
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| present[*i])
+            .map(|(i, &rate)| VatTotal::of(rate, gross[i]))
+            .collect();
+        DayReport {
+            day,
+            tickets: i64::try_from(tickets_seen.len()).unwrap_or(i64::MAX),
+            lines,
+            revenue_cents: revenue,
+            withdrawal_cents: withdrawals,
+            by_seller,
+            by_vat,
+        }
+    }
+
+    /// The report as the admin reads it (and downloads it as TXT).
+    pub fn to_text(&self, shop_name: &str) -> String {
+        let mut out = String::new();
+        out.push_str(&format!("{} — RAPPORT DU {}\n", shop_name, self.day.format("%d/%m/%Y")));
+        out.push_str(&format!("{:<9} {:<12} {:<28} {:>5} {:>12}\n", "HEURE", "VENDEUR", "PRODUIT", "QTÉ", "MONTANT"));
+        out.push_str(&"-".repeat(70));
+        out.push('\n');
+        for l in &self.lines {
+            let product = match l.kind {
+                LineKind::Item => l.product.clone(),
+                LineKind::Withdrawal => format!("{} [retrait]", l.product),
+            };
+            out.push_str(&format!(
+                "{:<9} {:<12} {:<28} {:>5} {:>12}\n",
+                l.time,
+                truncate(&l.seller, 12),
+                truncate(&product, 28),
+                format!("x{}", l.qty),
+                l.total_cents.to_string()
+            ));
+        }
+        out.push_str(&"-".repeat(70));
+        out.push('\n');
+        out.push_str(&format!("SOLDE CAISSE : {}\n", self.revenue_cents));
+        out.push_str(&format!("Retraits espèces (hors total) : {}\n", self.withdrawal_cents));
+        out.push_str(&format!("Tickets : {}\n", self.tickets));
+        out.push_str("\nPar vendeur\n");
+        for s in &self.by_seller {
+            out.push_str(&format!(
+                "  {:<20} {:>3} tickets  {:>12}  retraits {:>12}\n",
+                truncate(&s.seller, 20),
+                s.tickets,
+                s.revenue_cents.to_string(),
+                s.withdrawal_cents.to_string()
+            ));
+        }
+        out.push_str("\nPar taux de TVA           TTC         HTVA          TVA\n");
+        for v in &self.by_vat {
+            out.push_str(&format!(
+                "  {:>2} %           {:>12} {:>12} {:>12}\n",
+                v.rate.percent(),
+                v.gross_cents.to_string(),
+                v.net_cents.to_string(),
+                v.vat_cents.to_string()
+            ));
+        }
+        out
+    }
+
+    /// One row per line: `day,time,till,ticket,seller,product,qty,kind,amount,vat_rate`.
+    pub fn to_csv(&self) -> Result<String, csv::Error> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(["day", "time", "till", "ticket", "seller", "product", "qty", "kind", "amount", "vat_rate"])?;
+        let day = self.day.to_string();
+        for l in &self.lines {
+            w.write_record([
+                day.as_str(),
+                &l.time,
+                &l.till_id,
+                &l.ticket_no.to_string(),
+                &l.seller,
+                &l.product,
+                &l.qty.to_string(),
+                l.kind.as_str(),
+                &l.total_cents.to_decimal_string(),
+                &l.vat_rate.map(|r| r.percent().to_string()).unwrap_or_default(),
+            ])?;
+        }
+        csv_into_string(w)
+    }
+}
+
+fn csv_into_string(w: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
+    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+/// One entry of the list of days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DaySummary {
+    pub day: NaiveDate,
+    pub tickets: i64,
+    pub revenue_cents: Money,
+    pub withdrawal_cents: Money,
+}
+
+pub fn days_to_text(days: &[DaySummary]) -> String {
+    let mut out = format!("{:<12} {:>8} {:>14} {:>14}\n", "JOUR", "TICKETS", "RECETTE", "RETRAITS");
+    for d in days {
+        out.push_str(&format!(
+            "{:<12} {:>8} {:>14} {:>14}\n",
+            d.day.format("%d/%m/%Y").to_string(),
+            d.tickets,
+            d.revenue_cents.to_string(),
+            d.withdrawal_cents.to_string()
+        ));
+    }
+    out
+}
+
+pub fn days_to_csv(days: &[DaySummary]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["day", "tickets", "revenue", "withdrawals"])?;
+    for d in days {
+        w.write_record([d.day.to_string(), d.tickets.to_string(), d.revenue_cents.to_decimal_string(), d.withdrawal_cents.to_decimal_string()])?;
+    }
+    csv_into_string(w)
+}
+
+/// Per day and VAT rate: the VAT-inclusive total, as the ledger sums it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayVatRow {
+    pub day: NaiveDate,
+    pub rate: VatRate,
+    pub gross: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JournalDay {
+    pub day: NaiveDate,
+    pub tickets: i64,
+    pub revenue_cents: Money,
+    pub withdrawal_cents: Money,
+    pub by_vat: Vec<VatTotal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Journal {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: Vec<JournalDay>,
+    pub revenue_cents: Money,
+    pub by_vat: Vec<VatTotal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JournalError {
+    #[error("the period ends ({to}) before it starts ({from})")]
+    Reversed { from: NaiveDate, to: NaiveDate },
+    #[error("the period is longer than {MAX_JOURNAL_DAYS} days")]
+    TooLong,
+}
+
+pub const MAX_JOURNAL_DAYS: i64 = 3660;
+
+pub fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), JournalError> {
+    if to < from {
+        return Err(JournalError::Reversed { from, to });
+    }
+    if (to - from).num_days() >= MAX_JOURNAL_DAYS {
+        return Err(JournalError::TooLong);
+    }
+    Ok(())
+}
+
+impl Journal {
+    /// One row per calendar day of `from..=to`, days without sales included.
+    pub fn build(from: NaiveDate, to: NaiveDate, summaries: &[DaySummary], vat_rows: &[DayVatRow]) -> Result<Journal, JournalError> {
+        check_period(from, to)?;
+        let mut days = Vec::new();
+        let mut day = from;
+        while day <= to {
+            let s = summaries.iter().find(|s| s.day == day);
+            let by_vat = VatRate::ALL
+                .iter()
+                .map(|&rate| {
+                    let gross: Money = vat_rows.iter().filter(|r| r.day == day && r.rate == rate).map(|r| r.gross).sum();
+                    VatTotal::of(rate, gross)
+                })
+                .collect();
+            days.push(JournalDay {
+                day,
+                tickets: s.map_or(0, |s| s.tickets),
+                revenue_cents: s.map_or(Money::ZERO, |s| s.revenue_cents),
+                withdrawal_cents: s.map_or(Money::ZERO, |s| s.withdrawal_cents),
+                by_vat,
+            });
+            day += Duration::days(1);
+        }
+        let revenue = days.iter().map(|d| d.revenue_cents).sum();
+        let by_vat = VatRate::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &rate)| VatTotal::of(rate, days.iter().map(|d| d.by_vat[i].gross_cents).sum()))
+            .collect();
+        Ok(Journal { from, to, days, revenue_cents: revenue, by_vat })
+    }
+
+    pub fn to_text(&self, shop_name: &str) -> String {
+        let mut out = format!(
+            "{} — JOURNAL DES RECETTES du {} au {}\n",
+            shop_name,
+            self.from.format("%d/%m/%Y"),
+            self.to.format("%d/%m/%Y")
+        );
+        out.push_str(&format!("{:<12} {:>7} {:>12} {:>11} {:>11} {:>11} {:>11}\n", "JOUR", "TICKETS", "RECETTE", "TVA 0 %", "TVA 6 %", "TVA 12 %", "TVA 21 %"));
+        for d in &self.days {
+            out.push_str(&format!("{:<12} {:>7} {:>12}", d.day.format("%d/%m/%Y").to_string(), d.tickets, d.revenue_cents.to_string()));
+            for v in &d.by_vat {
+                out.push_str(&format!(" {:>11}", v.gross_cents.to_string()));
+            }
+            out.push('\n');
+        }
+        out.push_str(&format!("TOTAL {:>19}", self.revenue_cents.to_string()));
+        for v in &self.by_vat {
+            out.push_str(&format!(" {:>11}", v.gross_cents.to_string()));
+        }
+        out.push('\n');
+        out
+    }
+
+    /// `day,tickets,revenue,withdrawals,gross_0,vat_0,gross_6,vat_6,gross_12,vat_12,gross_21,vat_21`.
+    pub fn to_csv(&self) -> Result<String, csv::Error> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = vec!["day".to_owned(), "tickets".into(), "revenue".into(), "withdrawals".into()];
+        for r in VatRate::ALL {
+            header.push(format!("gross_{}", r.percent()));
+            header.push(format!("vat_{}", r.percent()));
+        }
+        w.write_record(&header)?;
+        for d in &self.days {
+            let mut row = vec![d.day.to_string(), d.tickets.to_string(), d.revenue_cents.to_decimal_string(), d.withdrawal_cents.to_decimal_string()];
+            for v in &d.by_vat {
+                row.push(v.gross_cents.to_decimal_string());
+                row.push(v.vat_cents.to_decimal_string());
+            }
+            w.write_record(&row)?;
+        }
+        csv_into_string(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(time: &str, ticket: i64, seller: &str, product: &str, kind: LineKind, cents: i64, vat: Option<VatRate>) -> ReportLine {
+        ReportLine { time: time.into(), till_id: "till-1".into(), ticket_no: ticket, seller: seller.into(), product: product.into(), qty: 1, kind, total_cents: Money::from_cents(cents), vat_rate: vat }
+    }
+
+    fn origin_day() -> DayReport {
+        use LineKind::*;
+        let six = Some(VatRate::Six);
+        DayReport::build(
+            NaiveDate::from_ymd_opt(2026, 5, 31).unwrap(),
+            vec![
+                line("15:23:54", 1, "Khadija", "Pain au chocolat", Item, 120, six),
+                line("15:23:54", 1, "Khadija", "Café", Item, 250, six),
+                line("15:23:54", 1, "Khadija", "RETRAIT ESPÈCES", Withdrawal, 1500, None),
+                line("15:24:59", 2, "Khadija", "Croissant", Item, 100, six),
+                line("15:24:59", 2, "Khadija", "Chocolat noir", Item, 400, six),
+                line("15:24:59", 2, "Khadija", "Déodorant CienMEN", Item, 400, Some(VatRate::TwentyOne)),
+                line("17:01:59", 3, "AWA", "Croissant", Item, 100, six),
+            ],
+        )
+    }
+
+    #[test]
+    fn the_origin_day_adds_up_like_the_old_till() {
+        let r = origin_day();
+        assert_eq!(r.revenue_cents, Money::from_cents(1370));
+        assert_eq!(r.withdrawal_cents, Money::from_cents(1500));
+        assert_eq!(r.tickets, 3);
+        assert_eq!(r.by_seller[0], SellerTotal { seller: "Khadija".into(), tickets: 2, revenue_cents: Money::from_cents(1270), withdrawal_cents: Money::from_cents(1500) });
+        assert_eq!(r.by_seller[1].revenue_cents, Money::from_cents(100));
+        assert_eq!(r.by_vat, vec![VatTotal::of(VatRate::Six, Money::from_cents(970)), VatTotal::of(VatRate::TwentyOne, Money::from_cents(400))]);
+        let text = r.to_text("KACHING");
+        assert!(text.contains("SOLDE CAISSE : 13,70 €"), "{text}");
+        assert!(text.contains("RETRAIT ESPÈCES [retrait]"), "{text}");
+    }
+
+    #[test]
+    fn json_has_the_documented_fields() {
+        let v = serde_json::to_value(origin_day()).unwrap();
+        assert_eq!(v["day"], "2026-05-31");
+        assert_eq!(v["revenue_cents"], 1370);
+        assert_eq!(v["withdrawal_cents"], 1500);
+        assert_eq!(v["lines"][2]["kind"], "withdrawal");
+        assert_eq!(v["lines"][0]["total_cents"], 120);
+        assert_eq!(v["by_vat"][0]["rate"], 6);
+    }
+
+    #[test]
+    fn csv_quotes_names_and_uses_decimal_points() {
+        let mut r = origin_day();
+        r.lines[0].product = "Pain, \"spécial\"".into();
+        let csv = r.to_csv().unwrap();
+        assert!(csv.contains("\"Pain, \"\"spécial\"\"\""), "{csv}");
+        assert!(csv.contains(",15.00,"), "{csv}");
+    }
+
+    #[test]
+    fn the_journal_has_every_day_of_the_period() {
+        let d = |n| NaiveDate::from_ymd_opt(2026, 5, n).unwrap();
+        let sums = [DaySummary { day: d(2), tickets: 2, revenue_cents: Money::from_cents(500), withdrawal_cents: Money::ZERO }];
+        let vat = [DayVatRow { day: d(2), rate: VatRate::Six, gross: Money::from_cents(300) }, DayVatRow { day: d(2), rate: VatRate::TwentyOne, gross: Money::from_cents(200) }];
+        let j = Journal::build(d(1), d(3), &sums, &vat).unwrap();
+        assert_eq!(j.days.len(), 3);
+        assert_eq!(j.days[0].tickets, 0);
+        assert_eq!(j.days[1].by_vat[1].gross_cents, Money::from_cents(300));
+        assert_eq!(j.revenue_cents, Money::from_cents(500));
+        assert!(Journal::build(d(3), d(1), &sums, &vat).is_err());
+    }
+}

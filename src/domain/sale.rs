@@ -1,0 +1,305 @@
+//! A sale: what one paid basket becomes. Built from the basket's lines and the tender, then
+//! sealed by the ledger with its ticket number and its place in the till's hash chain
+//! (`hash = SHA-256(prev_hash || canonical sale)`), so that an edited or removed sale is detected.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::basket::{Account, LineKind, Lines};
+use super::money::Money;
+use super::product::VatRate;
+use super::staff::StaffId;
+
+/// The `prev_hash` of a till's first sale.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    Qr,
+    Cash,
+}
+
+impl PaymentMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::Qr => "qr",
+            PaymentMethod::Cash => "cash",
+        }
+    }
+    pub fn parse(s: &str) -> Option<PaymentMethod> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "qr" => Some(PaymentMethod::Qr),
+            "cash" => Some(PaymentMethod::Cash),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SaleError {
+    #[error("the {0} basket is empty: nothing to pay")]
+    EmptyBasket(&'static str),
+    #[error("{tendered} tendered is less than the {total} to pay")]
+    TenderTooLow { tendered: Money, total: Money },
+    #[error("amount overflow")]
+    Overflow,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaleLine {
+    pub line_no: u32,
+    pub kind: LineKind,
+    pub product_code: Option<String>,
+    pub name: String,
+    pub unit: Money,
+    pub qty: i64,
+    pub total: Money,
+    pub vat: Option<VatRate>,
+}
+
+/// A paid basket before the ledger gives it a number and a place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleDraft {
+    pub staff_id: StaffId,
+    pub staff_name: String,
+    pub account: Account,
+    pub method: PaymentMethod,
+    pub payment_ref: Option<String>,
+    pub lines: Vec<SaleLine>,
+    pub revenue: Money,
+    pub withdrawal: Money,
+    pub paid: Money,
+    pub tendered: Option<Money>,
+    pub change: Money,
+}
+
+impl SaleDraft {
+    /// A sale of `lines`. For cash, `tendered` (`None`: the exact amount) must cover the total.
+    pub fn new(
+        staff_id: StaffId,
+        staff_name: String,
+        account: Account,
+        lines: &Lines,
+        method: PaymentMethod,
+        tendered: Option<Money>,
+    ) -> Result<SaleDraft, SaleError> {
+        if lines.is_empty() {
+            return Err(SaleError::EmptyBasket(account.as_str()));
+        }
+        let sale_lines = lines
+            .as_slice()
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                Ok(SaleLine {
+                    line_no: u32::try_from(i + 1).map_err(|_| SaleError::Overflow)?,
+                    kind: l.kind,
+                    product_code: l.code.as_ref().map(|c| c.as_str().to_owned()),
+                    name: l.name.clone(),
+                    unit: l.unit,
+                    qty: l.qty,
+                    total: l.total().ok_or(SaleError::Overflow)?,
+                    vat: l.vat,
+                })
+            })
+            .collect::<Result<Vec<_>, SaleError>>()?;
+        let paid = lines.total();
+        let change = match (method, tendered) {
+            (PaymentMethod::Cash, Some(t)) if t < paid => {
+                return Err(SaleError::TenderTooLow { tendered: t, total: paid });
+            }
+            (PaymentMethod::Cash, Some(t)) => t.checked_sub(paid).ok_or(SaleError::Overflow)?,
+            _ => Money::ZERO,
+        };
+        Ok(SaleDraft {
+            staff_id,
+            staff_name,
+            account,
+            method,
+            payment_ref: None,
+            lines: sale_lines,
+            revenue: lines.revenue(),
+            withdrawal: lines.withdrawals(),
+            paid,
+            tendered: if method == PaymentMethod::Cash { Some(tendered.unwrap_or(paid)) } else { None },
+            change,
+        })
+    }
+
+    /// Gives the draft its identity and chains it after `prev_hash`.
+    pub fn seal(self, id: String, till_id: String, ticket_no: i64, paid_at: DateTime<Utc>, prev_hash: String) -> Sale {
+        let mut sale = Sale {
+            id,
+            till_id,
+            ticket_no,
+            staff_id: self.staff_id,
+            staff_name: self.staff_name,
+            account: self.account,
+            method: self.method,
+            payment_ref: self.payment_ref,
+            revenue: self.revenue,
+            withdrawal: self.withdrawal,
+            paid: self.paid,
+            tendered: self.tendered,
+            change: self.change,
+            paid_at: truncate_to_millis(paid_at),
+            lines: self.lines,
+            prev_hash,
+            hash: String::new(),
+        };
+        sale.hash = sale.compute_hash();
+        sale
+    }
+}
+
+/// Sales keep their time to the millisecond, so the stored text and the hashed text agree.
+pub fn truncate_to_millis(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
+}
+
+pub fn format_instant(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sale {
+    pub id: String,
+    pub till_id: String,
+    pub ticket_no: i64,
+    pub staff_id: StaffId,
+    pub staff_name: String,
+    pub account: Account,
+    pub method: PaymentMethod,
+    pub payment_ref: Option<String>,
+    pub revenue: Money,
+    pub withdrawal: Money,
+    pub paid: Money,
+    pub tendered: Option<Money>,
+    pub change: Money,
+    pub paid_at: DateTime<Utc>,
+    pub lines: Vec<SaleLine>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The exact bytes that are hashed: every field that matters, in a fixed order.
+#[derive(Serialize)]
+struct Canonical<'a> {
+    v: u8,
+    id: &'a str,
+    till_id: &'a str,
+    ticket_no: i64,
+    staff_id: &'a str,
+    staff_name: &'a str,
+    account: Account,
+    method: PaymentMethod,
+    payment_ref: Option<&'a str>,
+    revenue: i64,
+    withdrawal: i64,
+    paid: i64,
+    tendered: Option<i64>,
+    change: i64,
+    paid_at: String,
+    lines: &'a [SaleLine],
+}
+
+impl Sale {
+    pub fn canonical(&self) -> String {
+        let c = Canonical {
+            v: 1,
+            id: &self.id,
+            till_id: &self.till_id,
+            ticket_no: self.ticket_no,
+            staff_id: self.staff_id.as_str(),
+            staff_name: &self.staff_name,
+            account: self.account,
+            method: self.method,
+            payment_ref: self.payment_ref.as_deref(),
+            revenue: self.revenue.cents(),
+            withdrawal: self.withdrawal.cents(),
+            paid: self.paid.cents(),
+            tendered: self.tendered.map(Money::cents),
+            change: self.change.cents(),
+            paid_at: format_instant(self.paid_at),
+            lines: &self.lines,
+        };
+        // Serialising plain structs, strings and integers cannot fail.
+        serde_json::to_string(&c).unwrap_or_default()
+    }
+
+    pub fn compute_hash(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(self.prev_hash.as_bytes());
+        h.update(b"\n");
+        h.update(self.canonical().as_bytes());
+        hex::encode(h.finalize())
+    }
+
+    /// The first 12 hex digits of the hash: printed on the ticket.
+    pub fn short_hash(&self) -> &str {
+        self.hash.get(..12).unwrap_or(&self.hash)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::barcode::ArticleCode;
+    use crate::domain::basket::Basket;
+    use crate::domain::product::Product;
+
+    fn lines() -> Lines {
+        let mut b = Basket::new();
+        b.add_item(&Product {
+            code: ArticleCode::parse("1234").unwrap(),
+            barcode: None,
+            name: "Pain au chocolat".into(),
+            price: Money::from_cents(120),
+            vat: VatRate::Six,
+            active: true,
+        })
+        .unwrap();
+        b.add_withdrawal(Money::from_cents(1500), Money::from_cents(50000)).unwrap();
+        b.take(Account::Main)
+    }
+
+    fn draft(method: PaymentMethod, tendered: Option<Money>) -> Result<SaleDraft, SaleError> {
+        SaleDraft::new(StaffId::parse("14").unwrap(), "Khadija".into(), Account::Main, &lines(), method, tendered)
+    }
+
+    #[test]
+    fn cash_gives_change_and_refuses_too_little() {
+        let d = draft(PaymentMethod::Cash, Some(Money::from_cents(2000))).unwrap();
+        assert_eq!(d.paid, Money::from_cents(1620));
+        assert_eq!(d.revenue, Money::from_cents(120));
+        assert_eq!(d.withdrawal, Money::from_cents(1500));
+        assert_eq!(d.change, Money::from_cents(380));
+        assert!(matches!(
+            draft(PaymentMethod::Cash, Some(Money::from_cents(1619))),
+            Err(SaleError::TenderTooLow { .. })
+        ));
+        assert_eq!(draft(PaymentMethod::Cash, None).unwrap().tendered, Some(Money::from_cents(1620)));
+    }
+
+    #[test]
+    fn an_empty_basket_is_not_a_sale() {
+        let r = SaleDraft::new(StaffId::parse("1").unwrap(), "A".into(), Account::Sub, &Lines::default(), PaymentMethod::Cash, None);
+        assert_eq!(r, Err(SaleError::EmptyBasket("sub")));
+    }
+
+    #[test]
+    fn the_hash_covers_every_field_and_the_previous_hash() {
+        let at = DateTime::parse_from_rfc3339("2026-05-31T13:23:54.123Z").unwrap().with_timezone(&Utc);
+        let sale = draft(PaymentMethod::Cash, None).unwrap().seal("id-1".into(), "till-1".into(), 1, at, GENESIS_HASH.into());
+        assert_eq!(sale.hash, sale.compute_hash());
+        let mut edited = sale.clone();
+        edited.lines[0].qty = 2;
+        assert_ne!(edited.compute_hash(), sale.hash);
+        let mut rechained = sale.clone();
+        rechained.prev_hash = "1".repeat(64);
+        assert_ne!(rechained.compute_hash(), sale.hash);
+        assert_eq!(sale.short_hash().len(), 12);
+    }
+}

@@ -1,0 +1,4 @@
+//! KACHING: an actor-based, offline-first point-of-sale runtime. See `../shared/DESIGN.md` and
+//! the README. `main.rs` only calls [`cli::run`]; everything lives here so that tests can use it.
+
+pub mod domain;
