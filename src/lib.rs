@@ -2,3 +2,6 @@
 //! the README. `main.rs` only calls [`cli::run`]; everything lives here so that tests can use it.
 
 pub mod domain;
+pub mod clock;
+pub mod secrets;
+pub mod store;

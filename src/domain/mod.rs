@@ -4,6 +4,7 @@
 
 pub mod barcode;
 pub mod basket;
+pub mod catalog;
 pub mod hours;
 pub mod money;
 pub mod product;
