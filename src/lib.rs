@@ -5,3 +5,7 @@ pub mod domain;
 pub mod clock;
 pub mod secrets;
 pub mod store;
+pub mod config;
+pub mod actors;
+pub mod cli;
+pub mod headless;

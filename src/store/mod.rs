@@ -20,7 +20,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use audit::AuditEntry;
-pub use catalog::ImportSummary;
+pub use catalog::{ImportSummary, Lookup};
 pub use sales::{CommittedSale, PrintJob};
 pub use staff::{LockState, StaffRecord};
 pub use verify::{ChainProblem, VerifyReport};

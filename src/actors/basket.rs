@@ -1,0 +1,263 @@
+//! BasketActor: owns the customer's two baskets (main and sub-account). Scans are looked up in
+//! the ledger's catalogue and applied in arrival order; every change emits a `basket` event. An
+//! account being paid is frozen until its payment is settled, so the amount paid is the amount
+//! shown.
+
+use actix::prelude::*;
+
+use crate::domain::barcode::ScannedCode;
+use crate::domain::basket::{Account, Basket, BasketError, Lines};
+use crate::domain::Money;
+use crate::store::Lookup;
+
+use super::events::{EventHub, TillEvent};
+use super::ledger::{self, LedgerActor};
+
+/// An error for the screen: a protocol code and a French/English message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Refusal {
+        Refusal { code, message: message.into() }
+    }
+    pub fn event(&self) -> TillEvent {
+        TillEvent::error(self.code, self.message.clone())
+    }
+}
+
+fn basket_refusal(e: BasketError) -> Refusal {
+    let code = match e {
+        BasketError::NoSuchLine(_) => "bad_line",
+        BasketError::BadQuantity(_) => "bad_quantity",
+        BasketError::WithdrawalQuantity => "bad_quantity",
+        BasketError::ZeroWithdrawal => "bad_amount",
+        BasketError::WithdrawalAboveMax { .. } => "withdrawal_limit",
+        BasketError::TooManyLines => "basket_full",
+        BasketError::Overflow => "bad_amount",
+        BasketError::InactiveProduct(_) => "inactive_product",
+    };
+    Refusal::new(code, e.to_string())
+}
+
+/// Scan or type an article code or barcode into the current account.
+#[derive(Message)]
+#[rtype(result = "Result<(), Refusal>")]
+pub struct ScanCode(pub String);
+
+#[derive(Message)]
+#[rtype(result = "Result<(), Refusal>")]
+pub struct AddWithdrawal(pub Money);
+
+#[derive(Message)]
+#[rtype(result = "Result<(), Refusal>")]
+pub struct SetQuantity {
+    pub line: usize,
+    pub qty: i64,
+}
+
+/// Void a line of the current account; `by` is audited.
+#[derive(Message)]
+#[rtype(result = "Result<(), Refusal>")]
+pub struct VoidLine {
+    pub line: usize,
+    pub by: String,
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct SwitchAccount(pub Account);
+
+/// Freeze `account` for payment and return its lines.
+#[derive(Message)]
+#[rtype(result = "Result<Lines, Refusal>")]
+pub struct Checkout(pub Account);
+
+/// The payment of `account` ended: `paid` empties it, otherwise it is unfrozen.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Settle {
+    pub account: Account,
+    pub paid: bool,
+}
+
+/// Empty both baskets (logout, closing); `reason` and `by` are audited when lines are dropped.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct ClearBaskets {
+    pub reason: &'static str,
+    pub by: Option<String>,
+}
+
+#[derive(Message)]
+#[rtype(result = "Basket")]
+pub struct GetBasket;
+
+pub struct BasketActor {
+    basket: Basket,
+    frozen: Option<Account>,
+    max_withdrawal: Money,
+    ledger: Addr<LedgerActor>,
+    hub: EventHub,
+    clock: crate::clock::SharedClock,
+}
+
+impl BasketActor {
+    pub fn new(max_withdrawal: Money, ledger: Addr<LedgerActor>, hub: EventHub, clock: crate::clock::SharedClock) -> BasketActor {
+        BasketActor { basket: Basket::new(), frozen: None, max_withdrawal, ledger, hub, clock }
+    }
+
+    fn check_not_frozen(&self) -> Result<(), Refusal> {
+        match self.frozen {
+            Some(a) if a == self.basket.current() => Err(Refusal::new(
+                "payment_in_progress",
+                format!("the {} basket is being paid; finish or cancel the payment first", a.as_str()),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn changed(&self) {
+        self.hub.emit(TillEvent::basket(&self.basket));
+    }
+}
+
+impl Actor for BasketActor {
+    type Context = Context<Self>;
+}
+
+impl Handler<ScanCode> for BasketActor {
+    type Result = AtomicResponse<Self, Result<(), Refusal>>;
+
+    fn handle(&mut self, msg: ScanCode, _: &mut Context<Self>) -> Self::Result {
+        let ledger = self.ledger.clone();
+        let frozen = self.check_not_frozen();
+        let parsed = ScannedCode::parse(&msg.0);
+        let fut = async move {
+            frozen?;
+            let scanned = parsed.map_err(|e| Refusal::new("bad_code", e.to_string()))?;
+            let display = scanned.code.to_string();
+            match ledger::run(&ledger, move |l| l.lookup(&scanned)).await {
+                Ok(Lookup::Found(p)) => Ok(p),
+                Ok(Lookup::Unknown) => Err(Refusal::new("unknown_code", format!("unknown article or barcode '{display}'"))),
+                Ok(Lookup::BadCheckDigit(e)) => Err(Refusal::new("bad_check_digit", e.to_string())),
+                Err(e) => Err(Refusal::new("store_error", e.to_string())),
+            }
+        };
+        AtomicResponse::new(Box::pin(fut.into_actor(self).map(|found, act, _| {
+            let product = found?;
+            act.basket.add_item(&product).map_err(basket_refusal)?;
+            act.changed();
+            Ok(())
+        })))
+    }
+}
+
+impl Handler<AddWithdrawal> for BasketActor {
+    type Result = Result<(), Refusal>;
+
+    fn handle(&mut self, msg: AddWithdrawal, _: &mut Context<Self>) -> Self::Result {
+        self.check_not_frozen()?;
+        self.basket.add_withdrawal(msg.0, self.max_withdrawal).map_err(basket_refusal)?;
+        self.changed();
+        Ok(())
+    }
+}
+
+impl Handler<SetQuantity> for BasketActor {
+    type Result = Result<(), Refusal>;
+
+    fn handle(&mut self, msg: SetQuantity, _: &mut Context<Self>) -> Self::Result {
+        self.check_not_frozen()?;
+        self.basket.set_qty(msg.line, msg.qty).map_err(basket_refusal)?;
+        self.changed();
+        Ok(())
+    }
+}
+
+impl Handler<VoidLine> for BasketActor {
+    type Result = Result<(), Refusal>;
+
+    fn handle(&mut self, msg: VoidLine, _: &mut Context<Self>) -> Self::Result {
+        self.check_not_frozen()?;
+        let line = self.basket.void(msg.line).map_err(basket_refusal)?;
+        let detail = format!("{} x{} {} ({})", line.name, line.qty, line.unit, self.basket.current().as_str());
+        let at = self.clock.now();
+        // The audit row is written in the background: a void never waits for the disk.
+        self.ledger.do_send(ledger::LedgerJob::new(move |l| l.audit(at, Some(&msg.by), "void", &detail)));
+        self.changed();
+        Ok(())
+    }
+}
+
+impl Handler<SwitchAccount> for BasketActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: SwitchAccount, _: &mut Context<Self>) {
+        self.basket.switch_to(msg.0);
+        self.changed();
+    }
+}
+
+impl Handler<Checkout> for BasketActor {
+    type Result = Result<Lines, Refusal>;
+
+    fn handle(&mut self, msg: Checkout, _: &mut Context<Self>) -> Self::Result {
+        if self.frozen.is_some() {
+            return Err(Refusal::new("payment_in_progress", "a payment is already in progress"));
+        }
+        let lines = self.basket.lines(msg.0).clone();
+        if lines.is_empty() {
+            return Err(Refusal::new("empty_basket", format!("the {} basket is empty: nothing to pay", msg.0.as_str())));
+        }
+        self.frozen = Some(msg.0);
+        Ok(lines)
+    }
+}
+
+impl Handler<Settle> for BasketActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Settle, _: &mut Context<Self>) {
+        if self.frozen == Some(msg.account) {
+            self.frozen = None;
+        }
+        if msg.paid {
+            self.basket.take(msg.account);
+            self.changed();
+        }
+    }
+}
+
+impl Handler<ClearBaskets> for BasketActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: ClearBaskets, _: &mut Context<Self>) {
+        if !self.basket.is_empty() {
+            let detail = format!(
+                "{}: main {} ({} lines), sub {} ({} lines) dropped",
+                msg.reason,
+                self.basket.lines(Account::Main).total(),
+                self.basket.lines(Account::Main).len(),
+                self.basket.lines(Account::Sub).total(),
+                self.basket.lines(Account::Sub).len()
+            );
+            let at = self.clock.now();
+            self.ledger.do_send(ledger::LedgerJob::new(move |l| l.audit(at, msg.by.as_deref(), "basket_cleared", &detail)));
+        }
+        self.basket.clear();
+        self.frozen = None;
+        self.changed();
+    }
+}
+
+impl Handler<GetBasket> for BasketActor {
+    type Result = MessageResult<GetBasket>;
+
+    fn handle(&mut self, _: GetBasket, _: &mut Context<Self>) -> Self::Result {
+        MessageResult(self.basket.clone())
+    }
+}

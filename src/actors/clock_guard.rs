@@ -1,0 +1,132 @@
+//! ClockGuardActor: watches the clock against the opening hours. An open cashier session gets
+//! `closing_soon` 5 minutes before closing and is logged out at closing — unless a payment is in
+//! progress, which may finish first. The admin is exempt. Idle sessions are locked. A wall clock
+//! reading earlier than the till's last sale is reported (`clock_warning`), not trusted: the
+//! ledger dates new sales no earlier than the last one.
+
+use std::time::Duration;
+
+use actix::prelude::*;
+use chrono::{DateTime, Utc};
+
+use crate::clock::SharedClock;
+use crate::domain::hours::OpeningHours;
+use crate::domain::sale::format_instant;
+
+use super::basket::{BasketActor, ClearBaskets};
+use super::events::{EventHub, TillEvent};
+use super::ledger::{self, LedgerActor};
+use super::payment::{IsBusy, PaymentActor};
+use super::session::{CheckIdle, GetSession, Logout, SessionActor};
+
+/// How often the guard looks at the clock.
+pub const TICK: Duration = Duration::from_secs(1);
+
+/// Look at the clock now (sent by the interval timer; tests send it after moving a fake clock).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Tick;
+
+pub struct ClockGuardActor {
+    hours: OpeningHours,
+    till_id: String,
+    clock: SharedClock,
+    session: Addr<SessionActor>,
+    basket: Addr<BasketActor>,
+    payment: Addr<PaymentActor>,
+    ledger: Addr<LedgerActor>,
+    hub: EventHub,
+    /// The closing time already announced, so `closing_soon` is sent once per closing.
+    warned_for: Option<DateTime<Utc>>,
+    /// The last sale's time already reported as ahead of the clock.
+    clock_warned: bool,
+}
+
+impl ClockGuardActor {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        hours: OpeningHours,
+        till_id: String,
+        clock: SharedClock,
+        session: Addr<SessionActor>,
+        basket: Addr<BasketActor>,
+        payment: Addr<PaymentActor>,
+        ledger: Addr<LedgerActor>,
+        hub: EventHub,
+    ) -> ClockGuardActor {
+        ClockGuardActor { hours, till_id, clock, session, basket, payment, ledger, hub, warned_for: None, clock_warned: false }
+    }
+}
+
+impl Actor for ClockGuardActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        ctx.notify(Tick);
+        ctx.run_interval(TICK, |_, ctx| ctx.notify(Tick));
+    }
+}
+
+async fn check(
+    now: DateTime<Utc>,
+    hours: OpeningHours,
+    till_id: String,
+    session: Addr<SessionActor>,
+    basket: Addr<BasketActor>,
+    payment: Addr<PaymentActor>,
+    ledger: Addr<LedgerActor>,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let last_sale = ledger::run(&ledger, move |l| l.last_paid_at(&till_id)).await.ok().flatten();
+    let behind = last_sale.filter(|last| now < *last);
+    session.do_send(CheckIdle(now));
+    let Ok(Some((staff, _))) = session.send(GetSession).await else {
+        return (None, behind);
+    };
+    if !staff.role.bound_by_opening_hours() {
+        return (None, behind);
+    }
+    if hours.is_open(now) {
+        return (hours.closing_soon(now), behind);
+    }
+    // Closed: log the cashier out, unless a payment is finishing.
+    if payment.send(IsBusy).await.unwrap_or(false) {
+        return (None, behind);
+    }
+    if session.send(Logout { reason: "closed" }).await.is_ok_and(|r| r.is_ok()) {
+        basket.do_send(ClearBaskets { reason: "closed", by: Some(staff.id.to_string()) });
+    }
+    (None, behind)
+}
+
+impl Handler<Tick> for ClockGuardActor {
+    type Result = AtomicResponse<Self, ()>;
+
+    fn handle(&mut self, _: Tick, _: &mut Context<Self>) -> Self::Result {
+        let now = self.clock.now();
+        let fut = check(
+            now,
+            self.hours.clone(),
+            self.till_id.clone(),
+            self.session.clone(),
+            self.basket.clone(),
+            self.payment.clone(),
+            self.ledger.clone(),
+        );
+        AtomicResponse::new(Box::pin(fut.into_actor(self).map(move |(closing, behind), act, _| {
+            if let Some(at) = closing {
+                if act.warned_for != Some(at) {
+                    act.warned_for = Some(at);
+                    act.hub.emit(TillEvent::ClosingSoon { at: format_instant(at) });
+                }
+            }
+            match behind {
+                Some(last) if !act.clock_warned => {
+                    act.clock_warned = true;
+                    act.hub.emit(TillEvent::ClockWarning { now: format_instant(now), last_sale_at: format_instant(last) });
+                }
+                None => act.clock_warned = false,
+                _ => {}
+            }
+        })))
+    }
+}

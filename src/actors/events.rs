@@ -1,0 +1,163 @@
+//! What the runtime tells its faces: [`TillEvent`], serialised as the headless protocol's JSON
+//! objects (`{"event": "...", ...}`, amounts in integer cents), and the hub that fans them out.
+
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+
+use crate::domain::basket::{Account, Basket, LineKind};
+use crate::domain::{Money, Role};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalReason {
+    /// No staff member with this ID.
+    Unknown,
+    /// Wrong PIN (or a PIN that is not 4-8 digits).
+    BadPin,
+    /// Too many wrong PINs: locked until `until`.
+    LockedOut,
+    /// A cashier outside opening hours.
+    Closed,
+    /// The staff member was disabled by an admin.
+    Disabled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BasketLineView {
+    pub line: usize,
+    pub kind: LineKind,
+    pub code: Option<String>,
+    pub name: String,
+    pub qty: i64,
+    pub unit_cents: Money,
+    pub total_cents: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusView {
+    pub till_id: String,
+    pub now: String,
+    pub shop_open: bool,
+    pub hours_today: String,
+    pub staff_id: Option<String>,
+    pub staff_name: Option<String>,
+    pub role: Option<Role>,
+    pub session: &'static str,
+    pub account: Account,
+    pub main_total_cents: Money,
+    pub sub_total_cents: Money,
+    pub main_lines: usize,
+    pub sub_lines: usize,
+    pub payment_in_progress: bool,
+    pub print_queue: i64,
+    pub outbox_pending: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum TillEvent {
+    Ready { till_id: String, version: String },
+    LoggedIn { staff_id: String, name: String, role: Role },
+    LoginRefused {
+        reason: RefusalReason,
+        message: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        until: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        attempts_left: Option<u32>,
+    },
+    LoggedOut { reason: String },
+    /// Idle for 15 minutes: the PIN is asked again; the basket is kept.
+    SessionLocked { staff_id: String, reason: String },
+    Basket {
+        account: Account,
+        lines: Vec<BasketLineView>,
+        total_cents: Money,
+        main_total_cents: Money,
+        sub_total_cents: Money,
+    },
+    Error { code: String, message: String },
+    PaymentPending { intent_id: String, account: Account, amount_cents: Money, pay_url: String },
+    PaymentAccepted { intent_id: String },
+    PaymentCancelled { intent_id: String },
+    SaleCommitted {
+        sale_id: String,
+        ticket_no: i64,
+        account: Account,
+        method: crate::domain::PaymentMethod,
+        paid_cents: Money,
+        revenue_cents: Money,
+        withdrawal_cents: Money,
+        change_cents: Money,
+    },
+    Printed { sale_id: String },
+    PrintFailed { sale_id: String, reason: String },
+    Connectivity { online: bool, pending: i64 },
+    ClosingSoon { at: String },
+    /// The wall clock reads earlier than the till's last sale: it is reported, not trusted.
+    ClockWarning { now: String, last_sale_at: String },
+    Status(StatusView),
+}
+
+impl TillEvent {
+    pub fn error(code: &str, message: impl Into<String>) -> TillEvent {
+        TillEvent::Error { code: code.to_owned(), message: message.into() }
+    }
+
+    /// The basket event for the account scans go to, with both totals.
+    pub fn basket(b: &Basket) -> TillEvent {
+        let account = b.current();
+        let lines = b
+            .lines(account)
+            .as_slice()
+            .iter()
+            .enumerate()
+            .map(|(i, l)| BasketLineView {
+                line: i + 1,
+                kind: l.kind,
+                code: l.code.as_ref().map(|c| c.as_str().to_owned()),
+                name: l.name.clone(),
+                qty: l.qty,
+                unit_cents: l.unit,
+                total_cents: l.total().unwrap_or(Money::ZERO),
+            })
+            .collect();
+        TillEvent::Basket {
+            account,
+            lines,
+            total_cents: b.lines(account).total(),
+            main_total_cents: b.lines(Account::Main).total(),
+            sub_total_cents: b.lines(Account::Sub).total(),
+        }
+    }
+}
+
+/// Fans events out to every subscriber (the headless writer, the GUI, tests). Unbounded so an
+/// actor never waits on a slow screen; a subscriber that went away is dropped.
+#[derive(Clone, Default)]
+pub struct EventHub {
+    subscribers: Arc<Mutex<Vec<UnboundedSender<TillEvent>>>>,
+}
+
+impl EventHub {
+    pub fn new() -> EventHub {
+        EventHub::default()
+    }
+
+    pub fn subscribe(&self) -> UnboundedReceiver<TillEvent> {
+        let (tx, rx) = unbounded_channel();
+        if let Ok(mut subs) = self.subscribers.lock() {
+            subs.push(tx);
+        }
+        rx
+    }
+
+    pub fn emit(&self, event: TillEvent) {
+        tracing::debug!(?event, "event");
+        if let Ok(mut subs) = self.subscribers.lock() {
+            subs.retain(|s| s.send(event.clone()).is_ok());
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The runtime: one actor per concern (Session, Basket, Payment, Printer, ClockGuard, and the
+//! Ledger on its own thread), wired together by [`Till`]. Commands go in through
+//! [`Till::execute`], [`TillEvent`]s come out to every subscriber. The GUI and the headless
+//! driver are two faces over this same handle; the runtime knows no screen.
+
+pub mod basket;
+pub mod clock_guard;
+pub mod command;
+pub mod events;
+pub mod ledger;
+pub mod payment;
+pub mod printer;
+pub mod session;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use actix::prelude::*;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::clock::SharedClock;
+use crate::config::Settings;
+use crate::secrets::PinHasher;
+use crate::store::{Ledger, StoreError};
+
+pub use command::{Command, CommandError};
+pub use events::{EventHub, TillEvent};
+
+use basket::{AddWithdrawal, BasketActor, ClearBaskets, GetBasket, Refusal, ScanCode, SetQuantity, SwitchAccount, VoidLine};
+use clock_guard::ClockGuardActor;
+use ledger::LedgerActor;
+use payment::{PaymentActor, Pay};
+use printer::PrinterActor;
+use session::SessionActor;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TillError {
+    #[error("cannot open the ledger: {0}")]
+    Ledger(#[from] StoreError),
+}
+
+/// The handle both faces hold: commands in, events out.
+#[derive(Clone)]
+pub struct Till {
+    session: Addr<SessionActor>,
+    basket: Addr<BasketActor>,
+    payment: Addr<PaymentActor>,
+    printer: Addr<PrinterActor>,
+    clock_guard: Addr<ClockGuardActor>,
+    ledger: Addr<LedgerActor>,
+    hub: EventHub,
+    settings: Arc<Settings>,
+    clock: SharedClock,
+}
+
+impl Till {
+    /// Opens the ledger in `data_dir` and starts the actors. Must run inside an actix `System`.
+    pub fn start(settings: Settings, data_dir: &Path, clock: SharedClock, hasher: PinHasher) -> Result<Till, TillError> {
+        let ledger = Ledger::open_in(data_dir)?;
+        let ledger = LedgerActor::start(ledger, data_dir.join(crate::store::LEDGER_FILE));
+        let hub = EventHub::new();
+        let settings = Arc::new(settings);
+        let tickets_dir: PathBuf = settings.printer.target.clone().unwrap_or_else(|| data_dir.join("tickets"));
+        let printer = PrinterActor::new(
+            tickets_dir,
+            settings.printer.width,
+            settings.shop.clone(),
+            settings.tz,
+            ledger.clone(),
+            hub.clone(),
+            clock.clone(),
+        )
+        .start();
+        let basket = BasketActor::new(settings.max_withdrawal, ledger.clone(), hub.clone(), clock.clone()).start();
+        let session = SessionActor::new(ledger.clone(), hub.clone(), clock.clone(), settings.hours.clone(), Arc::new(hasher)).start();
+        let payment = PaymentActor::new(
+            settings.till_id.clone(),
+            settings.tz,
+            basket.clone(),
+            ledger.clone(),
+            printer.clone(),
+            hub.clone(),
+            clock.clone(),
+        )
+        .start();
+        let clock_guard = ClockGuardActor::new(
+            settings.hours.clone(),
+            settings.till_id.clone(),
+            clock.clone(),
+            session.clone(),
+            basket.clone(),
+            payment.clone(),
+            ledger.clone(),
+            hub.clone(),
+        )
+        .start();
+        Ok(Till { session, basket, payment, printer, clock_guard, ledger, hub, settings, clock })
+    }
+
+    pub fn subscribe(&self) -> UnboundedReceiver<TillEvent> {
+        self.hub.subscribe()
+    }
+
+    /// Publishes an event from a face (e.g. the headless driver's parse errors), in order with
+    /// the runtime's own events.
+    pub fn emit(&self, event: TillEvent) {
+        self.hub.emit(event);
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Runs one command to completion: every event it causes has been emitted when this returns
+    /// (printing and syncing carry on in the background).
+    pub async fn execute(&self, command: Command) {
+        if let Err(r) = self.dispatch(command).await {
+            self.hub.emit(r.event());
+        }
+    }
+
+    /// Makes the clock guard look at the clock now (tests that move a fake clock).
+    pub async fn tick(&self) {
+        let _ = self.clock_guard.send(clock_guard::Tick).await;
+    }
+
+    async fn dispatch(&self, command: Command) -> Result<(), Refusal> {
+        let mailbox = |e: MailboxError| Refusal::new("internal", e.to_string());
+        match command {
+            Command::Login { id, pin } => self.session.send(session::Login { id, pin }).await.map_err(mailbox),
+            Command::Logout => {
+                if self.payment.send(payment::IsBusy).await.map_err(mailbox)? {
+                    return Err(Refusal::new("payment_in_progress", "finish or cancel the payment before logging out"));
+                }
+                let staff = self.session.send(session::Logout { reason: "logout" }).await.map_err(mailbox)??;
+                self.basket
+                    .send(ClearBaskets { reason: "logout", by: Some(staff.id.to_string()) })
+                    .await
+                    .map_err(mailbox)
+            }
+            Command::Status => {
+                self.hub.emit(self.status().await);
+                Ok(())
+            }
+            Command::Quit => Ok(()),
+            other => {
+                let staff = self.session.send(session::Authorize).await.map_err(mailbox)??;
+                match other {
+                    Command::Scan(code) => self.basket.send(ScanCode(code)).await.map_err(mailbox)?,
+                    Command::Qty { line, qty } => self.basket.send(SetQuantity { line, qty }).await.map_err(mailbox)?,
+                    Command::Void { line } => self.basket.send(VoidLine { line, by: staff.id.to_string() }).await.map_err(mailbox)?,
+                    Command::Withdraw(amount) => self.basket.send(AddWithdrawal(amount)).await.map_err(mailbox)?,
+                    Command::Account(a) => self.basket.send(SwitchAccount(a)).await.map_err(mailbox),
+                    Command::Pay { account, method, tendered } => {
+                        self.payment.send(Pay { account, method, tendered, staff }).await.map_err(mailbox)?
+                    }
+                    Command::Accept => self.payment.send(payment::Accept).await.map_err(mailbox)?,
+                    Command::Cancel => self.payment.send(payment::Cancel).await.map_err(mailbox)?,
+                    Command::Reprint => {
+                        let (till, now, by) = (self.settings.till_id.clone(), self.clock.now(), staff.id.to_string());
+                        let queued = ledger::run(&self.ledger, move |l| match l.last_sale_id(&till)? {
+                            Some(id) => l.queue_reprint(&id, now, Some(&by)).map(Some),
+                            None => Ok(None),
+                        })
+                        .await
+                        .map_err(|e| Refusal::new("store_error", e.to_string()))?;
+                        if queued.is_none() {
+                            return Err(Refusal::new("nothing_to_reprint", "no ticket has been printed on this till yet"));
+                        }
+                        self.printer.do_send(printer::PrintQueued);
+                        Ok(())
+                    }
+                    Command::Login { .. } | Command::Logout | Command::Status | Command::Quit => Ok(()),
+                }
+            }
+        }
+    }
+
+    async fn status(&self) -> TillEvent {
+        let now = self.clock.now();
+        let session = self.session.send(session::GetSession).await.ok().flatten();
+        let basket = self.basket.send(GetBasket).await.unwrap_or_default();
+        let busy = self.payment.send(payment::IsBusy).await.unwrap_or(false);
+        let counts = ledger::run(&self.ledger, |l| Ok((l.print_jobs_open()?, l.outbox_pending()?))).await.unwrap_or((-1, -1));
+        let hours = &self.settings.hours;
+        use crate::domain::Account;
+        TillEvent::Status(events::StatusView {
+            till_id: self.settings.till_id.clone(),
+            now: crate::domain::sale::format_instant(now),
+            shop_open: hours.is_open(now),
+            hours_today: hours.describe_day(now),
+            staff_id: session.as_ref().map(|(s, _)| s.id.to_string()),
+            staff_name: session.as_ref().map(|(s, _)| s.name.clone()),
+            role: session.as_ref().map(|(s, _)| s.role),
+            session: session.as_ref().map_or("none", |(_, st)| st),
+            account: basket.current(),
+            main_total_cents: basket.lines(Account::Main).total(),
+            sub_total_cents: basket.lines(Account::Sub).total(),
+            main_lines: basket.lines(Account::Main).len(),
+            sub_lines: basket.lines(Account::Sub).len(),
+            payment_in_progress: busy,
+            print_queue: counts.0,
+            outbox_pending: counts.1,
+        })
+    }
+}

@@ -1,0 +1,265 @@
+//! SessionActor: who is logged in on this till. Login by ID + PIN against the local staff table
+//! (works offline); 5 wrong PINs lock that ID for 15 minutes (or until an admin unlocks it); a
+//! session idle for 15 minutes asks for the PIN again and keeps the basket; cashiers are refused
+//! outside opening hours (the admin is exempt). Every login, refusal and lockout is audited.
+
+use std::sync::Arc;
+
+use actix::prelude::*;
+use chrono::{DateTime, Duration, Utc};
+
+use crate::clock::SharedClock;
+use crate::domain::hours::OpeningHours;
+use crate::domain::staff::{IDLE_MINUTES, MAX_PIN_FAILURES};
+use crate::domain::{Pin, Staff, StaffId};
+use crate::secrets::PinHasher;
+use crate::store::LockState;
+
+use super::basket::Refusal;
+use super::events::{EventHub, RefusalReason, TillEvent};
+use super::ledger::{self, LedgerActor};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum State {
+    LoggedOut,
+    Active { staff: Staff, last_activity: DateTime<Utc> },
+    /// Idle too long: the same person must enter the PIN again.
+    Locked { staff: Staff },
+}
+
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Login {
+    pub id: String,
+    pub pin: String,
+}
+
+/// Checks that someone may act on the till now, and counts it as activity.
+#[derive(Message)]
+#[rtype(result = "Result<Staff, Refusal>")]
+pub struct Authorize;
+
+/// Ends the session. Returns who was logged out.
+#[derive(Message)]
+#[rtype(result = "Result<Staff, Refusal>")]
+pub struct Logout {
+    pub reason: &'static str,
+}
+
+/// Sent by the clock guard: locks an idle session.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CheckIdle(pub DateTime<Utc>);
+
+/// Who is at the till, and whether the session is active or waiting for the PIN.
+#[derive(Message)]
+#[rtype(result = "Option<(Staff, &'static str)>")]
+pub struct GetSession;
+
+pub struct SessionActor {
+    state: State,
+    ledger: Addr<LedgerActor>,
+    hub: EventHub,
+    clock: SharedClock,
+    hours: OpeningHours,
+    hasher: Arc<PinHasher>,
+}
+
+/// What a login attempt came to, decided off the actor and applied on it.
+enum Outcome {
+    Accepted(Staff),
+    Refused { reason: RefusalReason, message: String, until: Option<String>, attempts_left: Option<u32> },
+}
+
+fn refused(reason: RefusalReason, message: impl Into<String>) -> Outcome {
+    Outcome::Refused { reason, message: message.into(), until: None, attempts_left: None }
+}
+
+impl SessionActor {
+    pub fn new(ledger: Addr<LedgerActor>, hub: EventHub, clock: SharedClock, hours: OpeningHours, hasher: Arc<PinHasher>) -> SessionActor {
+        SessionActor { state: State::LoggedOut, ledger, hub, clock, hours, hasher }
+    }
+}
+
+impl Actor for SessionActor {
+    type Context = Context<Self>;
+}
+
+async fn attempt(
+    ledger: Addr<LedgerActor>,
+    hasher: Arc<PinHasher>,
+    hours: OpeningHours,
+    clock: SharedClock,
+    id: String,
+    pin: String,
+) -> Outcome {
+    let now = clock.now();
+    let Ok(staff_id) = StaffId::parse(&id) else {
+        return refused(RefusalReason::Unknown, format!("ID '{id}' inconnu / unknown ID"));
+    };
+    let sid = staff_id.clone();
+    let found = ledger::run(&ledger, move |l| Ok((l.staff_record(&sid)?, l.lock_state(&sid, now)?))).await;
+    let (record, lock) = match found {
+        Ok((Some(r), lock)) => (r, lock),
+        Ok((None, _)) => return refused(RefusalReason::Unknown, format!("ID '{staff_id}' inconnu / unknown ID")),
+        Err(e) => return refused(RefusalReason::Unknown, format!("ledger error: {e}")),
+    };
+    if !record.staff.active {
+        return refused(RefusalReason::Disabled, format!("{} est désactivé(e) / disabled", record.staff.name));
+    }
+    if let LockState::LockedUntil(until) = lock {
+        let minutes = (until - now).num_minutes() + 1;
+        return Outcome::Refused {
+            reason: RefusalReason::LockedOut,
+            message: format!("trop d'essais : bloqué pendant {minutes} min / locked for {minutes} min"),
+            until: Some(crate::domain::sale::format_instant(until)),
+            attempts_left: None,
+        };
+    }
+    let pin_ok = match Pin::parse(&pin) {
+        Ok(pin) => {
+            let hash = record.pin_hash.clone();
+            let h = hasher.clone();
+            // Argon2 takes tens of milliseconds: keep it off the async executor.
+            tokio::task::spawn_blocking(move || h.verify(&pin, &hash)).await.unwrap_or(false)
+        }
+        Err(_) => false,
+    };
+    if !pin_ok {
+        let sid = staff_id.clone();
+        let state = ledger::run(&ledger, move |l| l.record_pin_failure(&sid, now)).await;
+        return match state {
+            Ok(LockState::LockedUntil(until)) => Outcome::Refused {
+                reason: RefusalReason::LockedOut,
+                message: format!("{MAX_PIN_FAILURES} PIN erronés : bloqué 15 min / locked for 15 min"),
+                until: Some(crate::domain::sale::format_instant(until)),
+                attempts_left: Some(0),
+            },
+            Ok(LockState::Free { failures }) => Outcome::Refused {
+                reason: RefusalReason::BadPin,
+                message: "PIN erroné / wrong PIN".into(),
+                until: None,
+                attempts_left: Some(MAX_PIN_FAILURES.saturating_sub(failures)),
+            },
+            Err(e) => refused(RefusalReason::BadPin, format!("ledger error: {e}")),
+        };
+    }
+    if record.staff.role.bound_by_opening_hours() && !hours.is_open(now) {
+        return refused(
+            RefusalReason::Closed,
+            format!(
+                "magasin fermé / shop closed: il est {} ; heures d'ouverture {}",
+                hours.local_time(now),
+                hours.describe_day(now)
+            ),
+        );
+    }
+    let sid = staff_id.clone();
+    if let Err(e) = ledger::run(&ledger, move |l| l.clear_pin_failures(&sid)).await {
+        tracing::warn!(error = %e, "could not clear PIN failures");
+    }
+    Outcome::Accepted(record.staff)
+}
+
+impl Handler<Login> for SessionActor {
+    type Result = AtomicResponse<Self, ()>;
+
+    fn handle(&mut self, msg: Login, _: &mut Context<Self>) -> Self::Result {
+        if let State::Active { staff, .. } = &self.state {
+            self.hub.emit(TillEvent::error(
+                "already_logged_in",
+                format!("{} is logged in; log out first", staff.name),
+            ));
+            return AtomicResponse::new(Box::pin(actix::fut::ready(())));
+        }
+        let fut = attempt(self.ledger.clone(), self.hasher.clone(), self.hours.clone(), self.clock.clone(), msg.id.clone(), msg.pin);
+        AtomicResponse::new(Box::pin(fut.into_actor(self).map(move |outcome, act, _| {
+            let now = act.clock.now();
+            let (staff_id, action, detail) = match outcome {
+                Outcome::Accepted(staff) => {
+                    if let State::Locked { staff: previous } = &act.state {
+                        if previous.id != staff.id {
+                            act.hub.emit(TillEvent::LoggedOut { reason: "replaced".into() });
+                        }
+                    }
+                    act.hub.emit(TillEvent::LoggedIn { staff_id: staff.id.to_string(), name: staff.name.clone(), role: staff.role });
+                    let id = staff.id.to_string();
+                    act.state = State::Active { staff, last_activity: now };
+                    (Some(id), "login", String::new())
+                }
+                Outcome::Refused { reason, message, until, attempts_left } => {
+                    let action = if reason == RefusalReason::LockedOut && attempts_left == Some(0) { "lockout" } else { "login_refused" };
+                    let detail = format!("{reason:?}: {message}");
+                    act.hub.emit(TillEvent::LoginRefused { reason, message, until, attempts_left });
+                    (StaffId::parse(&msg.id).ok().map(|s| s.to_string()), action, detail)
+                }
+            };
+            act.ledger.do_send(ledger::LedgerJob::new(move |l| l.audit(now, staff_id.as_deref(), action, &detail)));
+        })))
+    }
+}
+
+impl Handler<Authorize> for SessionActor {
+    type Result = Result<Staff, Refusal>;
+
+    fn handle(&mut self, _: Authorize, _: &mut Context<Self>) -> Self::Result {
+        let now = self.clock.now();
+        match &mut self.state {
+            State::Active { staff, last_activity } => {
+                *last_activity = now;
+                Ok(staff.clone())
+            }
+            State::Locked { staff } => Err(Refusal::new(
+                "session_locked",
+                format!("session locked after {IDLE_MINUTES} idle minutes: {} must log in again", staff.name),
+            )),
+            State::LoggedOut => Err(Refusal::new("not_logged_in", "log in first (login <id> <pin>)")),
+        }
+    }
+}
+
+impl Handler<Logout> for SessionActor {
+    type Result = Result<Staff, Refusal>;
+
+    fn handle(&mut self, msg: Logout, _: &mut Context<Self>) -> Self::Result {
+        let staff = match std::mem::replace(&mut self.state, State::LoggedOut) {
+            State::Active { staff, .. } | State::Locked { staff } => staff,
+            State::LoggedOut => return Err(Refusal::new("not_logged_in", "nobody is logged in")),
+        };
+        let now = self.clock.now();
+        let id = staff.id.to_string();
+        let reason = msg.reason;
+        self.ledger.do_send(ledger::LedgerJob::new(move |l| l.audit(now, Some(&id), "logout", reason)));
+        self.hub.emit(TillEvent::LoggedOut { reason: reason.to_owned() });
+        Ok(staff)
+    }
+}
+
+impl Handler<CheckIdle> for SessionActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: CheckIdle, _: &mut Context<Self>) {
+        if let State::Active { staff, last_activity } = &self.state {
+            if msg.0 - *last_activity >= Duration::minutes(IDLE_MINUTES) {
+                let staff = staff.clone();
+                let id = staff.id.to_string();
+                let now = msg.0;
+                self.ledger.do_send(ledger::LedgerJob::new(move |l| l.audit(now, Some(&id), "session_locked", "idle")));
+                self.hub.emit(TillEvent::SessionLocked { staff_id: staff.id.to_string(), reason: "idle".into() });
+                self.state = State::Locked { staff };
+            }
+        }
+    }
+}
+
+impl Handler<GetSession> for SessionActor {
+    type Result = MessageResult<GetSession>;
+
+    fn handle(&mut self, _: GetSession, _: &mut Context<Self>) -> Self::Result {
+        MessageResult(match &self.state {
+            State::LoggedOut => None,
+            State::Active { staff, .. } => Some((staff.clone(), "active")),
+            State::Locked { staff } => Some((staff.clone(), "locked")),
+        })
+    }
+}

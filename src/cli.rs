@@ -1,0 +1,331 @@
+//! The command line: parse, load settings, dispatch. Thin: every subcommand calls the library.
+
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::actors::Till;
+use crate::clock::{Clock, SharedClock, SystemClock};
+use crate::config::Settings;
+use crate::domain::report;
+use crate::domain::staff::{parse_staff_name, Pin, Role, Staff, StaffId};
+use crate::secrets::{PinHasher, Secret};
+use crate::store::Ledger;
+
+#[derive(Parser, Debug)]
+#[command(name = "kaching", version, about = "KACHING: an offline-first point of sale for small shops")]
+pub struct Cli {
+    /// Data directory (ledger, tickets). Default: $KACHING_DATA_DIR, else the platform's data dir.
+    #[arg(long, global = true, env = "KACHING_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Settings file (TOML) over the built-in defaults; KACHING_* variables override both.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Seed the demo shop of ORIGIN.md into a demo data dir, print the demo PINs and run the till.
+    Demo,
+    /// Run the till (the GUI lands with issue 6; today use --headless).
+    Till {
+        /// Drive the till with JSON lines on stdin/stdout (docs/PROTOCOL.md).
+        #[arg(long)]
+        headless: bool,
+    },
+    /// Apply pending migrations to the local ledger.
+    Migrate,
+    /// Products in and out as CSV: code,barcode,name,price,vat_rate.
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
+    /// Employees: ID, name, role; the PIN is read from stdin, never from the command line.
+    #[command(subcommand)]
+    Staff(StaffCmd),
+    /// Reports: a day, the list of days, the daily receipts journal.
+    #[command(subcommand)]
+    Report(ReportCmd),
+    /// Check the ledger's hash chain: exits non-zero when a sale was altered or removed.
+    Verify,
+    /// Print the last ticket again, marked DUPLICATA (the running till prints it).
+    Reprint,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CatalogCmd {
+    /// Import products (all or nothing: the first bad row is named and nothing is imported).
+    Import { file: PathBuf },
+    /// Export the catalogue (to stdout, or FILE).
+    Export { file: Option<PathBuf> },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StaffCmd {
+    /// Add an employee; the PIN (4-8 digits) is read from stdin.
+    Add {
+        id: String,
+        name: String,
+        #[arg(long, default_value = "cashier")]
+        role: String,
+    },
+    List,
+    Disable { id: String },
+    Enable { id: String },
+    /// Lift a PIN lockout before its 15 minutes are over.
+    Unlock { id: String },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Txt,
+    Csv,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// Every line of a day (YYYY-MM-DD, shop time), withdrawals apart, totals per seller and VAT.
+    Day {
+        day: NaiveDate,
+        #[arg(long, value_enum, default_value = "txt")]
+        format: Format,
+    },
+    /// The days that have sales, newest first.
+    Days {
+        #[arg(long, value_enum, default_value = "txt")]
+        format: Format,
+    },
+    /// The daily receipts journal FROM..TO (every calendar day, totals per VAT rate).
+    Journal {
+        from: NaiveDate,
+        to: NaiveDate,
+        #[arg(long, value_enum, default_value = "txt")]
+        format: Format,
+    },
+    /// Hide a day from the list of days (its sales stay; audited).
+    Hide { day: NaiveDate },
+}
+
+pub fn default_data_dir() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("kaching")
+}
+
+/// The PIN pepper: from settings (KACHING_PIN_PEPPER), else a random one kept in the data dir
+/// (created on first use, readable by the till's user only).
+pub fn pin_hasher(settings: &Settings, data_dir: &Path) -> anyhow::Result<PinHasher> {
+    if let Some(p) = &settings.pin_pepper {
+        return Ok(PinHasher::new(p.clone()));
+    }
+    let path = data_dir.join("pin_pepper");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_owned();
+        if !existing.is_empty() {
+            return Ok(PinHasher::new(Secret::new(existing)));
+        }
+    }
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let pepper = hex::encode(bytes);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    use std::io::Write;
+    let mut f = opts.open(&path).with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(pepper.as_bytes()).context("writing the PIN pepper")?;
+    f.sync_all().context("writing the PIN pepper")?;
+    Ok(PinHasher::new(Secret::new(pepper)))
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let settings = Settings::load(cli.config.as_deref()).context("loading settings")?;
+    let clock: SharedClock = Arc::new(SystemClock);
+    let data_dir = match (&cli.command, cli.data_dir.clone()) {
+        (_, Some(d)) => d,
+        (Cmd::Demo, None) => dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("kaching-demo"),
+        (_, None) => default_data_dir(),
+    };
+    let open = || Ledger::open_in(&data_dir).with_context(|| format!("opening the ledger in {}", data_dir.display()));
+    match cli.command {
+        Cmd::Demo => {
+            let mut ledger = open()?;
+            let hasher = pin_hasher(&settings, &data_dir)?;
+            seed_demo(&mut ledger, &hasher, clock.as_ref())?;
+            drop(ledger);
+            eprintln!("KACHING demo — data in {}", data_dir.display());
+            eprintln!("The touch-screen GUI arrives with issue 6; this is the headless till (docs/PROTOCOL.md).");
+            eprintln!("Demo staff (ID / PIN): 1 ADMIN 1111 (any hour) · 2 AYMAN 2222 · 10 CLOTHIDE 1010 · 14 Khadija 1414 · 27 AWA 2727");
+            eprintln!(
+                "Cashiers may log in {} ({}). Try: login 14 1414 · scan 1234 · scan 1946753214860 · withdraw 15 · pay main cash 20 · status · quit",
+                settings.hours.describe_day(clock.now()),
+                settings.shop.name
+            );
+            run_till(settings, &data_dir, clock, hasher)?;
+            Ok(0)
+        }
+        Cmd::Till { headless } => {
+            if !headless {
+                bail!("the FLTK screen is not built yet (issue 6): run `kaching till --headless`");
+            }
+            let hasher = pin_hasher(&settings, &data_dir)?;
+            run_till(settings, &data_dir, clock, hasher)?;
+            Ok(0)
+        }
+        Cmd::Migrate => {
+            open()?;
+            println!("ledger migrated: {}", data_dir.join(crate::store::LEDGER_FILE).display());
+            Ok(0)
+        }
+        Cmd::Catalog(CatalogCmd::Import { file }) => {
+            let data = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let products = crate::domain::catalog::parse_csv(&data).map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+            let s = open()?
+                .import_products(&products, clock.now(), None)
+                .map_err(|e| anyhow::anyhow!("{e}; nothing was imported"))?;
+            println!("{} products imported ({} added, {} updated)", products.len(), s.added, s.updated);
+            Ok(0)
+        }
+        Cmd::Catalog(CatalogCmd::Export { file }) => {
+            let csv = crate::domain::catalog::to_csv(&open()?.products()?)?;
+            match file {
+                Some(f) => std::fs::write(&f, csv).with_context(|| format!("writing {}", f.display()))?,
+                None => print!("{csv}"),
+            }
+            Ok(0)
+        }
+        Cmd::Staff(cmd) => staff(cmd, &settings, &data_dir, clock.as_ref(), open),
+        Cmd::Report(cmd) => report(cmd, &settings, clock.as_ref(), open),
+        Cmd::Verify => {
+            let r = open()?.verify_chain()?;
+            if r.is_ok() {
+                println!("OK: {} sales on {} till(s), hash chains intact, no gap in ticket numbers", r.sales, r.tills);
+                Ok(0)
+            } else {
+                for p in &r.problems {
+                    println!("FAIL {} ticket {}: {}", p.till_id, p.ticket_no, p.problem);
+                }
+                println!("{} problem(s) in {} sales", r.problems.len(), r.sales);
+                Ok(1)
+            }
+        }
+        Cmd::Reprint => {
+            let mut l = open()?;
+            let Some(id) = l.last_sale_id(&settings.till_id)? else { bail!("no sale to reprint on {}", settings.till_id) };
+            l.queue_reprint(&id, clock.now(), None)?;
+            println!("duplicate of sale {id} queued; the till prints it within 10 s");
+            Ok(0)
+        }
+    }
+}
+
+fn run_till(settings: Settings, data_dir: &Path, clock: SharedClock, hasher: PinHasher) -> anyhow::Result<()> {
+    let system = actix::System::new();
+    let data_dir = data_dir.to_owned();
+    system.block_on(async move {
+        let till = Till::start(settings, &data_dir, clock, hasher).context("starting the till")?;
+        let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+        crate::headless::drive(till, stdin, std::io::stdout()).await;
+        Ok::<(), anyhow::Error>(())
+    })?;
+    Ok(())
+}
+
+/// Seeds the ORIGIN.md shop when the ledger has no products and no staff yet.
+pub fn seed_demo(ledger: &mut Ledger, hasher: &PinHasher, clock: &dyn Clock) -> anyhow::Result<()> {
+    if ledger.product_count()? == 0 {
+        let products = crate::domain::catalog::parse_csv(include_bytes!("../config/demo/catalog.csv"))?;
+        ledger.import_products(&products, clock.now(), None)?;
+    }
+    if ledger.staff_count()? == 0 {
+        for line in include_str!("../config/demo/staff.csv").lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let [id, name, role, pin] = f[..] else { bail!("bad demo staff line {line}") };
+            let staff = Staff { id: StaffId::parse(id)?, name: name.to_owned(), role: Role::parse(role)?, active: true };
+            ledger.add_staff(&staff, &hasher.hash(&Pin::parse(pin)?)?, clock.now(), None)?;
+        }
+    }
+    Ok(())
+}
+
+fn read_pin() -> anyhow::Result<Pin> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the PIN from stdin")?;
+    // Drain anything else so a pasted file does not leak into a later prompt.
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+    Ok(Pin::parse(&line)?)
+}
+
+fn staff(cmd: StaffCmd, settings: &Settings, data_dir: &Path, clock: &dyn Clock, open: impl Fn() -> anyhow::Result<Ledger>) -> anyhow::Result<i32> {
+    match cmd {
+        StaffCmd::Add { id, name, role } => {
+            let staff = Staff { id: StaffId::parse(&id)?, name: parse_staff_name(&name)?, role: Role::parse(&role)?, active: true };
+            let pin = read_pin()?;
+            let hash = pin_hasher(settings, data_dir)?.hash(&pin)?;
+            open()?.add_staff(&staff, &hash, clock.now(), None)?;
+            println!("added {} {} ({})", staff.id, staff.name, staff.role.as_str());
+        }
+        StaffCmd::List => {
+            for s in open()?.staff_list()? {
+                println!("{:>8}  {:<20} {:<8} {}", s.id.as_str(), s.name, s.role.as_str(), if s.active { "active" } else { "disabled" });
+            }
+        }
+        StaffCmd::Disable { id } => {
+            open()?.set_staff_active(&StaffId::parse(&id)?, false, clock.now(), None)?;
+            println!("{id} disabled");
+        }
+        StaffCmd::Enable { id } => {
+            open()?.set_staff_active(&StaffId::parse(&id)?, true, clock.now(), None)?;
+            println!("{id} enabled");
+        }
+        StaffCmd::Unlock { id } => {
+            let sid = StaffId::parse(&id)?;
+            let mut l = open()?;
+            let cleared = l.clear_pin_failures(&sid)?;
+            l.audit(clock.now(), None, "unlock", sid.as_str())?;
+            println!("{id} {}", if cleared { "unlocked" } else { "was not locked" });
+        }
+    }
+    Ok(0)
+}
+
+fn report(cmd: ReportCmd, settings: &Settings, clock: &dyn Clock, open: impl Fn() -> anyhow::Result<Ledger>) -> anyhow::Result<i32> {
+    let shop = &settings.shop.name;
+    let out = match cmd {
+        ReportCmd::Day { day, format } => {
+            let r = open()?.day_report(day, settings.tz)?;
+            match format {
+                Format::Txt => r.to_text(shop),
+                Format::Csv => r.to_csv()?,
+                Format::Json => serde_json::to_string_pretty(&r)? + "\n",
+            }
+        }
+        ReportCmd::Days { format } => {
+            let days = open()?.days()?;
+            match format {
+                Format::Txt => report::days_to_text(&days),
+                Format::Csv => report::days_to_csv(&days)?,
+                Format::Json => serde_json::to_string_pretty(&days)? + "\n",
+            }
+        }
+        ReportCmd::Journal { from, to, format } => {
+            let j = open()?.journal(from, to)??;
+            match format {
+                Format::Txt => j.to_text(shop),
+                Format::Csv => j.to_csv()?,
+                Format::Json => serde_json::to_string_pretty(&j)? + "\n",
+            }
+        }
+        ReportCmd::Hide { day } => {
+            open()?.hide_day(day, clock.now(), None)?;
+            format!("{day} hidden from the list of days (its sales stay in the ledger)\n")
+        }
+    };
+    print!("{out}");
+    Ok(0)
+}

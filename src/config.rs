@@ -1,0 +1,277 @@
+//! Settings: documented defaults (config/kaching.toml, mirrored by `RawSettings::default`),
+//! then `--config FILE`, then `KACHING_*` environment variables (`__` for nesting). Raw text
+//! settings are parsed once into [`Settings`], whose values are valid domain types.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::hours::{parse_tz, parse_weekday, DayHours, OpeningHours};
+use crate::domain::receipt::ShopInfo;
+use crate::domain::Money;
+use crate::secrets::Secret;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read settings: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("setting {key}: {message}")]
+    Invalid { key: String, message: String },
+    #[error("config file {0} does not exist")]
+    Missing(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawShop {
+    pub name: String,
+    pub address: String,
+    pub vat_number: String,
+    pub timezone: String,
+}
+
+impl Default for RawShop {
+    fn default() -> Self {
+        RawShop { name: "KACHING".into(), address: String::new(), vat_number: String::new(), timezone: "Europe/Brussels".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawTill {
+    pub id: String,
+    pub max_withdrawal: String,
+}
+
+impl Default for RawTill {
+    fn default() -> Self {
+        RawTill { id: "till-1".into(), max_withdrawal: "500.00".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawHours {
+    pub open: String,
+    pub close: String,
+    pub days: BTreeMap<String, String>,
+}
+
+impl Default for RawHours {
+    fn default() -> Self {
+        RawHours { open: "06:00".into(), close: "18:00".into(), days: BTreeMap::new() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawCentral {
+    pub url: Secret,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawPayment {
+    pub server_url: String,
+    pub till_secret: Secret,
+    pub lan_bind: String,
+    pub public_url: String,
+}
+
+impl Default for RawPayment {
+    fn default() -> Self {
+        RawPayment { server_url: String::new(), till_secret: Secret::default(), lan_bind: "0.0.0.0:8080".into(), public_url: String::new() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawPayServer {
+    pub bind: String,
+    pub database: Secret,
+    pub public_url: String,
+}
+
+impl Default for RawPayServer {
+    fn default() -> Self {
+        RawPayServer { bind: "127.0.0.1:8080".into(), database: Secret::default(), public_url: String::new() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawPrinter {
+    pub driver: String,
+    pub target: String,
+    pub width: usize,
+    pub codepage: String,
+}
+
+impl Default for RawPrinter {
+    fn default() -> Self {
+        RawPrinter { driver: "file".into(), target: String::new(), width: 42, codepage: "cp1252".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawScanner {
+    pub device: String,
+    pub keymap: String,
+}
+
+impl Default for RawScanner {
+    fn default() -> Self {
+        RawScanner { device: String::new(), keymap: "us".into() }
+    }
+}
+
+/// The settings as written: text, not yet checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawSettings {
+    pub shop: RawShop,
+    pub till: RawTill,
+    pub hours: RawHours,
+    pub central: RawCentral,
+    pub payment: RawPayment,
+    pub pay_server: RawPayServer,
+    pub printer: RawPrinter,
+    pub scanner: RawScanner,
+    /// The PIN pepper (`KACHING_PIN_PEPPER`). Empty: a random one kept in the data directory.
+    pub pin_pepper: Secret,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrinterDriver {
+    /// Tickets written as text files into a directory.
+    File,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrinterSettings {
+    pub driver: PrinterDriver,
+    /// Directory of the file driver; `None`: `<data-dir>/tickets`.
+    pub target: Option<PathBuf>,
+    pub width: usize,
+}
+
+/// Checked settings: what the program runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub shop: ShopInfo,
+    pub tz: Tz,
+    pub till_id: String,
+    pub max_withdrawal: Money,
+    pub hours: OpeningHours,
+    pub printer: PrinterSettings,
+    pub pin_pepper: Option<Secret>,
+    pub raw: RawSettings,
+}
+
+fn invalid(key: &str, message: impl ToString) -> ConfigError {
+    ConfigError::Invalid { key: key.to_owned(), message: message.to_string() }
+}
+
+impl RawSettings {
+    /// Defaults, then the file (if any), then `KACHING_*` variables.
+    pub fn load(file: Option<&Path>) -> Result<RawSettings, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(RawSettings::default()));
+        if let Some(f) = file {
+            if !f.exists() {
+                return Err(ConfigError::Missing(f.to_owned()));
+            }
+            fig = fig.merge(Toml::file(f));
+        }
+        fig = fig.merge(Env::prefixed("KACHING_").split("__").ignore(&["data_dir", "log"]));
+        fig.extract().map_err(|e| ConfigError::Load(Box::new(e)))
+    }
+
+    pub fn validate(self) -> Result<Settings, ConfigError> {
+        let tz = parse_tz(&self.shop.timezone).map_err(|e| invalid("shop.timezone", e))?;
+        let till_id = self.till.id.trim().to_owned();
+        if till_id.is_empty() || till_id.len() > 32 || !till_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(invalid("till.id", "1 to 32 letters, digits, '-' or '_'"));
+        }
+        let max_withdrawal = Money::parse(&self.till.max_withdrawal).map_err(|e| invalid("till.max_withdrawal", e))?;
+        let default_day = DayHours::parse(&self.hours.open, &self.hours.close).map_err(|e| invalid("hours", e))?;
+        let mut hours = OpeningHours::every_day(tz, default_day);
+        for (day, spec) in &self.hours.days {
+            let key = format!("hours.days.{day}");
+            let weekday = parse_weekday(day).map_err(|e| invalid(&key, e))?;
+            let h = if spec.trim().eq_ignore_ascii_case("closed") {
+                None
+            } else {
+                let (o, c) = spec.split_once('-').ok_or_else(|| invalid(&key, "use \"closed\" or \"HH:MM-HH:MM\""))?;
+                Some(DayHours::parse(o, c).map_err(|e| invalid(&key, e))?)
+            };
+            hours = hours.with_day(weekday, h);
+        }
+        let driver = match self.printer.driver.trim() {
+            "file" => PrinterDriver::File,
+            other => return Err(invalid("printer.driver", format!("'{other}' is not available yet (file)"))),
+        };
+        if !(32..=64).contains(&self.printer.width) {
+            return Err(invalid("printer.width", "32 to 64 columns (32 for 58 mm, 42 or 48 for 80 mm)"));
+        }
+        let printer = PrinterSettings {
+            driver,
+            target: (!self.printer.target.trim().is_empty()).then(|| PathBuf::from(self.printer.target.trim())),
+            width: self.printer.width,
+        };
+        Ok(Settings {
+            shop: ShopInfo { name: self.shop.name.clone(), address: self.shop.address.clone(), vat_number: self.shop.vat_number.clone() },
+            tz,
+            till_id,
+            max_withdrawal,
+            hours,
+            printer,
+            pin_pepper: (!self.pin_pepper.is_empty()).then(|| self.pin_pepper.clone()),
+            raw: self,
+        })
+    }
+}
+
+impl Settings {
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        RawSettings::load(file)?.validate()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_file_is_exactly_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kaching.toml");
+        let from_file: RawSettings = Figment::from(Toml::file(&path)).extract().unwrap();
+        assert_eq!(from_file, RawSettings::default());
+    }
+
+    #[test]
+    fn per_day_overrides_and_bad_values() {
+        let mut raw = RawSettings::default();
+        raw.hours.days.insert("sun".into(), "closed".into());
+        raw.hours.days.insert("sat".into(), "08:00-13:00".into());
+        let s = raw.clone().validate().unwrap();
+        assert_eq!(s.hours.hours_on(chrono::Weekday::Sun), None);
+        assert_eq!(s.hours.hours_on(chrono::Weekday::Sat), Some(DayHours::parse("08:00", "13:00").unwrap()));
+        let mut bad = raw.clone();
+        bad.hours.days.insert("sat".into(), "13:00-08:00".into());
+        assert!(bad.validate().unwrap_err().to_string().contains("hours.days.sat"));
+        let mut bad = RawSettings::default();
+        bad.till.max_withdrawal = "-5".into();
+        assert!(bad.validate().is_err());
+        let mut bad = RawSettings::default();
+        bad.shop.timezone = "Europe/Nowhere".into();
+        assert!(bad.validate().is_err());
+        let mut bad = RawSettings::default();
+        bad.till.id = "till 1; drop".into();
+        assert!(bad.validate().is_err());
+    }
+}
