@@ -4,7 +4,7 @@ use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -12,12 +12,16 @@ use crate::actors::Till;
 use crate::clock::{Clock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::domain::report;
-use crate::domain::staff::{parse_staff_name, Pin, Role, Staff, StaffId};
+use crate::domain::staff::{Pin, Role, Staff, StaffId, parse_staff_name};
 use crate::secrets::{PinHasher, Secret};
 use crate::store::Ledger;
 
 #[derive(Parser, Debug)]
-#[command(name = "kaching", version, about = "KACHING: an offline-first point of sale for small shops")]
+#[command(
+    name = "kaching",
+    version,
+    about = "KACHING: an offline-first point of sale for small shops"
+)]
 pub struct Cli {
     /// Data directory (ledger, tickets). Default: $KACHING_DATA_DIR, else the platform's data dir.
     #[arg(long, global = true, env = "KACHING_DATA_DIR")]
@@ -74,10 +78,16 @@ pub enum StaffCmd {
         role: String,
     },
     List,
-    Disable { id: String },
-    Enable { id: String },
+    Disable {
+        id: String,
+    },
+    Enable {
+        id: String,
+    },
     /// Lift a PIN lockout before its 15 minutes are over.
-    Unlock { id: String },
+    Unlock {
+        id: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -112,7 +122,9 @@ pub enum ReportCmd {
 }
 
 pub fn default_data_dir() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("kaching")
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("kaching")
 }
 
 /// The PIN pepper: from settings (KACHING_PIN_PEPPER), else a random one kept in the data dir
@@ -128,7 +140,8 @@ pub fn pin_hasher(settings: &Settings, data_dir: &Path) -> anyhow::Result<PinHas
             return Ok(PinHasher::new(Secret::new(existing)));
         }
     }
-    std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let pepper = hex::encode(bytes);
@@ -137,8 +150,11 @@ pub fn pin_hasher(settings: &Settings, data_dir: &Path) -> anyhow::Result<PinHas
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     use std::io::Write;
-    let mut f = opts.open(&path).with_context(|| format!("creating {}", path.display()))?;
-    f.write_all(pepper.as_bytes()).context("writing the PIN pepper")?;
+    let mut f = opts
+        .open(&path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(pepper.as_bytes())
+        .context("writing the PIN pepper")?;
     f.sync_all().context("writing the PIN pepper")?;
     Ok(PinHasher::new(Secret::new(pepper)))
 }
@@ -148,10 +164,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let clock: SharedClock = Arc::new(SystemClock);
     let data_dir = match (&cli.command, cli.data_dir.clone()) {
         (_, Some(d)) => d,
-        (Cmd::Demo, None) => dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("kaching-demo"),
+        (Cmd::Demo, None) => dirs::data_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("kaching-demo"),
         (_, None) => default_data_dir(),
     };
-    let open = || Ledger::open_in(&data_dir).with_context(|| format!("opening the ledger in {}", data_dir.display()));
+    let open = || {
+        Ledger::open_in(&data_dir)
+            .with_context(|| format!("opening the ledger in {}", data_dir.display()))
+    };
     match cli.command {
         Cmd::Demo => {
             let mut ledger = open()?;
@@ -159,8 +180,12 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             seed_demo(&mut ledger, &hasher, clock.as_ref())?;
             drop(ledger);
             eprintln!("KACHING demo — data in {}", data_dir.display());
-            eprintln!("The touch-screen GUI arrives with issue 6; this is the headless till (docs/PROTOCOL.md).");
-            eprintln!("Demo staff (ID / PIN): 1 ADMIN 1111 (any hour) · 2 AYMAN 2222 · 10 CLOTHIDE 1010 · 14 Khadija 1414 · 27 AWA 2727");
+            eprintln!(
+                "The touch-screen GUI arrives with issue 6; this is the headless till (docs/PROTOCOL.md)."
+            );
+            eprintln!(
+                "Demo staff (ID / PIN): 1 ADMIN 1111 (any hour) · 2 AYMAN 2222 · 10 CLOTHIDE 1010 · 14 Khadija 1414 · 27 AWA 2727"
+            );
             eprintln!(
                 "Cashiers may log in {} ({}). Try: login 14 1414 · scan 1234 · scan 1946753214860 · withdraw 15 · pay main cash 20 · status · quit",
                 settings.hours.describe_day(clock.now()),
@@ -179,22 +204,34 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Cmd::Migrate => {
             open()?;
-            println!("ledger migrated: {}", data_dir.join(crate::store::LEDGER_FILE).display());
+            println!(
+                "ledger migrated: {}",
+                data_dir.join(crate::store::LEDGER_FILE).display()
+            );
             Ok(0)
         }
         Cmd::Catalog(CatalogCmd::Import { file }) => {
-            let data = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let products = crate::domain::catalog::parse_csv(&data).map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+            let data =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let products = crate::domain::catalog::parse_csv(&data)
+                .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
             let s = open()?
                 .import_products(&products, clock.now(), None)
                 .map_err(|e| anyhow::anyhow!("{e}; nothing was imported"))?;
-            println!("{} products imported ({} added, {} updated)", products.len(), s.added, s.updated);
+            println!(
+                "{} products imported ({} added, {} updated)",
+                products.len(),
+                s.added,
+                s.updated
+            );
             Ok(0)
         }
         Cmd::Catalog(CatalogCmd::Export { file }) => {
             let csv = crate::domain::catalog::to_csv(&open()?.products()?)?;
             match file {
-                Some(f) => std::fs::write(&f, csv).with_context(|| format!("writing {}", f.display()))?,
+                Some(f) => {
+                    std::fs::write(&f, csv).with_context(|| format!("writing {}", f.display()))?
+                }
                 None => print!("{csv}"),
             }
             Ok(0)
@@ -204,7 +241,10 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Cmd::Verify => {
             let r = open()?.verify_chain()?;
             if r.is_ok() {
-                println!("OK: {} sales on {} till(s), hash chains intact, no gap in ticket numbers", r.sales, r.tills);
+                println!(
+                    "OK: {} sales on {} till(s), hash chains intact, no gap in ticket numbers",
+                    r.sales, r.tills
+                );
                 Ok(0)
             } else {
                 for p in &r.problems {
@@ -216,7 +256,9 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Cmd::Reprint => {
             let mut l = open()?;
-            let Some(id) = l.last_sale_id(&settings.till_id)? else { bail!("no sale to reprint on {}", settings.till_id) };
+            let Some(id) = l.last_sale_id(&settings.till_id)? else {
+                bail!("no sale to reprint on {}", settings.till_id)
+            };
             l.queue_reprint(&id, clock.now(), None)?;
             println!("duplicate of sale {id} queued; the till prints it within 10 s");
             Ok(0)
@@ -224,7 +266,12 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
-fn run_till(settings: Settings, data_dir: &Path, clock: SharedClock, hasher: PinHasher) -> anyhow::Result<()> {
+fn run_till(
+    settings: Settings,
+    data_dir: &Path,
+    clock: SharedClock,
+    hasher: PinHasher,
+) -> anyhow::Result<()> {
     let system = actix::System::new();
     let data_dir = data_dir.to_owned();
     system.block_on(async move {
@@ -239,14 +286,22 @@ fn run_till(settings: Settings, data_dir: &Path, clock: SharedClock, hasher: Pin
 /// Seeds the ORIGIN.md shop when the ledger has no products and no staff yet.
 pub fn seed_demo(ledger: &mut Ledger, hasher: &PinHasher, clock: &dyn Clock) -> anyhow::Result<()> {
     if ledger.product_count()? == 0 {
-        let products = crate::domain::catalog::parse_csv(include_bytes!("../config/demo/catalog.csv"))?;
+        let products =
+            crate::domain::catalog::parse_csv(include_bytes!("../config/demo/catalog.csv"))?;
         ledger.import_products(&products, clock.now(), None)?;
     }
     if ledger.staff_count()? == 0 {
         for line in include_str!("../config/demo/staff.csv").lines().skip(1) {
             let f: Vec<&str> = line.split(',').collect();
-            let [id, name, role, pin] = f[..] else { bail!("bad demo staff line {line}") };
-            let staff = Staff { id: StaffId::parse(id)?, name: name.to_owned(), role: Role::parse(role)?, active: true };
+            let [id, name, role, pin] = f[..] else {
+                bail!("bad demo staff line {line}")
+            };
+            let staff = Staff {
+                id: StaffId::parse(id)?,
+                name: name.to_owned(),
+                role: Role::parse(role)?,
+                active: true,
+            };
             ledger.add_staff(&staff, &hasher.hash(&Pin::parse(pin)?)?, clock.now(), None)?;
         }
     }
@@ -255,24 +310,49 @@ pub fn seed_demo(ledger: &mut Ledger, hasher: &PinHasher, clock: &dyn Clock) -> 
 
 fn read_pin() -> anyhow::Result<Pin> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("reading the PIN from stdin")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the PIN from stdin")?;
     // Drain anything else so a pasted file does not leak into a later prompt.
     let _ = std::io::stdin().read_to_end(&mut Vec::new());
     Ok(Pin::parse(&line)?)
 }
 
-fn staff(cmd: StaffCmd, settings: &Settings, data_dir: &Path, clock: &dyn Clock, open: impl Fn() -> anyhow::Result<Ledger>) -> anyhow::Result<i32> {
+fn staff(
+    cmd: StaffCmd,
+    settings: &Settings,
+    data_dir: &Path,
+    clock: &dyn Clock,
+    open: impl Fn() -> anyhow::Result<Ledger>,
+) -> anyhow::Result<i32> {
     match cmd {
         StaffCmd::Add { id, name, role } => {
-            let staff = Staff { id: StaffId::parse(&id)?, name: parse_staff_name(&name)?, role: Role::parse(&role)?, active: true };
+            let staff = Staff {
+                id: StaffId::parse(&id)?,
+                name: parse_staff_name(&name)?,
+                role: Role::parse(&role)?,
+                active: true,
+            };
             let pin = read_pin()?;
             let hash = pin_hasher(settings, data_dir)?.hash(&pin)?;
             open()?.add_staff(&staff, &hash, clock.now(), None)?;
-            println!("added {} {} ({})", staff.id, staff.name, staff.role.as_str());
+            println!(
+                "added {} {} ({})",
+                staff.id,
+                staff.name,
+                staff.role.as_str()
+            );
         }
         StaffCmd::List => {
             for s in open()?.staff_list()? {
-                println!("{:>8}  {:<20} {:<8} {}", s.id.as_str(), s.name, s.role.as_str(), if s.active { "active" } else { "disabled" });
+                println!(
+                    "{:>8}  {:<20} {:<8} {}",
+                    s.id.as_str(),
+                    s.name,
+                    s.role.as_str(),
+                    if s.active { "active" } else { "disabled" }
+                );
             }
         }
         StaffCmd::Disable { id } => {
@@ -288,13 +368,25 @@ fn staff(cmd: StaffCmd, settings: &Settings, data_dir: &Path, clock: &dyn Clock,
             let mut l = open()?;
             let cleared = l.clear_pin_failures(&sid)?;
             l.audit(clock.now(), None, "unlock", sid.as_str())?;
-            println!("{id} {}", if cleared { "unlocked" } else { "was not locked" });
+            println!(
+                "{id} {}",
+                if cleared {
+                    "unlocked"
+                } else {
+                    "was not locked"
+                }
+            );
         }
     }
     Ok(0)
 }
 
-fn report(cmd: ReportCmd, settings: &Settings, clock: &dyn Clock, open: impl Fn() -> anyhow::Result<Ledger>) -> anyhow::Result<i32> {
+fn report(
+    cmd: ReportCmd,
+    settings: &Settings,
+    clock: &dyn Clock,
+    open: impl Fn() -> anyhow::Result<Ledger>,
+) -> anyhow::Result<i32> {
     let shop = &settings.shop.name;
     let out = match cmd {
         ReportCmd::Day { day, format } => {

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
-use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::hours::{parse_tz, parse_weekday, DayHours, OpeningHours};
-use crate::domain::receipt::ShopInfo;
 use crate::domain::Money;
+use crate::domain::hours::{DayHours, OpeningHours, parse_tz, parse_weekday};
+use crate::domain::receipt::ShopInfo;
 use crate::secrets::Secret;
 
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +36,12 @@ pub struct RawShop {
 
 impl Default for RawShop {
     fn default() -> Self {
-        RawShop { name: "KACHING".into(), address: String::new(), vat_number: String::new(), timezone: "Europe/Brussels".into() }
+        RawShop {
+            name: "KACHING".into(),
+            address: String::new(),
+            vat_number: String::new(),
+            timezone: "Europe/Brussels".into(),
+        }
     }
 }
 
@@ -49,7 +54,10 @@ pub struct RawTill {
 
 impl Default for RawTill {
     fn default() -> Self {
-        RawTill { id: "till-1".into(), max_withdrawal: "500.00".into() }
+        RawTill {
+            id: "till-1".into(),
+            max_withdrawal: "500.00".into(),
+        }
     }
 }
 
@@ -63,7 +71,11 @@ pub struct RawHours {
 
 impl Default for RawHours {
     fn default() -> Self {
-        RawHours { open: "06:00".into(), close: "18:00".into(), days: BTreeMap::new() }
+        RawHours {
+            open: "06:00".into(),
+            close: "18:00".into(),
+            days: BTreeMap::new(),
+        }
     }
 }
 
@@ -84,7 +96,12 @@ pub struct RawPayment {
 
 impl Default for RawPayment {
     fn default() -> Self {
-        RawPayment { server_url: String::new(), till_secret: Secret::default(), lan_bind: "0.0.0.0:8080".into(), public_url: String::new() }
+        RawPayment {
+            server_url: String::new(),
+            till_secret: Secret::default(),
+            lan_bind: "0.0.0.0:8080".into(),
+            public_url: String::new(),
+        }
     }
 }
 
@@ -98,7 +115,11 @@ pub struct RawPayServer {
 
 impl Default for RawPayServer {
     fn default() -> Self {
-        RawPayServer { bind: "127.0.0.1:8080".into(), database: Secret::default(), public_url: String::new() }
+        RawPayServer {
+            bind: "127.0.0.1:8080".into(),
+            database: Secret::default(),
+            public_url: String::new(),
+        }
     }
 }
 
@@ -113,7 +134,12 @@ pub struct RawPrinter {
 
 impl Default for RawPrinter {
     fn default() -> Self {
-        RawPrinter { driver: "file".into(), target: String::new(), width: 42, codepage: "cp1252".into() }
+        RawPrinter {
+            driver: "file".into(),
+            target: String::new(),
+            width: 42,
+            codepage: "cp1252".into(),
+        }
     }
 }
 
@@ -126,7 +152,10 @@ pub struct RawScanner {
 
 impl Default for RawScanner {
     fn default() -> Self {
-        RawScanner { device: String::new(), keymap: "us".into() }
+        RawScanner {
+            device: String::new(),
+            keymap: "us".into(),
+        }
     }
 }
 
@@ -174,7 +203,10 @@ pub struct Settings {
 }
 
 fn invalid(key: &str, message: impl ToString) -> ConfigError {
-    ConfigError::Invalid { key: key.to_owned(), message: message.to_string() }
+    ConfigError::Invalid {
+        key: key.to_owned(),
+        message: message.to_string(),
+    }
 }
 
 impl RawSettings {
@@ -187,18 +219,29 @@ impl RawSettings {
             }
             fig = fig.merge(Toml::file(f));
         }
-        fig = fig.merge(Env::prefixed("KACHING_").split("__").ignore(&["data_dir", "log"]));
+        fig = fig.merge(
+            Env::prefixed("KACHING_")
+                .split("__")
+                .ignore(&["data_dir", "log"]),
+        );
         fig.extract().map_err(|e| ConfigError::Load(Box::new(e)))
     }
 
     pub fn validate(self) -> Result<Settings, ConfigError> {
         let tz = parse_tz(&self.shop.timezone).map_err(|e| invalid("shop.timezone", e))?;
         let till_id = self.till.id.trim().to_owned();
-        if till_id.is_empty() || till_id.len() > 32 || !till_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if till_id.is_empty()
+            || till_id.len() > 32
+            || !till_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(invalid("till.id", "1 to 32 letters, digits, '-' or '_'"));
         }
-        let max_withdrawal = Money::parse(&self.till.max_withdrawal).map_err(|e| invalid("till.max_withdrawal", e))?;
-        let default_day = DayHours::parse(&self.hours.open, &self.hours.close).map_err(|e| invalid("hours", e))?;
+        let max_withdrawal = Money::parse(&self.till.max_withdrawal)
+            .map_err(|e| invalid("till.max_withdrawal", e))?;
+        let default_day = DayHours::parse(&self.hours.open, &self.hours.close)
+            .map_err(|e| invalid("hours", e))?;
         let mut hours = OpeningHours::every_day(tz, default_day);
         for (day, spec) in &self.hours.days {
             let key = format!("hours.days.{day}");
@@ -206,25 +249,40 @@ impl RawSettings {
             let h = if spec.trim().eq_ignore_ascii_case("closed") {
                 None
             } else {
-                let (o, c) = spec.split_once('-').ok_or_else(|| invalid(&key, "use \"closed\" or \"HH:MM-HH:MM\""))?;
+                let (o, c) = spec
+                    .split_once('-')
+                    .ok_or_else(|| invalid(&key, "use \"closed\" or \"HH:MM-HH:MM\""))?;
                 Some(DayHours::parse(o, c).map_err(|e| invalid(&key, e))?)
             };
             hours = hours.with_day(weekday, h);
         }
         let driver = match self.printer.driver.trim() {
             "file" => PrinterDriver::File,
-            other => return Err(invalid("printer.driver", format!("'{other}' is not available yet (file)"))),
+            other => {
+                return Err(invalid(
+                    "printer.driver",
+                    format!("'{other}' is not available yet (file)"),
+                ));
+            }
         };
         if !(32..=64).contains(&self.printer.width) {
-            return Err(invalid("printer.width", "32 to 64 columns (32 for 58 mm, 42 or 48 for 80 mm)"));
+            return Err(invalid(
+                "printer.width",
+                "32 to 64 columns (32 for 58 mm, 42 or 48 for 80 mm)",
+            ));
         }
         let printer = PrinterSettings {
             driver,
-            target: (!self.printer.target.trim().is_empty()).then(|| PathBuf::from(self.printer.target.trim())),
+            target: (!self.printer.target.trim().is_empty())
+                .then(|| PathBuf::from(self.printer.target.trim())),
             width: self.printer.width,
         };
         Ok(Settings {
-            shop: ShopInfo { name: self.shop.name.clone(), address: self.shop.address.clone(), vat_number: self.shop.vat_number.clone() },
+            shop: ShopInfo {
+                name: self.shop.name.clone(),
+                address: self.shop.address.clone(),
+                vat_number: self.shop.vat_number.clone(),
+            },
             tz,
             till_id,
             max_withdrawal,
@@ -260,10 +318,18 @@ mod tests {
         raw.hours.days.insert("sat".into(), "08:00-13:00".into());
         let s = raw.clone().validate().unwrap();
         assert_eq!(s.hours.hours_on(chrono::Weekday::Sun), None);
-        assert_eq!(s.hours.hours_on(chrono::Weekday::Sat), Some(DayHours::parse("08:00", "13:00").unwrap()));
+        assert_eq!(
+            s.hours.hours_on(chrono::Weekday::Sat),
+            Some(DayHours::parse("08:00", "13:00").unwrap())
+        );
         let mut bad = raw.clone();
         bad.hours.days.insert("sat".into(), "13:00-08:00".into());
-        assert!(bad.validate().unwrap_err().to_string().contains("hours.days.sat"));
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("hours.days.sat")
+        );
         let mut bad = RawSettings::default();
         bad.till.max_withdrawal = "-5".into();
         assert!(bad.validate().is_err());

@@ -47,11 +47,18 @@ where
             }
         }
     });
-    till.emit(TillEvent::Ready { till_id: till.settings().till_id.clone(), version: env!("CARGO_PKG_VERSION").to_owned() });
+    till.emit(TillEvent::Ready {
+        till_id: till.settings().till_id.clone(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    });
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        let n = match (&mut input).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut buf).await {
+        let n = match (&mut input)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .await
+        {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(error = %e, "stdin unreadable");
@@ -65,11 +72,17 @@ where
             // Skip the rest of an overlong line.
             let mut rest = Vec::new();
             let _ = input.read_until(b'\n', &mut rest).await;
-            till.emit(TillEvent::error("bad_command", format!("line longer than {MAX_LINE} bytes")));
+            till.emit(TillEvent::error(
+                "bad_command",
+                format!("line longer than {MAX_LINE} bytes"),
+            ));
             continue;
         }
         let Ok(line) = std::str::from_utf8(&buf) else {
-            till.emit(TillEvent::error("bad_command", "the line is not valid UTF-8"));
+            till.emit(TillEvent::error(
+                "bad_command",
+                "the line is not valid UTF-8",
+            ));
             continue;
         };
         let line = line.trim();

@@ -53,8 +53,13 @@ impl PinHasher {
     }
 
     fn argon(&self) -> Result<Argon2<'_>, PinHashError> {
-        Argon2::new_with_secret(self.pepper.expose().as_bytes(), Algorithm::Argon2id, Version::V0x13, Params::default())
-            .map_err(|_| PinHashError::Pepper)
+        Argon2::new_with_secret(
+            self.pepper.expose().as_bytes(),
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::default(),
+        )
+        .map_err(|_| PinHashError::Pepper)
     }
 
     pub fn hash(&self, pin: &Pin) -> Result<String, PinHashError> {
@@ -92,6 +97,9 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted() {
-        assert_eq!(format!("{:?}", Secret::new("hunter2")), "Secret([redacted])");
+        assert_eq!(
+            format!("{:?}", Secret::new("hunter2")),
+            "Secret([redacted])"
+        );
     }
 }

@@ -5,9 +5,9 @@
 
 use actix::prelude::*;
 
+use crate::domain::Money;
 use crate::domain::barcode::ScannedCode;
 use crate::domain::basket::{Account, Basket, BasketError, Lines};
-use crate::domain::Money;
 use crate::store::Lookup;
 
 use super::events::{EventHub, TillEvent};
@@ -22,7 +22,10 @@ pub struct Refusal {
 
 impl Refusal {
     pub fn new(code: &'static str, message: impl Into<String>) -> Refusal {
-        Refusal { code, message: message.into() }
+        Refusal {
+            code,
+            message: message.into(),
+        }
     }
     pub fn event(&self) -> TillEvent {
         TillEvent::error(self.code, self.message.clone())
@@ -106,15 +109,30 @@ pub struct BasketActor {
 }
 
 impl BasketActor {
-    pub fn new(max_withdrawal: Money, ledger: Addr<LedgerActor>, hub: EventHub, clock: crate::clock::SharedClock) -> BasketActor {
-        BasketActor { basket: Basket::new(), frozen: None, max_withdrawal, ledger, hub, clock }
+    pub fn new(
+        max_withdrawal: Money,
+        ledger: Addr<LedgerActor>,
+        hub: EventHub,
+        clock: crate::clock::SharedClock,
+    ) -> BasketActor {
+        BasketActor {
+            basket: Basket::new(),
+            frozen: None,
+            max_withdrawal,
+            ledger,
+            hub,
+            clock,
+        }
     }
 
     fn check_not_frozen(&self) -> Result<(), Refusal> {
         match self.frozen {
             Some(a) if a == self.basket.current() => Err(Refusal::new(
                 "payment_in_progress",
-                format!("the {} basket is being paid; finish or cancel the payment first", a.as_str()),
+                format!(
+                    "the {} basket is being paid; finish or cancel the payment first",
+                    a.as_str()
+                ),
             )),
             _ => Ok(()),
         }
@@ -142,7 +160,10 @@ impl Handler<ScanCode> for BasketActor {
             let display = scanned.code.to_string();
             match ledger::run(&ledger, move |l| l.lookup(&scanned)).await {
                 Ok(Lookup::Found(p)) => Ok(p),
-                Ok(Lookup::Unknown) => Err(Refusal::new("unknown_code", format!("unknown article or barcode '{display}'"))),
+                Ok(Lookup::Unknown) => Err(Refusal::new(
+                    "unknown_code",
+                    format!("unknown article or barcode '{display}'"),
+                )),
                 Ok(Lookup::BadCheckDigit(e)) => Err(Refusal::new("bad_check_digit", e.to_string())),
                 Err(e) => Err(Refusal::new("store_error", e.to_string())),
             }
@@ -161,7 +182,9 @@ impl Handler<AddWithdrawal> for BasketActor {
 
     fn handle(&mut self, msg: AddWithdrawal, _: &mut Context<Self>) -> Self::Result {
         self.check_not_frozen()?;
-        self.basket.add_withdrawal(msg.0, self.max_withdrawal).map_err(basket_refusal)?;
+        self.basket
+            .add_withdrawal(msg.0, self.max_withdrawal)
+            .map_err(basket_refusal)?;
         self.changed();
         Ok(())
     }
@@ -172,7 +195,9 @@ impl Handler<SetQuantity> for BasketActor {
 
     fn handle(&mut self, msg: SetQuantity, _: &mut Context<Self>) -> Self::Result {
         self.check_not_frozen()?;
-        self.basket.set_qty(msg.line, msg.qty).map_err(basket_refusal)?;
+        self.basket
+            .set_qty(msg.line, msg.qty)
+            .map_err(basket_refusal)?;
         self.changed();
         Ok(())
     }
@@ -184,10 +209,18 @@ impl Handler<VoidLine> for BasketActor {
     fn handle(&mut self, msg: VoidLine, _: &mut Context<Self>) -> Self::Result {
         self.check_not_frozen()?;
         let line = self.basket.void(msg.line).map_err(basket_refusal)?;
-        let detail = format!("{} x{} {} ({})", line.name, line.qty, line.unit, self.basket.current().as_str());
+        let detail = format!(
+            "{} x{} {} ({})",
+            line.name,
+            line.qty,
+            line.unit,
+            self.basket.current().as_str()
+        );
         let at = self.clock.now();
         // The audit row is written in the background: a void never waits for the disk.
-        self.ledger.do_send(ledger::LedgerJob::new(move |l| l.audit(at, Some(&msg.by), "void", &detail)));
+        self.ledger.do_send(ledger::LedgerJob::new(move |l| {
+            l.audit(at, Some(&msg.by), "void", &detail)
+        }));
         self.changed();
         Ok(())
     }
@@ -207,11 +240,17 @@ impl Handler<Checkout> for BasketActor {
 
     fn handle(&mut self, msg: Checkout, _: &mut Context<Self>) -> Self::Result {
         if self.frozen.is_some() {
-            return Err(Refusal::new("payment_in_progress", "a payment is already in progress"));
+            return Err(Refusal::new(
+                "payment_in_progress",
+                "a payment is already in progress",
+            ));
         }
         let lines = self.basket.lines(msg.0).clone();
         if lines.is_empty() {
-            return Err(Refusal::new("empty_basket", format!("the {} basket is empty: nothing to pay", msg.0.as_str())));
+            return Err(Refusal::new(
+                "empty_basket",
+                format!("the {} basket is empty: nothing to pay", msg.0.as_str()),
+            ));
         }
         self.frozen = Some(msg.0);
         Ok(lines)
@@ -246,7 +285,9 @@ impl Handler<ClearBaskets> for BasketActor {
                 self.basket.lines(Account::Sub).len()
             );
             let at = self.clock.now();
-            self.ledger.do_send(ledger::LedgerJob::new(move |l| l.audit(at, msg.by.as_deref(), "basket_cleared", &detail)));
+            self.ledger.do_send(ledger::LedgerJob::new(move |l| {
+                l.audit(at, msg.by.as_deref(), "basket_cleared", &detail)
+            }));
         }
         self.basket.clear();
         self.frozen = None;

@@ -54,7 +54,18 @@ impl ClockGuardActor {
         ledger: Addr<LedgerActor>,
         hub: EventHub,
     ) -> ClockGuardActor {
-        ClockGuardActor { hours, till_id, clock, session, basket, payment, ledger, hub, warned_for: None, clock_warned: false }
+        ClockGuardActor {
+            hours,
+            till_id,
+            clock,
+            session,
+            basket,
+            payment,
+            ledger,
+            hub,
+            warned_for: None,
+            clock_warned: false,
+        }
     }
 }
 
@@ -76,7 +87,10 @@ async fn check(
     payment: Addr<PaymentActor>,
     ledger: Addr<LedgerActor>,
 ) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
-    let last_sale = ledger::run(&ledger, move |l| l.last_paid_at(&till_id)).await.ok().flatten();
+    let last_sale = ledger::run(&ledger, move |l| l.last_paid_at(&till_id))
+        .await
+        .ok()
+        .flatten();
     let behind = last_sale.filter(|last| now < *last);
     session.do_send(CheckIdle(now));
     let Ok(Some((staff, _))) = session.send(GetSession).await else {
@@ -92,8 +106,15 @@ async fn check(
     if payment.send(IsBusy).await.unwrap_or(false) {
         return (None, behind);
     }
-    if session.send(Logout { reason: "closed" }).await.is_ok_and(|r| r.is_ok()) {
-        basket.do_send(ClearBaskets { reason: "closed", by: Some(staff.id.to_string()) });
+    if session
+        .send(Logout { reason: "closed" })
+        .await
+        .is_ok_and(|r| r.is_ok())
+    {
+        basket.do_send(ClearBaskets {
+            reason: "closed",
+            by: Some(staff.id.to_string()),
+        });
     }
     (None, behind)
 }
@@ -112,21 +133,28 @@ impl Handler<Tick> for ClockGuardActor {
             self.payment.clone(),
             self.ledger.clone(),
         );
-        AtomicResponse::new(Box::pin(fut.into_actor(self).map(move |(closing, behind), act, _| {
-            if let Some(at) = closing {
-                if act.warned_for != Some(at) {
+        AtomicResponse::new(Box::pin(fut.into_actor(self).map(
+            move |(closing, behind), act, _| {
+                if let Some(at) = closing
+                    && act.warned_for != Some(at)
+                {
                     act.warned_for = Some(at);
-                    act.hub.emit(TillEvent::ClosingSoon { at: format_instant(at) });
+                    act.hub.emit(TillEvent::ClosingSoon {
+                        at: format_instant(at),
+                    });
                 }
-            }
-            match behind {
-                Some(last) if !act.clock_warned => {
-                    act.clock_warned = true;
-                    act.hub.emit(TillEvent::ClockWarning { now: format_instant(now), last_sale_at: format_instant(last) });
+                match behind {
+                    Some(last) if !act.clock_warned => {
+                        act.clock_warned = true;
+                        act.hub.emit(TillEvent::ClockWarning {
+                            now: format_instant(now),
+                            last_sale_at: format_instant(last),
+                        });
+                    }
+                    None => act.clock_warned = false,
+                    _ => {}
                 }
-                None => act.clock_warned = false,
-                _ => {}
-            }
-        })))
+            },
+        )))
     }
 }

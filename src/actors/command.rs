@@ -6,14 +6,26 @@ use crate::domain::{Account, Money, PaymentMethod};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Login { id: String, pin: String },
+    Login {
+        id: String,
+        pin: String,
+    },
     Logout,
     Scan(String),
-    Qty { line: usize, qty: i64 },
-    Void { line: usize },
+    Qty {
+        line: usize,
+        qty: i64,
+    },
+    Void {
+        line: usize,
+    },
     Withdraw(Money),
     Account(Account),
-    Pay { account: Account, method: PaymentMethod, tendered: Option<Money> },
+    Pay {
+        account: Account,
+        method: PaymentMethod,
+        tendered: Option<Money>,
+    },
     Accept,
     Cancel,
     /// Print the last ticket again, marked DUPLICATA.
@@ -30,7 +42,10 @@ pub struct CommandError {
 }
 
 fn err(code: &'static str, message: impl Into<String>) -> CommandError {
-    CommandError { code, message: message.into() }
+    CommandError {
+        code,
+        message: message.into(),
+    }
 }
 
 /// The longest command line accepted (a scan is at most a few dozen characters).
@@ -50,7 +65,10 @@ fn parse_amount(s: &str) -> Result<Money, CommandError> {
 impl Command {
     pub fn parse(line: &str) -> Result<Command, CommandError> {
         if line.len() > MAX_LINE {
-            return Err(err("bad_command", format!("line longer than {MAX_LINE} bytes")));
+            return Err(err(
+                "bad_command",
+                format!("line longer than {MAX_LINE} bytes"),
+            ));
         }
         let words: Vec<&str> = line.split_whitespace().collect();
         let Some((&verb, args)) = words.split_first() else {
@@ -66,7 +84,10 @@ impl Command {
         match verb.to_ascii_lowercase().as_str() {
             "login" => {
                 arity(2, "login <id> <pin>")?;
-                Ok(Command::Login { id: args[0].to_owned(), pin: args[1].to_owned() })
+                Ok(Command::Login {
+                    id: args[0].to_owned(),
+                    pin: args[1].to_owned(),
+                })
             }
             "logout" => arity(0, "logout").map(|_| Command::Logout),
             "scan" => {
@@ -76,14 +97,19 @@ impl Command {
             "qty" => {
                 arity(2, "qty <line> <n>")?;
                 let line = parse_line_no(args[0])?;
-                let qty = args[1]
-                    .parse::<i64>()
-                    .map_err(|_| err("bad_quantity", format!("'{}' is not a quantity (1 to 999)", args[1])))?;
+                let qty = args[1].parse::<i64>().map_err(|_| {
+                    err(
+                        "bad_quantity",
+                        format!("'{}' is not a quantity (1 to 999)", args[1]),
+                    )
+                })?;
                 Ok(Command::Qty { line, qty })
             }
             "void" => {
                 arity(1, "void <line>")?;
-                Ok(Command::Void { line: parse_line_no(args[0])? })
+                Ok(Command::Void {
+                    line: parse_line_no(args[0])?,
+                })
             }
             "withdraw" => {
                 arity(1, "withdraw <amount>")?;
@@ -91,17 +117,25 @@ impl Command {
             }
             "account" => {
                 arity(1, "account main|sub")?;
-                let a = Account::parse(args[0]).ok_or_else(|| err("bad_account", format!("'{}' is not main or sub", args[0])))?;
+                let a = Account::parse(args[0]).ok_or_else(|| {
+                    err("bad_account", format!("'{}' is not main or sub", args[0]))
+                })?;
                 Ok(Command::Account(a))
             }
             "pay" => {
                 if args.is_empty() || args.len() > 3 {
-                    return Err(err("bad_arguments", "usage: pay <main|sub> [qr|cash [tendered]]"));
+                    return Err(err(
+                        "bad_arguments",
+                        "usage: pay <main|sub> [qr|cash [tendered]]",
+                    ));
                 }
-                let account = Account::parse(args[0]).ok_or_else(|| err("bad_account", format!("'{}' is not main or sub", args[0])))?;
+                let account = Account::parse(args[0]).ok_or_else(|| {
+                    err("bad_account", format!("'{}' is not main or sub", args[0]))
+                })?;
                 let method = match args.get(1) {
                     None => PaymentMethod::Qr,
-                    Some(m) => PaymentMethod::parse(m).ok_or_else(|| err("bad_method", format!("'{m}' is not qr or cash")))?,
+                    Some(m) => PaymentMethod::parse(m)
+                        .ok_or_else(|| err("bad_method", format!("'{m}' is not qr or cash")))?,
                 };
                 let tendered = match args.get(2) {
                     None => None,
@@ -110,14 +144,23 @@ impl Command {
                     }
                     Some(t) => Some(parse_amount(t)?),
                 };
-                Ok(Command::Pay { account, method, tendered })
+                Ok(Command::Pay {
+                    account,
+                    method,
+                    tendered,
+                })
             }
             "accept" => arity(0, "accept").map(|_| Command::Accept),
             "cancel" => arity(0, "cancel").map(|_| Command::Cancel),
             "status" => arity(0, "status").map(|_| Command::Status),
             "reprint" => arity(0, "reprint").map(|_| Command::Reprint),
             "quit" | "exit" => arity(0, "quit").map(|_| Command::Quit),
-            other => Err(err("unknown_command", format!("unknown command '{other}' (login, logout, scan, qty, void, withdraw, account, pay, accept, cancel, reprint, status, quit)"))),
+            other => Err(err(
+                "unknown_command",
+                format!(
+                    "unknown command '{other}' (login, logout, scan, qty, void, withdraw, account, pay, accept, cancel, reprint, status, quit)"
+                ),
+            )),
         }
     }
 }
@@ -128,15 +171,44 @@ mod tests {
 
     #[test]
     fn parses_the_protocol_commands() {
-        assert_eq!(Command::parse("login 14 1414"), Ok(Command::Login { id: "14".into(), pin: "1414".into() }));
-        assert_eq!(Command::parse("  scan   1234 "), Ok(Command::Scan("1234".into())));
-        assert_eq!(Command::parse("qty 2 3"), Ok(Command::Qty { line: 2, qty: 3 }));
-        assert_eq!(Command::parse("withdraw 15,00"), Ok(Command::Withdraw(Money::from_cents(1500))));
-        assert_eq!(Command::parse("account sub"), Ok(Command::Account(Account::Sub)));
-        assert_eq!(Command::parse("pay main"), Ok(Command::Pay { account: Account::Main, method: PaymentMethod::Qr, tendered: None }));
+        assert_eq!(
+            Command::parse("login 14 1414"),
+            Ok(Command::Login {
+                id: "14".into(),
+                pin: "1414".into()
+            })
+        );
+        assert_eq!(
+            Command::parse("  scan   1234 "),
+            Ok(Command::Scan("1234".into()))
+        );
+        assert_eq!(
+            Command::parse("qty 2 3"),
+            Ok(Command::Qty { line: 2, qty: 3 })
+        );
+        assert_eq!(
+            Command::parse("withdraw 15,00"),
+            Ok(Command::Withdraw(Money::from_cents(1500)))
+        );
+        assert_eq!(
+            Command::parse("account sub"),
+            Ok(Command::Account(Account::Sub))
+        );
+        assert_eq!(
+            Command::parse("pay main"),
+            Ok(Command::Pay {
+                account: Account::Main,
+                method: PaymentMethod::Qr,
+                tendered: None
+            })
+        );
         assert_eq!(
             Command::parse("pay sub cash 20"),
-            Ok(Command::Pay { account: Account::Sub, method: PaymentMethod::Cash, tendered: Some(Money::from_cents(2000)) })
+            Ok(Command::Pay {
+                account: Account::Sub,
+                method: PaymentMethod::Cash,
+                tendered: Some(Money::from_cents(2000))
+            })
         );
         assert_eq!(Command::parse("QUIT"), Ok(Command::Quit));
     }

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::domain::basket::{Account, Basket, LineKind};
 use crate::domain::{Money, Role};
@@ -58,8 +58,15 @@ pub struct StatusView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum TillEvent {
-    Ready { till_id: String, version: String },
-    LoggedIn { staff_id: String, name: String, role: Role },
+    Ready {
+        till_id: String,
+        version: String,
+    },
+    LoggedIn {
+        staff_id: String,
+        name: String,
+        role: Role,
+    },
     LoginRefused {
         reason: RefusalReason,
         message: String,
@@ -68,9 +75,14 @@ pub enum TillEvent {
         #[serde(skip_serializing_if = "Option::is_none")]
         attempts_left: Option<u32>,
     },
-    LoggedOut { reason: String },
+    LoggedOut {
+        reason: String,
+    },
     /// Idle for 15 minutes: the PIN is asked again; the basket is kept.
-    SessionLocked { staff_id: String, reason: String },
+    SessionLocked {
+        staff_id: String,
+        reason: String,
+    },
     Basket {
         account: Account,
         lines: Vec<BasketLineView>,
@@ -78,10 +90,22 @@ pub enum TillEvent {
         main_total_cents: Money,
         sub_total_cents: Money,
     },
-    Error { code: String, message: String },
-    PaymentPending { intent_id: String, account: Account, amount_cents: Money, pay_url: String },
-    PaymentAccepted { intent_id: String },
-    PaymentCancelled { intent_id: String },
+    Error {
+        code: String,
+        message: String,
+    },
+    PaymentPending {
+        intent_id: String,
+        account: Account,
+        amount_cents: Money,
+        pay_url: String,
+    },
+    PaymentAccepted {
+        intent_id: String,
+    },
+    PaymentCancelled {
+        intent_id: String,
+    },
     SaleCommitted {
         sale_id: String,
         ticket_no: i64,
@@ -92,18 +116,34 @@ pub enum TillEvent {
         withdrawal_cents: Money,
         change_cents: Money,
     },
-    Printed { sale_id: String },
-    PrintFailed { sale_id: String, reason: String },
-    Connectivity { online: bool, pending: i64 },
-    ClosingSoon { at: String },
+    Printed {
+        sale_id: String,
+    },
+    PrintFailed {
+        sale_id: String,
+        reason: String,
+    },
+    Connectivity {
+        online: bool,
+        pending: i64,
+    },
+    ClosingSoon {
+        at: String,
+    },
     /// The wall clock reads earlier than the till's last sale: it is reported, not trusted.
-    ClockWarning { now: String, last_sale_at: String },
+    ClockWarning {
+        now: String,
+        last_sale_at: String,
+    },
     Status(StatusView),
 }
 
 impl TillEvent {
     pub fn error(code: &str, message: impl Into<String>) -> TillEvent {
-        TillEvent::Error { code: code.to_owned(), message: message.into() }
+        TillEvent::Error {
+            code: code.to_owned(),
+            message: message.into(),
+        }
     }
 
     /// The basket event for the account scans go to, with both totals.

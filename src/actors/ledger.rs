@@ -9,8 +9,10 @@ use actix::prelude::*;
 
 use crate::store::{Ledger, StoreError, StoreResult};
 
+type Job<R> = Box<dyn FnOnce(&mut Ledger) -> StoreResult<R> + Send>;
+
 /// A blocking job run on the ledger's thread, in arrival order.
-pub struct LedgerJob<R: Send + 'static>(Box<dyn FnOnce(&mut Ledger) -> StoreResult<R> + Send>);
+pub struct LedgerJob<R: Send + 'static>(Job<R>);
 
 impl<R: Send + 'static> LedgerJob<R> {
     pub fn new(f: impl FnOnce(&mut Ledger) -> StoreResult<R> + Send + 'static) -> LedgerJob<R> {

@@ -26,10 +26,13 @@ use crate::store::{Ledger, StoreError};
 pub use command::{Command, CommandError};
 pub use events::{EventHub, TillEvent};
 
-use basket::{AddWithdrawal, BasketActor, ClearBaskets, GetBasket, Refusal, ScanCode, SetQuantity, SwitchAccount, VoidLine};
+use basket::{
+    AddWithdrawal, BasketActor, ClearBaskets, GetBasket, Refusal, ScanCode, SetQuantity,
+    SwitchAccount, VoidLine,
+};
 use clock_guard::ClockGuardActor;
 use ledger::LedgerActor;
-use payment::{PaymentActor, Pay};
+use payment::{Pay, PaymentActor};
 use printer::PrinterActor;
 use session::SessionActor;
 
@@ -55,12 +58,21 @@ pub struct Till {
 
 impl Till {
     /// Opens the ledger in `data_dir` and starts the actors. Must run inside an actix `System`.
-    pub fn start(settings: Settings, data_dir: &Path, clock: SharedClock, hasher: PinHasher) -> Result<Till, TillError> {
+    pub fn start(
+        settings: Settings,
+        data_dir: &Path,
+        clock: SharedClock,
+        hasher: PinHasher,
+    ) -> Result<Till, TillError> {
         let ledger = Ledger::open_in(data_dir)?;
         let ledger = LedgerActor::start(ledger, data_dir.join(crate::store::LEDGER_FILE));
         let hub = EventHub::new();
         let settings = Arc::new(settings);
-        let tickets_dir: PathBuf = settings.printer.target.clone().unwrap_or_else(|| data_dir.join("tickets"));
+        let tickets_dir: PathBuf = settings
+            .printer
+            .target
+            .clone()
+            .unwrap_or_else(|| data_dir.join("tickets"));
         let printer = PrinterActor::new(
             tickets_dir,
             settings.printer.width,
@@ -71,8 +83,21 @@ impl Till {
             clock.clone(),
         )
         .start();
-        let basket = BasketActor::new(settings.max_withdrawal, ledger.clone(), hub.clone(), clock.clone()).start();
-        let session = SessionActor::new(ledger.clone(), hub.clone(), clock.clone(), settings.hours.clone(), Arc::new(hasher)).start();
+        let basket = BasketActor::new(
+            settings.max_withdrawal,
+            ledger.clone(),
+            hub.clone(),
+            clock.clone(),
+        )
+        .start();
+        let session = SessionActor::new(
+            ledger.clone(),
+            hub.clone(),
+            clock.clone(),
+            settings.hours.clone(),
+            Arc::new(hasher),
+        )
+        .start();
         let payment = PaymentActor::new(
             settings.till_id.clone(),
             settings.tz,
@@ -94,7 +119,17 @@ impl Till {
             hub.clone(),
         )
         .start();
-        Ok(Till { session, basket, payment, printer, clock_guard, ledger, hub, settings, clock })
+        Ok(Till {
+            session,
+            basket,
+            payment,
+            printer,
+            clock_guard,
+            ledger,
+            hub,
+            settings,
+            clock,
+        })
     }
 
     pub fn subscribe(&self) -> UnboundedReceiver<TillEvent> {
@@ -127,14 +162,28 @@ impl Till {
     async fn dispatch(&self, command: Command) -> Result<(), Refusal> {
         let mailbox = |e: MailboxError| Refusal::new("internal", e.to_string());
         match command {
-            Command::Login { id, pin } => self.session.send(session::Login { id, pin }).await.map_err(mailbox),
+            Command::Login { id, pin } => self
+                .session
+                .send(session::Login { id, pin })
+                .await
+                .map_err(mailbox),
             Command::Logout => {
                 if self.payment.send(payment::IsBusy).await.map_err(mailbox)? {
-                    return Err(Refusal::new("payment_in_progress", "finish or cancel the payment before logging out"));
+                    return Err(Refusal::new(
+                        "payment_in_progress",
+                        "finish or cancel the payment before logging out",
+                    ));
                 }
-                let staff = self.session.send(session::Logout { reason: "logout" }).await.map_err(mailbox)??;
+                let staff = self
+                    .session
+                    .send(session::Logout { reason: "logout" })
+                    .await
+                    .map_err(mailbox)??;
                 self.basket
-                    .send(ClearBaskets { reason: "logout", by: Some(staff.id.to_string()) })
+                    .send(ClearBaskets {
+                        reason: "logout",
+                        by: Some(staff.id.to_string()),
+                    })
                     .await
                     .map_err(mailbox)
             }
@@ -144,33 +193,77 @@ impl Till {
             }
             Command::Quit => Ok(()),
             other => {
-                let staff = self.session.send(session::Authorize).await.map_err(mailbox)??;
+                let staff = self
+                    .session
+                    .send(session::Authorize)
+                    .await
+                    .map_err(mailbox)??;
                 match other {
-                    Command::Scan(code) => self.basket.send(ScanCode(code)).await.map_err(mailbox)?,
-                    Command::Qty { line, qty } => self.basket.send(SetQuantity { line, qty }).await.map_err(mailbox)?,
-                    Command::Void { line } => self.basket.send(VoidLine { line, by: staff.id.to_string() }).await.map_err(mailbox)?,
-                    Command::Withdraw(amount) => self.basket.send(AddWithdrawal(amount)).await.map_err(mailbox)?,
-                    Command::Account(a) => self.basket.send(SwitchAccount(a)).await.map_err(mailbox),
-                    Command::Pay { account, method, tendered } => {
-                        self.payment.send(Pay { account, method, tendered, staff }).await.map_err(mailbox)?
+                    Command::Scan(code) => {
+                        self.basket.send(ScanCode(code)).await.map_err(mailbox)?
                     }
+                    Command::Qty { line, qty } => self
+                        .basket
+                        .send(SetQuantity { line, qty })
+                        .await
+                        .map_err(mailbox)?,
+                    Command::Void { line } => self
+                        .basket
+                        .send(VoidLine {
+                            line,
+                            by: staff.id.to_string(),
+                        })
+                        .await
+                        .map_err(mailbox)?,
+                    Command::Withdraw(amount) => self
+                        .basket
+                        .send(AddWithdrawal(amount))
+                        .await
+                        .map_err(mailbox)?,
+                    Command::Account(a) => {
+                        self.basket.send(SwitchAccount(a)).await.map_err(mailbox)
+                    }
+                    Command::Pay {
+                        account,
+                        method,
+                        tendered,
+                    } => self
+                        .payment
+                        .send(Pay {
+                            account,
+                            method,
+                            tendered,
+                            staff,
+                        })
+                        .await
+                        .map_err(mailbox)?,
                     Command::Accept => self.payment.send(payment::Accept).await.map_err(mailbox)?,
                     Command::Cancel => self.payment.send(payment::Cancel).await.map_err(mailbox)?,
                     Command::Reprint => {
-                        let (till, now, by) = (self.settings.till_id.clone(), self.clock.now(), staff.id.to_string());
-                        let queued = ledger::run(&self.ledger, move |l| match l.last_sale_id(&till)? {
-                            Some(id) => l.queue_reprint(&id, now, Some(&by)).map(Some),
-                            None => Ok(None),
-                        })
-                        .await
-                        .map_err(|e| Refusal::new("store_error", e.to_string()))?;
+                        let (till, now, by) = (
+                            self.settings.till_id.clone(),
+                            self.clock.now(),
+                            staff.id.to_string(),
+                        );
+                        let queued =
+                            ledger::run(&self.ledger, move |l| match l.last_sale_id(&till)? {
+                                Some(id) => l.queue_reprint(&id, now, Some(&by)).map(Some),
+                                None => Ok(None),
+                            })
+                            .await
+                            .map_err(|e| Refusal::new("store_error", e.to_string()))?;
                         if queued.is_none() {
-                            return Err(Refusal::new("nothing_to_reprint", "no ticket has been printed on this till yet"));
+                            return Err(Refusal::new(
+                                "nothing_to_reprint",
+                                "no ticket has been printed on this till yet",
+                            ));
                         }
                         self.printer.do_send(printer::PrintQueued);
                         Ok(())
                     }
-                    Command::Login { .. } | Command::Logout | Command::Status | Command::Quit => Ok(()),
+                    Command::Login { .. } | Command::Logout | Command::Status | Command::Quit => {
+                        Ok(())
+                    }
                 }
             }
         }
@@ -181,7 +274,11 @@ impl Till {
         let session = self.session.send(session::GetSession).await.ok().flatten();
         let basket = self.basket.send(GetBasket).await.unwrap_or_default();
         let busy = self.payment.send(payment::IsBusy).await.unwrap_or(false);
-        let counts = ledger::run(&self.ledger, |l| Ok((l.print_jobs_open()?, l.outbox_pending()?))).await.unwrap_or((-1, -1));
+        let counts = ledger::run(&self.ledger, |l| {
+            Ok((l.print_jobs_open()?, l.outbox_pending()?))
+        })
+        .await
+        .unwrap_or((-1, -1));
         let hours = &self.settings.hours;
         use crate::domain::Account;
         TillEvent::Status(events::StatusView {

@@ -57,7 +57,16 @@ impl PaymentActor {
         hub: EventHub,
         clock: SharedClock,
     ) -> PaymentActor {
-        PaymentActor { till_id, tz, busy: false, basket, ledger, printer, hub, clock }
+        PaymentActor {
+            till_id,
+            tz,
+            busy: false,
+            basket,
+            ledger,
+            printer,
+            hub,
+            clock,
+        }
     }
 }
 
@@ -92,7 +101,13 @@ impl Handler<Pay> for PaymentActor {
             )))));
         }
         self.busy = true;
-        let (basket, ledger, printer, hub, clock) = (self.basket.clone(), self.ledger.clone(), self.printer.clone(), self.hub.clone(), self.clock.clone());
+        let (basket, ledger, printer, hub, clock) = (
+            self.basket.clone(),
+            self.ledger.clone(),
+            self.printer.clone(),
+            self.hub.clone(),
+            self.clock.clone(),
+        );
         let (till_id, tz) = (self.till_id.clone(), self.tz);
         let account = msg.account;
         let fut = async move {
@@ -100,22 +115,41 @@ impl Handler<Pay> for PaymentActor {
                 .send(Checkout(account))
                 .await
                 .map_err(|e| Refusal::new("internal", e.to_string()))??;
-            let draft = match SaleDraft::new(msg.staff.id.clone(), msg.staff.name.clone(), account, &lines, msg.method, msg.tendered) {
+            let draft = match SaleDraft::new(
+                msg.staff.id.clone(),
+                msg.staff.name.clone(),
+                account,
+                &lines,
+                msg.method,
+                msg.tendered,
+            ) {
                 Ok(d) => d,
                 Err(e) => {
-                    basket.do_send(Settle { account, paid: false });
+                    basket.do_send(Settle {
+                        account,
+                        paid: false,
+                    });
                     return Err(sale_refusal(e));
                 }
             };
             let sale_id = new_sale_id(&clock);
             let now = clock.now();
-            let committed = ledger::run(&ledger, move |l| l.commit_sale(draft, sale_id, &till_id, now, tz)).await;
+            let committed = ledger::run(&ledger, move |l| {
+                l.commit_sale(draft, sale_id, &till_id, now, tz)
+            })
+            .await;
             let committed = match committed {
                 Ok(c) => c,
                 Err(e) => {
                     // Nothing was written: the basket is intact and can be paid again.
-                    basket.do_send(Settle { account, paid: false });
-                    return Err(Refusal::new("store_error", format!("the sale could not be recorded: {e}")));
+                    basket.do_send(Settle {
+                        account,
+                        paid: false,
+                    });
+                    return Err(Refusal::new(
+                        "store_error",
+                        format!("the sale could not be recorded: {e}"),
+                    ));
                 }
             };
             let sale = &committed.sale;
@@ -135,7 +169,12 @@ impl Handler<Pay> for PaymentActor {
                 withdrawal_cents: sale.withdrawal,
                 change_cents: sale.change,
             });
-            let _ = basket.send(Settle { account, paid: true }).await;
+            let _ = basket
+                .send(Settle {
+                    account,
+                    paid: true,
+                })
+                .await;
             printer.do_send(PrintQueued);
             Ok(())
         };
@@ -150,7 +189,10 @@ impl Handler<Accept> for PaymentActor {
     type Result = Result<(), Refusal>;
 
     fn handle(&mut self, _: Accept, _: &mut Context<Self>) -> Self::Result {
-        Err(Refusal::new("nothing_pending", "no payment is waiting to be accepted"))
+        Err(Refusal::new(
+            "nothing_pending",
+            "no payment is waiting to be accepted",
+        ))
     }
 }
 

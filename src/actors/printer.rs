@@ -37,8 +37,26 @@ pub struct PrinterActor {
 }
 
 impl PrinterActor {
-    pub fn new(dir: PathBuf, width: usize, shop: ShopInfo, tz: Tz, ledger: Addr<LedgerActor>, hub: EventHub, clock: SharedClock) -> PrinterActor {
-        PrinterActor { dir, width, shop, tz, ledger, hub, clock, running: false, again: false }
+    pub fn new(
+        dir: PathBuf,
+        width: usize,
+        shop: ShopInfo,
+        tz: Tz,
+        ledger: Addr<LedgerActor>,
+        hub: EventHub,
+        clock: SharedClock,
+    ) -> PrinterActor {
+        PrinterActor {
+            dir,
+            width,
+            shop,
+            tz,
+            ledger,
+            hub,
+            clock,
+            running: false,
+            again: false,
+        }
     }
 }
 
@@ -61,10 +79,20 @@ impl Actor for PrinterActor {
 }
 
 /// Prints jobs until the queue is empty or the printer fails. Returns how the run ended.
-async fn drain(ledger: Addr<LedgerActor>, hub: EventHub, clock: SharedClock, dir: PathBuf, width: usize, shop: ShopInfo, tz: Tz) {
+async fn drain(
+    ledger: Addr<LedgerActor>,
+    hub: EventHub,
+    clock: SharedClock,
+    dir: PathBuf,
+    width: usize,
+    shop: ShopInfo,
+    tz: Tz,
+) {
     loop {
         let job = ledger::run(&ledger, |l| {
-            let Some(job) = l.next_print_job()? else { return Ok(None) };
+            let Some(job) = l.next_print_job()? else {
+                return Ok(None);
+            };
             let sale = l.sale(&job.sale_id)?;
             Ok(Some((job, sale)))
         })
@@ -82,7 +110,11 @@ async fn drain(ledger: Addr<LedgerActor>, hub: EventHub, clock: SharedClock, dir
             "{}-{:06}{}.txt",
             sale.till_id,
             sale.ticket_no,
-            if job.duplicate { format!("-dup{}", job.id) } else { String::new() }
+            if job.duplicate {
+                format!("-dup{}", job.id)
+            } else {
+                String::new()
+            }
         );
         let d = dir.clone();
         let result = tokio::task::spawn_blocking(move || write_ticket(&d, &name, &text))
@@ -97,14 +129,19 @@ async fn drain(ledger: Addr<LedgerActor>, hub: EventHub, clock: SharedClock, dir
                     tracing::error!(error = %e, "could not mark job printed");
                     return;
                 }
-                hub.emit(TillEvent::Printed { sale_id: sale.id.clone() });
+                hub.emit(TillEvent::Printed {
+                    sale_id: sale.id.clone(),
+                });
             }
             Err(e) => {
                 let id = job.id;
                 let reason = e.to_string();
                 let r = reason.clone();
                 let _ = ledger::run(&ledger, move |l| l.mark_print_failed(id, &r)).await;
-                hub.emit(TillEvent::PrintFailed { sale_id: sale.id.clone(), reason });
+                hub.emit(TillEvent::PrintFailed {
+                    sale_id: sale.id.clone(),
+                    reason,
+                });
                 return;
             }
         }
@@ -120,7 +157,15 @@ impl Handler<PrintQueued> for PrinterActor {
             return;
         }
         self.running = true;
-        let fut = drain(self.ledger.clone(), self.hub.clone(), self.clock.clone(), self.dir.clone(), self.width, self.shop.clone(), self.tz);
+        let fut = drain(
+            self.ledger.clone(),
+            self.hub.clone(),
+            self.clock.clone(),
+            self.dir.clone(),
+            self.width,
+            self.shop.clone(),
+            self.tz,
+        );
         ctx.spawn(fut.into_actor(self).map(|_, act, ctx| {
             act.running = false;
             if std::mem::take(&mut act.again) {

@@ -22,9 +22,14 @@ use super::ledger::{self, LedgerActor};
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum State {
     LoggedOut,
-    Active { staff: Staff, last_activity: DateTime<Utc> },
+    Active {
+        staff: Staff,
+        last_activity: DateTime<Utc>,
+    },
     /// Idle too long: the same person must enter the PIN again.
-    Locked { staff: Staff },
+    Locked {
+        staff: Staff,
+    },
 }
 
 #[derive(Message)]
@@ -68,16 +73,39 @@ pub struct SessionActor {
 /// What a login attempt came to, decided off the actor and applied on it.
 enum Outcome {
     Accepted(Staff),
-    Refused { reason: RefusalReason, message: String, until: Option<String>, attempts_left: Option<u32> },
+    Refused {
+        reason: RefusalReason,
+        message: String,
+        until: Option<String>,
+        attempts_left: Option<u32>,
+    },
 }
 
 fn refused(reason: RefusalReason, message: impl Into<String>) -> Outcome {
-    Outcome::Refused { reason, message: message.into(), until: None, attempts_left: None }
+    Outcome::Refused {
+        reason,
+        message: message.into(),
+        until: None,
+        attempts_left: None,
+    }
 }
 
 impl SessionActor {
-    pub fn new(ledger: Addr<LedgerActor>, hub: EventHub, clock: SharedClock, hours: OpeningHours, hasher: Arc<PinHasher>) -> SessionActor {
-        SessionActor { state: State::LoggedOut, ledger, hub, clock, hours, hasher }
+    pub fn new(
+        ledger: Addr<LedgerActor>,
+        hub: EventHub,
+        clock: SharedClock,
+        hours: OpeningHours,
+        hasher: Arc<PinHasher>,
+    ) -> SessionActor {
+        SessionActor {
+            state: State::LoggedOut,
+            ledger,
+            hub,
+            clock,
+            hours,
+            hasher,
+        }
     }
 }
 
@@ -95,23 +123,39 @@ async fn attempt(
 ) -> Outcome {
     let now = clock.now();
     let Ok(staff_id) = StaffId::parse(&id) else {
-        return refused(RefusalReason::Unknown, format!("ID '{id}' inconnu / unknown ID"));
+        return refused(
+            RefusalReason::Unknown,
+            format!("ID '{id}' inconnu / unknown ID"),
+        );
     };
     let sid = staff_id.clone();
-    let found = ledger::run(&ledger, move |l| Ok((l.staff_record(&sid)?, l.lock_state(&sid, now)?))).await;
+    let found = ledger::run(&ledger, move |l| {
+        Ok((l.staff_record(&sid)?, l.lock_state(&sid, now)?))
+    })
+    .await;
     let (record, lock) = match found {
         Ok((Some(r), lock)) => (r, lock),
-        Ok((None, _)) => return refused(RefusalReason::Unknown, format!("ID '{staff_id}' inconnu / unknown ID")),
+        Ok((None, _)) => {
+            return refused(
+                RefusalReason::Unknown,
+                format!("ID '{staff_id}' inconnu / unknown ID"),
+            );
+        }
         Err(e) => return refused(RefusalReason::Unknown, format!("ledger error: {e}")),
     };
     if !record.staff.active {
-        return refused(RefusalReason::Disabled, format!("{} est désactivé(e) / disabled", record.staff.name));
+        return refused(
+            RefusalReason::Disabled,
+            format!("{} est désactivé(e) / disabled", record.staff.name),
+        );
     }
     if let LockState::LockedUntil(until) = lock {
         let minutes = (until - now).num_minutes() + 1;
         return Outcome::Refused {
             reason: RefusalReason::LockedOut,
-            message: format!("trop d'essais : bloqué pendant {minutes} min / locked for {minutes} min"),
+            message: format!(
+                "trop d'essais : bloqué pendant {minutes} min / locked for {minutes} min"
+            ),
             until: Some(crate::domain::sale::format_instant(until)),
             attempts_left: None,
         };
@@ -121,7 +165,9 @@ async fn attempt(
             let hash = record.pin_hash.clone();
             let h = hasher.clone();
             // Argon2 takes tens of milliseconds: keep it off the async executor.
-            tokio::task::spawn_blocking(move || h.verify(&pin, &hash)).await.unwrap_or(false)
+            tokio::task::spawn_blocking(move || h.verify(&pin, &hash))
+                .await
+                .unwrap_or(false)
         }
         Err(_) => false,
     };
@@ -131,7 +177,9 @@ async fn attempt(
         return match state {
             Ok(LockState::LockedUntil(until)) => Outcome::Refused {
                 reason: RefusalReason::LockedOut,
-                message: format!("{MAX_PIN_FAILURES} PIN erronés : bloqué 15 min / locked for 15 min"),
+                message: format!(
+                    "{MAX_PIN_FAILURES} PIN erronés : bloqué 15 min / locked for 15 min"
+                ),
                 until: Some(crate::domain::sale::format_instant(until)),
                 attempts_left: Some(0),
             },
@@ -172,30 +220,69 @@ impl Handler<Login> for SessionActor {
             ));
             return AtomicResponse::new(Box::pin(actix::fut::ready(())));
         }
-        let fut = attempt(self.ledger.clone(), self.hasher.clone(), self.hours.clone(), self.clock.clone(), msg.id.clone(), msg.pin);
-        AtomicResponse::new(Box::pin(fut.into_actor(self).map(move |outcome, act, _| {
-            let now = act.clock.now();
-            let (staff_id, action, detail) = match outcome {
-                Outcome::Accepted(staff) => {
-                    if let State::Locked { staff: previous } = &act.state {
-                        if previous.id != staff.id {
-                            act.hub.emit(TillEvent::LoggedOut { reason: "replaced".into() });
+        let fut = attempt(
+            self.ledger.clone(),
+            self.hasher.clone(),
+            self.hours.clone(),
+            self.clock.clone(),
+            msg.id.clone(),
+            msg.pin,
+        );
+        AtomicResponse::new(Box::pin(fut.into_actor(self).map(
+            move |outcome, act, _| {
+                let now = act.clock.now();
+                let (staff_id, action, detail) = match outcome {
+                    Outcome::Accepted(staff) => {
+                        if let State::Locked { staff: previous } = &act.state
+                            && previous.id != staff.id
+                        {
+                            act.hub.emit(TillEvent::LoggedOut {
+                                reason: "replaced".into(),
+                            });
                         }
+                        act.hub.emit(TillEvent::LoggedIn {
+                            staff_id: staff.id.to_string(),
+                            name: staff.name.clone(),
+                            role: staff.role,
+                        });
+                        let id = staff.id.to_string();
+                        act.state = State::Active {
+                            staff,
+                            last_activity: now,
+                        };
+                        (Some(id), "login", String::new())
                     }
-                    act.hub.emit(TillEvent::LoggedIn { staff_id: staff.id.to_string(), name: staff.name.clone(), role: staff.role });
-                    let id = staff.id.to_string();
-                    act.state = State::Active { staff, last_activity: now };
-                    (Some(id), "login", String::new())
-                }
-                Outcome::Refused { reason, message, until, attempts_left } => {
-                    let action = if reason == RefusalReason::LockedOut && attempts_left == Some(0) { "lockout" } else { "login_refused" };
-                    let detail = format!("{reason:?}: {message}");
-                    act.hub.emit(TillEvent::LoginRefused { reason, message, until, attempts_left });
-                    (StaffId::parse(&msg.id).ok().map(|s| s.to_string()), action, detail)
-                }
-            };
-            act.ledger.do_send(ledger::LedgerJob::new(move |l| l.audit(now, staff_id.as_deref(), action, &detail)));
-        })))
+                    Outcome::Refused {
+                        reason,
+                        message,
+                        until,
+                        attempts_left,
+                    } => {
+                        let action =
+                            if reason == RefusalReason::LockedOut && attempts_left == Some(0) {
+                                "lockout"
+                            } else {
+                                "login_refused"
+                            };
+                        let detail = format!("{reason:?}: {message}");
+                        act.hub.emit(TillEvent::LoginRefused {
+                            reason,
+                            message,
+                            until,
+                            attempts_left,
+                        });
+                        (
+                            StaffId::parse(&msg.id).ok().map(|s| s.to_string()),
+                            action,
+                            detail,
+                        )
+                    }
+                };
+                act.ledger.do_send(ledger::LedgerJob::new(move |l| {
+                    l.audit(now, staff_id.as_deref(), action, &detail)
+                }));
+            },
+        )))
     }
 }
 
@@ -205,15 +292,24 @@ impl Handler<Authorize> for SessionActor {
     fn handle(&mut self, _: Authorize, _: &mut Context<Self>) -> Self::Result {
         let now = self.clock.now();
         match &mut self.state {
-            State::Active { staff, last_activity } => {
+            State::Active {
+                staff,
+                last_activity,
+            } => {
                 *last_activity = now;
                 Ok(staff.clone())
             }
             State::Locked { staff } => Err(Refusal::new(
                 "session_locked",
-                format!("session locked after {IDLE_MINUTES} idle minutes: {} must log in again", staff.name),
+                format!(
+                    "session locked after {IDLE_MINUTES} idle minutes: {} must log in again",
+                    staff.name
+                ),
             )),
-            State::LoggedOut => Err(Refusal::new("not_logged_in", "log in first (login <id> <pin>)")),
+            State::LoggedOut => Err(Refusal::new(
+                "not_logged_in",
+                "log in first (login <id> <pin>)",
+            )),
         }
     }
 }
@@ -229,8 +325,12 @@ impl Handler<Logout> for SessionActor {
         let now = self.clock.now();
         let id = staff.id.to_string();
         let reason = msg.reason;
-        self.ledger.do_send(ledger::LedgerJob::new(move |l| l.audit(now, Some(&id), "logout", reason)));
-        self.hub.emit(TillEvent::LoggedOut { reason: reason.to_owned() });
+        self.ledger.do_send(ledger::LedgerJob::new(move |l| {
+            l.audit(now, Some(&id), "logout", reason)
+        }));
+        self.hub.emit(TillEvent::LoggedOut {
+            reason: reason.to_owned(),
+        });
         Ok(staff)
     }
 }
@@ -239,15 +339,23 @@ impl Handler<CheckIdle> for SessionActor {
     type Result = ();
 
     fn handle(&mut self, msg: CheckIdle, _: &mut Context<Self>) {
-        if let State::Active { staff, last_activity } = &self.state {
-            if msg.0 - *last_activity >= Duration::minutes(IDLE_MINUTES) {
-                let staff = staff.clone();
-                let id = staff.id.to_string();
-                let now = msg.0;
-                self.ledger.do_send(ledger::LedgerJob::new(move |l| l.audit(now, Some(&id), "session_locked", "idle")));
-                self.hub.emit(TillEvent::SessionLocked { staff_id: staff.id.to_string(), reason: "idle".into() });
-                self.state = State::Locked { staff };
-            }
+        if let State::Active {
+            staff,
+            last_activity,
+        } = &self.state
+            && msg.0 - *last_activity >= Duration::minutes(IDLE_MINUTES)
+        {
+            let staff = staff.clone();
+            let id = staff.id.to_string();
+            let now = msg.0;
+            self.ledger.do_send(ledger::LedgerJob::new(move |l| {
+                l.audit(now, Some(&id), "session_locked", "idle")
+            }));
+            self.hub.emit(TillEvent::SessionLocked {
+                staff_id: staff.id.to_string(),
+                reason: "idle".into(),
+            });
+            self.state = State::Locked { staff };
         }
     }
 }

@@ -122,8 +122,15 @@ mod tests {
     #[test]
     fn the_origin_catalogue_barcodes_are_valid_ean13() {
         for code in [
-            "1946753214860", "9859432166010", "3792075124138", "4829105637487", "9056712384908",
-            "1738459201677", "5126903748124", "7741039582619", "1983746509282",
+            "1946753214860",
+            "9859432166010",
+            "3792075124138",
+            "4829105637487",
+            "9056712384908",
+            "1738459201677",
+            "5126903748124",
+            "7741039582619",
+            "1983746509282",
         ] {
             assert!(Gtin::parse(code).is_ok(), "{code}");
         }
@@ -135,12 +142,18 @@ mod tests {
         assert!(Gtin::parse("96385075").is_err());
         let upc = Gtin::parse("036000291452").unwrap();
         assert_eq!(upc.as_str(), "0036000291452");
-        assert!(matches!(Gtin::parse("036000291453"), Err(CodeError::BadCheckDigit(_))));
+        assert!(matches!(
+            Gtin::parse("036000291453"),
+            Err(CodeError::BadCheckDigit(_))
+        ));
     }
 
     #[test]
     fn a_wrong_check_digit_is_a_bad_read() {
-        assert!(matches!(Gtin::parse("1946753214861"), Err(CodeError::BadCheckDigit(_))));
+        assert!(matches!(
+            Gtin::parse("1946753214861"),
+            Err(CodeError::BadCheckDigit(_))
+        ));
     }
 
     #[test]

@@ -146,8 +146,12 @@ impl Lines {
     }
     /// Checks that the account's total still fits after a change.
     fn totals_fit(&self) -> bool {
-        Money::checked_sum(self.0.iter().map(|l| l.total().unwrap_or(Money::from_cents(i64::MAX))))
-            .is_some_and(|t| t <= Money::from_cents(i64::MAX / 4))
+        Money::checked_sum(
+            self.0
+                .iter()
+                .map(|l| l.total().unwrap_or(Money::from_cents(i64::MAX))),
+        )
+        .is_some_and(|t| t <= Money::from_cents(i64::MAX / 4))
     }
 }
 
@@ -198,7 +202,9 @@ impl Basket {
         let account = self.current();
         let lines = self.lines_mut(account);
         let existing = lines.0.iter().position(|l| {
-            l.kind == LineKind::Item && l.code.as_ref() == Some(&product.code) && l.unit == product.price
+            l.kind == LineKind::Item
+                && l.code.as_ref() == Some(&product.code)
+                && l.unit == product.price
         });
         let line_no = match existing {
             Some(i) => {
@@ -346,7 +352,8 @@ mod tests {
     fn withdrawals_are_paid_but_not_revenue() {
         let mut b = Basket::new();
         b.add_item(&product("1", 120)).unwrap();
-        b.add_withdrawal(Money::from_cents(1500), Money::from_cents(50000)).unwrap();
+        b.add_withdrawal(Money::from_cents(1500), Money::from_cents(50000))
+            .unwrap();
         let l = b.lines(Account::Main);
         assert_eq!(l.total(), Money::from_cents(1620));
         assert_eq!(l.revenue(), Money::from_cents(120));
@@ -364,14 +371,18 @@ mod tests {
             Err(BasketError::WithdrawalAboveMax { .. })
         ));
         assert_eq!(b, before);
-        assert_eq!(b.add_withdrawal(Money::ZERO, max), Err(BasketError::ZeroWithdrawal));
+        assert_eq!(
+            b.add_withdrawal(Money::ZERO, max),
+            Err(BasketError::ZeroWithdrawal)
+        );
     }
 
     #[test]
     fn quantities_are_bounded_and_withdrawals_fixed() {
         let mut b = Basket::new();
         b.add_item(&product("1", 120)).unwrap();
-        b.add_withdrawal(Money::from_cents(100), Money::from_cents(1000)).unwrap();
+        b.add_withdrawal(Money::from_cents(100), Money::from_cents(1000))
+            .unwrap();
         for bad in [0, -1, 1000, i64::MAX] {
             assert_eq!(b.set_qty(1, bad), Err(BasketError::BadQuantity(bad)));
         }
@@ -379,7 +390,10 @@ mod tests {
         assert_eq!(b.set_qty(0, 2), Err(BasketError::NoSuchLine(0)));
         assert_eq!(b.set_qty(2, 2), Err(BasketError::WithdrawalQuantity));
         b.set_qty(1, 999).unwrap();
-        assert_eq!(b.lines(Account::Main).total(), Money::from_cents(120 * 999 + 100));
+        assert_eq!(
+            b.lines(Account::Main).total(),
+            Money::from_cents(120 * 999 + 100)
+        );
     }
 
     #[test]
@@ -388,7 +402,10 @@ mod tests {
         b.add_item(&product("1", 100)).unwrap();
         b.add_item(&product("2", 200)).unwrap();
         assert_eq!(b.void(1).unwrap().unit, Money::from_cents(100));
-        assert_eq!(b.lines(Account::Main).as_slice()[0].unit, Money::from_cents(200));
+        assert_eq!(
+            b.lines(Account::Main).as_slice()[0].unit,
+            Money::from_cents(200)
+        );
         assert_eq!(b.void(5), Err(BasketError::NoSuchLine(5)));
     }
 
@@ -412,7 +429,10 @@ mod tests {
         let mut b = Basket::new();
         let mut p = product("1", 100);
         p.active = false;
-        assert!(matches!(b.add_item(&p), Err(BasketError::InactiveProduct(_))));
+        assert!(matches!(
+            b.add_item(&p),
+            Err(BasketError::InactiveProduct(_))
+        ));
         assert!(b.is_empty());
     }
 }

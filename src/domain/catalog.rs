@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::barcode::{ArticleCode, Gtin};
 use super::money::Money;
-use super::product::{parse_name, Product, VatRate};
+use super::product::{Product, VatRate, parse_name};
 
 pub const HEADER: [&str; 5] = ["code", "barcode", "name", "price", "vat_rate"];
 
@@ -20,7 +20,11 @@ pub enum CatalogError {
     #[error("row {row}: code '{code}' already appears on row {first}")]
     DuplicateCode { row: u64, code: String, first: u64 },
     #[error("row {row}: barcode '{barcode}' already appears on row {first}")]
-    DuplicateBarcode { row: u64, barcode: String, first: u64 },
+    DuplicateBarcode {
+        row: u64,
+        barcode: String,
+        first: u64,
+    },
     #[error("the file has no products")]
     Empty,
 }
@@ -28,10 +32,16 @@ pub enum CatalogError {
 /// Parses a whole catalogue file. Row numbers count the header as row 1, as a spreadsheet does.
 pub fn parse_csv(data: &[u8]) -> Result<Vec<Product>, CatalogError> {
     let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(data);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_reader(data);
     let header = reader
         .headers()
-        .map_err(|e| CatalogError::Malformed { row: 1, message: e.to_string() })?
+        .map_err(|e| CatalogError::Malformed {
+            row: 1,
+            message: e.to_string(),
+        })?
         .clone();
     let names: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
     if names != HEADER {
@@ -42,7 +52,10 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<Product>, CatalogError> {
     let mut barcodes: HashMap<String, u64> = HashMap::new();
     for (i, record) in reader.records().enumerate() {
         let row = i as u64 + 2;
-        let record = record.map_err(|e| CatalogError::Malformed { row, message: e.to_string() })?;
+        let record = record.map_err(|e| CatalogError::Malformed {
+            row,
+            message: e.to_string(),
+        })?;
         let field = |n: usize| record.get(n).unwrap_or("");
         let bad = |message: String| CatalogError::BadRow { row, message };
         let code = ArticleCode::parse(field(0)).map_err(|e| bad(e.to_string()))?;
@@ -54,16 +67,31 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<Product>, CatalogError> {
         let price = Money::parse(field(3)).map_err(|e| bad(format!("price: {e}")))?;
         let vat = VatRate::parse(field(4)).map_err(|e| bad(e.to_string()))?;
         if let Some(&first) = codes.get(code.as_str()) {
-            return Err(CatalogError::DuplicateCode { row, code: code.to_string(), first });
+            return Err(CatalogError::DuplicateCode {
+                row,
+                code: code.to_string(),
+                first,
+            });
         }
         codes.insert(code.to_string(), row);
         if let Some(b) = &barcode {
             if let Some(&first) = barcodes.get(b.as_str()) {
-                return Err(CatalogError::DuplicateBarcode { row, barcode: b.to_string(), first });
+                return Err(CatalogError::DuplicateBarcode {
+                    row,
+                    barcode: b.to_string(),
+                    first,
+                });
             }
             barcodes.insert(b.to_string(), row);
         }
-        products.push(Product { code, barcode, name, price, vat, active: true });
+        products.push(Product {
+            code,
+            barcode,
+            name,
+            price,
+            vat,
+            active: true,
+        });
     }
     if products.is_empty() {
         return Err(CatalogError::Empty);
@@ -83,7 +111,9 @@ pub fn to_csv(products: &[Product]) -> Result<String, csv::Error> {
             &p.vat.percent().to_string(),
         ])?;
     }
-    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -124,8 +154,16 @@ mod tests {
             let err = parse_csv(csv.as_bytes()).unwrap_err().to_string();
             assert!(err.contains(want), "{csv:?} -> {err}");
         }
-        let dup_barcode = "code,barcode,name,price,vat_rate\n1,1946753214860,A,1,6\n2,1946753214860,B,1,6\n";
-        assert!(matches!(parse_csv(dup_barcode.as_bytes()), Err(CatalogError::DuplicateBarcode { row: 3, first: 2, .. })));
+        let dup_barcode =
+            "code,barcode,name,price,vat_rate\n1,1946753214860,A,1,6\n2,1946753214860,B,1,6\n";
+        assert!(matches!(
+            parse_csv(dup_barcode.as_bytes()),
+            Err(CatalogError::DuplicateBarcode {
+                row: 3,
+                first: 2,
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -133,9 +171,18 @@ mod tests {
         let broken = "code,barcode,name,price,vat_rate\n1,,\"A,1.00,6\n2,,B,1.00,6\n";
         assert!(parse_csv(broken.as_bytes()).is_err());
         let short = "code,barcode,name,price,vat_rate\n1,,A,1.00\n";
-        assert!(matches!(parse_csv(short.as_bytes()), Err(CatalogError::Malformed { row: 2, .. })));
-        assert!(matches!(parse_csv(b"code,name,price\n1,A,1\n"), Err(CatalogError::BadHeader(_))));
-        assert!(matches!(parse_csv(b"code,barcode,name,price,vat_rate\n"), Err(CatalogError::Empty)));
+        assert!(matches!(
+            parse_csv(short.as_bytes()),
+            Err(CatalogError::Malformed { row: 2, .. })
+        ));
+        assert!(matches!(
+            parse_csv(b"code,name,price\n1,A,1\n"),
+            Err(CatalogError::BadHeader(_))
+        ));
+        assert!(matches!(
+            parse_csv(b"code,barcode,name,price,vat_rate\n"),
+            Err(CatalogError::Empty)
+        ));
         assert!(parse_csv(b"\xff\xfe").is_err());
     }
 }

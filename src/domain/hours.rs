@@ -1,7 +1,9 @@
 //! Opening hours: per weekday, in the shop's time zone, DST-correct. Cashiers may only log in
 //! while the shop is open; the administrator is exempt (see [`super::staff::Role`]).
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+};
 use chrono_tz::Tz;
 
 /// A cashier is warned this long before closing.
@@ -30,7 +32,10 @@ impl DayHours {
         let o = parse_hhmm(open)?;
         let c = parse_hhmm(close)?;
         if o >= c {
-            return Err(HoursError::OpenAfterClose { open: open.into(), close: close.into() });
+            return Err(HoursError::OpenAfterClose {
+                open: open.into(),
+                close: close.into(),
+            });
         }
         Ok(DayHours { open: o, close: c })
     }
@@ -41,11 +46,15 @@ pub fn parse_hhmm(s: &str) -> Result<NaiveTime, HoursError> {
 }
 
 pub fn parse_weekday(s: &str) -> Result<Weekday, HoursError> {
-    s.trim().parse::<Weekday>().map_err(|_| HoursError::BadWeekday(s.to_owned()))
+    s.trim()
+        .parse::<Weekday>()
+        .map_err(|_| HoursError::BadWeekday(s.to_owned()))
 }
 
 pub fn parse_tz(s: &str) -> Result<Tz, HoursError> {
-    s.trim().parse::<Tz>().map_err(|_| HoursError::BadTimeZone(s.to_owned()))
+    s.trim()
+        .parse::<Tz>()
+        .map_err(|_| HoursError::BadTimeZone(s.to_owned()))
 }
 
 /// The hours of each weekday (`None`: closed all day) in the shop's time zone.
@@ -66,7 +75,10 @@ pub enum ShopState {
 impl OpeningHours {
     /// The same hours every day.
     pub fn every_day(tz: Tz, hours: DayHours) -> OpeningHours {
-        OpeningHours { tz, days: [Some(hours); 7] }
+        OpeningHours {
+            tz,
+            days: [Some(hours); 7],
+        }
     }
 
     pub fn with_day(mut self, day: Weekday, hours: Option<DayHours>) -> OpeningHours {
@@ -100,14 +112,19 @@ impl OpeningHours {
 
     pub fn state(&self, now: DateTime<Utc>) -> ShopState {
         let local_date = now.with_timezone(&self.tz).date_naive();
-        if let Some(h) = self.hours_on(local_date.weekday()) {
-            if let (Some(open), Some(close)) = (self.instant(local_date, h.open), self.instant(local_date, h.close)) {
-                if open <= now && now < close {
-                    return ShopState::Open { closes_at: close };
-                }
-            }
+        if let Some(h) = self.hours_on(local_date.weekday())
+            && let (Some(open), Some(close)) = (
+                self.instant(local_date, h.open),
+                self.instant(local_date, h.close),
+            )
+            && open <= now
+            && now < close
+        {
+            return ShopState::Open { closes_at: close };
         }
-        ShopState::Closed { opens_at: self.next_opening(now) }
+        ShopState::Closed {
+            opens_at: self.next_opening(now),
+        }
     }
 
     pub fn is_open(&self, now: DateTime<Utc>) -> bool {
@@ -117,7 +134,9 @@ impl OpeningHours {
     /// True in the last [`CLOSING_SOON_MINUTES`] before closing.
     pub fn closing_soon(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         match self.state(now) {
-            ShopState::Open { closes_at } if closes_at - now <= Duration::minutes(CLOSING_SOON_MINUTES) => {
+            ShopState::Open { closes_at }
+                if closes_at - now <= Duration::minutes(CLOSING_SOON_MINUTES) =>
+            {
                 Some(closes_at)
             }
             _ => None,
@@ -157,7 +176,10 @@ mod tests {
     use super::*;
 
     fn brussels() -> OpeningHours {
-        OpeningHours::every_day(chrono_tz::Europe::Brussels, DayHours::parse("06:00", "18:00").unwrap())
+        OpeningHours::every_day(
+            chrono_tz::Europe::Brussels,
+            DayHours::parse("06:00", "18:00").unwrap(),
+        )
     }
 
     fn utc(s: &str) -> DateTime<Utc> {
@@ -182,7 +204,12 @@ mod tests {
     fn dst_change_days_keep_local_hours() {
         let h = brussels();
         // 2026-03-29: clocks go 02:00 -> 03:00 (UTC+1 -> UTC+2).
-        assert_eq!(h.state(utc("2026-03-29T10:00:00Z")), ShopState::Open { closes_at: utc("2026-03-29T16:00:00Z") });
+        assert_eq!(
+            h.state(utc("2026-03-29T10:00:00Z")),
+            ShopState::Open {
+                closes_at: utc("2026-03-29T16:00:00Z")
+            }
+        );
         // 2026-10-25: clocks go 03:00 -> 02:00 (UTC+2 -> UTC+1).
         assert!(h.is_open(utc("2026-10-25T05:00:00Z")));
         assert!(!h.is_open(utc("2026-10-25T04:59:00Z")));
@@ -201,7 +228,10 @@ mod tests {
     fn closing_soon_is_the_last_five_minutes() {
         let h = brussels();
         assert_eq!(h.closing_soon(utc("2026-05-31T15:54:59Z")), None);
-        assert_eq!(h.closing_soon(utc("2026-05-31T15:55:00Z")), Some(utc("2026-05-31T16:00:00Z")));
+        assert_eq!(
+            h.closing_soon(utc("2026-05-31T15:55:00Z")),
+            Some(utc("2026-05-31T16:00:00Z"))
+        );
     }
 
     #[test]
@@ -210,7 +240,9 @@ mod tests {
         // Sunday 2026-05-31 closed all day; opens Monday 06:00 local.
         assert_eq!(
             h.state(utc("2026-05-31T12:00:00Z")),
-            ShopState::Closed { opens_at: Some(utc("2026-06-01T04:00:00Z")) }
+            ShopState::Closed {
+                opens_at: Some(utc("2026-06-01T04:00:00Z"))
+            }
         );
         assert_eq!(h.describe_day(utc("2026-05-31T12:00:00Z")), "fermé");
     }

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 /// An amount of money in euro cents. May be negative only as the result of arithmetic (a
 /// refund, a difference); [`Money::parse`] only ever yields amounts ≥ 0.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Money(i64);
 
@@ -149,13 +151,24 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_an_amount() {
-        for bad in ["", " ", "abc", "1.2.3", "1,234.5", "1e3", "+5", ".5", "5.", "1 000", "NaN", "١٢"] {
+        for bad in [
+            "", " ", "abc", "1.2.3", "1,234.5", "1e3", "+5", ".5", "5.", "1 000", "NaN", "١٢",
+        ] {
             assert!(Money::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(matches!(Money::parse("-3"), Err(MoneyError::Negative(_))));
-        assert!(matches!(Money::parse("1.234"), Err(MoneyError::TooPrecise(_))));
-        assert!(matches!(Money::parse("99999999999999999999"), Err(MoneyError::TooLarge(_))));
-        assert!(matches!(Money::parse("1000000.01"), Err(MoneyError::TooLarge(_))));
+        assert!(matches!(
+            Money::parse("1.234"),
+            Err(MoneyError::TooPrecise(_))
+        ));
+        assert!(matches!(
+            Money::parse("99999999999999999999"),
+            Err(MoneyError::TooLarge(_))
+        ));
+        assert!(matches!(
+            Money::parse("1000000.01"),
+            Err(MoneyError::TooLarge(_))
+        ));
         assert_eq!(Money::parse("1000000"), Ok(MAX_TYPED));
     }
 

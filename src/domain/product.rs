@@ -26,7 +26,12 @@ pub enum ProductError {
 }
 
 impl VatRate {
-    pub const ALL: [VatRate; 4] = [VatRate::Zero, VatRate::Six, VatRate::Twelve, VatRate::TwentyOne];
+    pub const ALL: [VatRate; 4] = [
+        VatRate::Zero,
+        VatRate::Six,
+        VatRate::Twelve,
+        VatRate::TwentyOne,
+    ];
 
     pub fn percent(self) -> u8 {
         match self {
@@ -104,10 +109,19 @@ mod tests {
 
     #[test]
     fn vat_is_extracted_from_gross_prices() {
-        assert_eq!(VatRate::TwentyOne.vat_in(Money::from_cents(121)), Money::from_cents(21));
-        assert_eq!(VatRate::Six.vat_in(Money::from_cents(970)), Money::from_cents(55));
+        assert_eq!(
+            VatRate::TwentyOne.vat_in(Money::from_cents(121)),
+            Money::from_cents(21)
+        );
+        assert_eq!(
+            VatRate::Six.vat_in(Money::from_cents(970)),
+            Money::from_cents(55)
+        );
         assert_eq!(VatRate::Zero.vat_in(Money::from_cents(970)), Money::ZERO);
-        assert_eq!(VatRate::Twelve.vat_in(Money::from_cents(112)), Money::from_cents(12));
+        assert_eq!(
+            VatRate::Twelve.vat_in(Money::from_cents(112)),
+            Money::from_cents(12)
+        );
     }
 
     #[test]

@@ -79,7 +79,14 @@ pub fn render(sale: &Sale, shop: &ShopInfo, tz: Tz, width: usize, duplicate: boo
     let eq = "=".repeat(w);
     let dash = "-".repeat(w);
     out.push(eq.clone());
-    out.push(center(if shop.name.is_empty() { "KACHING" } else { &shop.name }, w));
+    out.push(center(
+        if shop.name.is_empty() {
+            "KACHING"
+        } else {
+            &shop.name
+        },
+        w,
+    ));
     for part in wrap(&shop.address, w).into_iter().filter(|p| !p.is_empty()) {
         out.push(center(&part, w));
     }
@@ -97,15 +104,25 @@ pub fn render(sale: &Sale, shop: &ShopInfo, tz: Tz, width: usize, duplicate: boo
             Account::Sub => "SOUS-COMPTE",
         }
     ));
-    out.push(left_right(&format!(" Ticket : {}", sale.ticket_no), &format!("Caisse : {}", sale.till_id), w));
-    out.push(format!(" Date : {}", sale.paid_at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")));
+    out.push(left_right(
+        &format!(" Ticket : {}", sale.ticket_no),
+        &format!("Caisse : {}", sale.till_id),
+        w,
+    ));
+    out.push(format!(
+        " Date : {}",
+        sale.paid_at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+    ));
     out.push(format!(" Vendeur: {}", sale.staff_name));
     out.push(dash.clone());
     // Columns: name | qty (5) | amount (11).
     let amount_w = 11;
     let qty_w = 5;
     let name_w = w - amount_w - qty_w;
-    out.push(format!("{:<name_w$}{:>qty_w$}{:>amount_w$}", "Article", "Qté", "Prix"));
+    out.push(format!(
+        "{:<name_w$}{:>qty_w$}{:>amount_w$}",
+        "Article", "Qté", "Prix"
+    ));
     out.push(dash.clone());
     for line in &sale.lines {
         let name_lines = wrap(&line.name, name_w - 1);
@@ -113,7 +130,10 @@ pub fn render(sale: &Sale, shop: &ShopInfo, tz: Tz, width: usize, duplicate: boo
         for (i, part) in name_lines.iter().enumerate() {
             if i == 0 {
                 let padded = format!("{part:<name_w$}");
-                out.push(format!("{padded}{qty:>qty_w$}{:>amount_w$}", line.total.to_string()));
+                out.push(format!(
+                    "{padded}{qty:>qty_w$}{:>amount_w$}",
+                    line.total.to_string()
+                ));
             } else {
                 out.push(format!("  {part}"));
             }
@@ -125,7 +145,11 @@ pub fn render(sale: &Sale, shop: &ShopInfo, tz: Tz, width: usize, duplicate: boo
     out.push(dash.clone());
     out.push(left_right("TOTAL PAYÉ", &sale.paid.to_string(), w));
     if sale.withdrawal > Money::ZERO {
-        out.push(left_right(" dont retrait espèces", &sale.withdrawal.to_string(), w));
+        out.push(left_right(
+            " dont retrait espèces",
+            &sale.withdrawal.to_string(),
+            w,
+        ));
     }
     let vat = vat_summary(sale);
     if !vat.is_empty() {
@@ -134,14 +158,22 @@ pub fn render(sale: &Sale, shop: &ShopInfo, tz: Tz, width: usize, duplicate: boo
             let base = gross.checked_sub(tax).unwrap_or(Money::ZERO);
             out.push(left_right(
                 &format!(" {:>2} %", rate.percent()),
-                &format!("{:>10} {:>9}", base.to_decimal_string().replace('.', ","), tax.to_string()),
+                &format!(
+                    "{:>10} {:>9}",
+                    base.to_decimal_string().replace('.', ","),
+                    tax.to_string()
+                ),
                 w,
             ));
         }
     }
     match sale.method {
         PaymentMethod::Cash => {
-            out.push(left_right(" Espèces reçues", &sale.tendered.unwrap_or(sale.paid).to_string(), w));
+            out.push(left_right(
+                " Espèces reçues",
+                &sale.tendered.unwrap_or(sale.paid).to_string(),
+                w,
+            ));
             out.push(left_right(" Rendu", &sale.change.to_string(), w));
         }
         PaymentMethod::Qr => out.push(left_right(" Paiement", "QR", w)),
@@ -166,7 +198,10 @@ pub fn vat_summary(sale: &Sale) -> Vec<(VatRate, Money, Money)> {
                 .filter(|l| l.kind == LineKind::Item && l.vat == Some(rate))
                 .map(|l| l.total)
                 .sum();
-            let present = sale.lines.iter().any(|l| l.kind == LineKind::Item && l.vat == Some(rate));
+            let present = sale
+                .lines
+                .iter()
+                .any(|l| l.kind == LineKind::Item && l.vat == Some(rate));
             present.then(|| (rate, gross, rate.vat_in(gross)))
         })
         .collect()
@@ -175,29 +210,78 @@ pub fn vat_summary(sale: &Sale) -> Vec<(VatRate, Money, Money)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::sale::{SaleLine, GENESIS_HASH};
+    use crate::domain::sale::{GENESIS_HASH, SaleLine};
     use crate::domain::staff::StaffId;
     use chrono::{DateTime, Utc};
 
     fn sale() -> Sale {
         let lines = vec![
-            SaleLine { line_no: 1, kind: LineKind::Item, product_code: Some("1234".into()), name: "Pain au chocolat".into(), unit: Money::from_cents(120), qty: 1, total: Money::from_cents(120), vat: Some(VatRate::Six) },
-            SaleLine { line_no: 2, kind: LineKind::Item, product_code: Some("0000".into()), name: "Café".into(), unit: Money::from_cents(250), qty: 1, total: Money::from_cents(250), vat: Some(VatRate::Six) },
-            SaleLine { line_no: 3, kind: LineKind::Withdrawal, product_code: None, name: "RETRAIT ESPÈCES".into(), unit: Money::from_cents(1500), qty: 1, total: Money::from_cents(1500), vat: None },
+            SaleLine {
+                line_no: 1,
+                kind: LineKind::Item,
+                product_code: Some("1234".into()),
+                name: "Pain au chocolat".into(),
+                unit: Money::from_cents(120),
+                qty: 1,
+                total: Money::from_cents(120),
+                vat: Some(VatRate::Six),
+            },
+            SaleLine {
+                line_no: 2,
+                kind: LineKind::Item,
+                product_code: Some("0000".into()),
+                name: "Café".into(),
+                unit: Money::from_cents(250),
+                qty: 1,
+                total: Money::from_cents(250),
+                vat: Some(VatRate::Six),
+            },
+            SaleLine {
+                line_no: 3,
+                kind: LineKind::Withdrawal,
+                product_code: None,
+                name: "RETRAIT ESPÈCES".into(),
+                unit: Money::from_cents(1500),
+                qty: 1,
+                total: Money::from_cents(1500),
+                vat: None,
+            },
         ];
         Sale {
-            id: "x".into(), till_id: "till-1".into(), ticket_no: 1, staff_id: StaffId::parse("14").unwrap(), staff_name: "Khadija".into(),
-            account: Account::Main, method: PaymentMethod::Cash, payment_ref: None,
-            revenue: Money::from_cents(370), withdrawal: Money::from_cents(1500), paid: Money::from_cents(1870),
-            tendered: Some(Money::from_cents(2000)), change: Money::from_cents(130),
-            paid_at: DateTime::parse_from_rfc3339("2026-05-31T13:23:54Z").unwrap().with_timezone(&Utc),
-            lines, prev_hash: GENESIS_HASH.into(), hash: "abcdef0123456789".into(),
+            id: "x".into(),
+            till_id: "till-1".into(),
+            ticket_no: 1,
+            staff_id: StaffId::parse("14").unwrap(),
+            staff_name: "Khadija".into(),
+            account: Account::Main,
+            method: PaymentMethod::Cash,
+            payment_ref: None,
+            revenue: Money::from_cents(370),
+            withdrawal: Money::from_cents(1500),
+            paid: Money::from_cents(1870),
+            tendered: Some(Money::from_cents(2000)),
+            change: Money::from_cents(130),
+            paid_at: DateTime::parse_from_rfc3339("2026-05-31T13:23:54Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            lines,
+            prev_hash: GENESIS_HASH.into(),
+            hash: "abcdef0123456789".into(),
         }
     }
 
     #[test]
     fn the_ticket_has_the_origin_lines_in_local_time() {
-        let t = render(&sale(), &ShopInfo { name: "KACHING".into(), ..Default::default() }, chrono_tz::Europe::Brussels, 42, false);
+        let t = render(
+            &sale(),
+            &ShopInfo {
+                name: "KACHING".into(),
+                ..Default::default()
+            },
+            chrono_tz::Europe::Brussels,
+            42,
+            false,
+        );
         assert!(t.contains(" COMPTE PRINCIPAL\n"), "{t}");
         assert!(t.contains(" Date : 31/05/2026 15:23:54\n"), "{t}");
         assert!(t.contains(" Vendeur: Khadija\n"), "{t}");
@@ -216,7 +300,17 @@ mod tests {
         let mut s = sale();
         s.lines[0].name = "Croissant au pistache extra large et doré au four à bois".into();
         for w in [32, 42, 48] {
-            let t = render(&s, &ShopInfo { name: "Boulangerie du Coin".into(), address: "Rue de la Loi 16, 1000 Bruxelles".into(), vat_number: "BE0123.456.789".into() }, chrono_tz::Europe::Brussels, w, true);
+            let t = render(
+                &s,
+                &ShopInfo {
+                    name: "Boulangerie du Coin".into(),
+                    address: "Rue de la Loi 16, 1000 Bruxelles".into(),
+                    vat_number: "BE0123.456.789".into(),
+                },
+                chrono_tz::Europe::Brussels,
+                w,
+                true,
+            );
             assert!(t.contains("DUPLICATA"));
             for line in t.lines() {
                 assert!(line.chars().count() <= w, "width {w}: {line:?}");
@@ -227,7 +321,10 @@ mod tests {
     #[test]
     fn vat_summary_per_rate_excludes_withdrawals() {
         let v = vat_summary(&sale());
-        assert_eq!(v, vec![(VatRate::Six, Money::from_cents(370), Money::from_cents(21))]);
+        assert_eq!(
+            v,
+            vec![(VatRate::Six, Money::from_cents(370), Money::from_cents(21))]
+        );
     }
 
     #[test]

@@ -46,7 +46,12 @@ pub struct VatTotal {
 impl VatTotal {
     pub fn of(rate: VatRate, gross: Money) -> VatTotal {
         let vat = rate.vat_in(gross);
-        VatTotal { rate, gross_cents: gross, net_cents: gross.checked_sub(vat).unwrap_or(Money::ZERO), vat_cents: vat }
+        VatTotal {
+            rate,
+            gross_cents: gross,
+            net_cents: gross.checked_sub(vat).unwrap_or(Money::ZERO),
+            vat_cents: vat,
+        }
     }
 }
 
@@ -74,7 +79,12 @@ impl DayReport {
             let idx = match by_seller.iter().position(|s| s.seller == l.seller) {
                 Some(i) => i,
                 None => {
-                    by_seller.push(SellerTotal { seller: l.seller.clone(), tickets: 0, revenue_cents: Money::ZERO, withdrawal_cents: Money::ZERO });
+                    by_seller.push(SellerTotal {
+                        seller: l.seller.clone(),
+                        tickets: 0,
+                        revenue_cents: Money::ZERO,
+                        withdrawal_cents: Money::ZERO,
+                    });
                     by_seller.len() - 1
                 }
             };
@@ -87,7 +97,10 @@ impl DayReport {
             match l.kind {
                 LineKind::Item => {
                     revenue = revenue.checked_add(l.total_cents).unwrap_or(revenue);
-                    s.revenue_cents = s.revenue_cents.checked_add(l.total_cents).unwrap_or(s.revenue_cents);
+                    s.revenue_cents = s
+                        .revenue_cents
+                        .checked_add(l.total_cents)
+                        .unwrap_or(s.revenue_cents);
                     if let Some(rate) = l.vat_rate {
                         let i = VatRate::ALL.iter().position(|r| *r == rate).unwrap_or(0);
                         gross[i] = gross[i].checked_add(l.total_cents).unwrap_or(gross[i]);
@@ -95,8 +108,13 @@ impl DayReport {
                     }
                 }
                 LineKind::Withdrawal => {
-                    withdrawals = withdrawals.checked_add(l.total_cents).unwrap_or(withdrawals);
-                    s.withdrawal_cents = s.withdrawal_cents.checked_add(l.total_cents).unwrap_or(s.withdrawal_cents);
+                    withdrawals = withdrawals
+                        .checked_add(l.total_cents)
+                        .unwrap_or(withdrawals);
+                    s.withdrawal_cents = s
+                        .withdrawal_cents
+                        .checked_add(l.total_cents)
+                        .unwrap_or(s.withdrawal_cents);
                 }
             }
         }
@@ -120,8 +138,15 @@ impl DayReport {
     /// The report as the admin reads it (and downloads it as TXT).
     pub fn to_text(&self, shop_name: &str) -> String {
         let mut out = String::new();
-        out.push_str(&format!("{} — RAPPORT DU {}\n", shop_name, self.day.format("%d/%m/%Y")));
-        out.push_str(&format!("{:<9} {:<12} {:<28} {:>5} {:>12}\n", "HEURE", "VENDEUR", "PRODUIT", "QTÉ", "MONTANT"));
+        out.push_str(&format!(
+            "{} — RAPPORT DU {}\n",
+            shop_name,
+            self.day.format("%d/%m/%Y")
+        ));
+        out.push_str(&format!(
+            "{:<9} {:<12} {:<28} {:>5} {:>12}\n",
+            "HEURE", "VENDEUR", "PRODUIT", "QTÉ", "MONTANT"
+        ));
         out.push_str(&"-".repeat(70));
         out.push('\n');
         for l in &self.lines {
@@ -141,7 +166,10 @@ impl DayReport {
         out.push_str(&"-".repeat(70));
         out.push('\n');
         out.push_str(&format!("SOLDE CAISSE : {}\n", self.revenue_cents));
-        out.push_str(&format!("Retraits espèces (hors total) : {}\n", self.withdrawal_cents));
+        out.push_str(&format!(
+            "Retraits espèces (hors total) : {}\n",
+            self.withdrawal_cents
+        ));
         out.push_str(&format!("Tickets : {}\n", self.tickets));
         out.push_str("\nPar vendeur\n");
         for s in &self.by_seller {
@@ -169,7 +197,10 @@ impl DayReport {
     /// One row per line: `day,time,till,ticket,seller,product,qty,kind,amount,vat_rate`.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(["day", "time", "till", "ticket", "seller", "product", "qty", "kind", "amount", "vat_rate"])?;
+        w.write_record([
+            "day", "time", "till", "ticket", "seller", "product", "qty", "kind", "amount",
+            "vat_rate",
+        ])?;
         let day = self.day.to_string();
         for l in &self.lines {
             w.write_record([
@@ -182,7 +213,9 @@ impl DayReport {
                 &l.qty.to_string(),
                 l.kind.as_str(),
                 &l.total_cents.to_decimal_string(),
-                &l.vat_rate.map(|r| r.percent().to_string()).unwrap_or_default(),
+                &l.vat_rate
+                    .map(|r| r.percent().to_string())
+                    .unwrap_or_default(),
             ])?;
         }
         csv_into_string(w)
@@ -190,7 +223,9 @@ impl DayReport {
 }
 
 fn csv_into_string(w: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
-    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -208,7 +243,10 @@ pub struct DaySummary {
 }
 
 pub fn days_to_text(days: &[DaySummary]) -> String {
-    let mut out = format!("{:<12} {:>8} {:>14} {:>14}\n", "JOUR", "TICKETS", "RECETTE", "RETRAITS");
+    let mut out = format!(
+        "{:<12} {:>8} {:>14} {:>14}\n",
+        "JOUR", "TICKETS", "RECETTE", "RETRAITS"
+    );
     for d in days {
         out.push_str(&format!(
             "{:<12} {:>8} {:>14} {:>14}\n",
@@ -225,7 +263,12 @@ pub fn days_to_csv(days: &[DaySummary]) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["day", "tickets", "revenue", "withdrawals"])?;
     for d in days {
-        w.write_record([d.day.to_string(), d.tickets.to_string(), d.revenue_cents.to_decimal_string(), d.withdrawal_cents.to_decimal_string()])?;
+        w.write_record([
+            d.day.to_string(),
+            d.tickets.to_string(),
+            d.revenue_cents.to_decimal_string(),
+            d.withdrawal_cents.to_decimal_string(),
+        ])?;
     }
     csv_into_string(w)
 }
@@ -278,7 +321,12 @@ pub fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), JournalError> 
 
 impl Journal {
     /// One row per calendar day of `from..=to`, days without sales included.
-    pub fn build(from: NaiveDate, to: NaiveDate, summaries: &[DaySummary], vat_rows: &[DayVatRow]) -> Result<Journal, JournalError> {
+    pub fn build(
+        from: NaiveDate,
+        to: NaiveDate,
+        summaries: &[DaySummary],
+        vat_rows: &[DayVatRow],
+    ) -> Result<Journal, JournalError> {
         check_period(from, to)?;
         let mut days = Vec::new();
         let mut day = from;
@@ -287,7 +335,11 @@ impl Journal {
             let by_vat = VatRate::ALL
                 .iter()
                 .map(|&rate| {
-                    let gross: Money = vat_rows.iter().filter(|r| r.day == day && r.rate == rate).map(|r| r.gross).sum();
+                    let gross: Money = vat_rows
+                        .iter()
+                        .filter(|r| r.day == day && r.rate == rate)
+                        .map(|r| r.gross)
+                        .sum();
                     VatTotal::of(rate, gross)
                 })
                 .collect();
@@ -304,9 +356,17 @@ impl Journal {
         let by_vat = VatRate::ALL
             .iter()
             .enumerate()
-            .map(|(i, &rate)| VatTotal::of(rate, days.iter().map(|d| d.by_vat[i].gross_cents).sum()))
+            .map(|(i, &rate)| {
+                VatTotal::of(rate, days.iter().map(|d| d.by_vat[i].gross_cents).sum())
+            })
             .collect();
-        Ok(Journal { from, to, days, revenue_cents: revenue, by_vat })
+        Ok(Journal {
+            from,
+            to,
+            days,
+            revenue_cents: revenue,
+            by_vat,
+        })
     }
 
     pub fn to_text(&self, shop_name: &str) -> String {
@@ -316,9 +376,17 @@ impl Journal {
             self.from.format("%d/%m/%Y"),
             self.to.format("%d/%m/%Y")
         );
-        out.push_str(&format!("{:<12} {:>7} {:>12} {:>11} {:>11} {:>11} {:>11}\n", "JOUR", "TICKETS", "RECETTE", "TVA 0 %", "TVA 6 %", "TVA 12 %", "TVA 21 %"));
+        out.push_str(&format!(
+            "{:<12} {:>7} {:>12} {:>11} {:>11} {:>11} {:>11}\n",
+            "JOUR", "TICKETS", "RECETTE", "TVA 0 %", "TVA 6 %", "TVA 12 %", "TVA 21 %"
+        ));
         for d in &self.days {
-            out.push_str(&format!("{:<12} {:>7} {:>12}", d.day.format("%d/%m/%Y").to_string(), d.tickets, d.revenue_cents.to_string()));
+            out.push_str(&format!(
+                "{:<12} {:>7} {:>12}",
+                d.day.format("%d/%m/%Y").to_string(),
+                d.tickets,
+                d.revenue_cents.to_string()
+            ));
             for v in &d.by_vat {
                 out.push_str(&format!(" {:>11}", v.gross_cents.to_string()));
             }
@@ -335,14 +403,24 @@ impl Journal {
     /// `day,tickets,revenue,withdrawals,gross_0,vat_0,gross_6,vat_6,gross_12,vat_12,gross_21,vat_21`.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let mut header = vec!["day".to_owned(), "tickets".into(), "revenue".into(), "withdrawals".into()];
+        let mut header = vec![
+            "day".to_owned(),
+            "tickets".into(),
+            "revenue".into(),
+            "withdrawals".into(),
+        ];
         for r in VatRate::ALL {
             header.push(format!("gross_{}", r.percent()));
             header.push(format!("vat_{}", r.percent()));
         }
         w.write_record(&header)?;
         for d in &self.days {
-            let mut row = vec![d.day.to_string(), d.tickets.to_string(), d.revenue_cents.to_decimal_string(), d.withdrawal_cents.to_decimal_string()];
+            let mut row = vec![
+                d.day.to_string(),
+                d.tickets.to_string(),
+                d.revenue_cents.to_decimal_string(),
+                d.withdrawal_cents.to_decimal_string(),
+            ];
             for v in &d.by_vat {
                 row.push(v.gross_cents.to_decimal_string());
                 row.push(v.vat_cents.to_decimal_string());
@@ -357,8 +435,26 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn line(time: &str, ticket: i64, seller: &str, product: &str, kind: LineKind, cents: i64, vat: Option<VatRate>) -> ReportLine {
-        ReportLine { time: time.into(), till_id: "till-1".into(), ticket_no: ticket, seller: seller.into(), product: product.into(), qty: 1, kind, total_cents: Money::from_cents(cents), vat_rate: vat }
+    fn line(
+        time: &str,
+        ticket: i64,
+        seller: &str,
+        product: &str,
+        kind: LineKind,
+        cents: i64,
+        vat: Option<VatRate>,
+    ) -> ReportLine {
+        ReportLine {
+            time: time.into(),
+            till_id: "till-1".into(),
+            ticket_no: ticket,
+            seller: seller.into(),
+            product: product.into(),
+            qty: 1,
+            kind,
+            total_cents: Money::from_cents(cents),
+            vat_rate: vat,
+        }
     }
 
     fn origin_day() -> DayReport {
@@ -369,10 +465,26 @@ mod tests {
             vec![
                 line("15:23:54", 1, "Khadija", "Pain au chocolat", Item, 120, six),
                 line("15:23:54", 1, "Khadija", "Café", Item, 250, six),
-                line("15:23:54", 1, "Khadija", "RETRAIT ESPÈCES", Withdrawal, 1500, None),
+                line(
+                    "15:23:54",
+                    1,
+                    "Khadija",
+                    "RETRAIT ESPÈCES",
+                    Withdrawal,
+                    1500,
+                    None,
+                ),
                 line("15:24:59", 2, "Khadija", "Croissant", Item, 100, six),
                 line("15:24:59", 2, "Khadija", "Chocolat noir", Item, 400, six),
-                line("15:24:59", 2, "Khadija", "Déodorant CienMEN", Item, 400, Some(VatRate::TwentyOne)),
+                line(
+                    "15:24:59",
+                    2,
+                    "Khadija",
+                    "Déodorant CienMEN",
+                    Item,
+                    400,
+                    Some(VatRate::TwentyOne),
+                ),
                 line("17:01:59", 3, "AWA", "Croissant", Item, 100, six),
             ],
         )
@@ -384,9 +496,23 @@ mod tests {
         assert_eq!(r.revenue_cents, Money::from_cents(1370));
         assert_eq!(r.withdrawal_cents, Money::from_cents(1500));
         assert_eq!(r.tickets, 3);
-        assert_eq!(r.by_seller[0], SellerTotal { seller: "Khadija".into(), tickets: 2, revenue_cents: Money::from_cents(1270), withdrawal_cents: Money::from_cents(1500) });
+        assert_eq!(
+            r.by_seller[0],
+            SellerTotal {
+                seller: "Khadija".into(),
+                tickets: 2,
+                revenue_cents: Money::from_cents(1270),
+                withdrawal_cents: Money::from_cents(1500)
+            }
+        );
         assert_eq!(r.by_seller[1].revenue_cents, Money::from_cents(100));
-        assert_eq!(r.by_vat, vec![VatTotal::of(VatRate::Six, Money::from_cents(970)), VatTotal::of(VatRate::TwentyOne, Money::from_cents(400))]);
+        assert_eq!(
+            r.by_vat,
+            vec![
+                VatTotal::of(VatRate::Six, Money::from_cents(970)),
+                VatTotal::of(VatRate::TwentyOne, Money::from_cents(400))
+            ]
+        );
         let text = r.to_text("KACHING");
         assert!(text.contains("SOLDE CAISSE : 13,70 €"), "{text}");
         assert!(text.contains("RETRAIT ESPÈCES [retrait]"), "{text}");
@@ -415,8 +541,24 @@ mod tests {
     #[test]
     fn the_journal_has_every_day_of_the_period() {
         let d = |n| NaiveDate::from_ymd_opt(2026, 5, n).unwrap();
-        let sums = [DaySummary { day: d(2), tickets: 2, revenue_cents: Money::from_cents(500), withdrawal_cents: Money::ZERO }];
-        let vat = [DayVatRow { day: d(2), rate: VatRate::Six, gross: Money::from_cents(300) }, DayVatRow { day: d(2), rate: VatRate::TwentyOne, gross: Money::from_cents(200) }];
+        let sums = [DaySummary {
+            day: d(2),
+            tickets: 2,
+            revenue_cents: Money::from_cents(500),
+            withdrawal_cents: Money::ZERO,
+        }];
+        let vat = [
+            DayVatRow {
+                day: d(2),
+                rate: VatRate::Six,
+                gross: Money::from_cents(300),
+            },
+            DayVatRow {
+                day: d(2),
+                rate: VatRate::TwentyOne,
+                gross: Money::from_cents(200),
+            },
+        ];
         let j = Journal::build(d(1), d(3), &sums, &vat).unwrap();
         assert_eq!(j.days.len(), 3);
         assert_eq!(j.days[0].tickets, 0);

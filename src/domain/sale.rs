@@ -108,7 +108,10 @@ impl SaleDraft {
         let paid = lines.total();
         let change = match (method, tendered) {
             (PaymentMethod::Cash, Some(t)) if t < paid => {
-                return Err(SaleError::TenderTooLow { tendered: t, total: paid });
+                return Err(SaleError::TenderTooLow {
+                    tendered: t,
+                    total: paid,
+                });
             }
             (PaymentMethod::Cash, Some(t)) => t.checked_sub(paid).ok_or(SaleError::Overflow)?,
             _ => Money::ZERO,
@@ -123,13 +126,24 @@ impl SaleDraft {
             revenue: lines.revenue(),
             withdrawal: lines.withdrawals(),
             paid,
-            tendered: if method == PaymentMethod::Cash { Some(tendered.unwrap_or(paid)) } else { None },
+            tendered: if method == PaymentMethod::Cash {
+                Some(tendered.unwrap_or(paid))
+            } else {
+                None
+            },
             change,
         })
     }
 
     /// Gives the draft its identity and chains it after `prev_hash`.
-    pub fn seal(self, id: String, till_id: String, ticket_no: i64, paid_at: DateTime<Utc>, prev_hash: String) -> Sale {
+    pub fn seal(
+        self,
+        id: String,
+        till_id: String,
+        ticket_no: i64,
+        paid_at: DateTime<Utc>,
+        prev_hash: String,
+    ) -> Sale {
         let mut sale = Sale {
             id,
             till_id,
@@ -261,12 +275,20 @@ mod tests {
             active: true,
         })
         .unwrap();
-        b.add_withdrawal(Money::from_cents(1500), Money::from_cents(50000)).unwrap();
+        b.add_withdrawal(Money::from_cents(1500), Money::from_cents(50000))
+            .unwrap();
         b.take(Account::Main)
     }
 
     fn draft(method: PaymentMethod, tendered: Option<Money>) -> Result<SaleDraft, SaleError> {
-        SaleDraft::new(StaffId::parse("14").unwrap(), "Khadija".into(), Account::Main, &lines(), method, tendered)
+        SaleDraft::new(
+            StaffId::parse("14").unwrap(),
+            "Khadija".into(),
+            Account::Main,
+            &lines(),
+            method,
+            tendered,
+        )
     }
 
     #[test]
@@ -280,19 +302,37 @@ mod tests {
             draft(PaymentMethod::Cash, Some(Money::from_cents(1619))),
             Err(SaleError::TenderTooLow { .. })
         ));
-        assert_eq!(draft(PaymentMethod::Cash, None).unwrap().tendered, Some(Money::from_cents(1620)));
+        assert_eq!(
+            draft(PaymentMethod::Cash, None).unwrap().tendered,
+            Some(Money::from_cents(1620))
+        );
     }
 
     #[test]
     fn an_empty_basket_is_not_a_sale() {
-        let r = SaleDraft::new(StaffId::parse("1").unwrap(), "A".into(), Account::Sub, &Lines::default(), PaymentMethod::Cash, None);
+        let r = SaleDraft::new(
+            StaffId::parse("1").unwrap(),
+            "A".into(),
+            Account::Sub,
+            &Lines::default(),
+            PaymentMethod::Cash,
+            None,
+        );
         assert_eq!(r, Err(SaleError::EmptyBasket("sub")));
     }
 
     #[test]
     fn the_hash_covers_every_field_and_the_previous_hash() {
-        let at = DateTime::parse_from_rfc3339("2026-05-31T13:23:54.123Z").unwrap().with_timezone(&Utc);
-        let sale = draft(PaymentMethod::Cash, None).unwrap().seal("id-1".into(), "till-1".into(), 1, at, GENESIS_HASH.into());
+        let at = DateTime::parse_from_rfc3339("2026-05-31T13:23:54.123Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let sale = draft(PaymentMethod::Cash, None).unwrap().seal(
+            "id-1".into(),
+            "till-1".into(),
+            1,
+            at,
+            GENESIS_HASH.into(),
+        );
         assert_eq!(sale.hash, sale.compute_hash());
         let mut edited = sale.clone();
         edited.lines[0].qty = 2;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::{ts, Ledger, StoreResult};
+use super::{Ledger, StoreResult, ts};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuditEntry {
@@ -16,7 +16,13 @@ pub struct AuditEntry {
 }
 
 impl Ledger {
-    pub fn audit(&mut self, at: DateTime<Utc>, staff_id: Option<&str>, action: &str, detail: &str) -> StoreResult<()> {
+    pub fn audit(
+        &mut self,
+        at: DateTime<Utc>,
+        staff_id: Option<&str>,
+        action: &str,
+        detail: &str,
+    ) -> StoreResult<()> {
         self.conn.execute(
             "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
             params![ts(at), staff_id, action, detail],
@@ -26,11 +32,17 @@ impl Ledger {
 
     /// The newest `limit` entries, newest first.
     pub fn audit_log(&self, limit: u32) -> StoreResult<Vec<AuditEntry>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, at, staff_id, action, detail FROM audit ORDER BY seq DESC LIMIT ?1")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, staff_id, action, detail FROM audit ORDER BY seq DESC LIMIT ?1",
+        )?;
         let rows = stmt.query_map([limit], |r| {
-            Ok(AuditEntry { seq: r.get(0)?, at: r.get(1)?, staff_id: r.get(2)?, action: r.get(3)?, detail: r.get(4)? })
+            Ok(AuditEntry {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                staff_id: r.get(2)?,
+                action: r.get(3)?,
+                detail: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

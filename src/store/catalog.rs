@@ -1,7 +1,7 @@
 //! The catalogue: lookup by article code or barcode, all-or-nothing import, export.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row, params};
 
 use crate::domain::barcode::CodeError;
 use crate::domain::{ArticleCode, Gtin, Money, Product, ScannedCode, VatRate};
@@ -53,15 +53,21 @@ impl Ledger {
         let mut by_code = self
             .conn
             .prepare_cached(&format!("SELECT {COLUMNS} FROM products WHERE code = ?1"))?;
-        if let Some(p) = by_code.query_row([scanned.code.as_str()], product_from_row).optional()? {
+        if let Some(p) = by_code
+            .query_row([scanned.code.as_str()], product_from_row)
+            .optional()?
+        {
             return Ok(Lookup::Found(p?));
         }
         match &scanned.gtin {
             Some(Ok(gtin)) => {
-                let mut by_barcode = self
-                    .conn
-                    .prepare_cached(&format!("SELECT {COLUMNS} FROM products WHERE barcode = ?1"))?;
-                match by_barcode.query_row([gtin.as_str()], product_from_row).optional()? {
+                let mut by_barcode = self.conn.prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM products WHERE barcode = ?1"
+                ))?;
+                match by_barcode
+                    .query_row([gtin.as_str()], product_from_row)
+                    .optional()?
+                {
                     Some(p) => Ok(Lookup::Found(p?)),
                     None => Ok(Lookup::Unknown),
                 }
@@ -72,7 +78,9 @@ impl Ledger {
     }
 
     pub fn products(&self) -> StoreResult<Vec<Product>> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM products ORDER BY code"))?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM products ORDER BY code"))?;
         let rows = stmt.query_map([], product_from_row)?;
         let mut out = Vec::new();
         for r in rows {
@@ -82,14 +90,24 @@ impl Ledger {
     }
 
     pub fn product_count(&self) -> StoreResult<i64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM products", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM products", [], |r| r.get(0))?)
     }
 
     /// Adds or updates every product in one transaction: either all are written or none.
     /// A barcode already used by another article code is a conflict naming both.
-    pub fn import_products(&mut self, products: &[Product], at: DateTime<Utc>, by: Option<&str>) -> StoreResult<ImportSummary> {
+    pub fn import_products(
+        &mut self,
+        products: &[Product],
+        at: DateTime<Utc>,
+        by: Option<&str>,
+    ) -> StoreResult<ImportSummary> {
         let tx = self.write_tx()?;
-        let mut summary = ImportSummary { added: 0, updated: 0 };
+        let mut summary = ImportSummary {
+            added: 0,
+            updated: 0,
+        };
         {
             let mut owner = tx.prepare("SELECT code FROM products WHERE barcode = ?1")?;
             let mut exists = tx.prepare("SELECT 1 FROM products WHERE code = ?1")?;
@@ -109,7 +127,8 @@ impl Ledger {
             }
             for p in products {
                 if let Some(b) = &p.barcode {
-                    let current: Option<String> = owner.query_row([b.as_str()], |r| r.get(0)).optional()?;
+                    let current: Option<String> =
+                        owner.query_row([b.as_str()], |r| r.get(0)).optional()?;
                     if let Some(other) = current.filter(|c| c != p.code.as_str()) {
                         return Err(StoreError::Conflict(format!(
                             "barcode {b} of article {} already belongs to article {other}",
@@ -160,24 +179,65 @@ mod tests {
     #[test]
     fn finds_by_code_then_by_barcode_and_reports_bad_reads() {
         let (_d, mut l) = ledger();
-        l.import_products(&[p("1234", Some("1946753214860"), 120)], Utc::now(), None).unwrap();
+        l.import_products(&[p("1234", Some("1946753214860"), 120)], Utc::now(), None)
+            .unwrap();
         let by_code = l.lookup(&ScannedCode::parse("1234").unwrap()).unwrap();
         assert!(matches!(by_code, Lookup::Found(ref x) if x.price == Money::from_cents(120)));
-        assert!(matches!(l.lookup(&ScannedCode::parse("1946753214860").unwrap()).unwrap(), Lookup::Found(_)));
-        assert_eq!(l.lookup(&ScannedCode::parse("9999").unwrap()).unwrap(), Lookup::Unknown);
-        assert!(matches!(l.lookup(&ScannedCode::parse("1946753214861").unwrap()).unwrap(), Lookup::BadCheckDigit(_)));
+        assert!(matches!(
+            l.lookup(&ScannedCode::parse("1946753214860").unwrap())
+                .unwrap(),
+            Lookup::Found(_)
+        ));
+        assert_eq!(
+            l.lookup(&ScannedCode::parse("9999").unwrap()).unwrap(),
+            Lookup::Unknown
+        );
+        assert!(matches!(
+            l.lookup(&ScannedCode::parse("1946753214861").unwrap())
+                .unwrap(),
+            Lookup::BadCheckDigit(_)
+        ));
     }
 
     #[test]
     fn import_updates_and_conflicts_change_nothing() {
         let (_d, mut l) = ledger();
-        let s = l.import_products(&[p("1", Some("1946753214860"), 100), p("2", None, 200)], Utc::now(), None).unwrap();
-        assert_eq!(s, ImportSummary { added: 2, updated: 0 });
-        let s = l.import_products(&[p("1", Some("1946753214860"), 150)], Utc::now(), None).unwrap();
-        assert_eq!(s, ImportSummary { added: 0, updated: 1 });
+        let s = l
+            .import_products(
+                &[p("1", Some("1946753214860"), 100), p("2", None, 200)],
+                Utc::now(),
+                None,
+            )
+            .unwrap();
+        assert_eq!(
+            s,
+            ImportSummary {
+                added: 2,
+                updated: 0
+            }
+        );
+        let s = l
+            .import_products(&[p("1", Some("1946753214860"), 150)], Utc::now(), None)
+            .unwrap();
+        assert_eq!(
+            s,
+            ImportSummary {
+                added: 0,
+                updated: 1
+            }
+        );
         let before = l.products().unwrap();
-        let err = l.import_products(&[p("3", None, 1), p("2", Some("1946753214860"), 200)], Utc::now(), None).unwrap_err();
-        assert!(err.to_string().contains("already belongs to article 1"), "{err}");
+        let err = l
+            .import_products(
+                &[p("3", None, 1), p("2", Some("1946753214860"), 200)],
+                Utc::now(),
+                None,
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("already belongs to article 1"),
+            "{err}"
+        );
         assert_eq!(l.products().unwrap(), before);
     }
 }

@@ -36,7 +36,10 @@ pub enum StoreError {
     #[error("migration failed: {0}")]
     Migration(#[from] refinery::Error),
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Conflict(String),
     #[error("not found: {0}")]
@@ -57,8 +60,10 @@ pub struct Ledger {
 impl Ledger {
     /// Opens (creating if needed) the ledger in `data_dir` and applies pending migrations.
     pub fn open_in(data_dir: &Path) -> StoreResult<Ledger> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|source| StoreError::DataDir { path: data_dir.to_owned(), source })?;
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
         Ledger::open(&data_dir.join(LEDGER_FILE))
     }
 
@@ -74,7 +79,9 @@ impl Ledger {
 
     /// A transaction that takes the write lock at once, so two writers never deadlock.
     fn write_tx(&mut self) -> StoreResult<rusqlite::Transaction<'_>> {
-        Ok(self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+        Ok(self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
     }
 
     #[doc(hidden)]

@@ -9,10 +9,11 @@ use rusqlite::params;
 use crate::domain::report::{DayReport, DaySummary, DayVatRow, Journal, ReportLine};
 use crate::domain::{LineKind, Money, VatRate};
 
-use super::{parse_ts, ts, Ledger, StoreError, StoreResult};
+use super::{Ledger, StoreError, StoreResult, parse_ts, ts};
 
 fn parse_day(s: &str) -> StoreResult<NaiveDate> {
-    s.parse().map_err(|_| StoreError::Corrupt(format!("bad day '{s}'")))
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad day '{s}'")))
 }
 
 impl Ledger {
@@ -33,7 +34,10 @@ impl Ledger {
             let time = match &last {
                 Some((raw, local)) if *raw == paid_at => local.clone(),
                 _ => {
-                    let local = parse_ts(&paid_at)?.with_timezone(&tz).format("%H:%M:%S").to_string();
+                    let local = parse_ts(&paid_at)?
+                        .with_timezone(&tz)
+                        .format("%H:%M:%S")
+                        .to_string();
                     last = Some((paid_at, local.clone()));
                     local
                 }
@@ -47,9 +51,13 @@ impl Ledger {
                 seller: r.get(3)?,
                 product: r.get(4)?,
                 qty: r.get(5)?,
-                kind: LineKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("line kind {kind}")))?,
+                kind: LineKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("line kind {kind}")))?,
                 total_cents: Money::from_cents(r.get(7)?),
-                vat_rate: vat.map(VatRate::try_from).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                vat_rate: vat
+                    .map(VatRate::try_from)
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             });
         }
         Ok(DayReport::build(day, lines))
@@ -62,7 +70,14 @@ impl Ledger {
              WHERE day NOT IN (SELECT day FROM hidden_days)
              GROUP BY day ORDER BY day DESC",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (day, tickets, revenue, withdrawals) = row?;
@@ -78,7 +93,11 @@ impl Ledger {
 
     /// The daily receipts journal for `from..=to` (hidden days included: hiding is for the
     /// screen's list, the journal is a legal record).
-    pub fn journal(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Result<Journal, crate::domain::report::JournalError>> {
+    pub fn journal(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Result<Journal, crate::domain::report::JournalError>> {
         if let Err(e) = crate::domain::report::check_period(from, to) {
             return Ok(Err(e));
         }
@@ -88,15 +107,33 @@ impl Ledger {
              WHERE day BETWEEN ?1 AND ?2 GROUP BY day",
         )?;
         let mut summaries = Vec::new();
-        for row in stmt.query_map(params![f, t], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?)))? {
+        for row in stmt.query_map(params![f, t], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })? {
             let (day, tickets, revenue, withdrawals) = row?;
-            summaries.push(DaySummary { day: parse_day(&day)?, tickets, revenue_cents: Money::from_cents(revenue), withdrawal_cents: Money::from_cents(withdrawals) });
+            summaries.push(DaySummary {
+                day: parse_day(&day)?,
+                tickets,
+                revenue_cents: Money::from_cents(revenue),
+                withdrawal_cents: Money::from_cents(withdrawals),
+            });
         }
         let mut stmt = self.conn.prepare_cached(
             "SELECT day, vat_rate, sum(gross_cents) FROM day_vat WHERE day BETWEEN ?1 AND ?2 GROUP BY day, vat_rate",
         )?;
         let mut vat_rows = Vec::new();
-        for row in stmt.query_map(params![f, t], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u8>(1)?, r.get::<_, i64>(2)?)))? {
+        for row in stmt.query_map(params![f, t], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u8>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })? {
             let (day, rate, gross) = row?;
             vat_rows.push(DayVatRow {
                 day: parse_day(&day)?,
@@ -108,7 +145,12 @@ impl Ledger {
     }
 
     /// Hides a day from the list of days (its sales stay; audited).
-    pub fn hide_day(&mut self, day: NaiveDate, at: DateTime<Utc>, by: Option<&str>) -> StoreResult<()> {
+    pub fn hide_day(
+        &mut self,
+        day: NaiveDate,
+        at: DateTime<Utc>,
+        by: Option<&str>,
+    ) -> StoreResult<()> {
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO hidden_days (day, hidden_at, staff_id) VALUES (?1, ?2, ?3) ON CONFLICT (day) DO NOTHING",
@@ -133,21 +175,45 @@ mod tests {
         let (_d, mut l) = ledger();
         let tz = chrono_tz::Europe::Brussels;
         // 21:30Z on the 30th is 23:30 in Brussels: still the 30th. 22:30Z is the 31st.
-        let t1 = DateTime::parse_from_rfc3339("2026-05-30T21:30:00Z").unwrap().with_timezone(&Utc);
-        let t2 = DateTime::parse_from_rfc3339("2026-05-30T22:30:00Z").unwrap().with_timezone(&Utc);
-        l.commit_sale(crate::store::sales::tests::draft(100), "a".into(), "till-1", t1, tz).unwrap();
-        l.commit_sale(crate::store::sales::tests::draft(250), "b".into(), "till-1", t2, tz).unwrap();
+        let t1 = DateTime::parse_from_rfc3339("2026-05-30T21:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let t2 = DateTime::parse_from_rfc3339("2026-05-30T22:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        l.commit_sale(
+            crate::store::sales::tests::draft(100),
+            "a".into(),
+            "till-1",
+            t1,
+            tz,
+        )
+        .unwrap();
+        l.commit_sale(
+            crate::store::sales::tests::draft(250),
+            "b".into(),
+            "till-1",
+            t2,
+            tz,
+        )
+        .unwrap();
         let d30 = NaiveDate::from_ymd_opt(2026, 5, 30).unwrap();
         let d31 = NaiveDate::from_ymd_opt(2026, 5, 31).unwrap();
         let r = l.day_report(d31, tz).unwrap();
         assert_eq!(r.revenue_cents, Money::from_cents(250));
         assert_eq!(r.lines[0].time, "00:30:00");
         let days = l.days().unwrap();
-        assert_eq!(days.iter().map(|d| d.day).collect::<Vec<_>>(), vec![d31, d30]);
+        assert_eq!(
+            days.iter().map(|d| d.day).collect::<Vec<_>>(),
+            vec![d31, d30]
+        );
         let j = l.journal(d30, d31).unwrap().unwrap();
         assert_eq!(j.revenue_cents, Money::from_cents(350));
         l.hide_day(d30, Utc::now(), Some("1")).unwrap();
         assert_eq!(l.days().unwrap().len(), 1);
-        assert_eq!(l.journal(d30, d31).unwrap().unwrap().days[0].revenue_cents, Money::from_cents(100));
+        assert_eq!(
+            l.journal(d30, d31).unwrap().unwrap().days[0].revenue_cents,
+            Money::from_cents(100)
+        );
     }
 }

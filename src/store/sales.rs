@@ -3,12 +3,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::domain::sale::{format_instant, SaleLine, GENESIS_HASH};
+use crate::domain::sale::{GENESIS_HASH, SaleLine, format_instant};
 use crate::domain::{Account, LineKind, Money, PaymentMethod, Sale, SaleDraft, StaffId, VatRate};
 
-use super::{parse_ts, ts, Ledger, StoreError, StoreResult};
+use super::{Ledger, StoreError, StoreResult, parse_ts, ts};
 
 /// The result of a commit: the sealed sale and whether the clock was behind the last sale.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,11 +28,16 @@ pub struct PrintJob {
     pub attempts: i64,
 }
 
-fn chain_head(tx: &Transaction<'_>, till_id: &str) -> StoreResult<Option<(i64, String, DateTime<Utc>)>> {
+fn chain_head(
+    tx: &Transaction<'_>,
+    till_id: &str,
+) -> StoreResult<Option<(i64, String, DateTime<Utc>)>> {
     let row: Option<(i64, String, String)> = tx
-        .query_row("SELECT ticket_no, hash, paid_at FROM chain_heads WHERE till_id = ?1", [till_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT ticket_no, hash, paid_at FROM chain_heads WHERE till_id = ?1",
+            [till_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?;
     row.map(|(n, h, at)| Ok((n, h, parse_ts(&at)?))).transpose()
 }
@@ -40,7 +45,14 @@ fn chain_head(tx: &Transaction<'_>, till_id: &str) -> StoreResult<Option<(i64, S
 impl Ledger {
     /// Seals and writes a sale. Ticket numbers are gapless per till because the number is taken
     /// from the chain head inside the same `BEGIN IMMEDIATE` transaction that writes the sale.
-    pub fn commit_sale(&mut self, draft: SaleDraft, sale_id: String, till_id: &str, now: DateTime<Utc>, tz: Tz) -> StoreResult<CommittedSale> {
+    pub fn commit_sale(
+        &mut self,
+        draft: SaleDraft,
+        sale_id: String,
+        till_id: &str,
+        now: DateTime<Utc>,
+        tz: Tz,
+    ) -> StoreResult<CommittedSale> {
         let tx = self.write_tx()?;
         let head = chain_head(&tx, till_id)?;
         let (ticket_no, prev_hash, last_at) = match head {
@@ -101,7 +113,12 @@ impl Ledger {
                     l.vat.map(VatRate::percent)
                 ])?;
                 if let (LineKind::Item, Some(rate)) = (l.kind, l.vat) {
-                    vat_stmt.execute(params![day, sale.till_id, rate.percent(), l.total.cents()])?;
+                    vat_stmt.execute(params![
+                        day,
+                        sale.till_id,
+                        rate.percent(),
+                        l.total.cents()
+                    ])?;
                 }
             }
         }
@@ -117,12 +134,16 @@ impl Ledger {
              ON CONFLICT (till_id) DO UPDATE SET ticket_no = excluded.ticket_no, hash = excluded.hash, paid_at = excluded.paid_at",
             params![sale.till_id, sale.ticket_no, sale.hash, paid_at_s],
         )?;
-        let payload = serde_json::to_string(&sale).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let payload =
+            serde_json::to_string(&sale).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         tx.execute(
             "INSERT INTO outbox (kind, entity_id, payload, created_at) VALUES ('sale', ?1, ?2, ?3)",
             params![sale.id, payload, ts(now)],
         )?;
-        tx.execute("INSERT INTO print_jobs (sale_id, created_at) VALUES (?1, ?2)", params![sale.id, ts(now)])?;
+        tx.execute(
+            "INSERT INTO print_jobs (sale_id, created_at) VALUES (?1, ?2)",
+            params![sale.id, ts(now)],
+        )?;
         let print_job = tx.last_insert_rowid();
         if clock_behind {
             tx.execute(
@@ -135,14 +156,22 @@ impl Ledger {
             )?;
         }
         tx.commit()?;
-        Ok(CommittedSale { sale, print_job, clock_behind })
+        Ok(CommittedSale {
+            sale,
+            print_job,
+            clock_behind,
+        })
     }
 
     /// The time of the till's newest sale: the clock guard compares the wall clock with it.
     pub fn last_paid_at(&self, till_id: &str) -> StoreResult<Option<DateTime<Utc>>> {
         let s: Option<String> = self
             .conn
-            .query_row("SELECT paid_at FROM chain_heads WHERE till_id = ?1", [till_id], |r| r.get(0))
+            .query_row(
+                "SELECT paid_at FROM chain_heads WHERE till_id = ?1",
+                [till_id],
+                |r| r.get(0),
+            )
             .optional()?;
         s.map(|s| parse_ts(&s)).transpose()
     }
@@ -156,15 +185,40 @@ impl Ledger {
         let head = stmt
             .query_row([id], |r| {
                 Ok((
-                    (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?),
-                    (r.get::<_, String>(5)?, r.get::<_, String>(6)?, r.get::<_, Option<String>>(7)?),
-                    (r.get::<_, i64>(8)?, r.get::<_, i64>(9)?, r.get::<_, i64>(10)?, r.get::<_, Option<i64>>(11)?, r.get::<_, i64>(12)?),
-                    (r.get::<_, String>(13)?, r.get::<_, String>(14)?, r.get::<_, String>(15)?),
+                    (
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                    ),
+                    (
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, Option<String>>(7)?,
+                    ),
+                    (
+                        r.get::<_, i64>(8)?,
+                        r.get::<_, i64>(9)?,
+                        r.get::<_, i64>(10)?,
+                        r.get::<_, Option<i64>>(11)?,
+                        r.get::<_, i64>(12)?,
+                    ),
+                    (
+                        r.get::<_, String>(13)?,
+                        r.get::<_, String>(14)?,
+                        r.get::<_, String>(15)?,
+                    ),
                 ))
             })
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("sale {id}")))?;
-        let ((id, till_id, ticket_no, staff_id, staff_name), (account, method, payment_ref), (rev, wd, paid, tendered, change), (paid_at, prev_hash, hash)) = head;
+        let (
+            (id, till_id, ticket_no, staff_id, staff_name),
+            (account, method, payment_ref),
+            (rev, wd, paid, tendered, change),
+            (paid_at, prev_hash, hash),
+        ) = head;
         let corrupt = |what: &str| StoreError::Corrupt(format!("sale {id}: bad {what}"));
         Ok(Sale {
             lines: self.sale_lines(&id)?,
@@ -209,13 +263,17 @@ impl Ledger {
             let (line_no, kind, product_code, name, unit, qty, total, vat) = row?;
             out.push(SaleLine {
                 line_no,
-                kind: LineKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("line kind {kind}")))?,
+                kind: LineKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("line kind {kind}")))?,
                 product_code,
                 name,
                 unit: Money::from_cents(unit),
                 qty,
                 total: Money::from_cents(total),
-                vat: vat.map(VatRate::try_from).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                vat: vat
+                    .map(VatRate::try_from)
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             });
         }
         Ok(out)
@@ -234,23 +292,36 @@ impl Ledger {
     }
 
     pub fn sale_count(&self) -> StoreResult<i64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM sales", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM sales", [], |r| r.get(0))?)
     }
 
     /// The ticket numbers of a till, in order (tests and `verify` check there is no gap).
     pub fn ticket_numbers(&self, till_id: &str) -> StoreResult<Vec<i64>> {
-        let mut stmt = self.conn.prepare("SELECT ticket_no FROM sales WHERE till_id = ?1 ORDER BY ticket_no")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT ticket_no FROM sales WHERE till_id = ?1 ORDER BY ticket_no")?;
         let rows = stmt.query_map([till_id], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Rows of the outbox not yet acknowledged by the central database.
     pub fn outbox_pending(&self) -> StoreResult<i64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM outbox WHERE sent_at IS NULL", [], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Queues a duplicate of a sale's ticket.
-    pub fn queue_reprint(&mut self, sale_id: &str, now: DateTime<Utc>, by: Option<&str>) -> StoreResult<i64> {
+    pub fn queue_reprint(
+        &mut self,
+        sale_id: &str,
+        now: DateTime<Utc>,
+        by: Option<&str>,
+    ) -> StoreResult<i64> {
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO print_jobs (sale_id, duplicate, created_at) VALUES (?1, 1, ?2)",
@@ -291,13 +362,20 @@ impl Ledger {
     }
 
     pub fn print_jobs_open(&self) -> StoreResult<i64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM print_jobs WHERE status != 'printed'", [], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM print_jobs WHERE status != 'printed'",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Days (shop-local) on which this ledger holds sales; used by tests.
     pub fn day_of_sale(&self, id: &str) -> StoreResult<NaiveDate> {
-        let s: String = self.conn.query_row("SELECT day FROM sales WHERE id = ?1", [id], |r| r.get(0))?;
-        s.parse().map_err(|_| StoreError::Corrupt(format!("bad day {s}")))
+        let s: String = self
+            .conn
+            .query_row("SELECT day FROM sales WHERE id = ?1", [id], |r| r.get(0))?;
+        s.parse()
+            .map_err(|_| StoreError::Corrupt(format!("bad day {s}")))
     }
 }
 
@@ -320,7 +398,15 @@ pub(crate) mod tests {
             active: true,
         })
         .unwrap();
-        SaleDraft::new(StaffId::parse("27").unwrap(), "AWA".into(), Account::Main, &b.take(Account::Main), PaymentMethod::Cash, None).unwrap()
+        SaleDraft::new(
+            StaffId::parse("27").unwrap(),
+            "AWA".into(),
+            Account::Main,
+            &b.take(Account::Main),
+            PaymentMethod::Cash,
+            None,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -328,8 +414,18 @@ pub(crate) mod tests {
         let (_d, mut l) = ledger();
         let now = Utc::now();
         let tz = chrono_tz::Europe::Brussels;
-        let a = l.commit_sale(draft(100), "a".into(), "till-1", now, tz).unwrap();
-        let b = l.commit_sale(draft(200), "b".into(), "till-1", now + Duration::seconds(1), tz).unwrap();
+        let a = l
+            .commit_sale(draft(100), "a".into(), "till-1", now, tz)
+            .unwrap();
+        let b = l
+            .commit_sale(
+                draft(200),
+                "b".into(),
+                "till-1",
+                now + Duration::seconds(1),
+                tz,
+            )
+            .unwrap();
         assert_eq!(a.sale.ticket_no, 1);
         assert_eq!(b.sale.ticket_no, 2);
         assert_eq!(b.sale.prev_hash, a.sale.hash);
@@ -345,8 +441,17 @@ pub(crate) mod tests {
         let (_d, mut l) = ledger();
         let now = crate::domain::sale::truncate_to_millis(Utc::now());
         let tz = chrono_tz::Europe::Brussels;
-        l.commit_sale(draft(100), "a".into(), "till-1", now, tz).unwrap();
-        let b = l.commit_sale(draft(100), "b".into(), "till-1", now - Duration::hours(3), tz).unwrap();
+        l.commit_sale(draft(100), "a".into(), "till-1", now, tz)
+            .unwrap();
+        let b = l
+            .commit_sale(
+                draft(100),
+                "b".into(),
+                "till-1",
+                now - Duration::hours(3),
+                tz,
+            )
+            .unwrap();
         assert!(b.clock_behind);
         assert_eq!(b.sale.paid_at, now);
         assert_eq!(l.audit_log(1).unwrap()[0].action, "clock_behind");
@@ -355,9 +460,20 @@ pub(crate) mod tests {
     #[test]
     fn sales_cannot_be_changed_or_deleted_through_the_ledger() {
         let (_d, mut l) = ledger();
-        l.commit_sale(draft(100), "a".into(), "till-1", Utc::now(), chrono_tz::Europe::Brussels).unwrap();
+        l.commit_sale(
+            draft(100),
+            "a".into(),
+            "till-1",
+            Utc::now(),
+            chrono_tz::Europe::Brussels,
+        )
+        .unwrap();
         assert!(l.connection().execute("DELETE FROM sales", []).is_err());
-        assert!(l.connection().execute("UPDATE sale_lines SET qty = 5", []).is_err());
+        assert!(
+            l.connection()
+                .execute("UPDATE sale_lines SET qty = 5", [])
+                .is_err()
+        );
         assert_eq!(l.sale_count().unwrap(), 1);
     }
 }

@@ -1,12 +1,12 @@
 //! The staff table (a cache of the central one once sync lands) and the PIN lockout state.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{OptionalExtension, params};
 
 use crate::domain::staff::{LOCKOUT_MINUTES, MAX_PIN_FAILURES};
 use crate::domain::{Role, Staff, StaffId};
 
-use super::{parse_ts, ts, Ledger, StoreError, StoreResult};
+use super::{Ledger, StoreError, StoreResult, parse_ts, ts};
 
 /// A staff row with its PIN hash (never the PIN).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,19 +27,42 @@ fn role_from(s: &str) -> Result<Role, StoreError> {
 
 impl Ledger {
     /// Adds a new staff member; an existing ID is a conflict (use `set_pin` / `set_staff_active`).
-    pub fn add_staff(&mut self, staff: &Staff, pin_hash: &str, at: DateTime<Utc>, by: Option<&str>) -> StoreResult<()> {
+    pub fn add_staff(
+        &mut self,
+        staff: &Staff,
+        pin_hash: &str,
+        at: DateTime<Utc>,
+        by: Option<&str>,
+    ) -> StoreResult<()> {
         let tx = self.write_tx()?;
-        let exists: bool = tx.query_row("SELECT count(*) FROM staff WHERE id = ?1", [staff.id.as_str()], |r| r.get::<_, i64>(0))? > 0;
+        let exists: bool = tx.query_row(
+            "SELECT count(*) FROM staff WHERE id = ?1",
+            [staff.id.as_str()],
+            |r| r.get::<_, i64>(0),
+        )? > 0;
         if exists {
-            return Err(StoreError::Conflict(format!("staff ID {} already exists", staff.id)));
+            return Err(StoreError::Conflict(format!(
+                "staff ID {} already exists",
+                staff.id
+            )));
         }
         tx.execute(
             "INSERT INTO staff (id, name, role, pin_hash, active) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![staff.id.as_str(), staff.name, staff.role.as_str(), pin_hash, staff.active],
+            params![
+                staff.id.as_str(),
+                staff.name,
+                staff.role.as_str(),
+                pin_hash,
+                staff.active
+            ],
         )?;
         tx.execute(
             "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, 'staff_added', ?3)",
-            params![ts(at), by, format!("{} {} ({})", staff.id, staff.name, staff.role.as_str())],
+            params![
+                ts(at),
+                by,
+                format!("{} {} ({})", staff.id, staff.name, staff.role.as_str())
+            ],
         )?;
         tx.commit()?;
         Ok(())
@@ -50,7 +73,13 @@ impl Ledger {
             .conn
             .prepare_cached("SELECT id, name, role, pin_hash, active FROM staff WHERE id = ?1")?
             .query_row([id.as_str()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, bool>(4)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
+                ))
             })
             .optional()?;
         row.map(|(id, name, role, pin_hash, active)| {
@@ -72,7 +101,12 @@ impl Ledger {
             .conn
             .prepare("SELECT id, name, role, active FROM staff ORDER BY CAST(id AS INTEGER)")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -87,7 +121,13 @@ impl Ledger {
         Ok(out)
     }
 
-    pub fn set_staff_active(&mut self, id: &StaffId, active: bool, at: DateTime<Utc>, by: Option<&str>) -> StoreResult<()> {
+    pub fn set_staff_active(
+        &mut self,
+        id: &StaffId,
+        active: bool,
+        at: DateTime<Utc>,
+        by: Option<&str>,
+    ) -> StoreResult<()> {
         let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE staff SET active = ?2, version = version + 1 WHERE id = ?1",
@@ -96,7 +136,11 @@ impl Ledger {
         if n == 0 {
             return Err(StoreError::NotFound(format!("staff ID {id}")));
         }
-        let action = if active { "staff_enabled" } else { "staff_disabled" };
+        let action = if active {
+            "staff_enabled"
+        } else {
+            "staff_disabled"
+        };
         tx.execute(
             "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
             params![ts(at), by, action, id.as_str()],
@@ -106,7 +150,9 @@ impl Ledger {
     }
 
     pub fn staff_count(&self) -> StoreResult<i64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?)
     }
 
     pub fn lock_state(&self, id: &StaffId, now: DateTime<Utc>) -> StoreResult<LockState> {
@@ -130,10 +176,18 @@ impl Ledger {
     }
 
     /// Counts a wrong PIN; the fifth in a row locks the ID for 15 minutes. Returns the new state.
-    pub fn record_pin_failure(&mut self, id: &StaffId, now: DateTime<Utc>) -> StoreResult<LockState> {
+    pub fn record_pin_failure(
+        &mut self,
+        id: &StaffId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<LockState> {
         let tx = self.write_tx()?;
         let prev: Option<(u32, Option<String>)> = tx
-            .query_row("SELECT failures, locked_until FROM pin_failures WHERE staff_id = ?1", [id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT failures, locked_until FROM pin_failures WHERE staff_id = ?1",
+                [id.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         // An expired lock starts a fresh count.
         let failures = match prev {
@@ -141,7 +195,8 @@ impl Ledger {
             Some((n, None)) => n + 1,
         };
         let state = if failures >= MAX_PIN_FAILURES {
-            let until = crate::domain::sale::truncate_to_millis(now + Duration::minutes(LOCKOUT_MINUTES));
+            let until =
+                crate::domain::sale::truncate_to_millis(now + Duration::minutes(LOCKOUT_MINUTES));
             tx.execute(
                 "INSERT INTO pin_failures (staff_id, failures, locked_until) VALUES (?1, ?2, ?3)
                  ON CONFLICT (staff_id) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
@@ -162,7 +217,10 @@ impl Ledger {
 
     /// A successful login, or an admin's unlock, clears the count.
     pub fn clear_pin_failures(&mut self, id: &StaffId) -> StoreResult<bool> {
-        Ok(self.conn.execute("DELETE FROM pin_failures WHERE staff_id = ?1", [id.as_str()])? > 0)
+        Ok(self.conn.execute(
+            "DELETE FROM pin_failures WHERE staff_id = ?1",
+            [id.as_str()],
+        )? > 0)
     }
 }
 
@@ -177,25 +235,54 @@ mod tests {
         let id = StaffId::parse("14").unwrap();
         let now = Utc::now();
         for i in 1..5 {
-            assert_eq!(l.record_pin_failure(&id, now).unwrap(), LockState::Free { failures: i });
+            assert_eq!(
+                l.record_pin_failure(&id, now).unwrap(),
+                LockState::Free { failures: i }
+            );
         }
         let locked = l.record_pin_failure(&id, now).unwrap();
-        assert_eq!(locked, LockState::LockedUntil(crate::domain::sale::truncate_to_millis(now + Duration::minutes(15))));
-        assert!(matches!(l.lock_state(&id, now + Duration::minutes(14)).unwrap(), LockState::LockedUntil(_)));
-        assert_eq!(l.lock_state(&id, now + Duration::minutes(16)).unwrap(), LockState::Free { failures: 0 });
+        assert_eq!(
+            locked,
+            LockState::LockedUntil(crate::domain::sale::truncate_to_millis(
+                now + Duration::minutes(15)
+            ))
+        );
+        assert!(matches!(
+            l.lock_state(&id, now + Duration::minutes(14)).unwrap(),
+            LockState::LockedUntil(_)
+        ));
+        assert_eq!(
+            l.lock_state(&id, now + Duration::minutes(16)).unwrap(),
+            LockState::Free { failures: 0 }
+        );
         assert!(l.clear_pin_failures(&id).unwrap());
-        assert_eq!(l.lock_state(&id, now).unwrap(), LockState::Free { failures: 0 });
+        assert_eq!(
+            l.lock_state(&id, now).unwrap(),
+            LockState::Free { failures: 0 }
+        );
     }
 
     #[test]
     fn staff_ids_are_unique_and_disable_is_audited() {
         let (_d, mut l) = ledger();
-        let s = Staff { id: StaffId::parse("2").unwrap(), name: "AYMAN".into(), role: Role::Cashier, active: true };
+        let s = Staff {
+            id: StaffId::parse("2").unwrap(),
+            name: "AYMAN".into(),
+            role: Role::Cashier,
+            active: true,
+        };
         l.add_staff(&s, "$argon2id$x", Utc::now(), None).unwrap();
-        assert!(matches!(l.add_staff(&s, "$argon2id$x", Utc::now(), None), Err(StoreError::Conflict(_))));
-        l.set_staff_active(&s.id, false, Utc::now(), Some("1")).unwrap();
+        assert!(matches!(
+            l.add_staff(&s, "$argon2id$x", Utc::now(), None),
+            Err(StoreError::Conflict(_))
+        ));
+        l.set_staff_active(&s.id, false, Utc::now(), Some("1"))
+            .unwrap();
         assert!(!l.staff_record(&s.id).unwrap().unwrap().staff.active);
-        assert!(matches!(l.set_staff_active(&StaffId::parse("99").unwrap(), false, Utc::now(), None), Err(StoreError::NotFound(_))));
+        assert!(matches!(
+            l.set_staff_active(&StaffId::parse("99").unwrap(), false, Utc::now(), None),
+            Err(StoreError::NotFound(_))
+        ));
         assert_eq!(l.audit_log(1).unwrap()[0].action, "staff_disabled");
     }
 }

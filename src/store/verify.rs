@@ -30,7 +30,9 @@ impl VerifyReport {
 impl Ledger {
     pub fn verify_chain(&self) -> StoreResult<VerifyReport> {
         let mut tills: Vec<String> = {
-            let mut stmt = self.conn.prepare("SELECT till_id FROM chain_heads UNION SELECT DISTINCT till_id FROM sales")?;
+            let mut stmt = self.conn.prepare(
+                "SELECT till_id FROM chain_heads UNION SELECT DISTINCT till_id FROM sales",
+            )?;
             let rows = stmt.query_map([], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?
         };
@@ -39,17 +41,31 @@ impl Ledger {
         let mut count = 0usize;
         for till in &tills {
             let ids: Vec<(i64, String)> = {
-                let mut stmt = self.conn.prepare("SELECT ticket_no, id FROM sales WHERE till_id = ?1 ORDER BY ticket_no")?;
+                let mut stmt = self.conn.prepare(
+                    "SELECT ticket_no, id FROM sales WHERE till_id = ?1 ORDER BY ticket_no",
+                )?;
                 let rows = stmt.query_map([till], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 rows.collect::<Result<_, _>>()?
             };
             let mut prev_hash = GENESIS_HASH.to_owned();
             let mut expected_no = 1i64;
-            let mut problem = |ticket_no: i64, p: String| problems.push(ChainProblem { till_id: till.clone(), ticket_no, problem: p });
+            let mut problem = |ticket_no: i64, p: String| {
+                problems.push(ChainProblem {
+                    till_id: till.clone(),
+                    ticket_no,
+                    problem: p,
+                })
+            };
             for (ticket_no, id) in &ids {
                 count += 1;
                 if *ticket_no != expected_no {
-                    problem(*ticket_no, format!("ticket numbers jump from {} to {ticket_no}: a sale is missing", expected_no - 1));
+                    problem(
+                        *ticket_no,
+                        format!(
+                            "ticket numbers jump from {} to {ticket_no}: a sale is missing",
+                            expected_no - 1
+                        ),
+                    );
                 }
                 expected_no = ticket_no + 1;
                 let sale = match self.sale(id) {
@@ -60,25 +76,44 @@ impl Ledger {
                     }
                 };
                 if sale.prev_hash != prev_hash {
-                    problem(*ticket_no, "does not follow the previous ticket's hash".to_owned());
+                    problem(
+                        *ticket_no,
+                        "does not follow the previous ticket's hash".to_owned(),
+                    );
                 }
                 if sale.compute_hash() != sale.hash {
-                    problem(*ticket_no, "content does not match its hash: the sale was altered".to_owned());
+                    problem(
+                        *ticket_no,
+                        "content does not match its hash: the sale was altered".to_owned(),
+                    );
                 }
                 prev_hash = sale.hash.clone();
             }
             let head: Option<(i64, String)> = self
                 .conn
-                .query_row("SELECT ticket_no, hash FROM chain_heads WHERE till_id = ?1", [till], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row(
+                    "SELECT ticket_no, hash FROM chain_heads WHERE till_id = ?1",
+                    [till],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
                 .ok();
             let last_no = expected_no - 1;
             match head {
                 Some((n, h)) if n == last_no && h == prev_hash => {}
-                Some((n, _)) => problem(n, format!("the chain head says ticket {n} but the ledger ends at {last_no}: sales were removed or the head was altered")),
+                Some((n, _)) => problem(
+                    n,
+                    format!(
+                        "the chain head says ticket {n} but the ledger ends at {last_no}: sales were removed or the head was altered"
+                    ),
+                ),
                 None => problem(last_no, "no chain head for this till".to_owned()),
             }
         }
-        Ok(VerifyReport { tills: tills.len(), sales: count, problems })
+        Ok(VerifyReport {
+            tills: tills.len(),
+            sales: count,
+            problems,
+        })
     }
 }
 
@@ -93,7 +128,14 @@ mod tests {
         let (_d, mut l) = ledger();
         let tz = chrono_tz::Europe::Brussels;
         for (i, id) in ["a", "b", "c"].iter().enumerate() {
-            l.commit_sale(draft(100 + i as i64), (*id).into(), "till-1", Utc::now(), tz).unwrap();
+            l.commit_sale(
+                draft(100 + i as i64),
+                (*id).into(),
+                "till-1",
+                Utc::now(),
+                tz,
+            )
+            .unwrap();
         }
         assert!(l.verify_chain().unwrap().is_ok());
         let c = l.connection();
@@ -107,8 +149,10 @@ mod tests {
     fn removing_the_newest_sale_is_found() {
         let (_d, mut l) = ledger();
         let tz = chrono_tz::Europe::Brussels;
-        l.commit_sale(draft(100), "a".into(), "till-1", Utc::now(), tz).unwrap();
-        l.commit_sale(draft(100), "b".into(), "till-1", Utc::now(), tz).unwrap();
+        l.commit_sale(draft(100), "a".into(), "till-1", Utc::now(), tz)
+            .unwrap();
+        l.commit_sale(draft(100), "b".into(), "till-1", Utc::now(), tz)
+            .unwrap();
         l.connection()
             .execute_batch("DROP TRIGGER sales_are_final_d; DROP TRIGGER sale_lines_are_final_d; PRAGMA foreign_keys=OFF; DELETE FROM sale_lines WHERE sale_id='b'; DELETE FROM sales WHERE id='b';")
             .unwrap();
