@@ -36,7 +36,11 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Seed the demo shop of ORIGIN.md into a demo data dir, print the demo PINs and run the till.
-    Demo,
+    Demo {
+        /// Only seed the data dir (catalogue and staff), do not start the till.
+        #[arg(long)]
+        seed_only: bool,
+    },
     /// Run the till (the GUI lands with issue 6; today use --headless).
     Till {
         /// Drive the till with JSON lines on stdin/stdout (docs/PROTOCOL.md).
@@ -164,7 +168,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let clock: SharedClock = Arc::new(SystemClock);
     let data_dir = match (&cli.command, cli.data_dir.clone()) {
         (_, Some(d)) => d,
-        (Cmd::Demo, None) => dirs::data_dir()
+        (Cmd::Demo { .. }, None) => dirs::data_dir()
             .unwrap_or_else(|| PathBuf::from("."))
             .join("kaching-demo"),
         (_, None) => default_data_dir(),
@@ -174,12 +178,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             .with_context(|| format!("opening the ledger in {}", data_dir.display()))
     };
     match cli.command {
-        Cmd::Demo => {
+        Cmd::Demo { seed_only } => {
             let mut ledger = open()?;
             let hasher = pin_hasher(&settings, &data_dir)?;
             seed_demo(&mut ledger, &hasher, clock.as_ref())?;
             drop(ledger);
             eprintln!("KACHING demo — data in {}", data_dir.display());
+            if seed_only {
+                return Ok(0);
+            }
             eprintln!(
                 "The touch-screen GUI arrives with issue 6; this is the headless till (docs/PROTOCOL.md)."
             );

@@ -1,0 +1,241 @@
+//! Shared helpers for the integration tests: they drive the real `kaching` binary, its headless
+//! protocol and real SQLite files, as a user or a script would.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_kaching");
+/// Pepper used by every test till, so PINs hashed by one process verify in another.
+pub const PEPPER: &str = "test-pepper-not-a-secret";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A `kaching` command with the test's data dir and pepper, logs quiet.
+pub fn kaching(data_dir: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--data-dir")
+        .arg(data_dir)
+        .env("KACHING_PIN_PEPPER", PEPPER)
+        .env("KACHING_LOG", "error");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("KACHING_") && k != "KACHING_PIN_PEPPER" && k != "KACHING_LOG" {
+            c.env_remove(k);
+        }
+    }
+    c
+}
+
+/// Runs `kaching ARGS` with `stdin` and returns its output.
+pub fn run(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = kaching(data_dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn kaching");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh data dir seeded with the ORIGIN.md shop (catalogue and staff with demo PINs).
+pub fn seeded_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(dir.path(), &["demo", "--seed-only"], "");
+    assert!(o.status.success(), "seeding failed: {}", stderr(&o));
+    dir
+}
+
+/// A running `kaching till --headless`, spoken to line by line.
+pub struct Till {
+    pub child: Child,
+    stdin: Option<ChildStdin>,
+    events: Receiver<Value>,
+    /// Every event seen, in order.
+    pub seen: Vec<Value>,
+    pub data_dir: PathBuf,
+}
+
+impl Till {
+    pub fn start(data_dir: &Path) -> Till {
+        Till::start_with(kaching(data_dir))
+    }
+
+    /// Starts from a prepared command (env, faketime…), adding `till --headless`.
+    pub fn start_with(mut cmd: Command) -> Till {
+        let data_dir = cmd
+            .get_args()
+            .skip_while(|a| *a != "--data-dir")
+            .nth(1)
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let mut child = cmd
+            .args(["till", "--headless"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn kaching till --headless");
+        let stdin = child.stdin.take();
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                let v: Value = serde_json::from_str(&line)
+                    .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line}"));
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut t = Till {
+            child,
+            stdin,
+            events: rx,
+            seen: Vec::new(),
+            data_dir,
+        };
+        t.wait_for("ready");
+        t
+    }
+
+    pub fn send(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next event, or `None` when stdout closed; panics after 20 s of silence.
+    pub fn next(&mut self) -> Option<Value> {
+        match self.events.recv_timeout(WAIT) {
+            Ok(v) => {
+                self.seen.push(v.clone());
+                Some(v)
+            }
+            Err(RecvTimeoutError::Disconnected) => None,
+            Err(RecvTimeoutError::Timeout) => {
+                panic!("no event for {WAIT:?}; seen: {:#?}", self.seen)
+            }
+        }
+    }
+
+    /// Skips events until one named `name` arrives.
+    pub fn wait_for(&mut self, name: &str) -> Value {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            match self.next() {
+                Some(v) if v["event"] == name => return v,
+                Some(_) => {}
+                None => panic!(
+                    "till exited while waiting for {name}; seen: {:#?}",
+                    self.seen
+                ),
+            }
+        }
+        panic!("no {name} event; seen: {:#?}", self.seen)
+    }
+
+    /// Sends `line` then `status`, and returns the events in between (the ones `line` caused,
+    /// plus any background event that happened to arrive).
+    pub fn cmd(&mut self, line: &str) -> Vec<Value> {
+        self.send(line);
+        self.send("status");
+        let mut out = Vec::new();
+        loop {
+            match self.next() {
+                Some(v) if v["event"] == "status" => return out,
+                Some(v) => out.push(v),
+                None => panic!("till exited after {line:?}; seen: {:#?}", self.seen),
+            }
+        }
+    }
+
+    /// Like [`Till::cmd`] and expects exactly one `error` event with `code`, and nothing else.
+    pub fn expect_error(&mut self, line: &str, code: &str) -> Value {
+        let evs: Vec<Value> = self
+            .cmd(line)
+            .into_iter()
+            .filter(|e| !is_background(e))
+            .collect();
+        assert_eq!(
+            evs.len(),
+            1,
+            "{line:?} should give one error event, got {evs:#?}"
+        );
+        assert_eq!(evs[0]["event"], "error", "{line:?}: {evs:#?}");
+        assert_eq!(evs[0]["code"], code, "{line:?}: {evs:#?}");
+        evs[0].clone()
+    }
+
+    /// The `status` event now.
+    pub fn status(&mut self) -> Value {
+        self.send("status");
+        self.wait_for("status")
+    }
+
+    /// `quit`, and waits for the process to exit.
+    pub fn quit(mut self) -> Vec<Value> {
+        self.send("quit");
+        drop(self.stdin.take());
+        while self.next().is_some() {}
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "till exited with {status}");
+        std::mem::take(&mut self.seen)
+    }
+}
+
+impl Drop for Till {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Events that the runtime emits on its own schedule (printer, clock), not as a command's answer.
+pub fn is_background(e: &Value) -> bool {
+    matches!(
+        e["event"].as_str(),
+        Some("printed" | "print_failed" | "closing_soon" | "clock_warning" | "connectivity")
+    )
+}
+
+/// The path of libfaketime on Debian (installed by scripts/setup.sh). Tests that need it fail
+/// with this message when it is missing: they are never skipped.
+pub fn libfaketime() -> PathBuf {
+    for p in [
+        "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+        "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
+        "/usr/lib/arm-linux-gnueabihf/faketime/libfaketime.so.1",
+        "/usr/lib/faketime/libfaketime.so.1",
+    ] {
+        if Path::new(p).exists() {
+            return PathBuf::from(p);
+        }
+    }
+    panic!("libfaketime is not installed: run scripts/setup.sh test (apt-get install libfaketime)");
+}
