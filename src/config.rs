@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 use figment::Figment;
-use figment::providers::{Env, Format, Serialized, Toml};
+use figment::providers::{Format, Serialized, Toml};
+use figment::value::{Dict, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Money;
@@ -128,6 +129,7 @@ impl Default for RawPayServer {
 pub struct RawPrinter {
     pub driver: String,
     pub target: String,
+    #[serde(deserialize_with = "number_or_text")]
     pub width: usize,
     pub codepage: String,
 }
@@ -209,6 +211,63 @@ fn invalid(key: &str, message: impl ToString) -> ConfigError {
     }
 }
 
+/// Variables read by the command line itself, not settings.
+const NOT_SETTINGS: [&str; 2] = ["DATA_DIR", "LOG"];
+
+/// `KACHING_<SECTION>__<KEY>=value` variables as a tree of text settings. Values stay text:
+/// figment's own `Env` provider would read `20` or `20.50` as numbers, and amounts are never
+/// floats. Variables that are not UTF-8 are ignored.
+fn env_settings(vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>) -> Dict {
+    fn insert(dict: &mut Dict, path: &[String], value: String) {
+        match path {
+            [] => {}
+            [last] => {
+                dict.insert(last.clone(), Value::from(value));
+            }
+            [first, rest @ ..] => {
+                let entry = dict
+                    .entry(first.clone())
+                    .or_insert_with(|| Value::from(Dict::new()));
+                if let Value::Dict(_, inner) = entry {
+                    insert(inner, rest, value);
+                }
+            }
+        }
+    }
+    let mut root = Dict::new();
+    for (k, v) in vars {
+        let (Some(k), Some(v)) = (k.to_str(), v.to_str()) else {
+            continue;
+        };
+        let Some(name) = k.strip_prefix("KACHING_") else {
+            continue;
+        };
+        if NOT_SETTINGS.contains(&name) {
+            continue;
+        }
+        let path: Vec<String> = name.split("__").map(str::to_ascii_lowercase).collect();
+        insert(&mut root, &path, v.to_owned());
+    }
+    root
+}
+
+/// A whole number written as a number (TOML) or as text (environment variables).
+fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumberOrText {
+        Number(usize),
+        Text(String),
+    }
+    match NumberOrText::deserialize(d)? {
+        NumberOrText::Number(n) => Ok(n),
+        NumberOrText::Text(t) => t
+            .trim()
+            .parse()
+            .map_err(|_| serde::de::Error::custom(format!("'{t}' is not a whole number"))),
+    }
+}
+
 impl RawSettings {
     /// Defaults, then the file (if any), then `KACHING_*` variables.
     pub fn load(file: Option<&Path>) -> Result<RawSettings, ConfigError> {
@@ -219,11 +278,7 @@ impl RawSettings {
             }
             fig = fig.merge(Toml::file(f));
         }
-        fig = fig.merge(
-            Env::prefixed("KACHING_")
-                .split("__")
-                .ignore(&["data_dir", "log"]),
-        );
+        fig = fig.merge(Serialized::defaults(env_settings(std::env::vars_os())));
         fig.extract().map_err(|e| ConfigError::Load(Box::new(e)))
     }
 
@@ -309,6 +364,34 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kaching.toml");
         let from_file: RawSettings = Figment::from(Toml::file(&path)).extract().unwrap();
         assert_eq!(from_file, RawSettings::default());
+    }
+
+    #[test]
+    fn environment_values_stay_text_and_nest_on_double_underscores() {
+        let vars = [
+            ("KACHING_TILL__MAX_WITHDRAWAL", "20.10"),
+            ("KACHING_PRINTER__WIDTH", "32"),
+            ("KACHING_HOURS__DAYS__SUN", "closed"),
+            ("KACHING_PIN_PEPPER", "p"),
+            ("KACHING_DATA_DIR", "/x"),
+            ("OTHER", "y"),
+        ]
+        .map(|(k, v)| (k.into(), v.into()));
+        let dict = env_settings(vars.into_iter());
+        let raw: RawSettings = Figment::from(Serialized::defaults(RawSettings::default()))
+            .merge(Serialized::defaults(dict))
+            .extract()
+            .unwrap();
+        assert_eq!(raw.till.max_withdrawal, "20.10");
+        assert_eq!(raw.printer.width, 32);
+        assert_eq!(
+            raw.hours.days.get("sun").map(String::as_str),
+            Some("closed")
+        );
+        assert_eq!(raw.pin_pepper.expose(), "p");
+        let s = raw.validate().unwrap();
+        assert_eq!(s.max_withdrawal, Money::from_cents(2010));
+        assert_eq!(s.hours.hours_on(chrono::Weekday::Sun), None);
     }
 
     #[test]

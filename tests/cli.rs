@@ -1,0 +1,336 @@
+//! The command line as an administrator uses it: staff with PINs from stdin, catalogue import
+//! and export, reports in three formats, settings from a file and the environment.
+
+mod common;
+
+use serde_json::Value;
+
+#[test]
+fn a_staff_member_added_with_a_pin_on_stdin_can_log_in_and_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = common::run(
+        dir.path(),
+        &["staff", "add", "31", "MARIE", "--role", "admin"],
+        "4242\n",
+    );
+    assert!(add.status.success(), "{}", common::stderr(&add));
+    let list = common::stdout(&common::run(dir.path(), &["staff", "list"], ""));
+    assert!(
+        list.contains("31")
+            && list.contains("MARIE")
+            && list.contains("admin")
+            && list.contains("active"),
+        "{list}"
+    );
+    // The PIN is stored hashed, never in clear.
+    let conn = rusqlite::Connection::open(dir.path().join(kaching::store::LEDGER_FILE)).unwrap();
+    let hash: String = conn
+        .query_row("SELECT pin_hash FROM staff WHERE id = '31'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$") && !hash.contains("4242"),
+        "{hash}"
+    );
+    drop(conn);
+
+    let mut till = common::Till::start(dir.path());
+    let ev = till.cmd("login 31 4242");
+    assert_eq!(ev[0]["event"], "logged_in", "{ev:?}");
+    assert_eq!(ev[0]["role"], "admin");
+    till.quit();
+
+    let disable = common::run(dir.path(), &["staff", "disable", "31"], "");
+    assert!(disable.status.success());
+    let mut till = common::Till::start(dir.path());
+    let ev = till.cmd("login 31 4242");
+    assert_eq!(
+        (ev[0]["event"].as_str(), ev[0]["reason"].as_str()),
+        (Some("login_refused"), Some("disabled")),
+        "{ev:?}"
+    );
+    till.quit();
+}
+
+#[test]
+fn staff_add_refuses_a_bad_pin_a_bad_id_and_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, stdin) in [
+        (vec!["staff", "add", "31", "MARIE"], "12\n"),
+        (vec!["staff", "add", "31", "MARIE"], "abcd\n"),
+        (vec!["staff", "add", "x1", "MARIE"], "1234\n"),
+        (
+            vec!["staff", "add", "31", "MARIE", "--role", "boss"],
+            "1234\n",
+        ),
+    ] {
+        let o = common::run(dir.path(), &args, stdin);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(
+            common::stderr(&o).starts_with("error:"),
+            "{}",
+            common::stderr(&o)
+        );
+    }
+    assert_eq!(
+        common::stdout(&common::run(dir.path(), &["staff", "list"], "")),
+        ""
+    );
+    assert!(
+        common::run(dir.path(), &["staff", "add", "31", "MARIE"], "1234\n")
+            .status
+            .success()
+    );
+    let dup = common::run(dir.path(), &["staff", "add", "31", "MARIE"], "9999\n");
+    assert_eq!(dup.status.code(), Some(1));
+    assert!(
+        common::stderr(&dup).contains("already exists"),
+        "{}",
+        common::stderr(&dup)
+    );
+}
+
+#[test]
+fn the_catalogue_round_trips_through_import_and_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        "\u{feff}code,barcode,name,price,vat_rate\n0000,4829105637487,Café,\"2,50\",6\n42,,\"Tarte, aux \"\"pommes\"\"\",3.1,21\n",
+    )
+    .unwrap();
+    let o = common::run(
+        dir.path(),
+        &["catalog", "import", csv.to_str().unwrap()],
+        "",
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(
+        common::stdout(&o).contains("2 products imported (2 added, 0 updated)"),
+        "{}",
+        common::stdout(&o)
+    );
+    let out = common::stdout(&common::run(dir.path(), &["catalog", "export"], ""));
+    assert_eq!(
+        out,
+        "code,barcode,name,price,vat_rate\n0000,4829105637487,Café,2.50,6\n42,,\"Tarte, aux \"\"pommes\"\"\",3.10,21\n"
+    );
+    // Re-importing the export changes prices only where asked.
+    std::fs::write(&csv, out.replace("3.10", "3.20")).unwrap();
+    let o = common::run(
+        dir.path(),
+        &["catalog", "import", csv.to_str().unwrap()],
+        "",
+    );
+    assert!(
+        common::stdout(&o).contains("(0 added, 2 updated)"),
+        "{}",
+        common::stdout(&o)
+    );
+    let export_file = dir.path().join("out.csv");
+    assert!(
+        common::run(
+            dir.path(),
+            &["catalog", "export", export_file.to_str().unwrap()],
+            ""
+        )
+        .status
+        .success()
+    );
+    assert!(
+        std::fs::read_to_string(export_file)
+            .unwrap()
+            .contains("3.20")
+    );
+}
+
+#[test]
+fn settings_come_from_the_config_file_and_the_environment_wins() {
+    let dir = common::seeded_dir();
+    let cfg = dir.path().join("shop.toml");
+    std::fs::write(
+        &cfg,
+        "[shop]\nname = \"Boulangerie du Coin\"\nvat_number = \"BE0123.456.789\"\n[till]\nid = \"caisse-2\"\nmax_withdrawal = \"50\"\n[hours]\nopen = \"00:00\"\nclose = \"23:59\"\n[printer]\nwidth = 32\n",
+    )
+    .unwrap();
+    let mut cmd = common::kaching(dir.path());
+    cmd.arg("--config")
+        .arg(&cfg)
+        .env("KACHING_TILL__MAX_WITHDRAWAL", "20");
+    let mut till = common::Till::start_with(cmd);
+    assert_eq!(till.seen[0]["till_id"], "caisse-2");
+    assert!(
+        till.cmd("login 1 1111")
+            .iter()
+            .any(|e| e["event"] == "logged_in")
+    );
+    till.expect_error("withdraw 25", "withdrawal_limit");
+    till.cmd("scan 1234");
+    let ev = till.cmd("pay main cash");
+    assert!(ev.iter().any(|e| e["event"] == "sale_committed"), "{ev:?}");
+    till.wait_for("printed");
+    till.quit();
+    let ticket = std::fs::read_to_string(dir.path().join("tickets/caisse-2-000001.txt")).unwrap();
+    assert!(
+        ticket.contains("Boulangerie du Coin") && ticket.contains("TVA BE0123.456.789"),
+        "{ticket}"
+    );
+    assert!(ticket.lines().all(|l| l.chars().count() <= 32), "{ticket}");
+}
+
+#[test]
+fn a_bad_config_is_refused_with_the_key_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "[hours]\nopen = \"18:00\"\nclose = \"06:00\"\n").unwrap();
+    let o = common::run(
+        dir.path(),
+        &["--config", cfg.to_str().unwrap(), "report", "days"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        common::stderr(&o).contains("hours"),
+        "{}",
+        common::stderr(&o)
+    );
+    let missing = common::run(
+        dir.path(),
+        &["--config", "/nonexistent.toml", "report", "days"],
+        "",
+    );
+    assert!(
+        common::stderr(&missing).contains("does not exist"),
+        "{}",
+        common::stderr(&missing)
+    );
+    let mut c = common::kaching(dir.path());
+    let o = c
+        .args(["report", "days"])
+        .env("KACHING_SHOP__TIMEZONE", "Mars/Olympus")
+        .output()
+        .unwrap();
+    assert!(
+        common::stderr(&o).contains("shop.timezone"),
+        "{}",
+        common::stderr(&o)
+    );
+}
+
+#[test]
+fn reports_come_in_text_csv_and_json() {
+    let dir = common::seeded_dir();
+    let mut till = common::Till::start(dir.path());
+    till.cmd("login 1 1111");
+    till.cmd("scan 1234");
+    till.cmd("withdraw 10");
+    till.cmd("pay main cash 20");
+    let status = till.status();
+    till.quit();
+    let today = &status["now"].as_str().unwrap()[..10];
+    // `now` is UTC; the report day is Brussels time: find the day the ledger used.
+    let days: Value = serde_json::from_str(&common::stdout(&common::run(
+        dir.path(),
+        &["report", "days", "--format", "json"],
+        "",
+    )))
+    .unwrap();
+    let day = days[0]["day"].as_str().unwrap().to_owned();
+    assert!(
+        day.as_str() >= today || (today.as_bytes()[..8] == day.as_bytes()[..8]),
+        "{day} vs {today}"
+    );
+    let csv = common::stdout(&common::run(
+        dir.path(),
+        &["report", "day", &day, "--format", "csv"],
+        "",
+    ));
+    let mut rows = csv.lines();
+    assert_eq!(
+        rows.next(),
+        Some("day,time,till,ticket,seller,product,qty,kind,amount,vat_rate")
+    );
+    let row1 = rows.next().unwrap();
+    assert!(
+        row1.contains(",till-1,1,ADMIN,Pain au chocolat,1,item,1.20,6"),
+        "{row1}"
+    );
+    let row2 = rows.next().unwrap();
+    assert!(row2.ends_with(",withdrawal,10.00,"), "{row2}");
+    let txt = common::stdout(&common::run(dir.path(), &["report", "day", &day], ""));
+    assert!(
+        txt.contains("SOLDE CAISSE : 1,20 €") && txt.contains("(hors total) : 10,00 €"),
+        "{txt}"
+    );
+    let days_csv = common::stdout(&common::run(
+        dir.path(),
+        &["report", "days", "--format", "csv"],
+        "",
+    ));
+    assert_eq!(
+        days_csv,
+        format!("day,tickets,revenue,withdrawals\n{day},1,1.20,10.00\n")
+    );
+    let bad_day = common::run(dir.path(), &["report", "day", "2026-02-30"], "");
+    assert_eq!(
+        bad_day.status.code(),
+        Some(2),
+        "clap refuses an impossible date"
+    );
+    let reversed = common::run(
+        dir.path(),
+        &["report", "journal", "2026-06-02", "2026-06-01"],
+        "",
+    );
+    assert_eq!(reversed.status.code(), Some(1));
+    assert!(
+        common::stderr(&reversed).contains("before it starts"),
+        "{}",
+        common::stderr(&reversed)
+    );
+
+    // Hiding the day removes it from the list, not from the records.
+    assert!(
+        common::run(dir.path(), &["report", "hide", &day], "")
+            .status
+            .success()
+    );
+    assert_eq!(
+        common::stdout(&common::run(
+            dir.path(),
+            &["report", "days", "--format", "json"],
+            ""
+        ))
+        .trim(),
+        "[]"
+    );
+    let still: Value = serde_json::from_str(&common::stdout(&common::run(
+        dir.path(),
+        &["report", "day", &day, "--format", "json"],
+        "",
+    )))
+    .unwrap();
+    assert_eq!(still["revenue_cents"], 120);
+}
+
+#[test]
+fn reprint_queues_a_duplicate_that_the_till_prints() {
+    let dir = common::seeded_dir();
+    let nothing = common::run(dir.path(), &["reprint"], "");
+    assert_eq!(nothing.status.code(), Some(1));
+    let mut till = common::Till::start(dir.path());
+    till.cmd("login 1 1111");
+    till.cmd("scan 1234");
+    till.cmd("pay main cash");
+    till.wait_for("printed");
+    till.cmd("reprint");
+    till.wait_for("printed");
+    till.quit();
+    let dup = std::fs::read_dir(dir.path().join("tickets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("-dup"))
+        .expect("a duplicate ticket file");
+    assert!(std::fs::read_to_string(dup).unwrap().contains("DUPLICATA"));
+}
