@@ -10,6 +10,7 @@ use actix::prelude::*;
 use chrono::{DateTime, Utc};
 
 use crate::clock::SharedClock;
+use crate::domain::StaffId;
 use crate::domain::hours::OpeningHours;
 use crate::domain::sale::format_instant;
 
@@ -36,8 +37,10 @@ pub struct ClockGuardActor {
     payment: Addr<PaymentActor>,
     ledger: Addr<LedgerActor>,
     hub: EventHub,
-    /// The closing time already announced, so `closing_soon` is sent once per closing.
-    warned_for: Option<DateTime<Utc>>,
+    /// The cashier and closing time already warned: `closing_soon` is sent once to each
+    /// cashier session that is open in the last minutes (a cashier logging in at 17:57 is warned
+    /// too).
+    warned_for: Option<(StaffId, DateTime<Utc>)>,
     /// The last sale's time already reported as ahead of the clock.
     clock_warned: bool,
 }
@@ -86,25 +89,33 @@ async fn check(
     basket: Addr<BasketActor>,
     payment: Addr<PaymentActor>,
     ledger: Addr<LedgerActor>,
-) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+) -> Observation {
     let last_sale = ledger::run(&ledger, move |l| l.last_paid_at(&till_id))
         .await
         .ok()
         .flatten();
     let behind = last_sale.filter(|last| now < *last);
     session.do_send(CheckIdle(now));
+    let nobody = Observation {
+        closing_soon: None,
+        behind,
+    };
     let Ok(Some((staff, _))) = session.send(GetSession).await else {
-        return (None, behind);
+        return nobody;
     };
     if !staff.role.bound_by_opening_hours() {
-        return (None, behind);
+        return nobody;
     }
     if hours.is_open(now) {
-        return (hours.closing_soon(now), behind);
+        let closing_soon = hours.closing_soon(now).map(|at| (staff.id.clone(), at));
+        return Observation {
+            closing_soon,
+            behind,
+        };
     }
     // Closed: log the cashier out, unless a payment is finishing.
     if payment.send(IsBusy).await.unwrap_or(false) {
-        return (None, behind);
+        return nobody;
     }
     if session
         .send(Logout { reason: "closed" })
@@ -116,7 +127,13 @@ async fn check(
             by: Some(staff.id.to_string()),
         });
     }
-    (None, behind)
+    nobody
+}
+
+/// What a tick saw: a cashier to warn of closing, the last sale's time if the clock is behind it.
+struct Observation {
+    closing_soon: Option<(StaffId, DateTime<Utc>)>,
+    behind: Option<DateTime<Utc>>,
 }
 
 impl Handler<Tick> for ClockGuardActor {
@@ -133,28 +150,28 @@ impl Handler<Tick> for ClockGuardActor {
             self.payment.clone(),
             self.ledger.clone(),
         );
-        AtomicResponse::new(Box::pin(fut.into_actor(self).map(
-            move |(closing, behind), act, _| {
-                if let Some(at) = closing
-                    && act.warned_for != Some(at)
-                {
-                    act.warned_for = Some(at);
+        AtomicResponse::new(Box::pin(fut.into_actor(self).map(move |seen, act, _| {
+            match seen.closing_soon {
+                Some(key) if act.warned_for.as_ref() != Some(&key) => {
                     act.hub.emit(TillEvent::ClosingSoon {
-                        at: format_instant(at),
+                        at: format_instant(key.1),
+                    });
+                    act.warned_for = Some(key);
+                }
+                Some(_) => {}
+                None => act.warned_for = None,
+            }
+            match seen.behind {
+                Some(last) if !act.clock_warned => {
+                    act.clock_warned = true;
+                    act.hub.emit(TillEvent::ClockWarning {
+                        now: format_instant(now),
+                        last_sale_at: format_instant(last),
                     });
                 }
-                match behind {
-                    Some(last) if !act.clock_warned => {
-                        act.clock_warned = true;
-                        act.hub.emit(TillEvent::ClockWarning {
-                            now: format_instant(now),
-                            last_sale_at: format_instant(last),
-                        });
-                    }
-                    None => act.clock_warned = false,
-                    _ => {}
-                }
-            },
-        )))
+                None => act.clock_warned = false,
+                _ => {}
+            }
+        })))
     }
 }

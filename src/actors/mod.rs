@@ -162,11 +162,24 @@ impl Till {
     async fn dispatch(&self, command: Command) -> Result<(), Refusal> {
         let mailbox = |e: MailboxError| Refusal::new("internal", e.to_string());
         match command {
-            Command::Login { id, pin } => self
-                .session
-                .send(session::Login { id, pin })
-                .await
-                .map_err(mailbox),
+            Command::Login { id, pin } => {
+                let replaced = self
+                    .session
+                    .send(session::Login { id, pin })
+                    .await
+                    .map_err(mailbox)?;
+                if let Some(previous) = replaced {
+                    // The basket was the previous person's: it goes with their session.
+                    self.basket
+                        .send(ClearBaskets {
+                            reason: "replaced",
+                            by: Some(previous.id.to_string()),
+                        })
+                        .await
+                        .map_err(mailbox)?;
+                }
+                Ok(())
+            }
             Command::Logout => {
                 if self.payment.send(payment::IsBusy).await.map_err(mailbox)? {
                     return Err(Refusal::new(

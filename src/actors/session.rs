@@ -32,8 +32,10 @@ enum State {
     },
 }
 
+/// Log in. Answers the person whose idle-locked session this login replaced, if any: their
+/// basket must be cleared like at any other logout.
 #[derive(Message)]
-#[rtype(result = "()")]
+#[rtype(result = "Option<Staff>")]
 pub struct Login {
     pub id: String,
     pub pin: String,
@@ -210,7 +212,7 @@ async fn attempt(
 }
 
 impl Handler<Login> for SessionActor {
-    type Result = AtomicResponse<Self, ()>;
+    type Result = AtomicResponse<Self, Option<Staff>>;
 
     fn handle(&mut self, msg: Login, _: &mut Context<Self>) -> Self::Result {
         if let State::Active { staff, .. } = &self.state {
@@ -218,7 +220,7 @@ impl Handler<Login> for SessionActor {
                 "already_logged_in",
                 format!("{} is logged in; log out first", staff.name),
             ));
-            return AtomicResponse::new(Box::pin(actix::fut::ready(())));
+            return AtomicResponse::new(Box::pin(actix::fut::ready(None)));
         }
         let fut = attempt(
             self.ledger.clone(),
@@ -231,14 +233,20 @@ impl Handler<Login> for SessionActor {
         AtomicResponse::new(Box::pin(fut.into_actor(self).map(
             move |outcome, act, _| {
                 let now = act.clock.now();
+                let mut replaced = None;
                 let (staff_id, action, detail) = match outcome {
                     Outcome::Accepted(staff) => {
                         if let State::Locked { staff: previous } = &act.state
                             && previous.id != staff.id
                         {
+                            let id = previous.id.to_string();
+                            act.ledger.do_send(ledger::LedgerJob::new(move |l| {
+                                l.audit(now, Some(&id), "logout", "replaced")
+                            }));
                             act.hub.emit(TillEvent::LoggedOut {
                                 reason: "replaced".into(),
                             });
+                            replaced = Some(previous.clone());
                         }
                         act.hub.emit(TillEvent::LoggedIn {
                             staff_id: staff.id.to_string(),
@@ -281,6 +289,7 @@ impl Handler<Login> for SessionActor {
                 act.ledger.do_send(ledger::LedgerJob::new(move |l| {
                     l.audit(now, staff_id.as_deref(), action, &detail)
                 }));
+                replaced
             },
         )))
     }
