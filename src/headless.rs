@@ -69,9 +69,22 @@ where
             break;
         }
         if buf.len() > MAX_LINE && !buf.ends_with(b"\n") {
-            // Skip the rest of an overlong line.
-            let mut rest = Vec::new();
-            let _ = input.read_until(b'\n', &mut rest).await;
+            // Skip the rest of an overlong line in chunks, never holding it whole.
+            while let Ok(chunk) = input.fill_buf().await {
+                if chunk.is_empty() {
+                    break;
+                }
+                match chunk.iter().position(|b| *b == b'\n') {
+                    Some(i) => {
+                        input.consume(i + 1);
+                        break;
+                    }
+                    None => {
+                        let n = chunk.len();
+                        input.consume(n);
+                    }
+                }
+            }
             till.emit(TillEvent::error(
                 "bad_command",
                 format!("line longer than {MAX_LINE} bytes"),

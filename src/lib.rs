@@ -13,5 +13,6 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod headless;
+pub mod pay_web;
 pub mod secrets;
 pub mod store;

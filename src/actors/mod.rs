@@ -32,6 +32,7 @@ use basket::{
 };
 use clock_guard::ClockGuardActor;
 use ledger::LedgerActor;
+pub use payment::QrServers;
 use payment::{Pay, PaymentActor};
 use printer::PrinterActor;
 use session::SessionActor;
@@ -63,6 +64,17 @@ impl Till {
         data_dir: &Path,
         clock: SharedClock,
         hasher: PinHasher,
+    ) -> Result<Till, TillError> {
+        Till::start_with_payments(settings, data_dir, clock, hasher, QrServers::default())
+    }
+
+    /// [`Till::start`] with payment servers for QR payments (the hosted one, the LAN one).
+    pub fn start_with_payments(
+        settings: Settings,
+        data_dir: &Path,
+        clock: SharedClock,
+        hasher: PinHasher,
+        servers: QrServers,
     ) -> Result<Till, TillError> {
         let ledger = Ledger::open_in(data_dir)?;
         let ledger = LedgerActor::start(ledger, data_dir.join(crate::store::LEDGER_FILE));
@@ -100,7 +112,9 @@ impl Till {
         .start();
         let payment = PaymentActor::new(
             settings.till_id.clone(),
+            settings.shop.name.clone(),
             settings.tz,
+            servers,
             basket.clone(),
             ledger.clone(),
             printer.clone(),

@@ -51,11 +51,15 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<Product>, CatalogError> {
     let mut codes: HashMap<String, u64> = HashMap::new();
     let mut barcodes: HashMap<String, u64> = HashMap::new();
     for (i, record) in reader.records().enumerate() {
-        let row = i as u64 + 2;
+        // The line the record starts on: blank lines are skipped by the reader but counted here,
+        // so the number is the one an editor or a spreadsheet shows.
+        let guess = i as u64 + 2;
+        let line_at = |p: &csv::Position| line_of(data, p.byte());
         let record = record.map_err(|e| CatalogError::Malformed {
-            row,
+            row: e.position().map_or(guess, line_at),
             message: e.to_string(),
         })?;
+        let row = record.position().map_or(guess, line_at);
         let field = |n: usize| record.get(n).unwrap_or("");
         let bad = |message: String| CatalogError::BadRow { row, message };
         let code = ArticleCode::parse(field(0)).map_err(|e| bad(e.to_string()))?;
@@ -99,6 +103,18 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<Product>, CatalogError> {
     Ok(products)
 }
 
+/// The 1-based line of the file on which the record read from byte `offset` starts (the reader
+/// reports where it began reading, before the blank lines it skipped).
+fn line_of(data: &[u8], offset: u64) -> u64 {
+    let mut end = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(data.len());
+    while end < data.len() && matches!(data[end], b'\n' | b'\r') {
+        end += 1;
+    }
+    data[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+}
+
 pub fn to_csv(products: &[Product]) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER)?;
@@ -130,6 +146,13 @@ mod tests {
         assert_eq!(p[1].code.as_str(), "0000");
         assert_eq!(p[1].price, Money::from_cents(250));
         assert_eq!(p[1].barcode, None);
+    }
+
+    #[test]
+    fn rows_are_named_by_their_line_in_the_file_blank_lines_included() {
+        let csv = "code,barcode,name,price,vat_rate\n1,,A,1.00,6\n\n2,,B,abc,6\n";
+        let err = parse_csv(csv.as_bytes()).unwrap_err();
+        assert!(matches!(err, CatalogError::BadRow { row: 4, .. }), "{err}");
     }
 
     #[test]

@@ -1,0 +1,224 @@
+//! The HTTP API's types, shared by the server and the till's client, and their validation
+//! (parse, don't validate: a handler only sees a [`NewIntent`] that is valid).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Where an intent stands. Only `pending` moves, and only once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IntentStatus {
+    Pending,
+    Paid,
+    Cancelled,
+    Expired,
+}
+
+impl IntentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntentStatus::Pending => "pending",
+            IntentStatus::Paid => "paid",
+            IntentStatus::Cancelled => "cancelled",
+            IntentStatus::Expired => "expired",
+        }
+    }
+    pub fn parse(s: &str) -> Option<IntentStatus> {
+        match s {
+            "pending" => Some(IntentStatus::Pending),
+            "paid" => Some(IntentStatus::Paid),
+            "cancelled" => Some(IntentStatus::Cancelled),
+            "expired" => Some(IntentStatus::Expired),
+            _ => None,
+        }
+    }
+    pub fn is_final(self) -> bool {
+        self != IntentStatus::Pending
+    }
+}
+
+/// One line as the customer's page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct IntentLine {
+    pub name: String,
+    pub qty: i64,
+    pub total_cents: i64,
+}
+
+/// `POST /api/v1/intents` (till-signed). Creating the same `intent_id` again with the same body
+/// returns the existing intent; with another body it is refused (409).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CreateIntent {
+    /// UUID made by the till: the idempotency key.
+    pub intent_id: String,
+    pub amount_cents: i64,
+    /// `main` or `sub`.
+    pub account: String,
+    pub seller: String,
+    pub shop_name: String,
+    pub lines: Vec<IntentLine>,
+}
+
+/// An intent as the till sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct IntentView {
+    pub intent_id: String,
+    pub till_id: String,
+    pub status: IntentStatus,
+    pub amount_cents: i64,
+    pub account: String,
+    /// The customer's page: what the QR code holds.
+    pub pay_url: String,
+    /// Unix milliseconds.
+    pub expires_at: i64,
+    pub paid_at: Option<i64>,
+}
+
+/// One state change, as sent on the events stream (`id:` is `seq`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct IntentEvent {
+    pub seq: i64,
+    pub intent_id: String,
+    pub status: IntentStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ApiError {
+    pub error: String,
+    pub message: String,
+}
+
+/// A validated creation request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewIntent {
+    pub id: uuid::Uuid,
+    pub amount_cents: i64,
+    pub account: String,
+    pub seller: String,
+    pub shop_name: String,
+    pub lines: Vec<IntentLine>,
+}
+
+pub const MAX_LINES: usize = 200;
+/// 1 000 000,00 €: the largest amount a till may ask for.
+pub const MAX_AMOUNT_CENTS: i64 = 100_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidIntent(pub String);
+
+fn short_text(what: &str, s: &str, max: usize) -> Result<String, InvalidIntent> {
+    let t = s.trim();
+    if t.chars().count() > max || t.chars().any(char::is_control) {
+        return Err(InvalidIntent(format!(
+            "{what} must be at most {max} printable characters"
+        )));
+    }
+    Ok(t.to_owned())
+}
+
+impl CreateIntent {
+    pub fn validate(&self) -> Result<NewIntent, InvalidIntent> {
+        let id = uuid::Uuid::parse_str(&self.intent_id)
+            .map_err(|_| InvalidIntent("intent_id is not a UUID".into()))?;
+        if !(1..=MAX_AMOUNT_CENTS).contains(&self.amount_cents) {
+            return Err(InvalidIntent("amount_cents must be 1 to 100000000".into()));
+        }
+        if !matches!(self.account.as_str(), "main" | "sub") {
+            return Err(InvalidIntent("account must be main or sub".into()));
+        }
+        if self.lines.is_empty() || self.lines.len() > MAX_LINES {
+            return Err(InvalidIntent(format!("1 to {MAX_LINES} lines")));
+        }
+        let mut lines = Vec::with_capacity(self.lines.len());
+        let mut sum: i64 = 0;
+        for l in &self.lines {
+            let name = short_text("a line's name", &l.name, 80)?;
+            if name.is_empty()
+                || !(1..=999).contains(&l.qty)
+                || !(0..=MAX_AMOUNT_CENTS).contains(&l.total_cents)
+            {
+                return Err(InvalidIntent(
+                    "each line needs a name, a quantity 1-999 and a total".into(),
+                ));
+            }
+            sum = sum
+                .checked_add(l.total_cents)
+                .ok_or_else(|| InvalidIntent("overflow".into()))?;
+            lines.push(IntentLine {
+                name,
+                qty: l.qty,
+                total_cents: l.total_cents,
+            });
+        }
+        if sum != self.amount_cents {
+            return Err(InvalidIntent(format!(
+                "the lines add up to {sum}, not {}",
+                self.amount_cents
+            )));
+        }
+        Ok(NewIntent {
+            id,
+            amount_cents: self.amount_cents,
+            account: self.account.clone(),
+            seller: short_text("seller", &self.seller, 40)?,
+            shop_name: short_text("shop_name", &self.shop_name, 80)?,
+            lines,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req() -> CreateIntent {
+        CreateIntent {
+            intent_id: uuid::Uuid::now_v7().to_string(),
+            amount_cents: 370,
+            account: "main".into(),
+            seller: "Khadija".into(),
+            shop_name: "KACHING".into(),
+            lines: vec![
+                IntentLine {
+                    name: "Pain au chocolat".into(),
+                    qty: 1,
+                    total_cents: 120,
+                },
+                IntentLine {
+                    name: "Café".into(),
+                    qty: 1,
+                    total_cents: 250,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn a_consistent_request_validates() {
+        assert_eq!(req().validate().unwrap().amount_cents, 370);
+    }
+
+    #[test]
+    fn amounts_must_add_up_and_fields_be_sane() {
+        let mut r = req();
+        r.amount_cents = 1;
+        assert!(r.validate().is_err());
+        let mut r = req();
+        r.intent_id = "x".into();
+        assert!(r.validate().is_err());
+        let mut r = req();
+        r.account = "both".into();
+        assert!(r.validate().is_err());
+        let mut r = req();
+        r.lines[0].qty = 0;
+        assert!(r.validate().is_err());
+        let mut r = req();
+        r.seller = "a\u{7}".into();
+        assert!(r.validate().is_err());
+        let mut r = req();
+        r.lines.clear();
+        r.amount_cents = 0;
+        assert!(r.validate().is_err());
+    }
+}

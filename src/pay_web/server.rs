@@ -1,0 +1,712 @@
+//! The payment server: actix-web routes over an [`IntentStore`]. Till routes are signed
+//! ([`super::sign`]); the customer's routes are rate-limited per client address. Every instance
+//! polls the shared database's event table, so a confirmation received by one instance reaches
+//! a till listening on another (no sticky sessions needed); local confirmations are pushed at
+//! once as well, and streams drop duplicates by sequence number.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_governor::{Governor, GovernorConfigBuilder};
+use actix_web::http::{StatusCode, header};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
+use actix_web_lab::sse;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+use serde::Deserialize;
+use tokio::sync::broadcast;
+use utoipa::OpenApi;
+
+use crate::clock::SharedClock;
+
+use super::api::{ApiError, CreateIntent, IntentEvent, IntentLine, IntentStatus, IntentView};
+use super::page;
+use super::sign::{self, SIGNATURE_HEADER, TILL_HEADER};
+use super::store::{AnyIntentStore, CancelOutcome, ConfirmOutcome, IntentStore, IntentStoreError};
+
+/// Largest request body accepted (a 200-line intent is about 20 KiB).
+pub const MAX_BODY: usize = 64 * 1024;
+/// How often each instance reads the shared event table.
+pub const POLL_EVERY: Duration = Duration::from_millis(50);
+/// How often pending intents past their lifetime are expired.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone)]
+pub struct PayServerOptions {
+    /// What customers' phones reach: the QR codes point to `<public_url>/p/<token>`.
+    pub public_url: String,
+    pub intent_lifetime: Duration,
+    /// Customer-route requests per second per client address, and the burst allowed.
+    pub rate_per_second: u64,
+    pub rate_burst: u32,
+}
+
+impl Default for PayServerOptions {
+    fn default() -> Self {
+        PayServerOptions {
+            public_url: String::new(),
+            intent_lifetime: Duration::from_secs(600),
+            rate_per_second: 5,
+            rate_burst: 20,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabel {
+    outcome: String,
+}
+
+struct Metrics {
+    registry: Registry,
+    intents_created: Counter,
+    confirmations: Family<OutcomeLabel, Counter>,
+    auth_failures: Counter,
+    streams: Gauge,
+}
+
+impl Metrics {
+    fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("kaching_pay");
+        let intents_created = Counter::default();
+        let confirmations = Family::<OutcomeLabel, Counter>::default();
+        let auth_failures = Counter::default();
+        let streams = Gauge::default();
+        registry.register(
+            "intents_created",
+            "Payment intents created",
+            intents_created.clone(),
+        );
+        registry.register(
+            "confirmations",
+            "Customer confirmations by outcome",
+            confirmations.clone(),
+        );
+        registry.register(
+            "auth_failures",
+            "Till requests refused for their signature",
+            auth_failures.clone(),
+        );
+        registry.register("event_streams", "Open event streams", streams.clone());
+        Metrics {
+            registry,
+            intents_created,
+            confirmations,
+            auth_failures,
+            streams,
+        }
+    }
+
+    fn confirmed(&self, outcome: &str) {
+        self.confirmations
+            .get_or_create(&OutcomeLabel {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+    }
+}
+
+pub struct PayState {
+    store: AnyIntentStore,
+    options: PayServerOptions,
+    csrf_key: Vec<u8>,
+    events: broadcast::Sender<IntentEvent>,
+    metrics: Metrics,
+    clock: SharedClock,
+}
+
+impl PayState {
+    fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+    fn csrf(&self, token: &str) -> String {
+        sign::hmac_hex(&self.csrf_key, format!("csrf:{token}").as_bytes())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PayError {
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("the payment database is unavailable")]
+    Unavailable(#[from] IntentStoreError),
+}
+
+impl ResponseError for PayError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PayError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            PayError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PayError::NotFound => StatusCode::NOT_FOUND,
+            PayError::Conflict(_) => StatusCode::CONFLICT,
+            PayError::Unavailable(IntentStoreError::Conflict(_)) => StatusCode::CONFLICT,
+            PayError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let code = match self {
+            PayError::Unauthorized(_) => "unauthorized",
+            PayError::BadRequest(_) => "bad_request",
+            PayError::NotFound => "not_found",
+            PayError::Conflict(_) | PayError::Unavailable(IntentStoreError::Conflict(_)) => {
+                "conflict"
+            }
+            PayError::Unavailable(e) => {
+                tracing::error!(error = %e, "payment store");
+                "unavailable"
+            }
+        };
+        HttpResponse::build(self.status_code()).json(ApiError {
+            error: code.to_owned(),
+            message: self.to_string(),
+        })
+    }
+}
+
+/// Checks the till's signature over this exact request; returns the till's id.
+async fn authenticate(
+    req: &HttpRequest,
+    body: &[u8],
+    state: &PayState,
+) -> Result<String, PayError> {
+    let refuse = |why: &str| {
+        state.metrics.auth_failures.inc();
+        PayError::Unauthorized(why.to_owned())
+    };
+    let till_id = req
+        .headers()
+        .get(TILL_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|t| !t.is_empty() && t.len() <= 32)
+        .ok_or_else(|| refuse("missing Kaching-Till header"))?
+        .to_owned();
+    let secret = state
+        .store
+        .till_secret(&till_id)
+        .await?
+        .ok_or_else(|| refuse("unknown or revoked till"))?;
+    let header = req
+        .headers()
+        .get(SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok());
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or(req.path(), |p| p.as_str());
+    sign::verify(
+        header,
+        &[secret.expose().as_bytes()],
+        state.clock.now().timestamp(),
+        req.method().as_str(),
+        path,
+        body,
+    )
+    .map_err(|e| refuse(&e.to_string()))?;
+    Ok(till_id)
+}
+
+fn new_token() -> Result<String, PayError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        PayError::Unavailable(IntentStoreError::Database(format!("no randomness: {e}")))
+    })?;
+    Ok(hex::encode(bytes))
+}
+
+#[utoipa::path(post, path = "/api/v1/intents", request_body = CreateIntent,
+    responses((status = 201, body = IntentView, description = "created"), (status = 200, body = IntentView, description = "the same request again"),
+              (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 409, body = ApiError)))]
+async fn create_intent(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<PayState>,
+) -> Result<HttpResponse, PayError> {
+    let till_id = authenticate(&req, &body, &state).await?;
+    let request: CreateIntent =
+        serde_json::from_slice(&body).map_err(|e| PayError::BadRequest(e.to_string()))?;
+    let new = request
+        .validate()
+        .map_err(|e| PayError::BadRequest(e.to_string()))?;
+    let now = state.now_ms();
+    let lifetime = i64::try_from(state.options.intent_lifetime.as_millis()).unwrap_or(600_000);
+    let (intent, created) = state
+        .store
+        .create(&till_id, &new, &new_token()?, now, now + lifetime)
+        .await?;
+    if created {
+        state.metrics.intents_created.inc();
+    }
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(HttpResponse::build(status).json(intent.view(&state.options.public_url, now)))
+}
+
+#[utoipa::path(get, path = "/api/v1/intents/{id}", params(("id" = String, Path, description = "intent id")),
+    responses((status = 200, body = IntentView), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn get_intent(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<PayState>,
+) -> Result<HttpResponse, PayError> {
+    let till_id = authenticate(&req, b"", &state).await?;
+    let intent = state
+        .store
+        .by_id(&path)
+        .await?
+        .filter(|i| i.till_id == till_id)
+        .ok_or(PayError::NotFound)?;
+    Ok(HttpResponse::Ok().json(intent.view(&state.options.public_url, state.now_ms())))
+}
+
+#[utoipa::path(post, path = "/api/v1/intents/{id}/cancel", params(("id" = String, Path, description = "intent id")),
+    request_body(content = String, description = "empty (the signature covers it)"),
+    responses((status = 200, body = IntentView), (status = 401, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+async fn cancel_intent(
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+    state: web::Data<PayState>,
+) -> Result<HttpResponse, PayError> {
+    let till_id = authenticate(&req, &body, &state).await?;
+    let now = state.now_ms();
+    match state.store.cancel(&till_id, &path, now).await? {
+        CancelOutcome::Cancelled(ev) => {
+            let _ = state.events.send(ev);
+        }
+        CancelOutcome::NotPending(status) => {
+            return Err(PayError::Conflict(format!(
+                "the intent is {}",
+                status.as_str()
+            )));
+        }
+        CancelOutcome::Unknown => return Err(PayError::NotFound),
+    }
+    let intent = state.store.by_id(&path).await?.ok_or(PayError::NotFound)?;
+    Ok(HttpResponse::Ok().json(intent.view(&state.options.public_url, now)))
+}
+
+/// Server-sent events for one intent: its current state at once (so a reconnecting till never
+/// misses a change), then every change, until a final state.
+#[utoipa::path(get, path = "/api/v1/intents/{id}/events", params(("id" = String, Path, description = "intent id")),
+    responses((status = 200, description = "text/event-stream of IntentView (event: status)"), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+async fn intent_events(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<PayState>,
+) -> Result<impl actix_web::Responder, PayError> {
+    let till_id = authenticate(&req, b"", &state).await?;
+    let id = path.into_inner();
+    // Subscribe before reading the state: a change in between is then seen twice, never lost.
+    let mut changes = state.events.subscribe();
+    let intent = state
+        .store
+        .by_id(&id)
+        .await?
+        .filter(|i| i.till_id == till_id)
+        .ok_or(PayError::NotFound)?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<sse::Event>(8);
+    let st = state.clone();
+    actix_web::rt::spawn(async move {
+        st.metrics.streams.inc();
+        let now = st.now_ms();
+        let view = intent.view(&st.options.public_url, now);
+        let mut last = view.status;
+        let send =
+            |v: &IntentView| sse::Data::new_json(v).map(|d| sse::Event::Data(d.event("status")));
+        if let Ok(ev) = send(&view)
+            && (tx.send(ev).await.is_err() || last.is_final())
+        {
+            st.metrics.streams.dec();
+            return;
+        }
+        loop {
+            let change = tokio::select! {
+                c = changes.recv() => c,
+                _ = tx.closed() => break,
+            };
+            match change {
+                Ok(ev) if ev.intent_id == id && ev.status != last => {}
+                Ok(_) => continue,
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => break,
+            }
+            // Read the stored state: the truth, whatever the order events arrived in.
+            let Ok(Some(intent)) = st.store.by_id(&id).await else {
+                break;
+            };
+            let view = intent.view(&st.options.public_url, st.now_ms());
+            if view.status == last {
+                continue;
+            }
+            last = view.status;
+            let Ok(ev) = send(&view) else { break };
+            if tx.send(ev).await.is_err() {
+                break;
+            }
+            if last.is_final() {
+                break;
+            }
+        }
+        st.metrics.streams.dec();
+    });
+    Ok(sse::Sse::from_infallible_receiver(rx).with_keep_alive(Duration::from_secs(10)))
+}
+
+async fn customer_page(
+    path: web::Path<String>,
+    state: web::Data<PayState>,
+) -> Result<HttpResponse, PayError> {
+    let token = path.into_inner();
+    let Some(intent) = lookup_token(&state, &token).await? else {
+        return Ok(html(
+            StatusCode::NOT_FOUND,
+            page::message_page("Ce lien de paiement n'existe pas."),
+        ));
+    };
+    let status = intent.status_at(state.now_ms());
+    Ok(html(
+        StatusCode::OK,
+        page::intent_page(&intent, status, &state.csrf(&token), None),
+    ))
+}
+
+/// Tokens are 64 hex digits; anything else is not looked up.
+async fn lookup_token(
+    state: &PayState,
+    token: &str,
+) -> Result<Option<super::store::Intent>, PayError> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    Ok(state.store.by_token(token).await?)
+}
+
+fn html(status: StatusCode, m: maud::Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+        ))
+        .insert_header(("X-Frame-Options", "DENY"))
+        .body(m.into_string())
+}
+
+/// Whether an `Origin` header names this server (`null`, sent by some privacy modes, passes:
+/// the CSRF token still has to match).
+fn same_origin(origin: &str, host: &str) -> bool {
+    if origin == "null" {
+        return true;
+    }
+    let Ok(u) = url::Url::parse(origin) else {
+        return false;
+    };
+    let Some(h) = u.host_str() else { return false };
+    match u.port() {
+        Some(p) => format!("{h}:{p}") == host,
+        None => h == host,
+    }
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    csrf: String,
+    amount_cents: i64,
+}
+
+async fn confirm(
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: Result<web::Form<ConfirmForm>, actix_web::Error>,
+    state: web::Data<PayState>,
+) -> Result<HttpResponse, PayError> {
+    let token = path.into_inner();
+    let Some(intent) = lookup_token(&state, &token).await? else {
+        state.metrics.confirmed("unknown");
+        return Ok(html(
+            StatusCode::NOT_FOUND,
+            page::message_page("Ce lien de paiement n'existe pas."),
+        ));
+    };
+    let now = state.now_ms();
+    let refuse = |code: StatusCode, outcome: &str, notice: &str| {
+        state.metrics.confirmed(outcome);
+        Ok(html(
+            code,
+            page::intent_page(
+                &intent,
+                intent.status_at(now),
+                &state.csrf(&token),
+                Some(notice),
+            ),
+        ))
+    };
+    let Ok(form) = form else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "Formulaire invalide : rechargez la page.",
+        );
+    };
+    // A form posted from another site: refused (the CSRF token is the real guard).
+    let host = req.connection_info().host().to_owned();
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok());
+    if origin.is_some_and(|o| !same_origin(o, &host)) {
+        return refuse(StatusCode::FORBIDDEN, "csrf", "Requête refusée.");
+    }
+    if !sign::hmac_hex_matches(
+        &state.csrf_key,
+        format!("csrf:{token}").as_bytes(),
+        &form.csrf,
+    ) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "Requête refusée : rechargez la page.",
+        );
+    }
+    match state.store.confirm(&token, form.amount_cents, now).await? {
+        ConfirmOutcome::Confirmed(ev) => {
+            state.metrics.confirmed("paid");
+            let _ = state.events.send(ev);
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/p/{token}")))
+                .finish())
+        }
+        ConfirmOutcome::NotPending(IntentStatus::Paid) => refuse(
+            StatusCode::CONFLICT,
+            "replay",
+            "Ce paiement a déjà été validé.",
+        ),
+        ConfirmOutcome::NotPending(IntentStatus::Cancelled) => refuse(
+            StatusCode::CONFLICT,
+            "cancelled",
+            "Ce paiement a été annulé.",
+        ),
+        ConfirmOutcome::NotPending(_) => {
+            refuse(StatusCode::GONE, "expired", "Ce paiement a expiré.")
+        }
+        ConfirmOutcome::AmountMismatch => refuse(
+            StatusCode::CONFLICT,
+            "amount",
+            "Le montant ne correspond pas : rechargez la page.",
+        ),
+        ConfirmOutcome::Unknown => refuse(
+            StatusCode::NOT_FOUND,
+            "unknown",
+            "Ce lien de paiement n'existe pas.",
+        ),
+    }
+}
+
+async fn healthz(state: web::Data<PayState>) -> HttpResponse {
+    match state.store.last_seq().await {
+        Ok(_) => HttpResponse::Ok().body("ok"),
+        Err(_) => HttpResponse::ServiceUnavailable().body("database unavailable"),
+    }
+}
+
+async fn metrics(state: web::Data<PayState>) -> HttpResponse {
+    let mut out = String::new();
+    match prometheus_client::encoding::text::encode(&mut out, &state.metrics.registry) {
+        Ok(()) => HttpResponse::Ok()
+            .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+            .body(out),
+        Err(_) => HttpResponse::InternalServerError().finish(),
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "KACHING payment server",
+        description = "Till-signed intent API (header Kaching-Signature: t=…,v1=HMAC-SHA256(secret, t.METHOD.path.body) and Kaching-Till) and the customer's page at /p/{token}."
+    ),
+    paths(create_intent, get_intent, cancel_intent, intent_events),
+    components(schemas(
+        CreateIntent,
+        IntentView,
+        IntentLine,
+        IntentStatus,
+        IntentEvent,
+        ApiError
+    ))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+fn json_error(e: impl std::fmt::Display) -> actix_web::Error {
+    actix_web::error::InternalError::from_response(
+        e.to_string(),
+        HttpResponse::BadRequest().json(ApiError {
+            error: "bad_request".into(),
+            message: e.to_string(),
+        }),
+    )
+    .into()
+}
+
+/// Builds the shared state: the CSRF key is stored in the database so every instance agrees.
+pub async fn state(
+    store: AnyIntentStore,
+    options: PayServerOptions,
+    clock: SharedClock,
+) -> Result<web::Data<PayState>, IntentStoreError> {
+    let fresh = new_token().map_err(|e| IntentStoreError::Database(e.to_string()))?;
+    let key = store.server_key("csrf", &fresh).await?;
+    let (events, _) = broadcast::channel(1024);
+    Ok(web::Data::new(PayState {
+        store,
+        options,
+        csrf_key: key.into_bytes(),
+        events,
+        metrics: Metrics::new(),
+        clock,
+    }))
+}
+
+/// Reads the shared event table and expires due intents, for as long as the server runs.
+pub fn spawn_background(state: web::Data<PayState>) {
+    let poll = state.clone();
+    actix_web::rt::spawn(async move {
+        let mut last = poll.store.last_seq().await.unwrap_or(0);
+        let mut tick = tokio::time::interval(POLL_EVERY);
+        loop {
+            tick.tick().await;
+            match poll.store.events_after(last, 500).await {
+                Ok(events) => {
+                    for ev in events {
+                        last = last.max(ev.seq);
+                        let _ = poll.events.send(ev);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "event poll failed"),
+            }
+        }
+    });
+    actix_web::rt::spawn(async move {
+        let mut tick = tokio::time::interval(SWEEP_EVERY);
+        loop {
+            tick.tick().await;
+            match state.store.expire_due(state.now_ms()).await {
+                Ok(events) => {
+                    for ev in events {
+                        let _ = state.events.send(ev);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "expiry sweep failed"),
+            }
+        }
+    });
+}
+
+/// Routes and middleware, for `HttpServer::new` (and tests).
+pub fn configure(state: web::Data<PayState>) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    move |cfg: &mut web::ServiceConfig| {
+        let governor = GovernorConfigBuilder::default()
+            .requests_per_second(state.options.rate_per_second.max(1))
+            .burst_size(state.options.rate_burst.max(1))
+            .finish();
+        cfg.app_data(state.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY))
+            .app_data(web::FormConfig::default().limit(4096))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(MAX_BODY)
+                    .error_handler(|e, _| json_error(e)),
+            )
+            .route("/healthz", web::get().to(healthz))
+            .route("/metrics", web::get().to(metrics))
+            .route("/api/v1/openapi.json", web::get().to(openapi))
+            .route("/api/v1/intents", web::post().to(create_intent))
+            .route("/api/v1/intents/{id}", web::get().to(get_intent))
+            .route("/api/v1/intents/{id}/cancel", web::post().to(cancel_intent))
+            .route("/api/v1/intents/{id}/events", web::get().to(intent_events));
+        match governor {
+            Some(g) => {
+                cfg.service(
+                    web::scope("/p")
+                        .wrap(Governor::new(&g))
+                        .route("/{token}", web::get().to(customer_page))
+                        .route("/{token}/confirm", web::post().to(confirm)),
+                );
+            }
+            None => {
+                cfg.service(
+                    web::scope("/p")
+                        .route("/{token}", web::get().to(customer_page))
+                        .route("/{token}/confirm", web::post().to(confirm)),
+                );
+            }
+        }
+    }
+}
+
+/// A running server: its address and a handle to stop it.
+pub struct RunningServer {
+    pub addr: std::net::SocketAddr,
+    pub handle: actix_web::dev::ServerHandle,
+    pub state: web::Data<PayState>,
+}
+
+/// Binds and starts the server on the current actix System (`workers` threads).
+pub async fn start(
+    listener: TcpListener,
+    store: AnyIntentStore,
+    mut options: PayServerOptions,
+    clock: SharedClock,
+    workers: usize,
+) -> Result<(RunningServer, actix_web::dev::Server), std::io::Error> {
+    let addr = listener.local_addr()?;
+    if options.public_url.is_empty() {
+        options.public_url = format!("http://{addr}");
+    }
+    let state = state(store, options, clock)
+        .await
+        .map_err(std::io::Error::other)?;
+    spawn_background(state.clone());
+    let config = configure(state.clone());
+    let server = HttpServer::new(move || App::new().configure(config.clone()))
+        .workers(workers.max(1))
+        .listen(listener)?
+        .run();
+    Ok((
+        RunningServer {
+            addr,
+            handle: server.handle(),
+            state: state.clone(),
+        },
+        server,
+    ))
+}
+
+impl PayState {
+    /// A shared handle to the store (CLI `till add|list|revoke` and tests).
+    pub fn store(&self) -> &AnyIntentStore {
+        &self.store
+    }
+}
+
+/// `Arc` so the state can be shared outside actix too.
+pub type SharedPayState = Arc<PayState>;

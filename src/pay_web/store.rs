@@ -1,0 +1,663 @@
+//! Where intents live: behind [`IntentStore`], in SQLite (one shop, or the till's embedded
+//! server) or MySQL/MariaDB (the hosted server: many shops, many tills, several instances).
+//! Every state change is a compare-and-set (`UPDATE … WHERE status = 'pending' AND
+//! expires_at > now`) plus an event row, in one transaction: a payment is confirmed exactly once
+//! whatever the number of concurrent confirmations or instances.
+
+use std::future::Future;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use crate::secrets::Secret;
+
+use super::api::{IntentEvent, IntentLine, IntentStatus, IntentView, NewIntent};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntentStoreError {
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("intent {0} exists with different content")]
+    Conflict(String),
+    #[error("till {0} is already registered")]
+    TillExists(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+impl From<rusqlite::Error> for IntentStoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        IntentStoreError::Database(e.to_string())
+    }
+}
+
+pub type IntentResult<T> = Result<T, IntentStoreError>;
+
+/// An intent as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intent {
+    pub id: String,
+    pub token: String,
+    pub till_id: String,
+    pub account: String,
+    pub seller: String,
+    pub shop_name: String,
+    pub lines: Vec<IntentLine>,
+    pub amount_cents: i64,
+    pub status: IntentStatus,
+    pub request_hash: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub paid_at: Option<i64>,
+}
+
+impl Intent {
+    /// The status at `now_ms`: a pending intent past its expiry is expired even before the
+    /// sweeper writes it.
+    pub fn status_at(&self, now_ms: i64) -> IntentStatus {
+        if self.status == IntentStatus::Pending && self.expires_at <= now_ms {
+            IntentStatus::Expired
+        } else {
+            self.status
+        }
+    }
+
+    pub fn view(&self, public_url: &str, now_ms: i64) -> IntentView {
+        IntentView {
+            intent_id: self.id.clone(),
+            till_id: self.till_id.clone(),
+            status: self.status_at(now_ms),
+            amount_cents: self.amount_cents,
+            account: self.account.clone(),
+            pay_url: format!("{}/p/{}", public_url.trim_end_matches('/'), self.token),
+            expires_at: self.expires_at,
+            paid_at: self.paid_at,
+        }
+    }
+}
+
+/// The hash of a creation request: a retry with the same id must carry the same content.
+pub fn request_hash(till_id: &str, n: &NewIntent) -> String {
+    let lines = serde_json::to_string(&n.lines).unwrap_or_default();
+    let mut h = Sha256::new();
+    for part in [
+        till_id,
+        &n.id.to_string(),
+        &n.amount_cents.to_string(),
+        &n.account,
+        &n.seller,
+        &n.shop_name,
+        &lines,
+    ] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    hex::encode(h.finalize())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmOutcome {
+    Confirmed(IntentEvent),
+    /// Already paid, cancelled or expired: nothing changed.
+    NotPending(IntentStatus),
+    /// The amount on the customer's form is not the intent's amount: nothing changed.
+    AmountMismatch,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CancelOutcome {
+    Cancelled(IntentEvent),
+    NotPending(IntentStatus),
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TillRecord {
+    pub till_id: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// The operations the payment server needs from its database.
+pub trait IntentStore: Send + Sync + 'static {
+    /// The secret of an active (not revoked) till.
+    fn till_secret(
+        &self,
+        till_id: &str,
+    ) -> impl Future<Output = IntentResult<Option<Secret>>> + Send;
+    fn add_till(
+        &self,
+        till_id: &str,
+        secret: &Secret,
+        now_ms: i64,
+    ) -> impl Future<Output = IntentResult<()>> + Send;
+    fn revoke_till(
+        &self,
+        till_id: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = IntentResult<bool>> + Send;
+    fn tills(&self) -> impl Future<Output = IntentResult<Vec<TillRecord>>> + Send;
+    /// Creates the intent, or returns the existing one when the same till retries the same
+    /// request (`false`). Another content under the same id is a conflict.
+    fn create(
+        &self,
+        till_id: &str,
+        new: &NewIntent,
+        token: &str,
+        now_ms: i64,
+        expires_at: i64,
+    ) -> impl Future<Output = IntentResult<(Intent, bool)>> + Send;
+    fn by_id(&self, id: &str) -> impl Future<Output = IntentResult<Option<Intent>>> + Send;
+    fn by_token(&self, token: &str) -> impl Future<Output = IntentResult<Option<Intent>>> + Send;
+    fn confirm(
+        &self,
+        token: &str,
+        amount_cents: i64,
+        now_ms: i64,
+    ) -> impl Future<Output = IntentResult<ConfirmOutcome>> + Send;
+    fn cancel(
+        &self,
+        till_id: &str,
+        id: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = IntentResult<CancelOutcome>> + Send;
+    /// Marks pending intents past their expiry as expired; returns their events.
+    fn expire_due(
+        &self,
+        now_ms: i64,
+    ) -> impl Future<Output = IntentResult<Vec<IntentEvent>>> + Send;
+    fn events_after(
+        &self,
+        seq: i64,
+        limit: i64,
+    ) -> impl Future<Output = IntentResult<Vec<IntentEvent>>> + Send;
+    fn last_seq(&self) -> impl Future<Output = IntentResult<i64>> + Send;
+    /// A key shared by all instances: returns the stored one, or stores `fresh`.
+    fn server_key(
+        &self,
+        name: &str,
+        fresh: &str,
+    ) -> impl Future<Output = IntentResult<String>> + Send;
+}
+
+mod embedded {
+    refinery::embed_migrations!("migrations/pay_sqlite");
+}
+
+/// The SQLite intent store. One connection behind a mutex, used from blocking threads.
+#[derive(Clone)]
+pub struct SqliteIntentStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+fn lock_err() -> IntentStoreError {
+    IntentStoreError::Database("connection poisoned".into())
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+);
+
+const INTENT_COLUMNS: &str = "id, token, till_id, account, seller, shop_name, lines, amount_cents, status, request_hash, created_at, expires_at, paid_at";
+
+fn intent_from(r: Row) -> IntentResult<Intent> {
+    let (
+        id,
+        token,
+        till_id,
+        account,
+        seller,
+        shop_name,
+        lines,
+        amount_cents,
+        status,
+        request_hash,
+        created_at,
+        expires_at,
+        paid_at,
+    ) = r;
+    Ok(Intent {
+        lines: serde_json::from_str(&lines)
+            .map_err(|e| IntentStoreError::Database(e.to_string()))?,
+        status: IntentStatus::parse(&status)
+            .ok_or_else(|| IntentStoreError::Database(format!("bad status {status}")))?,
+        id,
+        token,
+        till_id,
+        account,
+        seller,
+        shop_name,
+        amount_cents,
+        request_hash,
+        created_at,
+        expires_at,
+        paid_at,
+    })
+}
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+        r.get(12)?,
+    ))
+}
+
+fn intent_where(c: &Connection, column: &str, value: &str) -> IntentResult<Option<Intent>> {
+    let row = c
+        .prepare_cached(&format!(
+            "SELECT {INTENT_COLUMNS} FROM payment_intents WHERE {column} = ?1"
+        ))?
+        .query_row([value], read_row)
+        .optional()?;
+    row.map(intent_from).transpose()
+}
+
+fn add_event(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    status: IntentStatus,
+    at: i64,
+) -> IntentResult<IntentEvent> {
+    tx.execute(
+        "INSERT INTO payment_intent_events (intent_id, status, at) VALUES (?1, ?2, ?3)",
+        params![id, status.as_str(), at],
+    )?;
+    Ok(IntentEvent {
+        seq: tx.last_insert_rowid(),
+        intent_id: id.to_owned(),
+        status,
+    })
+}
+
+impl SqliteIntentStore {
+    pub fn open(path: &Path) -> IntentResult<SqliteIntentStore> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| IntentStoreError::Database(e.to_string()))?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        embedded::migrations::runner()
+            .set_migration_table_name("pay_schema_history")
+            .run(&mut conn)
+            .map_err(|e| IntentStoreError::Migration(e.to_string()))?;
+        Ok(SqliteIntentStore {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` with the connection on a blocking thread.
+    async fn with<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> IntentResult<R> + Send + 'static,
+    ) -> IntentResult<R> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut c = conn.lock().map_err(|_| lock_err())?;
+            f(&mut c)
+        })
+        .await
+        .map_err(|e| IntentStoreError::Database(e.to_string()))?
+    }
+}
+
+impl IntentStore for SqliteIntentStore {
+    async fn till_secret(&self, till_id: &str) -> IntentResult<Option<Secret>> {
+        let till_id = till_id.to_owned();
+        self.with(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT secret FROM pay_tills WHERE till_id = ?1 AND revoked_at IS NULL",
+            )?
+            .query_row([&till_id], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(Secret::new))
+        })
+        .await
+    }
+
+    async fn add_till(&self, till_id: &str, secret: &Secret, now_ms: i64) -> IntentResult<()> {
+        let (till_id, secret) = (till_id.to_owned(), secret.expose().to_owned());
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let active: bool = tx
+                .query_row("SELECT count(*) FROM pay_tills WHERE till_id = ?1 AND revoked_at IS NULL", [&till_id], |r| r.get::<_, i64>(0))?
+                > 0;
+            if active {
+                return Err(IntentStoreError::TillExists(till_id));
+            }
+            tx.execute(
+                "INSERT INTO pay_tills (till_id, secret, created_at, revoked_at) VALUES (?1, ?2, ?3, NULL)
+                 ON CONFLICT (till_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at, revoked_at = NULL",
+                params![till_id, secret, now_ms],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn revoke_till(&self, till_id: &str, now_ms: i64) -> IntentResult<bool> {
+        let till_id = till_id.to_owned();
+        self.with(move |c| {
+            Ok(c.execute(
+                "UPDATE pay_tills SET revoked_at = ?2 WHERE till_id = ?1 AND revoked_at IS NULL",
+                params![till_id, now_ms],
+            )? > 0)
+        })
+        .await
+    }
+
+    async fn tills(&self) -> IntentResult<Vec<TillRecord>> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT till_id, created_at, revoked_at FROM pay_tills ORDER BY till_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(TillRecord {
+                    till_id: r.get(0)?,
+                    created_at: r.get(1)?,
+                    revoked_at: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn create(
+        &self,
+        till_id: &str,
+        new: &NewIntent,
+        token: &str,
+        now_ms: i64,
+        expires_at: i64,
+    ) -> IntentResult<(Intent, bool)> {
+        let hash = request_hash(till_id, new);
+        let lines = serde_json::to_string(&new.lines)
+            .map_err(|e| IntentStoreError::Database(e.to_string()))?;
+        let intent = Intent {
+            id: new.id.to_string(),
+            token: token.to_owned(),
+            till_id: till_id.to_owned(),
+            account: new.account.clone(),
+            seller: new.seller.clone(),
+            shop_name: new.shop_name.clone(),
+            lines: new.lines.clone(),
+            amount_cents: new.amount_cents,
+            status: IntentStatus::Pending,
+            request_hash: hash,
+            created_at: now_ms,
+            expires_at,
+            paid_at: None,
+        };
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if let Some(existing) = intent_where(&tx, "id", &intent.id)? {
+                if existing.request_hash == intent.request_hash {
+                    return Ok((existing, false));
+                }
+                return Err(IntentStoreError::Conflict(intent.id));
+            }
+            tx.execute(
+                &format!("INSERT INTO payment_intents ({INTENT_COLUMNS}, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?11)"),
+                params![
+                    intent.id,
+                    intent.token,
+                    intent.till_id,
+                    intent.account,
+                    intent.seller,
+                    intent.shop_name,
+                    lines,
+                    intent.amount_cents,
+                    intent.status.as_str(),
+                    intent.request_hash,
+                    intent.created_at,
+                    intent.expires_at,
+                    intent.paid_at
+                ],
+            )?;
+            add_event(&tx, &intent.id, IntentStatus::Pending, now_ms)?;
+            tx.commit()?;
+            Ok((intent, true))
+        })
+        .await
+    }
+
+    async fn by_id(&self, id: &str) -> IntentResult<Option<Intent>> {
+        let id = id.to_owned();
+        self.with(move |c| intent_where(c, "id", &id)).await
+    }
+
+    async fn by_token(&self, token: &str) -> IntentResult<Option<Intent>> {
+        let token = token.to_owned();
+        self.with(move |c| intent_where(c, "token", &token)).await
+    }
+
+    async fn confirm(
+        &self,
+        token: &str,
+        amount_cents: i64,
+        now_ms: i64,
+    ) -> IntentResult<ConfirmOutcome> {
+        let token = token.to_owned();
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let Some(intent) = intent_where(&tx, "token", &token)? else {
+                return Ok(ConfirmOutcome::Unknown);
+            };
+            if intent.amount_cents != amount_cents {
+                return Ok(ConfirmOutcome::AmountMismatch);
+            }
+            let n = tx.execute(
+                "UPDATE payment_intents SET status = 'paid', paid_at = ?2, updated_at = ?2
+                 WHERE token = ?1 AND status = 'pending' AND expires_at > ?2 AND amount_cents = ?3",
+                params![token, now_ms, amount_cents],
+            )?;
+            if n != 1 {
+                return Ok(ConfirmOutcome::NotPending(intent.status_at(now_ms)));
+            }
+            let ev = add_event(&tx, &intent.id, IntentStatus::Paid, now_ms)?;
+            tx.commit()?;
+            Ok(ConfirmOutcome::Confirmed(ev))
+        })
+        .await
+    }
+
+    async fn cancel(&self, till_id: &str, id: &str, now_ms: i64) -> IntentResult<CancelOutcome> {
+        let (till_id, id) = (till_id.to_owned(), id.to_owned());
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let Some(intent) = intent_where(&tx, "id", &id)?.filter(|i| i.till_id == till_id) else {
+                return Ok(CancelOutcome::Unknown);
+            };
+            let n = tx.execute(
+                "UPDATE payment_intents SET status = 'cancelled', updated_at = ?2 WHERE id = ?1 AND status = 'pending' AND expires_at > ?2",
+                params![id, now_ms],
+            )?;
+            if n != 1 {
+                return Ok(CancelOutcome::NotPending(intent.status_at(now_ms)));
+            }
+            let ev = add_event(&tx, &id, IntentStatus::Cancelled, now_ms)?;
+            tx.commit()?;
+            Ok(CancelOutcome::Cancelled(ev))
+        })
+        .await
+    }
+
+    async fn expire_due(&self, now_ms: i64) -> IntentResult<Vec<IntentEvent>> {
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let ids: Vec<String> = {
+                let mut stmt = tx.prepare("SELECT id FROM payment_intents WHERE status = 'pending' AND expires_at <= ?1 LIMIT 500")?;
+                let rows = stmt.query_map([now_ms], |r| r.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut events = Vec::new();
+            for id in ids {
+                let n = tx.execute(
+                    "UPDATE payment_intents SET status = 'expired', updated_at = ?2 WHERE id = ?1 AND status = 'pending' AND expires_at <= ?2",
+                    params![id, now_ms],
+                )?;
+                if n == 1 {
+                    events.push(add_event(&tx, &id, IntentStatus::Expired, now_ms)?);
+                }
+            }
+            tx.commit()?;
+            Ok(events)
+        })
+        .await
+    }
+
+    async fn events_after(&self, seq: i64, limit: i64) -> IntentResult<Vec<IntentEvent>> {
+        self.with(move |c| {
+            let mut stmt = c.prepare_cached("SELECT seq, intent_id, status FROM payment_intent_events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+            let rows = stmt.query_map(params![seq, limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (seq, intent_id, status) = row?;
+                let status = IntentStatus::parse(&status).ok_or_else(|| IntentStoreError::Database(format!("bad status {status}")))?;
+                out.push(IntentEvent { seq, intent_id, status });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn last_seq(&self) -> IntentResult<i64> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT coalesce(max(seq), 0) FROM payment_intent_events",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+    }
+
+    async fn server_key(&self, name: &str, fresh: &str) -> IntentResult<String> {
+        let (name, fresh) = (name.to_owned(), fresh.to_owned());
+        self.with(move |c| {
+            c.execute("INSERT INTO pay_server_keys (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING", params![name, fresh])?;
+            Ok(c.query_row("SELECT value FROM pay_server_keys WHERE name = ?1", [&name], |r| r.get(0))?)
+        })
+        .await
+    }
+}
+
+/// The store a server runs on, chosen by its database URL (`sqlite://PATH` or `mysql://…`).
+#[derive(Clone)]
+pub enum AnyIntentStore {
+    Sqlite(SqliteIntentStore),
+}
+
+macro_rules! delegate {
+    ($self:ident, $s:ident => $call:expr) => {
+        match $self {
+            AnyIntentStore::Sqlite($s) => $call.await,
+        }
+    };
+}
+
+impl IntentStore for AnyIntentStore {
+    async fn till_secret(&self, till_id: &str) -> IntentResult<Option<Secret>> {
+        delegate!(self, s => s.till_secret(till_id))
+    }
+    async fn add_till(&self, till_id: &str, secret: &Secret, now_ms: i64) -> IntentResult<()> {
+        delegate!(self, s => s.add_till(till_id, secret, now_ms))
+    }
+    async fn revoke_till(&self, till_id: &str, now_ms: i64) -> IntentResult<bool> {
+        delegate!(self, s => s.revoke_till(till_id, now_ms))
+    }
+    async fn tills(&self) -> IntentResult<Vec<TillRecord>> {
+        delegate!(self, s => s.tills())
+    }
+    async fn create(
+        &self,
+        till_id: &str,
+        new: &NewIntent,
+        token: &str,
+        now_ms: i64,
+        expires_at: i64,
+    ) -> IntentResult<(Intent, bool)> {
+        delegate!(self, s => s.create(till_id, new, token, now_ms, expires_at))
+    }
+    async fn by_id(&self, id: &str) -> IntentResult<Option<Intent>> {
+        delegate!(self, s => s.by_id(id))
+    }
+    async fn by_token(&self, token: &str) -> IntentResult<Option<Intent>> {
+        delegate!(self, s => s.by_token(token))
+    }
+    async fn confirm(
+        &self,
+        token: &str,
+        amount_cents: i64,
+        now_ms: i64,
+    ) -> IntentResult<ConfirmOutcome> {
+        delegate!(self, s => s.confirm(token, amount_cents, now_ms))
+    }
+    async fn cancel(&self, till_id: &str, id: &str, now_ms: i64) -> IntentResult<CancelOutcome> {
+        delegate!(self, s => s.cancel(till_id, id, now_ms))
+    }
+    async fn expire_due(&self, now_ms: i64) -> IntentResult<Vec<IntentEvent>> {
+        delegate!(self, s => s.expire_due(now_ms))
+    }
+    async fn events_after(&self, seq: i64, limit: i64) -> IntentResult<Vec<IntentEvent>> {
+        delegate!(self, s => s.events_after(seq, limit))
+    }
+    async fn last_seq(&self) -> IntentResult<i64> {
+        delegate!(self, s => s.last_seq())
+    }
+    async fn server_key(&self, name: &str, fresh: &str) -> IntentResult<String> {
+        delegate!(self, s => s.server_key(name, fresh))
+    }
+}
+
+impl AnyIntentStore {
+    /// Opens the store a database URL names: `sqlite://PATH` (or a plain path).
+    pub async fn open(url: &str) -> IntentResult<AnyIntentStore> {
+        let url = url.trim();
+        if url.starts_with("mysql://") {
+            return Err(IntentStoreError::Database(
+                "MySQL intent store: see issue 3 follow-up".into(),
+            ));
+        }
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        if path.is_empty() {
+            return Err(IntentStoreError::Database(
+                "no database: set pay_server.database".into(),
+            ));
+        }
+        let path = std::path::PathBuf::from(path);
+        let store = tokio::task::spawn_blocking(move || SqliteIntentStore::open(&path))
+            .await
+            .map_err(|e| IntentStoreError::Database(e.to_string()))??;
+        Ok(AnyIntentStore::Sqlite(store))
+    }
+}
