@@ -8,11 +8,15 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::actors::Till;
+use crate::actors::{QrServers, Till};
 use crate::clock::{Clock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::domain::report;
 use crate::domain::staff::{Pin, Role, Staff, StaffId, parse_staff_name};
+use crate::pay_web;
+use crate::pay_web::client::PayClient;
+use crate::pay_web::server::PayServerOptions;
+use crate::pay_web::store::{AnyIntentStore, IntentStore};
 use crate::secrets::{PinHasher, Secret};
 use crate::store::Ledger;
 
@@ -62,6 +66,35 @@ pub enum Cmd {
     Verify,
     /// Print the last ticket again, marked DUPLICATA (the running till prints it).
     Reprint,
+    /// The payment server: serve the customers' page and the tills' API (default), or manage
+    /// the tills allowed to use it.
+    PayServer {
+        #[command(subcommand)]
+        cmd: Option<PayServerCmd>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PayServerCmd {
+    /// Serve on pay_server.bind (the default action).
+    Serve,
+    /// Tills allowed to create payments.
+    #[command(subcommand)]
+    Till(PayTillCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PayTillCmd {
+    /// Register a till and print its new secret, once (set it as KACHING_PAYMENT__TILL_SECRET
+    /// on that till). Registering a revoked till again gives it a new secret.
+    Add {
+        id: String,
+    },
+    List,
+    /// Refuse the till's requests from now on.
+    Revoke {
+        id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -261,6 +294,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 Ok(1)
             }
         }
+        Cmd::PayServer { cmd } => pay_server(cmd, &settings, &data_dir, clock),
         Cmd::Reprint => {
             let mut l = open()?;
             let Some(id) = l.last_sale_id(&settings.till_id)? else {
@@ -282,12 +316,161 @@ fn run_till(
     let system = actix::System::new();
     let data_dir = data_dir.to_owned();
     system.block_on(async move {
-        let till = Till::start(settings, &data_dir, clock, hasher).context("starting the till")?;
+        let servers = qr_servers(&settings, &data_dir, &clock).await;
+        let till = Till::start_with_payments(settings, &data_dir, clock, hasher, servers)
+            .context("starting the till")?;
         let stdin = tokio::io::BufReader::new(tokio::io::stdin());
         crate::headless::drive(till, stdin, std::io::stdout()).await;
         Ok::<(), anyhow::Error>(())
     })?;
     Ok(())
+}
+
+/// The payment servers of this till: the hosted one (if configured) and its own on the LAN
+/// (if `payment.lan_bind` is set). A LAN server that cannot start is logged, not fatal: the till
+/// still sells, in cash or through the hosted server.
+async fn qr_servers(settings: &Settings, data_dir: &Path, clock: &SharedClock) -> QrServers {
+    let mut servers = QrServers::default();
+    if let (Some(url), Some(secret)) = (&settings.payment.server_url, &settings.payment.till_secret)
+    {
+        match PayClient::new(url, &settings.till_id, secret.clone(), clock.clone()) {
+            Ok(c) => servers.hosted = Some(c),
+            Err(e) => tracing::error!(error = %e, "hosted payment server unusable"),
+        }
+    }
+    if let Some(bind) = &settings.payment.lan_bind {
+        match start_lan_server(bind, settings, data_dir, clock).await {
+            Ok(c) => servers.lan = Some(c),
+            Err(e) => tracing::error!(error = %e, bind, "the LAN payment server could not start"),
+        }
+    }
+    servers
+}
+
+fn new_secret() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(hex::encode(bytes))
+}
+
+/// This machine's address on the LAN (the one a route to the outside would use); no packet is
+/// sent.
+fn lan_ip() -> Option<std::net::IpAddr> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.1:9").ok()?;
+    s.local_addr().ok().map(|a| a.ip())
+}
+
+async fn start_lan_server(
+    bind: &str,
+    settings: &Settings,
+    data_dir: &Path,
+    clock: &SharedClock,
+) -> anyhow::Result<PayClient> {
+    let store = AnyIntentStore::open(&format!(
+        "sqlite://{}",
+        data_dir.join("pay.sqlite").display()
+    ))
+    .await?;
+    let secret = match store.till_secret(&settings.till_id).await? {
+        Some(s) => s,
+        None => {
+            let s = Secret::new(new_secret()?);
+            store
+                .add_till(&settings.till_id, &s, clock.now().timestamp_millis())
+                .await?;
+            s
+        }
+    };
+    let listener = std::net::TcpListener::bind(bind).with_context(|| format!("binding {bind}"))?;
+    let addr = listener.local_addr()?;
+    let local_ip = if addr.ip().is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        addr.ip()
+    };
+    let public_url = match &settings.payment.public_url {
+        Some(u) => u.clone(),
+        None if addr.ip().is_unspecified() => {
+            format!("http://{}:{}", lan_ip().unwrap_or(local_ip), addr.port())
+        }
+        None => format!("http://{addr}"),
+    };
+    let options = pay_options(settings, public_url);
+    let (running, server) =
+        pay_web::server::start(listener, store, options, clock.clone(), 1).await?;
+    tracing::info!(addr = %running.addr, "LAN payment server listening");
+    actix::spawn(async move {
+        if let Err(e) = server.await {
+            tracing::error!(error = %e, "LAN payment server stopped");
+        }
+    });
+    Ok(PayClient::new(
+        &format!("http://{local_ip}:{}", addr.port()),
+        &settings.till_id,
+        secret,
+        clock.clone(),
+    )?)
+}
+
+fn pay_options(settings: &Settings, public_url: String) -> PayServerOptions {
+    PayServerOptions {
+        public_url,
+        intent_lifetime: settings.pay_server.intent_lifetime,
+        rate_per_second: settings.pay_server.rate_per_second,
+        rate_burst: settings.pay_server.rate_burst,
+    }
+}
+
+fn pay_server(
+    cmd: Option<PayServerCmd>,
+    settings: &Settings,
+    data_dir: &Path,
+    clock: SharedClock,
+) -> anyhow::Result<i32> {
+    let db = match &settings.pay_server.database {
+        Some(s) => s.expose().to_owned(),
+        None => format!("sqlite://{}", data_dir.join("pay.sqlite").display()),
+    };
+    let system = actix::System::new();
+    system.block_on(async move {
+        let store = AnyIntentStore::open(&db).await.context("opening the payment database")?;
+        let now = clock.now().timestamp_millis();
+        match cmd.unwrap_or(PayServerCmd::Serve) {
+            PayServerCmd::Serve => {
+                let bind = &settings.pay_server.bind;
+                let listener = std::net::TcpListener::bind(bind).with_context(|| format!("binding {bind}"))?;
+                let public_url = settings.pay_server.public_url.clone().unwrap_or_default();
+                let options = pay_options(settings, public_url);
+                let (running, server) = pay_web::server::start(listener, store, options, clock, settings.pay_server.workers).await?;
+                eprintln!("KACHING payment server listening on http://{}", running.addr);
+                server.await.context("payment server")?;
+            }
+            PayServerCmd::Till(PayTillCmd::Add { id }) => {
+                let id = id.trim().to_owned();
+                if id.is_empty() || id.len() > 32 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                    bail!("a till ID is 1 to 32 letters, digits, '-' or '_'");
+                }
+                let secret = new_secret()?;
+                store.add_till(&id, &Secret::new(secret.clone()), now).await?;
+                println!("{secret}");
+                eprintln!("till {id} registered; set KACHING_PAYMENT__TILL_SECRET to the line above on that till (it is not shown again)");
+            }
+            PayServerCmd::Till(PayTillCmd::List) => {
+                for t in store.tills().await? {
+                    let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
+                    println!("{:<32} {state}", t.till_id);
+                }
+            }
+            PayServerCmd::Till(PayTillCmd::Revoke { id }) => {
+                if !store.revoke_till(&id, now).await? {
+                    bail!("no active till {id}");
+                }
+                println!("till {id} revoked");
+            }
+        }
+        Ok(0)
+    })
 }
 
 /// Seeds the ORIGIN.md shop when the ledger has no products and no staff yet.

@@ -112,6 +112,14 @@ pub struct RawPayServer {
     pub bind: String,
     pub database: Secret,
     pub public_url: String,
+    #[serde(deserialize_with = "number_or_text")]
+    pub intent_lifetime_secs: usize,
+    #[serde(deserialize_with = "number_or_text")]
+    pub rate_per_second: usize,
+    #[serde(deserialize_with = "number_or_text")]
+    pub rate_burst: usize,
+    #[serde(deserialize_with = "number_or_text")]
+    pub workers: usize,
 }
 
 impl Default for RawPayServer {
@@ -120,6 +128,10 @@ impl Default for RawPayServer {
             bind: "127.0.0.1:8080".into(),
             database: Secret::default(),
             public_url: String::new(),
+            intent_lifetime_secs: 600,
+            rate_per_second: 5,
+            rate_burst: 20,
+            workers: 2,
         }
     }
 }
@@ -201,7 +213,52 @@ pub struct Settings {
     pub hours: OpeningHours,
     pub printer: PrinterSettings,
     pub pin_pepper: Option<Secret>,
+    pub payment: PaymentSettings,
+    pub pay_server: PayServerSettings,
     pub raw: RawSettings,
+}
+
+/// How the till takes QR payments.
+#[derive(Debug, Clone)]
+pub struct PaymentSettings {
+    /// The hosted payment server; `None`: only the till's own LAN server.
+    pub server_url: Option<String>,
+    /// This till's secret on the hosted server (`kaching pay-server till add`).
+    pub till_secret: Option<Secret>,
+    /// Where the till's own payment server listens; `None`: no LAN server.
+    pub lan_bind: Option<String>,
+    /// What the QR codes of LAN payments point to; `None`: derived from the bind address.
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PayServerSettings {
+    pub bind: String,
+    /// `sqlite://PATH` or `mysql://…`; `None`: `sqlite://<data-dir>/pay.sqlite`.
+    pub database: Option<Secret>,
+    pub public_url: Option<String>,
+    pub intent_lifetime: std::time::Duration,
+    pub rate_per_second: u64,
+    pub rate_burst: u32,
+    pub workers: usize,
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+fn http_url(key: &str, s: &str) -> Result<Option<String>, ConfigError> {
+    match non_empty(s) {
+        None => Ok(None),
+        Some(u) => {
+            let parsed = url::Url::parse(&u).map_err(|e| invalid(key, e))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(invalid(key, "use an http:// or https:// URL"));
+            }
+            Ok(Some(u.trim_end_matches('/').to_owned()))
+        }
+    }
 }
 
 fn invalid(key: &str, message: impl ToString) -> ConfigError {
@@ -332,7 +389,38 @@ impl RawSettings {
                 .then(|| PathBuf::from(self.printer.target.trim())),
             width: self.printer.width,
         };
+        let payment = PaymentSettings {
+            server_url: http_url("payment.server_url", &self.payment.server_url)?,
+            till_secret: (!self.payment.till_secret.is_empty())
+                .then(|| self.payment.till_secret.clone()),
+            lan_bind: non_empty(&self.payment.lan_bind),
+            public_url: http_url("payment.public_url", &self.payment.public_url)?,
+        };
+        if payment.server_url.is_some() && payment.till_secret.is_none() {
+            return Err(invalid(
+                "payment.till_secret",
+                "a hosted payment server needs this till's secret (kaching pay-server till add)",
+            ));
+        }
+        let ps = &self.pay_server;
+        if !(30..=86_400).contains(&ps.intent_lifetime_secs) {
+            return Err(invalid(
+                "pay_server.intent_lifetime_secs",
+                "30 to 86400 seconds",
+            ));
+        }
+        let pay_server = PayServerSettings {
+            bind: ps.bind.trim().to_owned(),
+            database: (!ps.database.is_empty()).then(|| ps.database.clone()),
+            public_url: http_url("pay_server.public_url", &ps.public_url)?,
+            intent_lifetime: std::time::Duration::from_secs(ps.intent_lifetime_secs as u64),
+            rate_per_second: ps.rate_per_second.max(1) as u64,
+            rate_burst: u32::try_from(ps.rate_burst.max(1)).unwrap_or(u32::MAX),
+            workers: ps.workers.clamp(1, 64),
+        };
         Ok(Settings {
+            payment,
+            pay_server,
             shop: ShopInfo {
                 name: self.shop.name.clone(),
                 address: self.shop.address.clone(),

@@ -27,6 +27,8 @@ pub fn kaching(data_dir: &Path) -> Command {
             c.env_remove(k);
         }
     }
+    // No LAN payment server unless a test asks for one (tests run in parallel: no fixed port).
+    c.env("KACHING_PAYMENT__LAN_BIND", "");
     c
 }
 
@@ -238,4 +240,73 @@ pub fn libfaketime() -> PathBuf {
         }
     }
     panic!("libfaketime is not installed: run scripts/setup.sh test (apt-get install libfaketime)");
+}
+
+/// A plain HTTP client for tests acting as a customer's phone or a till: statuses are values,
+/// redirects are not followed.
+pub fn http() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+/// `GET url` → (status, body).
+pub fn get(url: &str) -> (u16, String) {
+    let mut r = http().get(url).call().expect("GET");
+    let status = r.status().as_u16();
+    (status, r.body_mut().read_to_string().unwrap_or_default())
+}
+
+/// `POST url` with a form → (status, body).
+pub fn post_form(url: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let mut r = http()
+        .post(url)
+        .send_form(fields.iter().copied())
+        .expect("POST");
+    let status = r.status().as_u16();
+    (status, r.body_mut().read_to_string().unwrap_or_default())
+}
+
+/// The value of the hidden input `name` in a page.
+pub fn hidden_input(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+/// The confirmation form of a customer's page: (csrf, amount_cents).
+pub fn phone_form(pay_url: &str) -> (String, String) {
+    let (status, page) = get(pay_url);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Valider le paiement"), "{page}");
+    (
+        hidden_input(&page, "csrf").expect("csrf field"),
+        hidden_input(&page, "amount_cents").expect("amount field"),
+    )
+}
+
+/// Presses « Valider le paiement » with `form` → (status, page).
+pub fn press(pay_url: &str, form: &(String, String)) -> (u16, String) {
+    post_form(
+        &format!("{pay_url}/confirm"),
+        &[("csrf", &form.0), ("amount_cents", &form.1)],
+    )
+}
+
+/// The customer's phone: opens the page and presses « Valider le paiement ».
+pub fn phone_confirms(pay_url: &str) -> (u16, String) {
+    press(pay_url, &phone_form(pay_url))
+}
+
+/// A free TCP port on loopback (bound then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
