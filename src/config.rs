@@ -403,10 +403,10 @@ impl RawSettings {
             ));
         }
         let ps = &self.pay_server;
-        if !(30..=86_400).contains(&ps.intent_lifetime_secs) {
+        if !(1..=86_400).contains(&ps.intent_lifetime_secs) {
             return Err(invalid(
                 "pay_server.intent_lifetime_secs",
-                "30 to 86400 seconds",
+                "1 to 86400 seconds",
             ));
         }
         let pay_server = PayServerSettings {
