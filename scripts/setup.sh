@@ -19,7 +19,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Debian packages each job needs. The ledger's SQLite is compiled in (rusqlite "bundled").
 build_pkgs=(build-essential pkg-config ca-certificates curl git)
-test_pkgs=(libfaketime faketime)
+# libfaketime: the ORIGIN-day replay; chromium + chromedriver: the phone browser test;
+# mariadb-client: to reach (or provision) the MariaDB the central-database tests use.
+test_pkgs=(libfaketime faketime chromium chromium-driver mariadb-client)
 
 missing=()
 want=("${build_pkgs[@]}")
@@ -44,6 +46,35 @@ if ! command -v cargo >/dev/null 2>&1; then
   fi
 fi
 
+# The tests need a MariaDB/MySQL server they can create and drop databases on. Use
+# KACHING_TEST_MYSQL_URL when set; else root without a password on 127.0.0.1:3306 when that
+# works; else install and start a local MariaDB and create a test user on it.
+ensure_mariadb() {
+  if [ -n "${KACHING_TEST_MYSQL_URL:-}" ]; then return; fi
+  if mariadb -h127.0.0.1 -P3306 -uroot -e 'SELECT 1' >/dev/null 2>&1; then
+    export KACHING_TEST_MYSQL_URL="mysql://root@127.0.0.1:3306"
+    return
+  fi
+  if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
+    echo "==> installing MariaDB server"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq mariadb-server
+  fi
+  if ! mariadb-admin ping >/dev/null 2>&1 && ! $SUDO mariadb-admin ping >/dev/null 2>&1; then
+    echo "==> starting MariaDB"
+    $SUDO service mariadb start >/dev/null 2>&1 \
+      || $SUDO start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
+    for _ in $(seq 1 60); do
+      $SUDO mariadb-admin ping >/dev/null 2>&1 && break
+      sleep 0.5
+    done
+  fi
+  # A dedicated user for the tests (root on Debian authenticates by socket only).
+  $SUDO mariadb -e "CREATE USER IF NOT EXISTS 'kaching_test'@'127.0.0.1' IDENTIFIED BY 'kaching_test';
+    GRANT ALL PRIVILEGES ON *.* TO 'kaching_test'@'127.0.0.1'; FLUSH PRIVILEGES;"
+  export KACHING_TEST_MYSQL_URL="mysql://kaching_test:kaching_test@127.0.0.1:3306"
+}
+
 case "$job" in
   demo)
     echo "==> building (release)"
@@ -51,7 +82,8 @@ case "$job" in
     exec ./target/release/kaching demo
     ;;
   test)
-    echo "==> running the test suite"
+    ensure_mariadb
+    echo "==> running the test suite (MariaDB: ${KACHING_TEST_MYSQL_URL%%@*}@…)"
     cargo test --locked
     ;;
 esac
