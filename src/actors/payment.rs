@@ -490,6 +490,7 @@ impl Handler<Accept> for PaymentActor {
             staff,
             lines,
             lan,
+            client,
             ..
         } = *p;
         let reference = if lan {
@@ -523,12 +524,7 @@ impl Handler<Accept> for PaymentActor {
                             account,
                             staff,
                             lines,
-                            client: act
-                                .servers
-                                .lan
-                                .clone()
-                                .or_else(|| act.servers.hosted.clone())
-                                .unwrap_or_else(unreachable_client),
+                            client,
                             lan,
                             paid: true,
                             listener: SpawnHandle::default(),
@@ -539,12 +535,6 @@ impl Handler<Accept> for PaymentActor {
             },
         ))
     }
-}
-
-/// Only reached if a QR payment existed without a server, which `start_qr` prevents.
-#[allow(clippy::panic)]
-fn unreachable_client() -> PayClient {
-    panic!("a QR payment without a payment server")
 }
 
 impl Handler<Cancel> for PaymentActor {
