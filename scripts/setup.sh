@@ -21,7 +21,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 build_pkgs=(build-essential pkg-config ca-certificates curl git)
 # libfaketime: the ORIGIN-day replay; chromium + chromedriver: the phone browser test;
 # mariadb-client: to reach (or provision) the MariaDB the central-database tests use.
-test_pkgs=(libfaketime faketime chromium chromium-driver mariadb-client)
+test_pkgs=(libfaketime faketime chromium chromium-driver fonts-dejavu-core mariadb-client)
 
 missing=()
 want=("${build_pkgs[@]}")

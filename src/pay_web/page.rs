@@ -15,7 +15,7 @@ h1{font-size:1.4rem;margin:.2rem 0 1rem}\
 table{width:100%;border-collapse:collapse;background:#fff;border-radius:.5rem}\
 td{padding:.55rem .6rem;border-bottom:1px solid #eee}td.n{text-align:right;white-space:nowrap}\
 .total{font-size:1.6rem;font-weight:700;margin:1rem 0;text-align:right}\
-button{width:100%;font-size:1.3rem;padding:1rem;border:0;border-radius:.6rem;background:#1565c0;color:#fff}\
+button{width:100%;font-family:inherit;font-weight:600;font-size:1.3rem;padding:1rem;border:0;border-radius:.6rem;background:#1565c0;color:#fff}\
 .state{font-size:1.5rem;font-weight:700;padding:1.2rem;border-radius:.6rem;text-align:center;margin:1rem 0}\
 .paid{background:#d7f5dd;color:#105c20}.cancelled,.expired,.error{background:#fde2e1;color:#8a1c14}";
 
