@@ -81,6 +81,21 @@ impl Metrics {
             "Payment intents created",
             intents_created.clone(),
         );
+        // Every outcome is exported from the start (at 0), so rate() sees the first one.
+        for outcome in [
+            "paid",
+            "replay",
+            "cancelled",
+            "expired",
+            "amount",
+            "csrf",
+            "malformed",
+            "unknown",
+        ] {
+            drop(confirmations.get_or_create(&OutcomeLabel {
+                outcome: outcome.to_owned(),
+            }));
+        }
         registry.register(
             "confirmations",
             "Customer confirmations by outcome",
@@ -195,7 +210,7 @@ async fn authenticate(
         .store
         .till_secret(&till_id)
         .await?
-        .ok_or_else(|| refuse("unknown or revoked till"))?;
+        .ok_or_else(|| refuse("bad signature"))?;
     let header = req
         .headers()
         .get(SIGNATURE_HEADER)
@@ -623,11 +638,14 @@ pub fn spawn_background(state: web::Data<PayState>) {
 
 /// Routes and middleware, for `HttpServer::new` (and tests).
 pub fn configure(state: web::Data<PayState>) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    // One limiter for all workers: built here and shared by the closure, which actix runs once
+    // per worker (a limiter built inside it would multiply the burst by the worker count).
+    let governor = GovernorConfigBuilder::default()
+        .requests_per_second(state.options.rate_per_second.max(1))
+        .burst_size(state.options.rate_burst.max(1))
+        .finish();
     move |cfg: &mut web::ServiceConfig| {
-        let governor = GovernorConfigBuilder::default()
-            .requests_per_second(state.options.rate_per_second.max(1))
-            .burst_size(state.options.rate_burst.max(1))
-            .finish();
+        let governor = governor.clone();
         cfg.app_data(state.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .app_data(web::FormConfig::default().limit(4096))
