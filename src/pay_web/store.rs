@@ -575,12 +575,14 @@ impl IntentStore for SqliteIntentStore {
 #[derive(Clone)]
 pub enum AnyIntentStore {
     Sqlite(SqliteIntentStore),
+    Mysql(super::mysql_store::MysqlIntentStore),
 }
 
 macro_rules! delegate {
     ($self:ident, $s:ident => $call:expr) => {
         match $self {
             AnyIntentStore::Sqlite($s) => $call.await,
+            AnyIntentStore::Mysql($s) => $call.await,
         }
     };
 }
@@ -640,13 +642,13 @@ impl IntentStore for AnyIntentStore {
 }
 
 impl AnyIntentStore {
-    /// Opens the store a database URL names: `sqlite://PATH` (or a plain path).
+    /// Opens the store a database URL names: `sqlite://PATH` (or a plain path), or
+    /// `mysql://user:password@host:3306/database` (MySQL or MariaDB; the schema is migrated).
     pub async fn open(url: &str) -> IntentResult<AnyIntentStore> {
         let url = url.trim();
         if url.starts_with("mysql://") {
-            return Err(IntentStoreError::Database(
-                "MySQL intent store: see issue 3 follow-up".into(),
-            ));
+            let store = super::mysql_store::MysqlIntentStore::connect(url).await?;
+            return Ok(AnyIntentStore::Mysql(store));
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);
         if path.is_empty() {

@@ -9,6 +9,7 @@
 
 mod audit;
 mod catalog;
+mod outbox;
 mod reports;
 mod sales;
 mod staff;
@@ -21,6 +22,7 @@ use rusqlite::Connection;
 
 pub use audit::AuditEntry;
 pub use catalog::{ImportSummary, Lookup};
+pub use outbox::{CentralProduct, CentralStaff, OutboxRow, central_product, central_staff};
 pub use sales::{CommittedSale, PrintJob};
 pub use staff::{LockState, StaffRecord};
 pub use verify::{ChainProblem, VerifyReport};

@@ -1,0 +1,336 @@
+//! The outbox as the sync engine sees it: batches of rows still to push, marking them sent once
+//! the central database acknowledged them (a crash in between re-sends them, harmlessly: the
+//! central side is idempotent), parking rows it refuses for good; and the cursors and upserts of
+//! what is pulled back (staff and catalogue). The ledger knows nothing of the network.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use crate::domain::{ArticleCode, Gtin, Money, Product, Role, Staff, StaffId, VatRate};
+
+use super::{Ledger, StoreError, StoreResult, ts};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub seq: i64,
+    pub kind: String,
+    pub entity_id: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// A staff row as the central database holds it (PIN hash, never a PIN).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CentralStaff {
+    pub staff: Staff,
+    pub pin_hash: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CentralProduct {
+    pub product: Product,
+    pub version: i64,
+}
+
+impl Ledger {
+    /// The oldest rows not yet sent nor parked, in order.
+    pub fn outbox_batch(&self, limit: usize) -> StoreResult<Vec<OutboxRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, kind, entity_id, payload, attempts FROM outbox
+             WHERE sent_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(OutboxRow {
+                seq: r.get(0)?,
+                kind: r.get(1)?,
+                entity_id: r.get(2)?,
+                payload: r.get(3)?,
+                attempts: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn mark_sent(&mut self, seqs: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
+        let tx = self.write_tx()?;
+        {
+            let mut stmt = tx.prepare_cached("UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE seq = ?1")?;
+            for seq in seqs {
+                stmt.execute(params![seq, ts(at)])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A failed attempt worth retrying: counted, with its error.
+    pub fn note_attempt(&mut self, seqs: &[i64], error: &str) -> StoreResult<()> {
+        let tx = self.write_tx()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE seq = ?1",
+            )?;
+            for seq in seqs {
+                stmt.execute(params![seq, error])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A row the central database refuses for good: set aside (and audited), so the rows
+    /// behind it still flow.
+    pub fn park(&mut self, seq: i64, error: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        let tx = self.write_tx()?;
+        tx.execute(
+            "UPDATE outbox SET parked_at = ?2, attempts = attempts + 1, last_error = ?3 WHERE seq = ?1",
+            params![seq, ts(at), error],
+        )?;
+        tx.execute(
+            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, NULL, 'outbox_parked', ?2)",
+            params![ts(at), format!("outbox row {seq}: {error}")],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn outbox_parked(&self) -> StoreResult<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Rows still to push (parked ones excluded: they are reported separately).
+    pub fn outbox_unsent(&self) -> StoreResult<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    pub fn sync_cursor(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_sync_cursor(&mut self, key: &str, value: &str) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Applies staff pulled from the central database (names, roles, PIN hashes, disabled
+    /// flags) and moves the cursor, in one transaction.
+    pub fn apply_central_staff(
+        &mut self,
+        rows: &[CentralStaff],
+        cursor_key: &str,
+    ) -> StoreResult<()> {
+        let Some(max) = rows.iter().map(|r| r.version).max() else {
+            return Ok(());
+        };
+        let tx = self.write_tx()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO staff (id, name, role, pin_hash, active, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash,
+                   active = excluded.active, version = excluded.version",
+            )?;
+            for r in rows {
+                stmt.execute(params![
+                    r.staff.id.as_str(),
+                    r.staff.name,
+                    r.staff.role.as_str(),
+                    r.pin_hash,
+                    r.staff.active,
+                    r.version
+                ])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![cursor_key, max.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Applies products pulled from the central database and moves the cursor.
+    pub fn apply_central_products(
+        &mut self,
+        rows: &[CentralProduct],
+        cursor_key: &str,
+    ) -> StoreResult<()> {
+        let Some(max) = rows.iter().map(|r| r.version).max() else {
+            return Ok(());
+        };
+        let tx = self.write_tx()?;
+        {
+            // A barcode moving between articles: free it first.
+            let mut free = tx.prepare_cached(
+                "UPDATE products SET barcode = NULL WHERE barcode = ?1 AND code != ?2",
+            )?;
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO products (code, barcode, name, price_cents, vat_rate, active, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (code) DO UPDATE SET barcode = excluded.barcode, name = excluded.name, price_cents = excluded.price_cents,
+                   vat_rate = excluded.vat_rate, active = excluded.active, version = excluded.version",
+            )?;
+            for r in rows {
+                let p = &r.product;
+                let barcode = p.barcode.as_ref().map(|b| b.as_str().to_owned());
+                if let Some(b) = &barcode {
+                    free.execute(params![b, p.code.as_str()])?;
+                }
+                stmt.execute(params![
+                    p.code.as_str(),
+                    barcode,
+                    p.name,
+                    p.price.cents(),
+                    p.vat.percent(),
+                    p.active,
+                    r.version
+                ])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![cursor_key, max.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Builds a staff row from central columns, refusing malformed ones.
+pub fn central_staff(
+    id: &str,
+    name: String,
+    role: &str,
+    pin_hash: String,
+    active: bool,
+    version: i64,
+) -> StoreResult<CentralStaff> {
+    Ok(CentralStaff {
+        staff: Staff {
+            id: StaffId::parse(id).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            name,
+            role: Role::parse(role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            active,
+        },
+        pin_hash,
+        version,
+    })
+}
+
+/// Builds a product row from central columns, refusing malformed ones.
+pub fn central_product(
+    code: &str,
+    barcode: Option<&str>,
+    name: String,
+    price_cents: i64,
+    vat_rate: u8,
+    active: bool,
+    version: i64,
+) -> StoreResult<CentralProduct> {
+    let corrupt = |e: String| StoreError::Corrupt(e);
+    if price_cents < 0 {
+        return Err(corrupt(format!("product {code}: negative price")));
+    }
+    Ok(CentralProduct {
+        product: Product {
+            code: ArticleCode::parse(code).map_err(|e| corrupt(e.to_string()))?,
+            barcode: barcode
+                .map(Gtin::parse)
+                .transpose()
+                .map_err(|e| corrupt(e.to_string()))?,
+            name,
+            price: Money::from_cents(price_cents),
+            vat: VatRate::try_from(vat_rate).map_err(|e| corrupt(e.to_string()))?,
+            active,
+        },
+        version,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sales::tests::draft;
+    use crate::store::testing::ledger;
+
+    #[test]
+    fn batches_skip_sent_and_parked_rows_and_keep_order() {
+        let (_d, mut l) = ledger();
+        let tz = chrono_tz::Europe::Brussels;
+        for id in ["a", "b", "c"] {
+            l.commit_sale(draft(100), id.into(), "till-1", Utc::now(), tz)
+                .unwrap();
+        }
+        let batch = l.outbox_batch(10).unwrap();
+        assert_eq!(
+            batch
+                .iter()
+                .map(|r| r.entity_id.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
+        l.park(batch[0].seq, "refused", Utc::now()).unwrap();
+        l.mark_sent(&[batch[1].seq], Utc::now()).unwrap();
+        let rest = l.outbox_batch(10).unwrap();
+        assert_eq!(
+            rest.iter()
+                .map(|r| r.entity_id.as_str())
+                .collect::<Vec<_>>(),
+            ["c"]
+        );
+        assert_eq!(
+            (l.outbox_unsent().unwrap(), l.outbox_parked().unwrap()),
+            (1, 1)
+        );
+        assert_eq!(l.audit_log(1).unwrap()[0].action, "outbox_parked");
+    }
+
+    #[test]
+    fn pulled_staff_replace_the_cache_and_move_the_cursor() {
+        let (_d, mut l) = ledger();
+        let s = central_staff(
+            "14",
+            "Khadija".into(),
+            "cashier",
+            "$argon2id$x".into(),
+            true,
+            7,
+        )
+        .unwrap();
+        l.apply_central_staff(&[s], "staff").unwrap();
+        assert_eq!(l.sync_cursor("staff").unwrap().as_deref(), Some("7"));
+        let s = central_staff(
+            "14",
+            "Khadija".into(),
+            "cashier",
+            "$argon2id$y".into(),
+            false,
+            9,
+        )
+        .unwrap();
+        l.apply_central_staff(&[s], "staff").unwrap();
+        let rec = l
+            .staff_record(&StaffId::parse("14").unwrap())
+            .unwrap()
+            .unwrap();
+        assert!(!rec.staff.active);
+        assert_eq!(rec.pin_hash, "$argon2id$y");
+        assert!(central_staff("x", "A".into(), "cashier", "h".into(), true, 1).is_err());
+        assert!(central_product("1", Some("123"), "A".into(), 1, 6, true, 1).is_err());
+    }
+}
