@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// What bad input must never change: who is logged in and both baskets. Not `now`, not the print
+/// What bad input must never change: who is logged in, both baskets and the sales. Not `now`, not the print
 /// queue (the printer drains it on its own schedule).
 fn state(till: &mut Till) -> Value {
     let s = till.status();
@@ -35,7 +35,9 @@ fn state(till: &mut Till) -> Value {
         "main_lines": s["main_lines"],
         "sub_lines": s["sub_lines"],
         "payment_in_progress": s["payment_in_progress"],
-        "outbox_pending": s["outbox_pending"],
+        // Refusals are audited (and audit rows travel to the central database), so the outbox
+        // grows; the ledger's sales must not.
+        "last_ticket_no": s["last_ticket_no"],
     })
 }
 

@@ -53,6 +53,8 @@ pub struct StatusView {
     pub payment_in_progress: bool,
     pub print_queue: i64,
     pub outbox_pending: i64,
+    /// The till's last ticket number (0 before its first sale).
+    pub last_ticket_no: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

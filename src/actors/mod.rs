@@ -301,11 +301,16 @@ impl Till {
         let session = self.session.send(session::GetSession).await.ok().flatten();
         let basket = self.basket.send(GetBasket).await.unwrap_or_default();
         let busy = self.payment.send(payment::IsBusy).await.unwrap_or(false);
-        let counts = ledger::run(&self.ledger, |l| {
-            Ok((l.print_jobs_open()?, l.outbox_pending()?))
+        let till_id = self.settings.till_id.clone();
+        let counts = ledger::run(&self.ledger, move |l| {
+            Ok((
+                l.print_jobs_open()?,
+                l.outbox_pending()?,
+                l.last_ticket_no(&till_id)?,
+            ))
         })
         .await
-        .unwrap_or((-1, -1));
+        .unwrap_or((-1, -1, -1));
         let hours = &self.settings.hours;
         use crate::domain::Account;
         TillEvent::Status(events::StatusView {
@@ -325,6 +330,7 @@ impl Till {
             payment_in_progress: busy,
             print_queue: counts.0,
             outbox_pending: counts.1,
+            last_ticket_no: counts.2,
         })
     }
 }

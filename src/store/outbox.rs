@@ -287,15 +287,21 @@ mod tests {
         l.park(batch[0].seq, "refused", Utc::now()).unwrap();
         l.mark_sent(&[batch[1].seq], Utc::now()).unwrap();
         let rest = l.outbox_batch(10).unwrap();
+        // The parking itself is audited, and audit events travel too.
         assert_eq!(
-            rest.iter()
-                .map(|r| r.entity_id.as_str())
-                .collect::<Vec<_>>(),
-            ["c"]
+            (rest[0].kind.as_str(), rest[0].entity_id.as_str()),
+            ("sale", "c")
         );
+        assert_eq!(rest[1].kind, "audit");
+        assert!(
+            rest[1].payload.contains("outbox_parked"),
+            "{}",
+            rest[1].payload
+        );
+        assert_eq!(rest.len(), 2);
         assert_eq!(
             (l.outbox_unsent().unwrap(), l.outbox_parked().unwrap()),
-            (1, 1)
+            (2, 1)
         );
         assert_eq!(l.audit_log(1).unwrap()[0].action, "outbox_parked");
     }

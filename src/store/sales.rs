@@ -291,6 +291,19 @@ impl Ledger {
             .optional()?)
     }
 
+    /// The till's last ticket number, 0 before its first sale.
+    pub fn last_ticket_no(&self, till_id: &str) -> StoreResult<i64> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT ticket_no FROM chain_heads WHERE till_id = ?1",
+                [till_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
+    }
+
     pub fn sale_count(&self) -> StoreResult<i64> {
         Ok(self
             .conn
