@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::actors::{QrServers, Till};
 use crate::clock::{Clock, SharedClock, SystemClock};
 use crate::config::Settings;
+use crate::domain::Money;
 use crate::domain::report;
 use crate::domain::staff::{Pin, Role, Staff, StaffId, parse_staff_name};
 use crate::pay_web;
@@ -19,6 +20,7 @@ use crate::pay_web::server::PayServerOptions;
 use crate::pay_web::store::{AnyIntentStore, IntentStore};
 use crate::secrets::{PinHasher, Secret};
 use crate::store::Ledger;
+use crate::sync::{Central, SyncError};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -51,8 +53,12 @@ pub enum Cmd {
         #[arg(long)]
         headless: bool,
     },
-    /// Apply pending migrations to the local ledger.
-    Migrate,
+    /// Apply pending migrations to the local ledger (and, with --central, to the central
+    /// database of `central.url`).
+    Migrate {
+        #[arg(long)]
+        central: bool,
+    },
     /// Products in and out as CSV: code,barcode,name,price,vat_rate.
     #[command(subcommand)]
     Catalog(CatalogCmd),
@@ -134,6 +140,13 @@ pub enum Format {
     Json,
 }
 
+/// Where a report reads: this till's ledger, or the central database (all tills).
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Source {
+    Local,
+    Central,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ReportCmd {
     /// Every line of a day (YYYY-MM-DD, shop time), withdrawals apart, totals per seller and VAT.
@@ -141,11 +154,15 @@ pub enum ReportCmd {
         day: NaiveDate,
         #[arg(long, value_enum, default_value = "txt")]
         format: Format,
+        #[arg(long, value_enum, default_value = "local")]
+        source: Source,
     },
     /// The days that have sales, newest first.
     Days {
         #[arg(long, value_enum, default_value = "txt")]
         format: Format,
+        #[arg(long, value_enum, default_value = "local")]
+        source: Source,
     },
     /// The daily receipts journal FROM..TO (every calendar day, totals per VAT rate).
     Journal {
@@ -153,7 +170,12 @@ pub enum ReportCmd {
         to: NaiveDate,
         #[arg(long, value_enum, default_value = "txt")]
         format: Format,
+        #[arg(long, value_enum, default_value = "local")]
+        source: Source,
     },
+    /// One day per till: sales and totals on this till and in the central database, and what
+    /// is still waiting to be pushed.
+    Reconcile { day: NaiveDate },
     /// Hide a day from the list of days (its sales stay; audited).
     Hide { day: NaiveDate },
 }
@@ -242,12 +264,19 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             run_till(settings, &data_dir, clock, hasher)?;
             Ok(0)
         }
-        Cmd::Migrate => {
+        Cmd::Migrate { central } => {
             open()?;
             println!(
                 "ledger migrated: {}",
                 data_dir.join(crate::store::LEDGER_FILE).display()
             );
+            if central {
+                let applied = with_central(&settings, |c| async move { c.migrate().await })?;
+                println!(
+                    "central database migrated ({} migration(s) applied)",
+                    applied.len()
+                );
+            }
             Ok(0)
         }
         Cmd::Catalog(CatalogCmd::Import { file }) => {
@@ -255,6 +284,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let products = crate::domain::catalog::parse_csv(&data)
                 .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+            if settings.central_url.is_some() {
+                let ps = products.clone();
+                let n = with_central(&settings, |c| async move { c.import_products(&ps).await })
+                    .map_err(|e| anyhow::anyhow!("{e:#}; nothing was imported"))?;
+                println!(
+                    "{n} products imported into the central database (the tills pull them at their next sync)"
+                );
+                return Ok(0);
+            }
             let s = open()?
                 .import_products(&products, clock.now(), None)
                 .map_err(|e| anyhow::anyhow!("{e}; nothing was imported"))?;
@@ -516,6 +554,10 @@ fn staff(
     clock: &dyn Clock,
     open: impl Fn() -> anyhow::Result<Ledger>,
 ) -> anyhow::Result<i32> {
+    let cmd_kind = match cmd {
+        StaffCmd::Enable { .. } => StaffKind::Enable,
+        _ => StaffKind::Other,
+    };
     match cmd {
         StaffCmd::Add { id, name, role } => {
             let staff = Staff {
@@ -526,6 +568,17 @@ fn staff(
             };
             let pin = read_pin()?;
             let hash = pin_hasher(settings, data_dir)?.hash(&pin)?;
+            if settings.central_url.is_some() {
+                let s = staff.clone();
+                with_central(settings, |c| async move { c.add_staff(&s, &hash).await })?;
+                println!(
+                    "added {} {} ({}) in the central database",
+                    staff.id,
+                    staff.name,
+                    staff.role.as_str()
+                );
+                return Ok(0);
+            }
             open()?.add_staff(&staff, &hash, clock.now(), None)?;
             println!(
                 "added {} {} ({})",
@@ -545,13 +598,19 @@ fn staff(
                 );
             }
         }
-        StaffCmd::Disable { id } => {
-            open()?.set_staff_active(&StaffId::parse(&id)?, false, clock.now(), None)?;
-            println!("{id} disabled");
-        }
-        StaffCmd::Enable { id } => {
-            open()?.set_staff_active(&StaffId::parse(&id)?, true, clock.now(), None)?;
-            println!("{id} enabled");
+        StaffCmd::Disable { id } | StaffCmd::Enable { id } => {
+            let active = matches!(cmd_kind, StaffKind::Enable);
+            let sid = StaffId::parse(&id)?;
+            if settings.central_url.is_some() {
+                let s = sid.to_string();
+                with_central(
+                    settings,
+                    |c| async move { c.set_staff_active(&s, active).await },
+                )?;
+            } else {
+                open()?.set_staff_active(&sid, active, clock.now(), None)?;
+            }
+            println!("{id} {}", if active { "enabled" } else { "disabled" });
         }
         StaffCmd::Unlock { id } => {
             let sid = StaffId::parse(&id)?;
@@ -571,6 +630,30 @@ fn staff(
     Ok(0)
 }
 
+#[derive(Clone, Copy)]
+enum StaffKind {
+    Enable,
+    Other,
+}
+
+/// Runs `f` against the central database of `central.url`, in a runtime of its own.
+fn with_central<T, F, Fut>(settings: &Settings, f: F) -> anyhow::Result<T>
+where
+    F: FnOnce(Central) -> Fut,
+    Fut: std::future::Future<Output = Result<T, SyncError>>,
+{
+    let Some(url) = &settings.central_url else {
+        bail!("no central database: set central.url (KACHING_CENTRAL__URL)");
+    };
+    let system = actix::System::new();
+    system.block_on(async move {
+        let central = Central::new(url)?;
+        let r = f(central.clone()).await;
+        central.disconnect().await;
+        Ok(r?)
+    })
+}
+
 fn report(
     cmd: ReportCmd,
     settings: &Settings,
@@ -579,29 +662,101 @@ fn report(
 ) -> anyhow::Result<i32> {
     let shop = &settings.shop.name;
     let out = match cmd {
-        ReportCmd::Day { day, format } => {
-            let r = open()?.day_report(day, settings.tz)?;
+        ReportCmd::Day {
+            day,
+            format,
+            source,
+        } => {
+            let r = match source {
+                Source::Local => open()?.day_report(day, settings.tz)?,
+                Source::Central => {
+                    let tz = settings.tz;
+                    with_central(settings, |c| async move { c.day_report(day, tz).await })?
+                }
+            };
             match format {
                 Format::Txt => r.to_text(shop),
                 Format::Csv => r.to_csv()?,
                 Format::Json => serde_json::to_string_pretty(&r)? + "\n",
             }
         }
-        ReportCmd::Days { format } => {
-            let days = open()?.days()?;
+        ReportCmd::Days { format, source } => {
+            let days = match source {
+                Source::Local => open()?.days()?,
+                Source::Central => with_central(settings, |c| async move { c.days().await })?,
+            };
             match format {
                 Format::Txt => report::days_to_text(&days),
                 Format::Csv => report::days_to_csv(&days)?,
                 Format::Json => serde_json::to_string_pretty(&days)? + "\n",
             }
         }
-        ReportCmd::Journal { from, to, format } => {
-            let j = open()?.journal(from, to)??;
+        ReportCmd::Journal {
+            from,
+            to,
+            format,
+            source,
+        } => {
+            let j = match source {
+                Source::Local => open()?.journal(from, to)??,
+                Source::Central => {
+                    with_central(settings, |c| async move { c.journal(from, to).await })??
+                }
+            };
             match format {
                 Format::Txt => j.to_text(shop),
                 Format::Csv => j.to_csv()?,
                 Format::Json => serde_json::to_string_pretty(&j)? + "\n",
             }
+        }
+        ReportCmd::Reconcile { day } => {
+            let ledger = open()?;
+            let local = ledger.day_totals(day)?;
+            let pending = ledger.outbox_unsent()?;
+            let parked = ledger.outbox_parked()?;
+            drop(ledger);
+            let central = with_central(settings, |c| async move { c.reconcile(day).await })?;
+            let mut out = format!(
+                "RAPPROCHEMENT DU {} — caisse {}\n",
+                day.format("%d/%m/%Y"),
+                settings.till_id
+            );
+            out.push_str(&format!(
+                "{:<16} {:>8} {:>14} {:>8} {:>14} {:>10}\n",
+                "CAISSE", "TICKETS", "RECETTE", "CENTRAL", "RECETTE CENTR.", "EN ATTENTE"
+            ));
+            let mut tills: Vec<String> = central.iter().map(|t| t.till_id.clone()).collect();
+            if !tills.contains(&settings.till_id) {
+                tills.push(settings.till_id.clone());
+            }
+            tills.sort();
+            for till in tills {
+                let c = central.iter().find(|t| t.till_id == till);
+                let (lt, lr) = if till == settings.till_id {
+                    (local.0.to_string(), Money::from_cents(local.1).to_string())
+                } else {
+                    ("-".into(), "-".into())
+                };
+                let waiting = if till == settings.till_id {
+                    pending.to_string()
+                } else {
+                    c.and_then(|c| c.pending_at_last_heartbeat)
+                        .map_or("?".into(), |p| p.to_string())
+                };
+                out.push_str(&format!(
+                    "{:<16} {:>8} {:>14} {:>8} {:>14} {:>10}\n",
+                    till,
+                    lt,
+                    lr,
+                    c.map_or(0, |c| c.tickets),
+                    Money::from_cents(c.map_or(0, |c| c.revenue_cents)).to_string(),
+                    waiting
+                ));
+            }
+            if parked > 0 {
+                out.push_str(&format!("{parked} outbox row(s) refused by the central database are parked: see the audit log\n"));
+            }
+            out
         }
         ReportCmd::Hide { day } => {
             open()?.hide_day(day, clock.now(), None)?;

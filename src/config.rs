@@ -215,6 +215,8 @@ pub struct Settings {
     pub pin_pepper: Option<Secret>,
     pub payment: PaymentSettings,
     pub pay_server: PayServerSettings,
+    /// The central MySQL/MariaDB database (`None`: the till works alone).
+    pub central_url: Option<Secret>,
     pub raw: RawSettings,
 }
 
@@ -418,7 +420,18 @@ impl RawSettings {
             rate_burst: u32::try_from(ps.rate_burst.max(1)).unwrap_or(u32::MAX),
             workers: ps.workers.clamp(1, 64),
         };
+        let central_url = match self.central.url.expose().trim() {
+            "" => None,
+            u if u.starts_with("mysql://") => Some(Secret::new(u)),
+            _ => {
+                return Err(invalid(
+                    "central.url",
+                    "use mysql://user:password@host:3306/database",
+                ));
+            }
+        };
         Ok(Settings {
+            central_url,
             payment,
             pay_server,
             shop: ShopInfo {

@@ -16,3 +16,4 @@ pub mod headless;
 pub mod pay_web;
 pub mod secrets;
 pub mod store;
+pub mod sync;

@@ -33,6 +33,19 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A database URL fit for a log or an error message: the password replaced by `***`.
+pub fn redacted_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "(unparsable URL)".to_owned(),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PinHashError {
     #[error("the PIN pepper is too long")]

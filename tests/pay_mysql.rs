@@ -17,126 +17,21 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 use kaching::pay_web::api::{IntentEvent, IntentLine, IntentStatus, NewIntent};
-use kaching::pay_web::mysql_store::redacted_url;
 use kaching::pay_web::store::{
     AnyIntentStore, CancelOutcome, ConfirmOutcome, IntentStore, IntentStoreError,
 };
 use kaching::secrets::Secret;
-use mysql_async::prelude::Queryable;
 use serde_json::Value;
 
 const NOW: i64 = 1_800_000_000_000;
 const LIFETIME: i64 = 600_000;
 
-/// The server every test database lives on.
-fn server_url() -> url::Url {
-    let raw = std::env::var("KACHING_TEST_MYSQL_URL")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "mysql://root@127.0.0.1:3306".to_owned());
-    let mut u = url::Url::parse(raw.trim())
-        .unwrap_or_else(|e| panic!("KACHING_TEST_MYSQL_URL is not a URL: {e}"));
-    u.set_path("");
-    u
-}
+use common::mysql::{TestDb, random_hex};
 
-fn random_hex(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    getrandom::fill(&mut b).unwrap();
-    hex::encode(b)
-}
-
-/// Runs `f` with a connection to `url` on a runtime of its own (callable from sync tests,
-/// async tests and `Drop`).
-fn with_conn<R: Send + 'static>(
-    url: String,
-    f: impl for<'a> FnOnce(
-        &'a mut mysql_async::Conn,
-    ) -> futures_util::future::BoxFuture<'a, Result<R, mysql_async::Error>>
-    + Send
-    + 'static,
-) -> Result<R, mysql_async::Error> {
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let mut conn = mysql_async::Conn::from_url(url.as_str()).await?;
-            let r = f(&mut conn).await;
-            let _ = conn.disconnect().await;
-            r
-        })
-    })
-    .join()
-    .unwrap()
-}
-
-/// A database of its own on the test server, dropped at the end of the test.
-struct TestDb {
-    name: String,
-    /// `mysql://…/<name>`: what the store and `pay_server.database` get.
-    url: String,
-}
-
-impl TestDb {
-    fn create() -> TestDb {
-        let server = server_url();
-        let name = format!("kaching_test_{}", random_hex(8));
-        let sql =
-            format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-        if let Err(e) = with_conn(server.to_string(), move |c| Box::pin(c.query_drop(sql))) {
-            panic!(
-                "no MySQL/MariaDB server at {} ({e}): these tests need one (set \
-                 KACHING_TEST_MYSQL_URL, or start the local one: start-stop-daemon --start \
-                 --oknodo --background --exec /usr/sbin/mariadbd)",
-                redacted_url(server.as_str())
-            );
-        }
-        let mut u = server;
-        u.set_path(&format!("/{name}"));
-        TestDb {
-            name,
-            url: u.to_string(),
-        }
-    }
-
-    /// One integer the database answers to `sql`.
-    fn int(&self, sql: &str) -> i64 {
-        let sql = sql.to_owned();
-        with_conn(self.url.clone(), move |c| {
-            Box::pin(c.query_first::<i64, _>(sql))
-        })
-        .unwrap()
-        .unwrap_or_else(|| panic!("no row"))
-    }
-
-    /// Rows of strings.
-    fn strings(&self, sql: &str) -> Vec<String> {
-        let sql = sql.to_owned();
-        with_conn(self.url.clone(), move |c| {
-            Box::pin(c.query::<String, _>(sql))
-        })
-        .unwrap()
-    }
-
-    async fn store(&self) -> AnyIntentStore {
-        AnyIntentStore::open(&self.url)
-            .await
-            .unwrap_or_else(|e| panic!("opening {}: {e}", self.url))
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let sql = format!("DROP DATABASE IF EXISTS `{}`", self.name);
-        let r = with_conn(server_url().to_string(), move |c| {
-            Box::pin(c.query_drop(sql))
-        });
-        if let Err(e) = r {
-            eprintln!("could not drop test database {}: {e}", self.name);
-        }
-    }
+async fn store_of(db: &TestDb) -> AnyIntentStore {
+    AnyIntentStore::open(&db.url)
+        .await
+        .unwrap_or_else(|e| panic!("opening {}: {e}", db.url))
 }
 
 fn intent(amount_cents: i64) -> NewIntent {
@@ -160,7 +55,7 @@ fn token() -> String {
 }
 
 async fn store_with_till(db: &TestDb) -> AnyIntentStore {
-    let store = db.store().await;
+    let store = store_of(db).await;
     store
         .add_till("till-1", &Secret::new(random_hex(32)), NOW)
         .await
@@ -172,7 +67,7 @@ async fn store_with_till(db: &TestDb) -> AnyIntentStore {
 async fn two_hundred_concurrent_confirmations_through_two_instances_pay_exactly_once() {
     let db = TestDb::create();
     let a = store_with_till(&db).await;
-    let b = db.store().await;
+    let b = store_of(&db).await;
     let new = intent(1620);
     let tok = token();
     let (created, fresh) = a
@@ -251,7 +146,7 @@ async fn two_hundred_concurrent_confirmations_through_two_instances_pay_exactly_
 async fn creation_is_idempotent_racing_creates_agree_and_other_content_is_a_conflict() {
     let db = TestDb::create();
     let a = store_with_till(&db).await;
-    let b = db.store().await;
+    let b = store_of(&db).await;
     let new = intent(370);
     let first_token = token();
     let (first, created) = a
@@ -321,7 +216,7 @@ async fn creation_is_idempotent_racing_creates_agree_and_other_content_is_a_conf
 async fn expiry_cancel_and_two_sweepers_expire_each_intent_once() {
     let db = TestDb::create();
     let a = store_with_till(&db).await;
-    let b = db.store().await;
+    let b = store_of(&db).await;
 
     // Confirmation at the expiry instant is refused; the sweep writes it.
     let short = intent(100);
@@ -425,8 +320,8 @@ async fn expiry_cancel_and_two_sweepers_expire_each_intent_once() {
 async fn a_poller_following_seq_never_misses_an_event_written_concurrently() {
     let db = TestDb::create();
     let a = store_with_till(&db).await;
-    let b = db.store().await;
-    let poller = db.store().await;
+    let b = store_of(&db).await;
+    let poller = store_of(&db).await;
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
 
     let follow = {
@@ -530,7 +425,7 @@ async fn tills_keys_and_migrations() {
 
     // Reopening migrates nothing and keeps the data.
     drop(stores);
-    let again = db.store().await;
+    let again = store_of(&db).await;
     assert_eq!(db.int("SELECT COUNT(*) FROM pay_schema_history"), 1);
     assert_eq!(again.tills().await.unwrap().len(), 2);
     assert_eq!(

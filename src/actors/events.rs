@@ -55,6 +55,12 @@ pub struct StatusView {
     pub outbox_pending: i64,
     /// The till's last ticket number (0 before its first sale).
     pub last_ticket_no: i64,
+    /// Whether a central database is configured; its reachability (unknown before the first
+    /// sync round), completed sync rounds, last successful sync.
+    pub central: bool,
+    pub online: Option<bool>,
+    pub sync_rounds: u64,
+    pub last_sync_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

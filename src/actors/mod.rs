@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod payment;
 pub mod printer;
 pub mod session;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -52,6 +53,7 @@ pub struct Till {
     printer: Addr<PrinterActor>,
     clock_guard: Addr<ClockGuardActor>,
     ledger: Addr<LedgerActor>,
+    sync: Option<Addr<sync::SyncActor>>,
     hub: EventHub,
     settings: Arc<Settings>,
     clock: SharedClock,
@@ -133,6 +135,25 @@ impl Till {
             hub.clone(),
         )
         .start();
+        let sync = settings.central_url.as_ref().and_then(|url| {
+            match crate::sync::Central::new(url) {
+                Ok(central) => Some(
+                    sync::SyncActor::new(
+                        central,
+                        settings.till_id.clone(),
+                        settings.tz,
+                        ledger.clone(),
+                        hub.clone(),
+                        clock.clone(),
+                    )
+                    .start(),
+                ),
+                Err(e) => {
+                    tracing::error!(error = %e, "central database unusable: the till works alone");
+                    None
+                }
+            }
+        });
         Ok(Till {
             session,
             basket,
@@ -140,6 +161,7 @@ impl Till {
             printer,
             clock_guard,
             ledger,
+            sync,
             hub,
             settings,
             clock,
@@ -311,6 +333,10 @@ impl Till {
         })
         .await
         .unwrap_or((-1, -1, -1));
+        let sync = match &self.sync {
+            Some(s) => s.send(sync::GetSyncState).await.unwrap_or_default(),
+            None => sync::SyncState::default(),
+        };
         let hours = &self.settings.hours;
         use crate::domain::Account;
         TillEvent::Status(events::StatusView {
@@ -331,6 +357,13 @@ impl Till {
             print_queue: counts.0,
             outbox_pending: counts.1,
             last_ticket_no: counts.2,
+            central: self.sync.is_some(),
+            online: sync.online,
+            sync_rounds: sync.rounds,
+            last_sync_at: sync
+                .last_sync_ms
+                .and_then(chrono::DateTime::from_timestamp_millis)
+                .map(crate::domain::sale::format_instant),
         })
     }
 }

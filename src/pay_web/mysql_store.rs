@@ -109,15 +109,7 @@ fn bad(what: impl Into<String>) -> Fail {
 
 /// The URL with its password masked, for messages.
 pub fn redacted_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            if u.password().is_some() {
-                let _ = u.set_password(Some("***"));
-            }
-            u.to_string()
-        }
-        Err(_) => "mysql://(unparsable URL)".to_owned(),
-    }
+    crate::secrets::redacted_url(url)
 }
 
 /// Connection options: the URL's, plus the store's pool size (unless the URL sets one), no

@@ -144,6 +144,15 @@ impl Ledger {
         Ok(Journal::build(from, to, &summaries, &vat_rows))
     }
 
+    /// This ledger's (tickets, revenue cents) for a day, all tills it holds.
+    pub fn day_totals(&self, day: NaiveDate) -> StoreResult<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(sum(tickets), 0), coalesce(sum(revenue_cents), 0) FROM day_totals WHERE day = ?1",
+            [day.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     /// Hides a day from the list of days (its sales stay; audited).
     pub fn hide_day(
         &mut self,

@@ -2,6 +2,8 @@
 //! protocol and real SQLite files, as a user or a script would.
 #![allow(dead_code)]
 
+pub mod mysql;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Output, Stdio};

@@ -1,0 +1,505 @@
+//! The connection to the central database and the statements run on it.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use mysql_async::prelude::Queryable;
+use mysql_async::{Opts, OptsBuilder, Pool, PoolConstraints, TxOpts, Value};
+
+use crate::domain::report::{DayReport, DaySummary, DayVatRow, Journal, JournalError, ReportLine};
+use crate::domain::{LineKind, Money, Product, Sale, Staff, VatRate};
+use crate::secrets::{Secret, redacted_url};
+use crate::store::{CentralProduct, CentralStaff, OutboxRow, central_product, central_staff};
+
+use super::SyncError;
+
+mod embedded {
+    refinery::embed_migrations!("migrations/mysql");
+}
+
+/// Every statement round trip is bounded: a dead link must never hang the till.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+/// Rows per multi-row INSERT (placeholders stay far below MySQL's 65 535).
+const CHUNK: usize = 500;
+
+/// Column tuples as the central database returns them.
+type ProductRow = (String, Option<String>, String, i64, u8, bool, i64);
+type LineRow = (
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    Option<u8>,
+);
+type TillDayRow = (String, i64, i64, i64, Option<i64>, Option<i64>);
+
+#[derive(Clone)]
+pub struct Central {
+    pool: Pool,
+}
+
+async fn bounded<T>(
+    f: impl std::future::Future<Output = Result<T, mysql_async::Error>>,
+) -> Result<T, SyncError> {
+    match tokio::time::timeout(CALL_TIMEOUT, f).await {
+        Ok(r) => r.map_err(SyncError::from),
+        Err(_) => Err(SyncError::Retryable(format!(
+            "no answer within {CALL_TIMEOUT:?}"
+        ))),
+    }
+}
+
+/// What a pushed batch carried.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pushed {
+    pub sales: usize,
+    pub audit: usize,
+}
+
+/// A sale as the central database stores it.
+fn sale_row(sale: &Sale, tz: Tz, received_at: i64) -> Vec<Value> {
+    let day = sale.paid_at.with_timezone(&tz).date_naive();
+    vec![
+        sale.id.clone().into(),
+        sale.till_id.clone().into(),
+        sale.ticket_no.into(),
+        sale.staff_id.as_str().to_owned().into(),
+        sale.staff_name.clone().into(),
+        sale.account.as_str().to_owned().into(),
+        sale.method.as_str().to_owned().into(),
+        sale.payment_ref.clone().into(),
+        sale.revenue.cents().into(),
+        sale.withdrawal.cents().into(),
+        sale.paid.cents().into(),
+        sale.tendered.map(Money::cents).into(),
+        sale.change.cents().into(),
+        crate::domain::sale::format_instant(sale.paid_at).into(),
+        day.to_string().into(),
+        sale.prev_hash.clone().into(),
+        sale.hash.clone().into(),
+        received_at.into(),
+    ]
+}
+
+const SALE_COLUMNS: &str = "id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, revenue_cents, withdrawal_cents, \
+     paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, received_at";
+
+fn placeholders(rows: usize, cols: usize) -> String {
+    let one = format!("({})", vec!["?"; cols].join(", "));
+    vec![one; rows].join(", ")
+}
+
+impl Central {
+    /// Connects lazily (the first statement opens the connection): a till starts offline too.
+    pub fn new(url: &Secret) -> Result<Central, SyncError> {
+        let opts = Opts::from_url(url.expose()).map_err(|e| {
+            SyncError::Permanent(format!(
+                "bad central URL {}: {e}",
+                redacted_url(url.expose())
+            ))
+        })?;
+        let pool_opts = opts
+            .pool_opts()
+            .clone()
+            .with_constraints(PoolConstraints::new(0, 4).unwrap_or_default())
+            .with_inactive_connection_ttl(Duration::from_secs(60));
+        let opts = OptsBuilder::from_opts(opts)
+            .pool_opts(pool_opts)
+            .tcp_keepalive(Some(Duration::from_secs(10)))
+            .setup(vec![
+                "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                "SET SESSION innodb_lock_wait_timeout = 20",
+                // Strict: a conflicting re-send (hash set to NULL) must be an error, never a warning.
+                "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'",
+            ]);
+        Ok(Central {
+            pool: Pool::new(opts),
+        })
+    }
+
+    /// Applies the central schema (`kaching migrate --central`).
+    pub async fn migrate(&self) -> Result<Vec<String>, SyncError> {
+        let report = embedded::migrations::runner()
+            .run_async(&mut self.pool.clone())
+            .await
+            .map_err(|e| SyncError::Permanent(format!("migration: {e}")))?;
+        Ok(report
+            .applied_migrations()
+            .iter()
+            .map(|m| m.to_string())
+            .collect())
+    }
+
+    /// Pushes a batch of outbox rows in one transaction. Re-sending the same rows changes
+    /// nothing (`ON DUPLICATE KEY` keeps the first copy); a different sale under the same
+    /// id or till+ticket is refused (the hash must match) rather than silently dropped.
+    pub async fn push(
+        &self,
+        till_id: &str,
+        tz: Tz,
+        rows: &[OutboxRow],
+        now_ms: i64,
+    ) -> Result<Pushed, SyncError> {
+        let mut sales: Vec<Sale> = Vec::new();
+        let mut audit: Vec<Vec<Value>> = Vec::new();
+        for r in rows {
+            match r.kind.as_str() {
+                "sale" => sales.push(
+                    serde_json::from_str(&r.payload)
+                        .map_err(|e| SyncError::Permanent(format!("outbox row {}: {e}", r.seq)))?,
+                ),
+                "audit" => {
+                    let v: serde_json::Value = serde_json::from_str(&r.payload)
+                        .map_err(|e| SyncError::Permanent(format!("outbox row {}: {e}", r.seq)))?;
+                    audit.push(vec![
+                        till_id.to_owned().into(),
+                        v["seq"].as_i64().unwrap_or(0).into(),
+                        v["at"].as_str().unwrap_or_default().to_owned().into(),
+                        v["staff_id"].as_str().map(str::to_owned).into(),
+                        v["action"].as_str().unwrap_or_default().to_owned().into(),
+                        v["detail"].as_str().unwrap_or_default().to_owned().into(),
+                    ]);
+                }
+                other => {
+                    return Err(SyncError::Permanent(format!(
+                        "outbox row {}: unknown kind {other}",
+                        r.seq
+                    )));
+                }
+            }
+        }
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+        bounded(tx.exec_drop(
+            "INSERT INTO tills (id, first_seen) VALUES (?, ?) ON DUPLICATE KEY UPDATE id = id",
+            (till_id, now_ms),
+        ))
+        .await?;
+        for chunk in sales.chunks(CHUNK) {
+            let params: Vec<Value> = chunk.iter().flat_map(|s| sale_row(s, tz, now_ms)).collect();
+            let sql = format!(
+                "INSERT INTO sales ({SALE_COLUMNS}) VALUES {} ON DUPLICATE KEY UPDATE hash = IF(hash = VALUES(hash), hash, NULL)",
+                placeholders(chunk.len(), 18)
+            );
+            bounded(tx.exec_drop(sql, params)).await?;
+            let lines: Vec<Value> = chunk
+                .iter()
+                .flat_map(|s| {
+                    s.lines.iter().flat_map(move |l| {
+                        vec![
+                            s.id.clone().into(),
+                            l.line_no.into(),
+                            l.kind.as_str().to_owned().into(),
+                            l.product_code.clone().into(),
+                            l.name.clone().into(),
+                            l.unit.cents().into(),
+                            l.qty.into(),
+                            l.total.cents().into(),
+                            l.vat.map(VatRate::percent).into(),
+                        ]
+                    })
+                })
+                .collect();
+            for line_chunk in lines.chunks(CHUNK * 9) {
+                let sql = format!(
+                    "INSERT INTO sale_lines (sale_id, line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate) VALUES {} \
+                     ON DUPLICATE KEY UPDATE sale_id = sale_id",
+                    placeholders(line_chunk.len() / 9, 9)
+                );
+                bounded(tx.exec_drop(sql, line_chunk.to_vec())).await?;
+            }
+        }
+        for chunk in audit.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO audit (till_id, seq, at, staff_id, action, detail) VALUES {} ON DUPLICATE KEY UPDATE seq = seq",
+                placeholders(chunk.len(), 6)
+            );
+            bounded(tx.exec_drop(sql, chunk.concat())).await?;
+        }
+        bounded(tx.commit()).await?;
+        Ok(Pushed {
+            sales: sales.len(),
+            audit: audit.len(),
+        })
+    }
+
+    /// Staff changed since `after` (a version), in version order.
+    pub async fn staff_since(&self, after: i64) -> Result<Vec<CentralStaff>, SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let rows: Vec<(String, String, String, String, bool, i64)> = bounded(conn.exec(
+            "SELECT id, name, role, pin_hash, active, version FROM staff WHERE version > ? ORDER BY version LIMIT 5000",
+            (after,),
+        ))
+        .await?;
+        rows.into_iter()
+            .map(|(id, name, role, hash, active, version)| {
+                central_staff(&id, name, &role, hash, active, version)
+                    .map_err(|e| SyncError::Permanent(e.to_string()))
+            })
+            .collect()
+    }
+
+    /// Products changed since `after`, in version order.
+    pub async fn products_since(&self, after: i64) -> Result<Vec<CentralProduct>, SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let rows: Vec<ProductRow> = bounded(conn.exec(
+            "SELECT code, barcode, name, price_cents, vat_rate, active, version FROM products WHERE version > ? ORDER BY version LIMIT 20000",
+            (after,),
+        ))
+        .await?;
+        rows.into_iter()
+            .map(|(code, barcode, name, price, vat, active, version)| {
+                central_product(&code, barcode.as_deref(), name, price, vat, active, version)
+                    .map_err(|e| SyncError::Permanent(e.to_string()))
+            })
+            .collect()
+    }
+
+    /// Records the till's state centrally: what it still has to push, when it last synced.
+    pub async fn heartbeat(
+        &self,
+        till_id: &str,
+        pending: i64,
+        parked: i64,
+        last_sync_ms: Option<i64>,
+        now_ms: i64,
+    ) -> Result<(), SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        bounded(conn.exec_drop(
+            "INSERT INTO till_heartbeats (till_id, pending, parked, last_sync_at, version, seen_at) VALUES (?, ?, ?, ?, ?, ?) \
+             ON DUPLICATE KEY UPDATE pending = VALUES(pending), parked = VALUES(parked), \
+             last_sync_at = COALESCE(VALUES(last_sync_at), last_sync_at), version = VALUES(version), seen_at = VALUES(seen_at)",
+            (till_id, pending, parked, last_sync_ms, env!("CARGO_PKG_VERSION"), now_ms),
+        ))
+        .await
+    }
+
+    /// The next version of a table, taken inside the caller's transaction.
+    async fn next_version(
+        tx: &mut mysql_async::Transaction<'_>,
+        name: &str,
+    ) -> Result<i64, SyncError> {
+        bounded(tx.exec_drop(
+            "UPDATE central_versions SET value = LAST_INSERT_ID(value + 1) WHERE name = ?",
+            (name,),
+        ))
+        .await?;
+        let v: Option<i64> = bounded(tx.query_first("SELECT LAST_INSERT_ID()")).await?;
+        v.ok_or_else(|| SyncError::Permanent("no version".into()))
+    }
+
+    /// Adds a staff member centrally (`kaching staff add` with a central database).
+    pub async fn add_staff(&self, staff: &Staff, pin_hash: &str) -> Result<(), SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+        let exists: Option<String> =
+            bounded(tx.exec_first("SELECT id FROM staff WHERE id = ?", (staff.id.as_str(),)))
+                .await?;
+        if exists.is_some() {
+            return Err(SyncError::Permanent(format!(
+                "staff ID {} already exists",
+                staff.id
+            )));
+        }
+        let v = Central::next_version(&mut tx, "staff").await?;
+        bounded(tx.exec_drop(
+            "INSERT INTO staff (id, name, role, pin_hash, active, version) VALUES (?, ?, ?, ?, ?, ?)",
+            (staff.id.as_str(), &staff.name, staff.role.as_str(), pin_hash, staff.active, v),
+        ))
+        .await?;
+        bounded(tx.commit()).await
+    }
+
+    /// Enables or disables a staff member centrally; every till applies it at its next sync.
+    pub async fn set_staff_active(&self, id: &str, active: bool) -> Result<(), SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+        let v = Central::next_version(&mut tx, "staff").await?;
+        bounded(tx.exec_drop(
+            "UPDATE staff SET active = ?, version = ? WHERE id = ?",
+            (active, v, id),
+        ))
+        .await?;
+        if tx.affected_rows() == 0 {
+            return Err(SyncError::Permanent(format!("no staff ID {id}")));
+        }
+        bounded(tx.commit()).await
+    }
+
+    /// Imports products centrally in one transaction (all or nothing).
+    pub async fn import_products(&self, products: &[Product]) -> Result<usize, SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+        for p in products {
+            let v = Central::next_version(&mut tx, "products").await?;
+            let barcode = p.barcode.as_ref().map(|b| b.as_str().to_owned());
+            if let Some(b) = &barcode {
+                bounded(tx.exec_drop(
+                    "UPDATE products SET barcode = NULL WHERE barcode = ? AND code <> ?",
+                    (b, p.code.as_str()),
+                ))
+                .await?;
+            }
+            bounded(tx.exec_drop(
+                "INSERT INTO products (code, barcode, name, price_cents, vat_rate, active, version) VALUES (?, ?, ?, ?, ?, ?, ?) \
+                 ON DUPLICATE KEY UPDATE barcode = VALUES(barcode), name = VALUES(name), price_cents = VALUES(price_cents), \
+                 vat_rate = VALUES(vat_rate), active = VALUES(active), version = VALUES(version)",
+                (p.code.as_str(), barcode, &p.name, p.price.cents(), p.vat.percent(), p.active, v),
+            ))
+            .await?;
+        }
+        bounded(tx.commit()).await?;
+        Ok(products.len())
+    }
+
+    /// The day report across all tills.
+    pub async fn day_report(&self, day: NaiveDate, tz: Tz) -> Result<DayReport, SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let rows: Vec<LineRow> = bounded(conn.exec(
+            "SELECT s.paid_at, s.till_id, s.ticket_no, s.staff_name, l.name, l.qty, l.kind, l.total_cents, l.vat_rate \
+             FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.day = ? \
+             ORDER BY s.paid_at, s.till_id, s.ticket_no, l.line_no",
+            (day.to_string(),),
+        ))
+        .await?;
+        let mut lines = Vec::with_capacity(rows.len());
+        for (paid_at, till_id, ticket_no, seller, product, qty, kind, total, vat) in rows {
+            let time = chrono::DateTime::parse_from_rfc3339(&paid_at)
+                .map(|t| t.with_timezone(&tz).format("%H:%M:%S").to_string())
+                .map_err(|e| SyncError::Permanent(format!("bad time {paid_at}: {e}")))?;
+            lines.push(ReportLine {
+                time,
+                till_id,
+                ticket_no,
+                seller,
+                product,
+                qty,
+                kind: LineKind::parse(&kind)
+                    .ok_or_else(|| SyncError::Permanent(format!("bad kind {kind}")))?,
+                total_cents: Money::from_cents(total),
+                vat_rate: vat.and_then(|v| VatRate::try_from(v).ok()),
+            });
+        }
+        Ok(DayReport::build(day, lines))
+    }
+
+    /// The days with sales across all tills, newest first.
+    pub async fn days(&self) -> Result<Vec<DaySummary>, SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let rows: Vec<(String, i64, i64, i64)> = bounded(conn.query(
+            "SELECT CAST(day AS CHAR), COUNT(*), CAST(SUM(revenue_cents) AS SIGNED), CAST(SUM(withdrawal_cents) AS SIGNED) \
+             FROM sales GROUP BY day ORDER BY day DESC",
+        ))
+        .await?;
+        rows.into_iter()
+            .map(|(day, tickets, revenue, withdrawals)| {
+                Ok(DaySummary {
+                    day: day
+                        .parse()
+                        .map_err(|_| SyncError::Permanent(format!("bad day {day}")))?,
+                    tickets,
+                    revenue_cents: Money::from_cents(revenue),
+                    withdrawal_cents: Money::from_cents(withdrawals),
+                })
+            })
+            .collect()
+    }
+
+    /// The daily receipts journal across all tills.
+    pub async fn journal(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Result<Journal, JournalError>, SyncError> {
+        if let Err(e) = crate::domain::report::check_period(from, to) {
+            return Ok(Err(e));
+        }
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let (f, t) = (from.to_string(), to.to_string());
+        let sums: Vec<(String, i64, i64, i64)> = bounded(conn.exec(
+            "SELECT CAST(day AS CHAR), COUNT(*), CAST(SUM(revenue_cents) AS SIGNED), CAST(SUM(withdrawal_cents) AS SIGNED) \
+             FROM sales WHERE day BETWEEN ? AND ? GROUP BY day",
+            (&f, &t),
+        ))
+        .await?;
+        let vat: Vec<(String, u8, i64)> = bounded(conn.exec(
+            "SELECT CAST(s.day AS CHAR), l.vat_rate, CAST(SUM(l.total_cents) AS SIGNED) FROM sales s JOIN sale_lines l ON l.sale_id = s.id \
+             WHERE s.day BETWEEN ? AND ? AND l.kind = 'item' AND l.vat_rate IS NOT NULL GROUP BY s.day, l.vat_rate",
+            (&f, &t),
+        ))
+        .await?;
+        let day = |d: &str| {
+            d.parse::<NaiveDate>()
+                .map_err(|_| SyncError::Permanent(format!("bad day {d}")))
+        };
+        let summaries = sums
+            .iter()
+            .map(|(d, tickets, revenue, wd)| {
+                Ok(DaySummary {
+                    day: day(d)?,
+                    tickets: *tickets,
+                    revenue_cents: Money::from_cents(*revenue),
+                    withdrawal_cents: Money::from_cents(*wd),
+                })
+            })
+            .collect::<Result<Vec<_>, SyncError>>()?;
+        let vat_rows = vat
+            .iter()
+            .map(|(d, rate, gross)| {
+                Ok(DayVatRow {
+                    day: day(d)?,
+                    rate: VatRate::try_from(*rate)
+                        .map_err(|e| SyncError::Permanent(e.to_string()))?,
+                    gross: Money::from_cents(*gross),
+                })
+            })
+            .collect::<Result<Vec<_>, SyncError>>()?;
+        Ok(Journal::build(from, to, &summaries, &vat_rows))
+    }
+
+    /// Per till, for one day: sales and totals the central database holds, and each till's
+    /// last heartbeat (what it still had to push).
+    pub async fn reconcile(&self, day: NaiveDate) -> Result<Vec<TillDay>, SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let rows: Vec<TillDayRow> = bounded(conn.exec(
+            "SELECT s.till_id, COUNT(*), CAST(SUM(s.revenue_cents) AS SIGNED), CAST(SUM(s.paid_cents) AS SIGNED), h.pending, h.seen_at \
+             FROM sales s LEFT JOIN till_heartbeats h ON h.till_id = s.till_id WHERE s.day = ? GROUP BY s.till_id, h.pending, h.seen_at \
+             ORDER BY s.till_id",
+            (day.to_string(),),
+        ))
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(till_id, tickets, revenue, paid, pending, seen_at)| TillDay {
+                    till_id,
+                    tickets,
+                    revenue_cents: revenue,
+                    paid_cents: paid,
+                    pending_at_last_heartbeat: pending,
+                    heartbeat_at: seen_at,
+                },
+            )
+            .collect())
+    }
+
+    pub async fn disconnect(self) {
+        let _ = self.pool.disconnect().await;
+    }
+}
+
+/// One till's day as the central database sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TillDay {
+    pub till_id: String,
+    pub tickets: i64,
+    pub revenue_cents: i64,
+    pub paid_cents: i64,
+    pub pending_at_last_heartbeat: Option<i64>,
+    pub heartbeat_at: Option<i64>,
+}

@@ -1,0 +1,318 @@
+//! Sync with a real MariaDB: two tills push their sales into one central database and the
+//! central day report adds both up; staff pulled once keep working offline, and a person
+//! disabled centrally is refused after the next sync.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::mysql::TestDb;
+use serde_json::Value;
+
+/// `kaching` against the central database `url`.
+fn central_cmd(dir: &Path, url: &str) -> std::process::Command {
+    let mut c = common::kaching(dir);
+    c.env("KACHING_CENTRAL__URL", url);
+    c
+}
+
+fn run_central(dir: &Path, url: &str, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = central_cmd(dir, url)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        o.status.success(),
+        "kaching {args:?}: {}",
+        common::stderr(&o)
+    );
+    o
+}
+
+/// Waits until a sync round that started after this call completed online with nothing left
+/// to push (and so pulled the central staff and catalogue too).
+fn wait_synced(till: &mut common::Till) {
+    let start = till.status()["sync_rounds"].as_u64().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let s = till.status();
+        if s["sync_rounds"].as_u64().unwrap() >= start + 2
+            && s["online"] == true
+            && s["outbox_pending"] == 0
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("not synced: {:#?}", till.status());
+}
+
+fn sell(till: &mut common::Till, codes: &[&str]) -> Value {
+    for c in codes {
+        till.cmd(&format!("scan {c}"));
+    }
+    let ev = till.cmd("pay main cash");
+    ev.into_iter()
+        .find(|e| e["event"] == "sale_committed")
+        .expect("sale committed")
+}
+
+#[test]
+fn two_tills_sync_into_one_central_database_and_its_day_report_adds_both_up() {
+    let db = TestDb::create();
+    let seed = common::seeded_dir();
+    run_central(seed.path(), &db.url, &["migrate", "--central"], "");
+
+    let mut tills = Vec::new();
+    for id in ["till-1", "till-2"] {
+        let dir = common::seeded_dir();
+        let mut cmd = central_cmd(dir.path(), &db.url);
+        cmd.env("KACHING_TILL__ID", id);
+        let mut till = common::Till::start_with(cmd);
+        assert!(
+            till.cmd("login 1 1111")
+                .iter()
+                .any(|e| e["event"] == "logged_in")
+        );
+        tills.push((dir, till));
+    }
+    // Both sell at the same time.
+    for round in 0..5 {
+        for (_, till) in tills.iter_mut() {
+            let sale = sell(till, &["1234", "0000"]);
+            assert_eq!(sale["ticket_no"], round + 1);
+        }
+    }
+    for (_, till) in tills.iter_mut() {
+        wait_synced(till);
+    }
+    assert_eq!(db.int("SELECT COUNT(*) FROM sales"), 10);
+    assert_eq!(db.int("SELECT COUNT(*) FROM sale_lines"), 20);
+    assert_eq!(db.int("SELECT COUNT(DISTINCT till_id) FROM sales"), 2);
+    assert_eq!(
+        db.int("SELECT CAST(SUM(revenue_cents) AS SIGNED) FROM sales"),
+        10 * 370
+    );
+    assert!(db.int("SELECT COUNT(*) FROM audit WHERE action = 'login'") >= 2);
+    assert_eq!(
+        db.int("SELECT COUNT(*) FROM till_heartbeats WHERE pending = 0"),
+        2
+    );
+
+    let day = db
+        .strings("SELECT CAST(MAX(day) AS CHAR) FROM sales")
+        .remove(0);
+    let out = run_central(
+        seed.path(),
+        &db.url,
+        &[
+            "report", "day", &day, "--format", "json", "--source", "central",
+        ],
+        "",
+    );
+    let report: Value = serde_json::from_str(&common::stdout(&out)).unwrap();
+    assert_eq!(report["revenue_cents"], 3700);
+    assert_eq!(report["tickets"], 10);
+    assert_eq!(report["lines"].as_array().unwrap().len(), 20);
+    let days = run_central(
+        seed.path(),
+        &db.url,
+        &["report", "days", "--format", "json", "--source", "central"],
+        "",
+    );
+    let days: Value = serde_json::from_str(&common::stdout(&days)).unwrap();
+    assert_eq!(days[0]["tickets"], 10);
+
+    // Reconcile from till-1's point of view: its own and till-2's figures.
+    let (dir1, _) = &tills[0];
+    let rec = run_central(dir1.path(), &db.url, &["report", "reconcile", &day], "");
+    let text = common::stdout(&rec);
+    assert!(text.contains("till-1") && text.contains("till-2"), "{text}");
+
+    // Re-sending everything (a crash between COMMIT and marking sent) doubles nothing.
+    for (dir, till) in tills.iter_mut() {
+        till.send("quit");
+        let conn =
+            rusqlite::Connection::open(dir.path().join(kaching::store::LEDGER_FILE)).unwrap();
+        conn.execute("UPDATE outbox SET sent_at = NULL", [])
+            .unwrap();
+    }
+    for (dir, _) in &tills {
+        let id = if dir.path() == tills[0].0.path() {
+            "till-1"
+        } else {
+            "till-2"
+        };
+        let mut cmd = central_cmd(dir.path(), &db.url);
+        cmd.env("KACHING_TILL__ID", id);
+        let mut till = common::Till::start_with(cmd);
+        wait_synced(&mut till);
+        till.quit();
+    }
+    assert_eq!(db.int("SELECT COUNT(*) FROM sales"), 10);
+    assert_eq!(db.int("SELECT COUNT(*) FROM sale_lines"), 20);
+}
+
+/// A TCP proxy between the till and MariaDB that the test can cut and restore.
+struct Proxy {
+    port: u16,
+    up: Arc<AtomicBool>,
+    conns: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl Proxy {
+    fn start(target_port: u16) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let up = Arc::new(AtomicBool::new(true));
+        let conns: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+        let (u, c) = (up.clone(), conns.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                if !u.load(Ordering::SeqCst) {
+                    let _ = client.shutdown(Shutdown::Both);
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(("127.0.0.1", target_port)) else {
+                    continue;
+                };
+                if let (Ok(a), Ok(b)) = (client.try_clone(), server.try_clone()) {
+                    c.lock().unwrap().extend([a, b]);
+                }
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let mut buf = [0u8; 16 * 1024];
+                        loop {
+                            match from.read(&mut buf) {
+                                Ok(0) | Err(_) => break,
+                                Ok(n) => {
+                                    if to.write_all(&buf[..n]).is_err() {
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        let _ = to.shutdown(Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Proxy { port, up, conns }
+    }
+
+    fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for c in self.conns.lock().unwrap().drain(..) {
+            let _ = c.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+
+    /// `url` with its host:port replaced by the proxy's.
+    fn url(&self, url: &str) -> String {
+        let mut u = url::Url::parse(url).unwrap();
+        u.set_host(Some("127.0.0.1")).unwrap();
+        u.set_port(Some(self.port)).unwrap();
+        // mysql_async would otherwise switch a loopback connection to the Unix socket,
+        // around the proxy.
+        u.query_pairs_mut().append_pair("prefer_socket", "false");
+        u.to_string()
+    }
+}
+
+#[test]
+fn login_works_offline_with_the_last_staff_pulled_and_a_central_disable_reaches_the_till() {
+    let db = TestDb::create();
+    let admin_dir = tempfile::tempdir().unwrap();
+    run_central(admin_dir.path(), &db.url, &["migrate", "--central"], "");
+    run_central(
+        admin_dir.path(),
+        &db.url,
+        &["staff", "add", "31", "MARIE", "--role", "admin"],
+        "4242\n",
+    );
+    assert_eq!(db.int("SELECT COUNT(*) FROM staff"), 1);
+
+    let port = url::Url::parse(&db.url).unwrap().port().unwrap_or(3306);
+    let proxy = Proxy::start(port);
+    let till_dir = tempfile::tempdir().unwrap();
+    let mut cmd = central_cmd(till_dir.path(), &proxy.url(&db.url));
+    cmd.env(
+        "KACHING_LOG",
+        std::env::var("SYNC_TEST_LOG").unwrap_or_else(|_| "error".into()),
+    );
+    let mut till = common::Till::start_with(cmd);
+    wait_synced(&mut till);
+    // Pulled once: MARIE can log in.
+    assert!(
+        till.cmd("login 31 4242")
+            .iter()
+            .any(|e| e["event"] == "logged_in")
+    );
+    till.cmd("logout");
+
+    // The link is cut: login still works against the last staff table; sales queue up.
+    proxy.cut();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let ev = till.next().expect("till running");
+        if ev["event"] == "connectivity" && ev["online"] == false {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never offline: {:#?}", till.seen);
+    }
+    assert!(
+        till.cmd("login 31 4242")
+            .iter()
+            .any(|e| e["event"] == "logged_in")
+    );
+    till.cmd("logout");
+
+    // Disabled centrally while the till is offline…
+    run_central(admin_dir.path(), &db.url, &["staff", "disable", "31"], "");
+    let ev = till.cmd("login 31 4242");
+    assert!(
+        ev.iter().any(|e| e["event"] == "logged_in"),
+        "offline, the till cannot know yet: {ev:?}"
+    );
+    till.cmd("logout");
+    // …and refused once the link is back and the till synced.
+    proxy.restore();
+    wait_synced(&mut till);
+    assert_eq!(
+        db.int("SELECT COUNT(*) FROM audit WHERE action = 'login' AND staff_id = '31'"),
+        3,
+        "offline logins pushed"
+    );
+    let ev = till.cmd("login 31 4242");
+    let refused = ev
+        .iter()
+        .find(|e| e["event"] == "login_refused")
+        .unwrap_or_else(|| panic!("{ev:?}"));
+    assert_eq!(refused["reason"], "disabled");
+    till.quit();
+    // The logins made offline reached the central audit log.
+    assert!(db.int("SELECT COUNT(*) FROM audit WHERE action = 'login' AND staff_id = '31'") >= 3);
+}
