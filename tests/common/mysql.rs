@@ -73,6 +73,8 @@ impl TestDb {
         }
         let mut u = server;
         u.set_path(&format!("/{name}"));
+        // Small pools: tests run in parallel against one server (max_connections 151).
+        u.set_query(Some("pool_min=0&pool_max=6"));
         TestDb {
             name,
             url: u.to_string(),
