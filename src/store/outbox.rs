@@ -122,11 +122,7 @@ impl Ledger {
     }
 
     pub fn set_sync_cursor(&mut self, key: &str, value: &str) -> StoreResult<()> {
-        self.conn.execute(
-            "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        put_cursor(&self.conn, key, value)
     }
 
     /// Applies staff pulled from the central database (names, roles, PIN hashes, disabled
@@ -157,10 +153,7 @@ impl Ledger {
                 ])?;
             }
         }
-        tx.execute(
-            "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![cursor_key, max.to_string()],
-        )?;
+        put_cursor(&tx, cursor_key, max)?;
         tx.commit()?;
         Ok(())
     }
@@ -202,13 +195,19 @@ impl Ledger {
                 ])?;
             }
         }
-        tx.execute(
-            "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![cursor_key, max.to_string()],
-        )?;
+        put_cursor(&tx, cursor_key, max)?;
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Stores a sync cursor (in the caller's transaction when given one).
+fn put_cursor(conn: &rusqlite::Connection, key: &str, value: impl ToString) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value.to_string()],
+    )?;
+    Ok(())
 }
 
 /// Builds a staff row from central columns, refusing malformed ones.
