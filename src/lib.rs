@@ -17,3 +17,4 @@ pub mod pay_web;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod devices;
