@@ -20,8 +20,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # Debian packages each job needs. The ledger's SQLite is compiled in (rusqlite "bundled").
 build_pkgs=(build-essential pkg-config ca-certificates curl git)
 # libfaketime: the ORIGIN-day replay; chromium + chromedriver: the phone browser test;
-# mariadb-client: to reach (or provision) the MariaDB the central-database tests use.
-test_pkgs=(libfaketime faketime chromium chromium-driver fonts-dejavu-core mariadb-client)
+# mariadb-client: to reach (or provision) the MariaDB the central-database tests use;
+# cups: the CUPS printing test (a raw queue to a loopback port).
+test_pkgs=(libfaketime faketime chromium chromium-driver fonts-dejavu-core mariadb-client cups cups-client)
 
 missing=()
 want=("${build_pkgs[@]}")
@@ -83,6 +84,8 @@ case "$job" in
     ;;
   test)
     ensure_mariadb
+    # The CUPS test creates a queue: the scheduler must run (and lpadmin needs root).
+    lpstat -r 2>/dev/null | grep -q "scheduler is running" || $SUDO cupsd || true
     echo "==> running the test suite (MariaDB: ${KACHING_TEST_MYSQL_URL%%@*}@…)"
     cargo test --locked
     ;;

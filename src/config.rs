@@ -144,6 +144,7 @@ pub struct RawPrinter {
     #[serde(deserialize_with = "number_or_text")]
     pub width: usize,
     pub codepage: String,
+    pub format: String,
 }
 
 impl Default for RawPrinter {
@@ -153,6 +154,7 @@ impl Default for RawPrinter {
             target: String::new(),
             width: 42,
             codepage: "cp1252".into(),
+            format: "escpos".into(),
         }
     }
 }
@@ -162,6 +164,10 @@ impl Default for RawPrinter {
 pub struct RawScanner {
     pub device: String,
     pub keymap: String,
+    pub suffix: String,
+    #[serde(deserialize_with = "number_or_text")]
+    pub max_gap_ms: usize,
+    pub instore_pattern: String,
 }
 
 impl Default for RawScanner {
@@ -169,7 +175,47 @@ impl Default for RawScanner {
         RawScanner {
             device: String::new(),
             keymap: "us".into(),
+            suffix: "enter".into(),
+            max_gap_ms: 200,
+            instore_pattern: String::new(),
         }
+    }
+}
+
+/// The barcode scanner and the in-store labels it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannerSettings {
+    /// A device path (`/dev/input/by-id/…`) or a part of its name; `None`: no evdev scanner (a
+    /// scanner in keyboard mode can still type into the GUI's article field).
+    pub device: Option<String>,
+    pub decoder: crate::devices::scanner::DecoderConfig,
+    /// In-store label layouts, applied to every scan (evdev, GUI, headless).
+    pub instore: crate::domain::instore::InstoreRules,
+}
+
+impl ScannerSettings {
+    pub fn from_raw(raw: &RawScanner) -> Result<ScannerSettings, ConfigError> {
+        use crate::devices::keymap::Layout;
+        use crate::devices::scanner::{DecoderConfig, MAX_SCAN_LEN, Suffix};
+        let layout = Layout::parse(&raw.keymap)
+            .ok_or_else(|| invalid("scanner.keymap", "use \"us\", \"be\" or \"fr\""))?;
+        let suffix = Suffix::parse(&raw.suffix)
+            .ok_or_else(|| invalid("scanner.suffix", "use \"enter\", \"tab\" or \"none\""))?;
+        if !(10..=5000).contains(&raw.max_gap_ms) {
+            return Err(invalid("scanner.max_gap_ms", "10 to 5000 milliseconds"));
+        }
+        let instore = crate::domain::instore::InstoreRules::parse(&raw.instore_pattern)
+            .map_err(|e| invalid("scanner.instore_pattern", e))?;
+        Ok(ScannerSettings {
+            device: non_empty(&raw.device),
+            decoder: DecoderConfig {
+                layout,
+                suffix,
+                max_gap: std::time::Duration::from_millis(raw.max_gap_ms as u64),
+                max_len: MAX_SCAN_LEN,
+            },
+            instore,
+        })
     }
 }
 
@@ -189,18 +235,67 @@ pub struct RawSettings {
     pub pin_pepper: Secret,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PrinterDriver {
-    /// Tickets written as text files into a directory.
-    File,
-}
+/// Where tickets go (`printer.driver` with its `target` and `format`): a preview directory, a
+/// network printer, a device file or a CUPS queue. See `devices::printer`.
+pub use crate::devices::escpos::CodePage;
+pub use crate::devices::printer::{CupsFormat, Driver as PrinterDriver};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrinterSettings {
     pub driver: PrinterDriver,
-    /// Directory of the file driver; `None`: `<data-dir>/tickets`.
-    pub target: Option<PathBuf>,
     pub width: usize,
+    /// The ESC/POS printers' code page (`printer.codepage`).
+    pub codepage: CodePage,
+}
+
+impl PrinterSettings {
+    pub fn from_raw(raw: &RawPrinter) -> Result<PrinterSettings, ConfigError> {
+        let target = raw.target.trim();
+        let format = CupsFormat::parse(&raw.format)
+            .ok_or_else(|| invalid("printer.format", "use \"escpos\" or \"text\""))?;
+        let needs_target = |what: &str| {
+            invalid(
+                "printer.target",
+                format!("the {} driver needs a target: {what}", raw.driver.trim()),
+            )
+        };
+        let driver = match raw.driver.trim() {
+            "file" => PrinterDriver::File {
+                dir: (!target.is_empty()).then(|| PathBuf::from(target)),
+            },
+            "tcp" => PrinterDriver::Tcp {
+                addr: PrinterDriver::tcp_addr(target).map_err(|e| invalid("printer.target", e))?,
+            },
+            "device" if target.is_empty() => return Err(needs_target("e.g. /dev/usb/lp0")),
+            "device" => PrinterDriver::Device {
+                path: PathBuf::from(target),
+            },
+            "cups" => PrinterDriver::Cups {
+                queue: PrinterDriver::cups_queue(target)
+                    .map_err(|e| invalid("printer.target", e))?,
+                format,
+            },
+            other => {
+                return Err(invalid(
+                    "printer.driver",
+                    format!("'{other}': use file, tcp, device or cups"),
+                ));
+            }
+        };
+        if !(32..=64).contains(&raw.width) {
+            return Err(invalid(
+                "printer.width",
+                "32 to 64 columns (32 for 58 mm, 42 or 48 for 80 mm)",
+            ));
+        }
+        let codepage = CodePage::parse(&raw.codepage)
+            .ok_or_else(|| invalid("printer.codepage", "use \"cp1252\" or \"pc858\""))?;
+        Ok(PrinterSettings {
+            driver,
+            width: raw.width,
+            codepage,
+        })
+    }
 }
 
 /// Checked settings: what the program runs with.
@@ -212,6 +307,7 @@ pub struct Settings {
     pub max_withdrawal: Money,
     pub hours: OpeningHours,
     pub printer: PrinterSettings,
+    pub scanner: ScannerSettings,
     pub pin_pepper: Option<Secret>,
     pub payment: PaymentSettings,
     pub pay_server: PayServerSettings,
@@ -370,27 +466,7 @@ impl RawSettings {
             };
             hours = hours.with_day(weekday, h);
         }
-        let driver = match self.printer.driver.trim() {
-            "file" => PrinterDriver::File,
-            other => {
-                return Err(invalid(
-                    "printer.driver",
-                    format!("'{other}' is not available yet (file)"),
-                ));
-            }
-        };
-        if !(32..=64).contains(&self.printer.width) {
-            return Err(invalid(
-                "printer.width",
-                "32 to 64 columns (32 for 58 mm, 42 or 48 for 80 mm)",
-            ));
-        }
-        let printer = PrinterSettings {
-            driver,
-            target: (!self.printer.target.trim().is_empty())
-                .then(|| PathBuf::from(self.printer.target.trim())),
-            width: self.printer.width,
-        };
+        let printer = PrinterSettings::from_raw(&self.printer)?;
         let payment = PaymentSettings {
             server_url: http_url("payment.server_url", &self.payment.server_url)?,
             till_secret: (!self.payment.till_secret.is_empty())
@@ -430,7 +506,9 @@ impl RawSettings {
                 ));
             }
         };
+        let scanner = ScannerSettings::from_raw(&self.scanner)?;
         Ok(Settings {
+            scanner,
             central_url,
             payment,
             pay_server,

@@ -30,7 +30,7 @@ fn the_origin_day_replayed_headless_gives_the_origin_report() {
 
     // Khadija: main basket with a cash withdrawal, sub-account with three articles.
     let ev = till.cmd("login 14 1414");
-    assert_eq!(ev[0]["event"], "logged_in", "{ev:?}");
+    assert!(ev.iter().any(|e| e["event"] == "logged_in"), "{ev:?}");
     till.cmd("scan 1946753214860"); // Pain au chocolat, by barcode
     till.cmd("scan 0000"); // Café, by article code
     till.cmd("withdraw 15,00");
@@ -72,7 +72,8 @@ fn the_origin_day_replayed_headless_gives_the_origin_report() {
 
     // AWA, later in the afternoon.
     set_time(&time_file, "2026-05-31 17:01:30");
-    assert_eq!(till.cmd("login 27 2727")[0]["event"], "logged_in");
+    let ev = till.cmd("login 27 2727");
+    assert!(ev.iter().any(|e| e["event"] == "logged_in"), "{ev:?}");
     till.cmd("scan 3792075124138");
     set_time(&time_file, "2026-05-31 17:01:59");
     let ev = till.cmd("pay main cash 2");

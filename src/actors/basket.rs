@@ -8,6 +8,7 @@ use actix::prelude::*;
 use crate::domain::Money;
 use crate::domain::barcode::ScannedCode;
 use crate::domain::basket::{Account, Basket, BasketError, Lines};
+use crate::domain::instore::{InstoreCode, InstoreError, InstoreRules};
 use crate::store::Lookup;
 
 use super::events::{EventHub, TillEvent};
@@ -106,6 +107,8 @@ pub struct BasketActor {
     ledger: Addr<LedgerActor>,
     hub: EventHub,
     clock: crate::clock::SharedClock,
+    /// The shop's in-store label layouts (`scanner.instore_pattern`).
+    instore: InstoreRules,
 }
 
 impl BasketActor {
@@ -122,7 +125,82 @@ impl BasketActor {
             ledger,
             hub,
             clock,
+            instore: InstoreRules::default(),
         }
+    }
+
+    /// Decodes in-store labels (prefixes 20-29) with these layouts.
+    pub fn with_instore(mut self, instore: InstoreRules) -> BasketActor {
+        self.instore = instore;
+        self
+    }
+
+    /// A scan that matches an in-store label layout: the label's article at the label's price
+    /// (or weight × price per kg). The whole code is looked up first, in case the shop keeps it
+    /// in its catalogue as an ordinary barcode.
+    fn scan_instore(
+        &mut self,
+        raw: String,
+        decoded: Result<InstoreCode, InstoreError>,
+    ) -> AtomicResponse<Self, Result<(), Refusal>> {
+        let ledger = self.ledger.clone();
+        let frozen = self.check_not_frozen();
+        let fut = async move {
+            frozen?;
+            let label = decoded.map_err(|e| match e {
+                InstoreError::BadCheckDigit(_) | InstoreError::BadValueCheck(_) => {
+                    Refusal::new("bad_check_digit", e.to_string())
+                }
+                InstoreError::ZeroValue(_) => Refusal::new("bad_code", e.to_string()),
+            })?;
+            let whole = ScannedCode::parse(&raw).ok();
+            let candidates = label.article_candidates();
+            let found = ledger::run(&ledger, move |l| {
+                if let Some(w) = &whole
+                    && let Lookup::Found(p) = l.lookup(w)?
+                {
+                    return Ok(Some((p, false)));
+                }
+                for code in candidates {
+                    let scanned = ScannedCode { code, gtin: None };
+                    if let Lookup::Found(p) = l.lookup(&scanned)? {
+                        return Ok(Some((p, true)));
+                    }
+                }
+                Ok(None)
+            })
+            .await
+            .map_err(|e| Refusal::new("store_error", e.to_string()))?;
+            match found {
+                Some((product, by_article)) => Ok((product, by_article.then_some(label))),
+                None => Err(Refusal::new(
+                    "unknown_code",
+                    format!(
+                        "in-store label '{}': no article '{}'",
+                        raw.trim(),
+                        label.article
+                    ),
+                )),
+            }
+        };
+        AtomicResponse::new(Box::pin(fut.into_actor(self).map(|found, act, _| {
+            let (product, label) = found?;
+            let line = match label {
+                Some(label) => {
+                    let (unit, name) =
+                        label
+                            .line_price(&product.name, product.price)
+                            .ok_or_else(|| {
+                                Refusal::new("bad_amount", "the weighed price is too large")
+                            })?;
+                    act.basket.add_priced(&product, unit, name)
+                }
+                None => act.basket.add_item(&product),
+            };
+            line.map_err(basket_refusal)?;
+            act.changed();
+            Ok(())
+        })))
     }
 
     fn check_not_frozen(&self) -> Result<(), Refusal> {
@@ -151,6 +229,9 @@ impl Handler<ScanCode> for BasketActor {
     type Result = AtomicResponse<Self, Result<(), Refusal>>;
 
     fn handle(&mut self, msg: ScanCode, _: &mut Context<Self>) -> Self::Result {
+        if let Some(decoded) = self.instore.decode(msg.0.trim()) {
+            return self.scan_instore(msg.0, decoded);
+        }
         let ledger = self.ledger.clone();
         let frozen = self.check_not_frozen();
         let parsed = ScannedCode::parse(&msg.0);

@@ -143,6 +143,13 @@ pub enum TillEvent {
         now: String,
         last_sale_at: String,
     },
+    /// The barcode scanner came (back) or went away (unplugged, not found). Only with
+    /// `scanner.device` set; a scanner that comes back is used again without a restart.
+    Scanner {
+        connected: bool,
+        device: String,
+        message: String,
+    },
     Status(StatusView),
 }
 

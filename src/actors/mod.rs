@@ -10,10 +10,11 @@ pub mod events;
 pub mod ledger;
 pub mod payment;
 pub mod printer;
+pub mod scanner;
 pub mod session;
 pub mod sync;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use actix::prelude::*;
@@ -82,16 +83,15 @@ impl Till {
         let ledger = LedgerActor::start(ledger, data_dir.join(crate::store::LEDGER_FILE));
         let hub = EventHub::new();
         let settings = Arc::new(settings);
-        let tickets_dir: PathBuf = settings
-            .printer
-            .target
-            .clone()
-            .unwrap_or_else(|| data_dir.join("tickets"));
         let printer = PrinterActor::new(
-            tickets_dir,
-            settings.printer.width,
-            settings.shop.clone(),
-            settings.tz,
+            crate::devices::printer::Printer::new(
+                settings.printer.driver.clone(),
+                settings.printer.width,
+                settings.printer.codepage,
+                settings.shop.clone(),
+                settings.tz,
+                data_dir,
+            ),
             ledger.clone(),
             hub.clone(),
             clock.clone(),
@@ -103,6 +103,7 @@ impl Till {
             hub.clone(),
             clock.clone(),
         )
+        .with_instore(settings.scanner.instore.clone())
         .start();
         let session = SessionActor::new(
             ledger.clone(),
@@ -154,7 +155,7 @@ impl Till {
                 }
             }
         });
-        Ok(Till {
+        let till = Till {
             session,
             basket,
             payment,
@@ -165,7 +166,14 @@ impl Till {
             hub,
             settings,
             clock,
-        })
+        };
+        if let Some(device) = &till.settings.scanner.device {
+            use crate::devices::scanner::{DeviceSpec, EvdevSource};
+            let source = EvdevSource::new(DeviceSpec::parse(device));
+            let config = till.settings.scanner.decoder.clone();
+            scanner::ScannerActor::new(till.clone(), Box::new(source), config).start();
+        }
+        Ok(till)
     }
 
     pub fn subscribe(&self) -> UnboundedReceiver<TillEvent> {

@@ -1,17 +1,17 @@
 //! PrinterActor: prints tickets from the durable print queue in the ledger, oldest first. A job
-//! is marked printed only after the driver succeeded, so a crash means a reprint, never a lost
-//! ticket; a failing printer never blocks selling (jobs wait and are retried every
-//! [`RETRY_EVERY`]). Today's driver writes each ticket as a text file; the printer issue adds
-//! ESC/POS over TCP, device files and CUPS behind the same queue.
+//! is marked printed only after the driver returned `Ok`, so a crash means a reprint, never a
+//! lost ticket; a failing printer never blocks selling (jobs wait and are retried in order every
+//! [`RETRY_EVERY`], and the first job blocks the ones behind it so tickets never come out of
+//! order). Rendering and the driver's blocking I/O (TCP, device file, `lp`) run on a blocking
+//! thread; the state goes out as `printed` / `print_failed` events.
 
-use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix::prelude::*;
-use chrono_tz::Tz;
 
 use crate::clock::SharedClock;
-use crate::domain::receipt::{self, ShopInfo};
+use crate::devices::printer::Printer;
 
 use super::events::{EventHub, TillEvent};
 use super::ledger::{self, LedgerActor};
@@ -25,10 +25,7 @@ pub const RETRY_EVERY: Duration = Duration::from_secs(10);
 pub struct PrintQueued;
 
 pub struct PrinterActor {
-    dir: PathBuf,
-    width: usize,
-    shop: ShopInfo,
-    tz: Tz,
+    printer: Arc<Printer>,
     ledger: Addr<LedgerActor>,
     hub: EventHub,
     clock: SharedClock,
@@ -38,19 +35,13 @@ pub struct PrinterActor {
 
 impl PrinterActor {
     pub fn new(
-        dir: PathBuf,
-        width: usize,
-        shop: ShopInfo,
-        tz: Tz,
+        printer: Printer,
         ledger: Addr<LedgerActor>,
         hub: EventHub,
         clock: SharedClock,
     ) -> PrinterActor {
         PrinterActor {
-            dir,
-            width,
-            shop,
-            tz,
+            printer: Arc::new(printer),
             ledger,
             hub,
             clock,
@@ -58,14 +49,6 @@ impl PrinterActor {
             again: false,
         }
     }
-}
-
-/// Writes the file next to its final name and renames it, so a ticket file is whole or absent.
-fn write_ticket(dir: &PathBuf, name: &str, text: &str) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, dir.join(name))
 }
 
 impl Actor for PrinterActor {
@@ -83,10 +66,7 @@ async fn drain(
     ledger: Addr<LedgerActor>,
     hub: EventHub,
     clock: SharedClock,
-    dir: PathBuf,
-    width: usize,
-    shop: ShopInfo,
-    tz: Tz,
+    printer: Arc<Printer>,
 ) {
     loop {
         let job = ledger::run(&ledger, |l| {
@@ -105,22 +85,12 @@ async fn drain(
                 return;
             }
         };
-        let text = receipt::render(&sale, &shop, tz, width, job.duplicate);
-        let name = format!(
-            "{}-{:06}{}.txt",
-            sale.till_id,
-            sale.ticket_no,
-            if job.duplicate {
-                format!("-dup{}", job.id)
-            } else {
-                String::new()
-            }
-        );
-        let d = dir.clone();
-        let result = tokio::task::spawn_blocking(move || write_ticket(&d, &name, &text))
+        let sale_id = sale.id.clone();
+        let (p, duplicate, job_id) = (printer.clone(), job.duplicate, job.id);
+        let result = tokio::task::spawn_blocking(move || p.print(&sale, duplicate, job_id))
             .await
-            .map_err(|e| std::io::Error::other(e.to_string()))
-            .and_then(|r| r);
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()));
         let now = clock.now();
         match result {
             Ok(()) => {
@@ -129,19 +99,13 @@ async fn drain(
                     tracing::error!(error = %e, "could not mark job printed");
                     return;
                 }
-                hub.emit(TillEvent::Printed {
-                    sale_id: sale.id.clone(),
-                });
+                hub.emit(TillEvent::Printed { sale_id });
             }
-            Err(e) => {
+            Err(reason) => {
                 let id = job.id;
-                let reason = e.to_string();
                 let r = reason.clone();
                 let _ = ledger::run(&ledger, move |l| l.mark_print_failed(id, &r)).await;
-                hub.emit(TillEvent::PrintFailed {
-                    sale_id: sale.id.clone(),
-                    reason,
-                });
+                hub.emit(TillEvent::PrintFailed { sale_id, reason });
                 return;
             }
         }
@@ -161,10 +125,7 @@ impl Handler<PrintQueued> for PrinterActor {
             self.ledger.clone(),
             self.hub.clone(),
             self.clock.clone(),
-            self.dir.clone(),
-            self.width,
-            self.shop.clone(),
-            self.tz,
+            self.printer.clone(),
         );
         ctx.spawn(fut.into_actor(self).map(|_, act, ctx| {
             act.running = false;

@@ -243,6 +243,65 @@ impl Basket {
         Ok(line_no)
     }
 
+    /// Adds one of `product` at `unit` under `name` (an in-store label's price, or a weighed
+    /// item's price and weight) to the current account. The same label scanned again (same
+    /// article, price and name) adds 1 to its line.
+    pub fn add_priced(
+        &mut self,
+        product: &Product,
+        unit: Money,
+        name: String,
+    ) -> Result<usize, BasketError> {
+        if !product.active {
+            return Err(BasketError::InactiveProduct(product.code.to_string()));
+        }
+        if unit.is_negative() {
+            return Err(BasketError::Overflow);
+        }
+        let account = self.current();
+        let lines = self.lines_mut(account);
+        let existing = lines.0.iter().position(|l| {
+            l.kind == LineKind::Item
+                && l.code.as_ref() == Some(&product.code)
+                && l.unit == unit
+                && l.name == name
+        });
+        let line_no = match existing {
+            Some(i) => {
+                let line = &mut lines.0[i];
+                if line.qty >= MAX_QTY {
+                    return Err(BasketError::BadQuantity(line.qty + 1));
+                }
+                line.qty += 1;
+                i + 1
+            }
+            None => {
+                if lines.len() >= MAX_LINES {
+                    return Err(BasketError::TooManyLines);
+                }
+                lines.0.push(Line {
+                    kind: LineKind::Item,
+                    code: Some(product.code.clone()),
+                    name,
+                    unit,
+                    qty: 1,
+                    vat: Some(product.vat),
+                });
+                lines.len()
+            }
+        };
+        if !lines.totals_fit() {
+            let line = &mut lines.0[line_no - 1];
+            if line.qty > 1 {
+                line.qty -= 1;
+            } else {
+                lines.0.pop();
+            }
+            return Err(BasketError::Overflow);
+        }
+        Ok(line_no)
+    }
+
     /// Adds a cash withdrawal line to the current account. `max` bounds the sum of the
     /// withdrawals of one account, so splitting a large withdrawal in two does not get around it.
     pub fn add_withdrawal(&mut self, amount: Money, max: Money) -> Result<usize, BasketError> {
@@ -422,6 +481,41 @@ mod tests {
         assert_eq!(taken.len(), 2);
         assert_eq!(b.current(), Account::Main);
         assert!(!b.is_empty());
+    }
+
+    #[test]
+    fn labels_carry_their_own_price() {
+        let mut b = Basket::new();
+        let cheese = product("42", 1990);
+        let heavy = "P42 0,532 kg".to_owned();
+        assert_eq!(
+            b.add_priced(&cheese, Money::from_cents(1059), heavy.clone()),
+            Ok(1)
+        );
+        assert_eq!(
+            b.add_priced(&cheese, Money::from_cents(1059), heavy.clone()),
+            Ok(1)
+        );
+        assert_eq!(
+            b.add_priced(&cheese, Money::from_cents(498), "P42 0,250 kg".into()),
+            Ok(2)
+        );
+        // An ordinary scan of the same article is a line of its own, at the catalogue price.
+        assert_eq!(b.add_item(&cheese), Ok(3));
+        let l = b.lines(Account::Main);
+        assert_eq!(l.as_slice()[0].qty, 2);
+        assert_eq!(l.total(), Money::from_cents(2 * 1059 + 498 + 1990));
+        assert_eq!(
+            b.add_priced(&cheese, Money::from_cents(i64::MAX), heavy),
+            Err(BasketError::Overflow)
+        );
+        assert_eq!(b.lines(Account::Main).len(), 3);
+        let mut off = cheese.clone();
+        off.active = false;
+        assert!(matches!(
+            b.add_priced(&off, Money::from_cents(1), "x".into()),
+            Err(BasketError::InactiveProduct(_))
+        ));
     }
 
     #[test]

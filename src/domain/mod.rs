@@ -6,6 +6,7 @@ pub mod barcode;
 pub mod basket;
 pub mod catalog;
 pub mod hours;
+pub mod instore;
 pub mod money;
 pub mod product;
 pub mod receipt;

@@ -21,7 +21,49 @@ pub struct ShopInfo {
 pub const MIN_WIDTH: usize = 32;
 pub const MAX_WIDTH: usize = 64;
 
-fn center(text: &str, width: usize) -> String {
+/// How a ticket line is printed. The text layout pads a centred line with spaces; an ESC/POS
+/// printer centres it itself (`ESC a 1`) and prints `bold` / `tall` (double height, same width)
+/// lines with its own emphasis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    pub center: bool,
+    pub bold: bool,
+    pub tall: bool,
+}
+
+impl Style {
+    pub const PLAIN: Style = Style {
+        center: false,
+        bold: false,
+        tall: false,
+    };
+    pub const CENTER: Style = Style {
+        center: true,
+        bold: false,
+        tall: false,
+    };
+}
+
+/// One printed line: its text (never wider than the ticket) and its style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketLine {
+    pub text: String,
+    pub style: Style,
+}
+
+impl TicketLine {
+    /// The line as plain text at `width` columns (centred lines padded on the left).
+    pub fn plain(&self, width: usize) -> String {
+        if self.style.center {
+            center(&self.text, width)
+        } else {
+            self.text.clone()
+        }
+    }
+}
+
+/// `text` preceded by the spaces that centre it on `width` columns (cut if too long).
+pub fn center(text: &str, width: usize) -> String {
     let len = text.chars().count();
     if len >= width {
         return text.chars().take(width).collect();
@@ -31,6 +73,7 @@ fn center(text: &str, width: usize) -> String {
 
 /// Splits `text` into pieces of at most `width` characters, at spaces where possible.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
     let mut out = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {
@@ -65,125 +108,209 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
-fn left_right(left: &str, right: &str, width: usize) -> String {
-    let l = left.chars().count();
-    let r = right.chars().count();
-    let pad = width.saturating_sub(l + r).max(1);
-    format!("{left}{}{right}", " ".repeat(pad))
+/// The ticket being laid out: every line pushed is kept inside `w` columns.
+struct Layout {
+    w: usize,
+    lines: Vec<TicketLine>,
 }
 
-/// Lays out the ticket of `sale` at `width` columns (clamped to 32..=64), times in `tz`.
-pub fn render(sale: &Sale, shop: &ShopInfo, tz: Tz, width: usize, duplicate: bool) -> String {
+impl Layout {
+    /// Pushes a line; one wider than the ticket (a long seller name, till id…) is wrapped at
+    /// spaces, and a word wider than the ticket is cut.
+    fn push_styled(&mut self, text: &str, style: Style) {
+        if text.chars().count() <= self.w {
+            self.lines.push(TicketLine {
+                text: text.to_owned(),
+                style,
+            });
+            return;
+        }
+        for piece in wrap(text, self.w) {
+            self.lines.push(TicketLine { text: piece, style });
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        self.push_styled(text, Style::PLAIN);
+    }
+
+    /// A centred text, wrapped at spaces when it is wider than the ticket.
+    fn centered(&mut self, text: &str, style: Style) {
+        let style = Style {
+            center: true,
+            ..style
+        };
+        for part in wrap(text, self.w).into_iter().filter(|p| !p.is_empty()) {
+            self.push_styled(&part, style);
+        }
+    }
+
+    /// `left` and `right` on one line, `right` flush right; on two lines when they do not fit.
+    fn left_right(&mut self, left: &str, right: &str, style: Style) {
+        let l = left.chars().count();
+        let r = right.chars().count();
+        if l + 1 + r <= self.w {
+            let pad = self.w - l - r;
+            self.push_styled(&format!("{left}{}{right}", " ".repeat(pad)), style);
+        } else {
+            self.push_styled(left, style);
+            if r <= self.w {
+                self.push_styled(&format!("{right:>w$}", w = self.w), style);
+            } else {
+                self.push_styled(right, style);
+            }
+        }
+    }
+}
+
+/// Lays out the ticket of `sale` at `width` columns (clamped to 32..=64), times in `tz`, as
+/// styled lines: what the ESC/POS encoder prints. [`render`] is the same ticket as plain text.
+pub fn layout(
+    sale: &Sale,
+    shop: &ShopInfo,
+    tz: Tz,
+    width: usize,
+    duplicate: bool,
+) -> Vec<TicketLine> {
     let w = width.clamp(MIN_WIDTH, MAX_WIDTH);
-    let mut out: Vec<String> = Vec::new();
+    let mut t = Layout {
+        w,
+        lines: Vec::new(),
+    };
     let eq = "=".repeat(w);
     let dash = "-".repeat(w);
-    out.push(eq.clone());
-    out.push(center(
-        if shop.name.is_empty() {
+    let bold = Style {
+        bold: true,
+        ..Style::PLAIN
+    };
+    t.push(&eq);
+    t.centered(
+        if shop.name.trim().is_empty() {
             "KACHING"
         } else {
             &shop.name
         },
-        w,
-    ));
-    for part in wrap(&shop.address, w).into_iter().filter(|p| !p.is_empty()) {
-        out.push(center(&part, w));
+        Style {
+            bold: true,
+            tall: true,
+            ..Style::CENTER
+        },
+    );
+    t.centered(&shop.address, Style::CENTER);
+    if !shop.vat_number.trim().is_empty() {
+        t.centered(&format!("TVA {}", shop.vat_number.trim()), Style::CENTER);
     }
-    if !shop.vat_number.is_empty() {
-        out.push(center(&format!("TVA {}", shop.vat_number), w));
-    }
-    out.push(eq.clone());
+    t.push(&eq);
     if duplicate {
-        out.push(center("*** DUPLICATA ***", w));
+        t.centered(
+            "*** DUPLICATA ***",
+            Style {
+                bold: true,
+                ..Style::CENTER
+            },
+        );
     }
-    out.push(format!(
-        " {}",
-        match sale.account {
-            Account::Main => "COMPTE PRINCIPAL",
-            Account::Sub => "SOUS-COMPTE",
-        }
-    ));
-    out.push(left_right(
+    t.push_styled(
+        &format!(
+            " {}",
+            match sale.account {
+                Account::Main => "COMPTE PRINCIPAL",
+                Account::Sub => "SOUS-COMPTE",
+            }
+        ),
+        bold,
+    );
+    t.left_right(
         &format!(" Ticket : {}", sale.ticket_no),
         &format!("Caisse : {}", sale.till_id),
-        w,
-    ));
-    out.push(format!(
+        Style::PLAIN,
+    );
+    t.push(&format!(
         " Date : {}",
         sale.paid_at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
     ));
-    out.push(format!(" Vendeur: {}", sale.staff_name));
-    out.push(dash.clone());
+    t.push(&format!(" Vendeur: {}", sale.staff_name));
+    t.push(&dash);
     // Columns: name | qty (5) | amount (11).
     let amount_w = 11;
     let qty_w = 5;
     let name_w = w - amount_w - qty_w;
-    out.push(format!(
+    t.push(&format!(
         "{:<name_w$}{:>qty_w$}{:>amount_w$}",
         "Article", "Qté", "Prix"
     ));
-    out.push(dash.clone());
+    t.push(&dash);
     for line in &sale.lines {
         let name_lines = wrap(&line.name, name_w - 1);
         let qty = format!("x{}", line.qty);
         for (i, part) in name_lines.iter().enumerate() {
             if i == 0 {
                 let padded = format!("{part:<name_w$}");
-                out.push(format!(
+                t.push(&format!(
                     "{padded}{qty:>qty_w$}{:>amount_w$}",
                     line.total.to_string()
                 ));
             } else {
-                out.push(format!("  {part}"));
+                t.push(&format!("  {part}"));
             }
         }
         if line.qty > 1 && line.kind == LineKind::Item {
-            out.push(format!("  à {}", line.unit));
+            t.push(&format!("  à {}", line.unit));
         }
     }
-    out.push(dash.clone());
-    out.push(left_right("TOTAL PAYÉ", &sale.paid.to_string(), w));
+    t.push(&dash);
+    t.left_right("TOTAL PAYÉ", &sale.paid.to_string(), bold);
     if sale.withdrawal > Money::ZERO {
-        out.push(left_right(
+        t.left_right(
             " dont retrait espèces",
             &sale.withdrawal.to_string(),
-            w,
-        ));
+            Style::PLAIN,
+        );
     }
     let vat = vat_summary(sale);
     if !vat.is_empty() {
-        out.push(left_right(" TVA", "Base      TVA", w));
+        t.left_right(" TVA", "Base      TVA", Style::PLAIN);
         for (rate, gross, tax) in vat {
             let base = gross.checked_sub(tax).unwrap_or(Money::ZERO);
-            out.push(left_right(
+            t.left_right(
                 &format!(" {:>2} %", rate.percent()),
                 &format!(
                     "{:>10} {:>9}",
                     base.to_decimal_string().replace('.', ","),
                     tax.to_string()
                 ),
-                w,
-            ));
+                Style::PLAIN,
+            );
         }
     }
     match sale.method {
         PaymentMethod::Cash => {
-            out.push(left_right(
+            t.left_right(" Paiement", "Espèces", Style::PLAIN);
+            t.left_right(
                 " Espèces reçues",
                 &sale.tendered.unwrap_or(sale.paid).to_string(),
-                w,
-            ));
-            out.push(left_right(" Rendu", &sale.change.to_string(), w));
+                Style::PLAIN,
+            );
+            t.left_right(" Rendu", &sale.change.to_string(), Style::PLAIN);
         }
-        PaymentMethod::Qr => out.push(left_right(" Paiement", "QR", w)),
+        PaymentMethod::Qr => t.left_right(" Paiement", "QR", Style::PLAIN),
     }
-    out.push(eq);
-    out.push(center("Merci de votre visite !", w));
-    out.push(dash);
-    out.push(center(&format!("Sceau {}", sale.short_hash()), w));
-    let mut text = out.join("\n");
-    text.push('\n');
+    t.push(&eq);
+    t.centered("Merci de votre visite !", Style::CENTER);
+    t.push(&dash);
+    t.centered(&format!("Sceau {}", sale.short_hash()), Style::CENTER);
+    t.lines
+}
+
+/// The ticket of `sale` as plain text at `width` columns (clamped to 32..=64), times in `tz`:
+/// one `\n`-terminated line per [`layout`] line, centred lines padded with spaces.
+pub fn render(sale: &Sale, shop: &ShopInfo, tz: Tz, width: usize, duplicate: bool) -> String {
+    let w = width.clamp(MIN_WIDTH, MAX_WIDTH);
+    let mut text = String::new();
+    for line in layout(sale, shop, tz, width, duplicate) {
+        text.push_str(&line.plain(w));
+        text.push('\n');
+    }
     text
 }
 
@@ -316,6 +443,71 @@ mod tests {
                 assert!(line.chars().count() <= w, "width {w}: {line:?}");
             }
         }
+    }
+
+    #[test]
+    fn long_names_ids_and_amounts_stay_inside_the_paper() {
+        let mut s = sale();
+        s.staff_name = "Marie-Françoise de la Tour d'Auvergne-Lauragais".into();
+        s.till_id = "till-back-shop-door".into();
+        s.lines[1].name = "Supercalifragilisticexpialidociousement".into();
+        s.lines[1].qty = 12;
+        s.account = Account::Sub;
+        let shop = ShopInfo {
+            name: "La Grande Boulangerie-Pâtisserie du Coin de la Rue".into(),
+            address: "Chaussée de Louvain 1234, 1030 Schaerbeek".into(),
+            vat_number: "BE0123.456.789".into(),
+        };
+        for w in [32, 42, 48] {
+            let lines = layout(&s, &shop, chrono_tz::Europe::Brussels, w, false);
+            let t = render(&s, &shop, chrono_tz::Europe::Brussels, w, false);
+            assert_eq!(t.lines().count(), lines.len());
+            for line in t.lines() {
+                assert!(line.chars().count() <= w, "width {w}: {line:?}\n{t}");
+            }
+            assert!(t.contains(" SOUS-COMPTE\n"), "{t}");
+            assert!(t.contains("Marie-Fran"), "{t}");
+            assert!(t.contains("Supercalifragil"), "{t}");
+            assert!(t.contains("Caisse : till-back-shop-door\n"), "{t}");
+            assert!(t.contains("  à 2,50 €"), "{t}");
+            assert!(t.contains("TVA BE0123.456.789"), "{t}");
+            // The shop's name wraps at spaces, every piece bold, tall and centred.
+            let title: Vec<&TicketLine> = lines.iter().filter(|l| l.style.tall).collect();
+            assert!(title.len() >= 2, "{title:?}");
+            assert!(title.iter().all(|l| l.style.bold && l.style.center));
+            assert!(title[0].text.starts_with("La Grande"), "{title:?}");
+        }
+    }
+
+    #[test]
+    fn the_payment_is_spelled_out() {
+        let shop = ShopInfo::default();
+        let tz = chrono_tz::Europe::Brussels;
+        let t = render(&sale(), &shop, tz, 32, false);
+        assert!(t.contains("\n Paiement"), "{t}");
+        assert!(t.contains("Espèces\n"), "{t}");
+        assert!(t.contains("\n Espèces reçues          20,00 €\n"), "{t}");
+        assert!(t.contains("Merci de votre visite !"), "{t}");
+        let mut qr = sale();
+        qr.method = PaymentMethod::Qr;
+        qr.tendered = None;
+        qr.change = Money::ZERO;
+        let t = render(&qr, &shop, tz, 32, false);
+        assert!(t.contains(" Paiement                     QR\n"), "{t}");
+        assert!(!t.contains("Rendu"), "{t}");
+        // The title is the default name when the shop has none, and the total is bold.
+        let lines = layout(&sale(), &shop, tz, 32, true);
+        assert!(lines.iter().any(|l| l.text == "KACHING" && l.style.tall));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.text.starts_with("TOTAL PAYÉ") && l.style.bold)
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.text == "*** DUPLICATA ***" && l.style.center)
+        );
     }
 
     #[test]

@@ -70,7 +70,9 @@ impl DayReport {
     /// Builds the report from the day's lines, in the order given (the ledger's time order).
     pub fn build(day: NaiveDate, lines: Vec<ReportLine>) -> DayReport {
         let mut by_seller: Vec<SellerTotal> = Vec::new();
-        let mut tickets_seen: Vec<(String, i64)> = Vec::new();
+        // A set: a busy day has thousands of lines (a Vec::contains here was quadratic).
+        let mut tickets_seen: std::collections::HashSet<(String, i64)> =
+            std::collections::HashSet::new();
         let mut gross = [Money::ZERO; 4];
         let mut present = [false; 4];
         let mut revenue = Money::ZERO;
@@ -89,8 +91,7 @@ impl DayReport {
                 }
             };
             let key = (l.till_id.clone(), l.ticket_no);
-            if !tickets_seen.contains(&key) {
-                tickets_seen.push(key);
+            if tickets_seen.insert(key) {
                 by_seller[idx].tickets += 1;
             }
             let s = &mut by_seller[idx];

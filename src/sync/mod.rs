@@ -29,8 +29,11 @@ impl SyncError {
 }
 
 /// MySQL server errors that a retry can cure: lock wait timeout, deadlock, server shutdown or
-/// read-only failover, too many connections.
-const RETRYABLE_SERVER_CODES: [u16; 6] = [1205, 1213, 1053, 1290, 1040, 2013];
+/// read-only failover, too many connections, lost connection, query or connection killed by an
+/// administrator, network read/write timeouts, idle disconnects.
+const RETRYABLE_SERVER_CODES: [u16; 12] = [
+    1205, 1213, 1053, 1290, 1040, 2013, 1317, 1927, 1159, 1160, 1161, 4031,
+];
 
 impl From<mysql_async::Error> for SyncError {
     fn from(e: mysql_async::Error) -> Self {

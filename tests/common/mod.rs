@@ -2,6 +2,7 @@
 //! protocol and real SQLite files, as a user or a script would.
 #![allow(dead_code)]
 
+pub mod escpos_decode;
 pub mod mysql;
 
 use std::io::{BufRead, BufReader, Write};

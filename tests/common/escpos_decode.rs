@@ -1,0 +1,655 @@
+//! A small ESC/POS decoder, written for the tests (no usable parser exists in the registries
+//! this project reaches): it reads what a receipt printer would receive and gives back the
+//! printed lines with their style, the cuts, the drawer pulses and the QR codes, decoding text
+//! by the code page selected at that point (`ESC t n`: 0 = PC437, 16 = Windows-1252,
+//! 19 = PC858), as the printer would.
+//!
+//! Commands understood: `ESC @`, `ESC t n`, `ESC E n`, `ESC a n`, `ESC ! n`, `ESC d n`,
+//! `ESC p m t1 t2`, `GS ! n`, `GS V m [n]`, `GS k`, `GS ( k` (QR code functions 165, 167, 169,
+//! 180, 181), `LF`, `CR`. Anything else is an error naming the byte and its offset: the decoder
+//! is strict so that a stray byte in the encoder's output fails a test instead of printing
+//! garbage on paper.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+/// One printed line and the style it was printed in (the style in force at its first
+/// character).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Line {
+    pub text: String,
+    pub bold: bool,
+    pub align: Align,
+    pub double_height: bool,
+    pub double_width: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    pub partial: bool,
+    /// Lines printed before the cut.
+    pub after_line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pulse {
+    /// 0: pin 2, 1: pin 5.
+    pub pin: u8,
+    pub on_ms: u32,
+    pub off_ms: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Qr {
+    pub payload: String,
+    /// 1, 2 or 3 (micro); 0 when never selected (the printer's default, Model 1 on most).
+    pub model: u8,
+    pub module: u8,
+    /// b'L', b'M', b'Q' or b'H' (0 when never selected).
+    pub ecc: u8,
+    /// Lines printed before the code.
+    pub after_line: usize,
+}
+
+/// Everything one byte stream printed.
+#[derive(Debug, Clone, Default)]
+pub struct Decoded {
+    pub lines: Vec<Line>,
+    pub cuts: Vec<Cut>,
+    pub pulses: Vec<Pulse>,
+    pub qrs: Vec<Qr>,
+    pub barcodes: Vec<String>,
+    /// The code pages selected, in order.
+    pub code_pages: Vec<u8>,
+    /// How many `ESC @`.
+    pub inits: usize,
+    /// Whether the very first command was `ESC @`.
+    pub starts_with_init: bool,
+}
+
+impl Decoded {
+    pub fn texts(&self) -> Vec<String> {
+        self.lines.iter().map(|l| l.text.clone()).collect()
+    }
+
+    /// The first `n` lines as a plain-text ticket would show them on `width` columns: centred
+    /// lines padded on the left by `(width - len) / 2` spaces (the layout's rule), each line
+    /// ended by `\n`.
+    pub fn plain(&self, n: usize, width: usize) -> String {
+        let mut out = String::new();
+        for l in self.lines.iter().take(n) {
+            let len = l.text.chars().count();
+            match l.align {
+                Align::Center if len < width => {
+                    out.push_str(&" ".repeat((width - len) / 2));
+                    out.push_str(&l.text);
+                }
+                Align::Right if len < width => {
+                    out.push_str(&" ".repeat(width - len));
+                    out.push_str(&l.text);
+                }
+                _ => out.push_str(&l.text),
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+#[derive(Debug)]
+pub struct DecodeError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "byte {}: {}", self.offset, self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+struct State {
+    page: u8,
+    bold: bool,
+    align: Align,
+    double_height: bool,
+    double_width: bool,
+    line: Vec<u8>,
+    line_style: Option<Line>,
+    qr_model: u8,
+    qr_module: u8,
+    qr_ecc: u8,
+    qr_data: Option<Vec<u8>>,
+}
+
+impl State {
+    fn new() -> State {
+        State {
+            page: 0,
+            bold: false,
+            align: Align::Left,
+            double_height: false,
+            double_width: false,
+            line: Vec::new(),
+            line_style: None,
+            qr_model: 0,
+            qr_module: 0,
+            qr_ecc: 0,
+            qr_data: None,
+        }
+    }
+
+    fn style(&self) -> Line {
+        Line {
+            text: String::new(),
+            bold: self.bold,
+            align: self.align,
+            double_height: self.double_height,
+            double_width: self.double_width,
+        }
+    }
+}
+
+/// The character of `byte` in code page table `page`.
+pub fn decode_byte(page: u8, byte: u8) -> Result<char, String> {
+    if byte < 0x80 {
+        return Ok(byte as char);
+    }
+    match page {
+        0 => Ok(oem_cp::decode_char_complete_table(
+            byte,
+            &oem_cp::code_table::DECODING_TABLE_CP437,
+        )),
+        16 => {
+            let one = [byte];
+            let (s, bad) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&one);
+            let c = s.chars().next().unwrap_or('\u{fffd}');
+            if bad || c.is_control() {
+                Err(format!(
+                    "0x{byte:02X} is not a printable Windows-1252 character"
+                ))
+            } else {
+                Ok(c)
+            }
+        }
+        19 => Ok(oem_cp::decode_char_complete_table(
+            byte,
+            &oem_cp::code_table::DECODING_TABLE_CP858,
+        )),
+        other => Err(format!(
+            "code page table {other} is not known to the decoder"
+        )),
+    }
+}
+
+/// Decodes one byte stream.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let mut out = Decoded {
+        starts_with_init: bytes.starts_with(&[0x1B, 0x40]),
+        ..Decoded::default()
+    };
+    let mut st = State::new();
+    let mut i = 0usize;
+    let err = |offset: usize, message: String| DecodeError { offset, message };
+    let need = |i: usize, n: usize, what: &str| -> Result<&[u8], DecodeError> {
+        bytes.get(i..i + n).ok_or_else(|| DecodeError {
+            offset: i,
+            message: format!("{what}: stream ends inside the command"),
+        })
+    };
+
+    fn end_line(st: &mut State, out: &mut Decoded, at: usize) -> Result<(), DecodeError> {
+        let mut line = st.line_style.take().unwrap_or_else(|| st.style());
+        let mut text = String::new();
+        for &b in &st.line {
+            text.push(decode_byte(st.page, b).map_err(|m| DecodeError {
+                offset: at,
+                message: m,
+            })?);
+        }
+        st.line.clear();
+        line.text = text;
+        out.lines.push(line);
+        Ok(())
+    }
+
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            0x0A => {
+                end_line(&mut st, &mut out, i)?;
+                i += 1;
+            }
+            0x0D => i += 1,
+            0x1B => {
+                let cmd = need(i + 1, 1, "ESC")?[0];
+                match cmd {
+                    b'@' => {
+                        if !st.line.is_empty() {
+                            return Err(err(i, "ESC @ with unprinted text in the buffer".into()));
+                        }
+                        st = State::new();
+                        out.inits += 1;
+                        i += 2;
+                    }
+                    b't' => {
+                        let n = need(i + 2, 1, "ESC t")?[0];
+                        if !st.line.is_empty() {
+                            // The page applies to the characters that follow; a mixed line
+                            // would be decoded wrongly here: refuse it.
+                            return Err(err(i, "ESC t in the middle of a line".into()));
+                        }
+                        st.page = n;
+                        out.code_pages.push(n);
+                        i += 3;
+                    }
+                    b'E' => {
+                        st.bold = need(i + 2, 1, "ESC E")?[0] & 1 == 1;
+                        i += 3;
+                    }
+                    b'a' => {
+                        let n = need(i + 2, 1, "ESC a")?[0];
+                        st.align = match n {
+                            0 | 48 => Align::Left,
+                            1 | 49 => Align::Center,
+                            2 | 50 => Align::Right,
+                            _ => return Err(err(i, format!("ESC a {n}"))),
+                        };
+                        if !st.line.is_empty() {
+                            return Err(err(
+                                i,
+                                "ESC a is only valid at the start of a line".into(),
+                            ));
+                        }
+                        i += 3;
+                    }
+                    b'!' => {
+                        let n = need(i + 2, 1, "ESC !")?[0];
+                        st.bold = n & 0x08 != 0;
+                        st.double_height = n & 0x10 != 0;
+                        st.double_width = n & 0x20 != 0;
+                        i += 3;
+                    }
+                    b'd' => {
+                        let n = need(i + 2, 1, "ESC d")?[0];
+                        end_line(&mut st, &mut out, i)?;
+                        for _ in 1..n {
+                            end_line(&mut st, &mut out, i)?;
+                        }
+                        i += 3;
+                    }
+                    b'p' => {
+                        let p = need(i + 2, 3, "ESC p m t1 t2")?;
+                        let pin = match p[0] {
+                            0 | 48 => 0,
+                            1 | 49 => 1,
+                            m => return Err(err(i, format!("ESC p: bad pin {m}"))),
+                        };
+                        out.pulses.push(Pulse {
+                            pin,
+                            on_ms: u32::from(p[1]) * 2,
+                            off_ms: u32::from(p[2]) * 2,
+                        });
+                        i += 5;
+                    }
+                    other => {
+                        return Err(err(i, format!("unknown command ESC 0x{other:02X}")));
+                    }
+                }
+            }
+            0x1D => {
+                let cmd = need(i + 1, 1, "GS")?[0];
+                match cmd {
+                    b'!' => {
+                        let n = need(i + 2, 1, "GS !")?[0];
+                        st.double_width = n & 0xF0 != 0;
+                        st.double_height = n & 0x0F != 0;
+                        i += 3;
+                    }
+                    b'V' => {
+                        let m = need(i + 2, 1, "GS V")?[0];
+                        let (partial, len) = match m {
+                            0 | 48 => (false, 3),
+                            1 | 49 => (true, 3),
+                            65 => (false, 4),
+                            66 => (true, 4),
+                            _ => return Err(err(i, format!("GS V {m}"))),
+                        };
+                        need(i, len, "GS V m n")?;
+                        if !st.line.is_empty() {
+                            end_line(&mut st, &mut out, i)?;
+                        }
+                        out.cuts.push(Cut {
+                            partial,
+                            after_line: out.lines.len(),
+                        });
+                        i += len;
+                    }
+                    b'k' => {
+                        let m = need(i + 2, 1, "GS k")?[0];
+                        if m <= 6 {
+                            let rest = bytes.get(i + 3..).unwrap_or(&[]);
+                            let end = rest
+                                .iter()
+                                .position(|&b| b == 0)
+                                .ok_or_else(|| err(i, "GS k: data not ended by NUL".into()))?;
+                            out.barcodes
+                                .push(String::from_utf8_lossy(&rest[..end]).into_owned());
+                            i += 3 + end + 1;
+                        } else {
+                            let n = usize::from(need(i + 3, 1, "GS k m n")?[0]);
+                            let data = need(i + 4, n, "GS k data")?;
+                            out.barcodes
+                                .push(String::from_utf8_lossy(data).into_owned());
+                            i += 4 + n;
+                        }
+                    }
+                    b'(' => {
+                        let head = need(i + 2, 3, "GS ( fn")?;
+                        if head[0] != b'k' {
+                            return Err(err(i, format!("unknown command GS ( 0x{:02X}", head[0])));
+                        }
+                        let len = usize::from(head[1]) | (usize::from(head[2]) << 8);
+                        let body = need(i + 5, len, "GS ( k parameters")?;
+                        if body.len() < 2 || body[0] != 49 {
+                            return Err(err(i, "GS ( k: only QR codes (cn 49) are known".into()));
+                        }
+                        match (body[1], &body[2..]) {
+                            (65, [n1, 0]) => {
+                                st.qr_model = match n1 {
+                                    49 => 1,
+                                    50 => 2,
+                                    51 => 3,
+                                    _ => return Err(err(i, format!("QR model {n1}"))),
+                                }
+                            }
+                            (67, [n]) => st.qr_module = *n,
+                            (69, [n]) => {
+                                st.qr_ecc = match n {
+                                    48 => b'L',
+                                    49 => b'M',
+                                    50 => b'Q',
+                                    51 => b'H',
+                                    _ => return Err(err(i, format!("QR correction {n}"))),
+                                }
+                            }
+                            (80, [48, data @ ..]) => st.qr_data = Some(data.to_vec()),
+                            (81, [48]) => {
+                                let data = st
+                                    .qr_data
+                                    .clone()
+                                    .ok_or_else(|| err(i, "QR print with no data stored".into()))?;
+                                if !st.line.is_empty() {
+                                    return Err(err(i, "QR print in the middle of a line".into()));
+                                }
+                                out.qrs.push(Qr {
+                                    payload: String::from_utf8(data).map_err(|e| {
+                                        err(i, format!("QR payload not UTF-8: {e}"))
+                                    })?,
+                                    model: st.qr_model,
+                                    module: st.qr_module,
+                                    ecc: st.qr_ecc,
+                                    after_line: out.lines.len(),
+                                });
+                            }
+                            (f, p) => {
+                                return Err(err(i, format!("GS ( k function {f} with {p:?}")));
+                            }
+                        }
+                        i += 5 + len;
+                    }
+                    other => {
+                        return Err(err(i, format!("unknown command GS 0x{other:02X}")));
+                    }
+                }
+            }
+            b if b < 0x20 || b == 0x7F => {
+                return Err(err(i, format!("control byte 0x{b:02X} in text")));
+            }
+            _ => {
+                if st.line.is_empty() {
+                    st.line_style = Some(st.style());
+                }
+                st.line.push(b);
+                i += 1;
+            }
+        }
+    }
+    if !st.line.is_empty() {
+        return Err(err(
+            bytes.len(),
+            "text left unprinted: no LF at the end".into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// True when `bytes` contains the UTF-8 encoding of one of `chars` (é as C3 A9, € as E2 82 AC…):
+/// what the original till sent and printers printed as gibberish.
+pub fn contains_utf8_of(bytes: &[u8], chars: &str) -> Option<char> {
+    chars.chars().find(|c| {
+        let mut buf = [0u8; 4];
+        let enc = c.encode_utf8(&mut buf).as_bytes();
+        enc.len() > 1 && bytes.windows(enc.len()).any(|w| w == enc)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// A test printer: a TCP listener that captures each connection's bytes as one job.
+
+use std::io::Read;
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+/// One connection's bytes and when its last byte arrived.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub bytes: Vec<u8>,
+    pub last_byte_at: Instant,
+}
+
+/// A network receipt printer on 127.0.0.1: every connection is one job, read to its end.
+pub struct TestPrinter {
+    pub port: u16,
+    jobs: Receiver<Job>,
+    stop: Arc<AtomicBool>,
+}
+
+impl TestPrinter {
+    /// On a free port.
+    pub fn start() -> TestPrinter {
+        TestPrinter::serve(TcpListener::bind("127.0.0.1:0").expect("bind a test printer"))
+    }
+
+    /// On `port` (a printer that comes back on its address), retrying while the port is busy.
+    pub fn start_on(port: u16) -> TestPrinter {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match TcpListener::bind(("127.0.0.1", port)) {
+                Ok(l) => return TestPrinter::serve(l),
+                Err(e) if Instant::now() < deadline => {
+                    eprintln!("test printer: port {port} busy ({e}), retrying");
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(e) => panic!("cannot bind the test printer on port {port}: {e}"),
+            }
+        }
+    }
+
+    fn serve(listener: TcpListener) -> TestPrinter {
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = channel();
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut conn) = conn else { continue };
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+                let mut bytes = Vec::new();
+                let mut buf = [0u8; 8192];
+                let mut last_byte_at = Instant::now();
+                loop {
+                    match conn.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            bytes.extend_from_slice(&buf[..n]);
+                            last_byte_at = Instant::now();
+                        }
+                        Err(e) => {
+                            eprintln!("test printer: read error {e}");
+                            break;
+                        }
+                    }
+                }
+                if bytes.is_empty() {
+                    continue;
+                }
+                if tx
+                    .send(Job {
+                        bytes,
+                        last_byte_at,
+                    })
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        TestPrinter {
+            port,
+            jobs: rx,
+            stop,
+        }
+    }
+
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// The next job, or `None` after `timeout`.
+    pub fn next_job(&self, timeout: Duration) -> Option<Job> {
+        self.jobs.recv_timeout(timeout).ok()
+    }
+
+    /// The next job's bytes; panics after `timeout`.
+    pub fn expect_job(&self, timeout: Duration) -> Vec<u8> {
+        self.next_job(timeout)
+            .unwrap_or_else(|| panic!("no print job on port {} in {timeout:?}", self.port))
+            .bytes
+    }
+
+    /// Stops accepting: the port is closed (the printer is switched off).
+    pub fn stop(self) {}
+}
+
+impl Drop for TestPrinter {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so that it sees the flag and drops the listener.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The check every printed ticket passes.
+
+/// `ESC t n` of a `printer.codepage` name.
+pub fn table_of(codepage: &str) -> u8 {
+    match codepage {
+        "cp1252" => 16,
+        "pc858" => 19,
+        other => panic!("no ESC t table for {other}"),
+    }
+}
+
+/// What every ESC/POS ticket of `sale` must be: no UTF-8 anywhere, `ESC @` then the code page,
+/// the lines exactly as `receipt::render` lays them out (centred lines centred by the printer,
+/// nothing wider than the paper, no double width), the QR code of the sale id in Model 2 after
+/// the text, one partial cut at the end. Returns the decoded ticket for more checks.
+pub fn assert_ticket(
+    bytes: &[u8],
+    sale: &kaching::domain::sale::Sale,
+    shop: &kaching::domain::receipt::ShopInfo,
+    width: usize,
+    codepage: &str,
+    duplicate: bool,
+) -> Decoded {
+    if let Some(c) = contains_utf8_of(bytes, "éèàçôÉÈ€ïÏ") {
+        panic!("{c} was sent as UTF-8: {bytes:02X?}");
+    }
+    let d = decode(bytes).unwrap_or_else(|e| panic!("undecodable ESC/POS: {e}\n{bytes:02X?}"));
+    assert!(d.starts_with_init, "a ticket starts with ESC @");
+    assert_eq!(d.inits, 1);
+    assert_eq!(d.code_pages, vec![table_of(codepage)]);
+    let expected =
+        kaching::domain::receipt::render(sale, shop, chrono_tz::Europe::Brussels, width, duplicate);
+    let n = expected.lines().count();
+    assert_eq!(
+        d.plain(n, width),
+        expected,
+        "printed ticket differs from the layout (width {width}, {codepage})"
+    );
+    for l in &d.lines[..n] {
+        assert!(l.text.chars().count() <= width, "too wide: {:?}", l.text);
+        assert!(
+            !l.double_width,
+            "double width would halve the columns: {l:?}"
+        );
+    }
+    assert!(
+        d.lines[n..].iter().all(|l| l.text.is_empty()),
+        "only feed lines after the text: {:?}",
+        &d.lines[n..]
+    );
+    assert_eq!(d.qrs.len(), 1, "{:?}", d.qrs);
+    let qr = &d.qrs[0];
+    assert_eq!(qr.payload, sale.id);
+    assert_eq!(qr.model, 2, "QR Model 2, not the obsolete Model 1");
+    assert_eq!(qr.ecc, b'M');
+    assert!(qr.after_line >= n);
+    assert_eq!(
+        d.cuts,
+        vec![Cut {
+            partial: true,
+            after_line: d.lines.len()
+        }]
+    );
+    assert!(
+        bytes.ends_with(&[0x1D, 0x56, 66, 0]),
+        "GS V 66 0 ends the ticket"
+    );
+    let pulse = [0x1B, 0x70, 0x00, 0x19, 0xFA];
+    let cash = sale.method == kaching::domain::sale::PaymentMethod::Cash;
+    if cash && !duplicate {
+        assert_eq!(
+            d.pulses,
+            vec![Pulse {
+                pin: 0,
+                on_ms: 50,
+                off_ms: 500
+            }]
+        );
+        assert!(bytes.windows(5).any(|w| w == pulse));
+    } else {
+        assert!(
+            d.pulses.is_empty(),
+            "no drawer pulse on a duplicate or a QR payment"
+        );
+    }
+    d
+}
