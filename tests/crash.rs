@@ -23,6 +23,9 @@ impl Rng {
 }
 
 const KILLS: usize = 25;
+/// Sales queued per round: more than a till can make before the kill (at most 400 ms), so the
+/// kill lands mid-stream, and few enough to fit a pipe buffer (about 25 KiB of commands).
+const SALES_PER_ROUND: usize = 600;
 
 #[test]
 fn sigkill_at_random_moments_loses_no_committed_sale_and_leaves_no_gap() {
@@ -51,7 +54,7 @@ fn sigkill_at_random_moments_loses_no_committed_sale_and_leaves_no_gap() {
         );
         // Queue a burst of sales without waiting, then kill after a random delay.
         let mut script = String::new();
-        for i in 0..150 {
+        for i in 0..SALES_PER_ROUND {
             let code = ["1234", "0000", "9012", "1946753214860"][i % 4];
             script.push_str(&format!("scan {code}\nscan 9630\n"));
             if i % 5 == 0 {
@@ -70,7 +73,7 @@ fn sigkill_at_random_moments_loses_no_committed_sale_and_leaves_no_gap() {
                 seen_here += 1;
             }
         }
-        if seen_here < 150 {
+        if seen_here < SALES_PER_ROUND {
             kills_mid_stream += 1;
         }
         drop(till);
