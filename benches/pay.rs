@@ -4,8 +4,10 @@
 //!    about to be sent) to the `paid` status read by the till on its event stream
 //!    (`PayClient::events`). Goal: p99 <= 50 ms on one instance, <= 300 ms across two instances
 //!    sharing one database (the till listens on A, the phone confirms on B: A learns of it by
-//!    polling the event table every `POLL_EVERY`). Intents go one at a time, with a short
-//!    pseudo-random pause between them, like a shop's traffic (the threads park in between).
+//!    polling the event table every `POLL_EVERY`). Intents go one at a time; before each
+//!    confirmation the phone pauses 5 ms + U[0, POLL_EVERY), like a customer reading the page:
+//!    the threads park, and the confirmation falls at a random phase of the other instance's
+//!    poll. The time from opening the event stream to its first state is shown apart.
 //! 2. `throughput`: signed `GET /api/v1/intents/{id}` requests per second against a bare actix-web
 //!    `GET /hello` route, same worker count, same in-process load generator, in the same run.
 //!    Goal: the status route serves >= 50 % of the hello-world rate. `GET /healthz` (one
@@ -14,7 +16,8 @@
 //! Everything runs in this process: pay servers on `127.0.0.1:0` over SQLite files in a temp
 //! directory (WAL, `synchronous = FULL`, as in production), driven over real HTTP. The customer
 //! routes' rate limiter is opened wide (it is per client address, and every request here comes
-//! from 127.0.0.1).
+//! from 127.0.0.1). Each case runs on its own actix System, dropped afterwards: the servers'
+//! background tasks outlive `handle.stop()`.
 //!
 //! `cargo bench --bench pay` runs both; `cargo bench --bench pay -- latency` (or `throughput`)
 //! one. `KACHING_BENCH_QUICK=1` is a smoke run (fewer intents, shorter load: its figures are not
@@ -22,7 +25,8 @@
 //! latency cases on a fresh MariaDB/MySQL database (created and dropped with the `mariadb` or
 //! `mysql` client), if the intent store supports `mysql://` URLs. Other knobs:
 //! `KACHING_BENCH_INTENTS` (500), `KACHING_BENCH_SECS` (5 s per load run),
-//! `KACHING_BENCH_CONCURRENCY` (64 requests in flight), `KACHING_BENCH_LOAD_THREADS` (2).
+//! `KACHING_BENCH_CONCURRENCY` (64 requests in flight), `KACHING_BENCH_LOAD_THREADS` (2);
+//! `RUST_LOG=warn` shows the servers' own logs.
 //! The method and the figures are in docs/BENCHMARKS.md.
 
 use std::net::TcpListener;
@@ -229,18 +233,26 @@ impl Phone {
     }
 
     /// The page's form as a urlencoded body (csrf is hex, the amount digits: nothing to escape).
-    async fn form(&self, pay_url: &str) -> String {
-        let resp = self.http.get(pay_url).send().await.expect("GET page");
+    async fn form(&self, pay_url: &str) -> Result<String, String> {
+        let resp = self
+            .http
+            .get(pay_url)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
         let status = resp.status().as_u16();
-        let page = resp.text().await.expect("page body");
-        assert_eq!(status, 200, "customer page {pay_url}: {page}");
-        let csrf = hidden_input(&page, "csrf").expect("csrf field");
-        let amount = hidden_input(&page, "amount_cents").expect("amount field");
-        format!("csrf={csrf}&amount_cents={amount}")
+        let page = resp.text().await.map_err(|e| e.to_string())?;
+        if status != 200 {
+            return Err(format!("customer page {pay_url}: {status} {page}"));
+        }
+        let field = |name| hidden_input(&page, name).ok_or(format!("no {name} in {page}"));
+        let (csrf, amount) = (field("csrf")?, field("amount_cents")?);
+        Ok(format!("csrf={csrf}&amount_cents={amount}"))
     }
 
-    async fn press(&self, pay_url: &str, form: String) -> u16 {
-        self.http
+    async fn press(&self, pay_url: &str, form: String) -> Result<(), String> {
+        let resp = self
+            .http
             .post(format!("{pay_url}/confirm"))
             .header(
                 reqwest::header::CONTENT_TYPE,
@@ -249,9 +261,14 @@ impl Phone {
             .body(form)
             .send()
             .await
-            .expect("POST confirm")
-            .status()
-            .as_u16()
+            .map_err(|e| e.to_string())?;
+        match resp.status().as_u16() {
+            303 => Ok(()),
+            status => Err(format!(
+                "confirmation of {pay_url}: {status} {}",
+                resp.text().await.unwrap_or_default()
+            )),
+        }
     }
 }
 
@@ -357,7 +374,11 @@ struct Latency {
 
 /// `n` intents one at a time: created on `create_on` (the till listens there), confirmed by the
 /// phone on `confirm_on`.
-async fn measure_latency(create_on: &PayClient, confirm_on: &str, n: usize) -> Latency {
+async fn measure_latency(
+    create_on: &PayClient,
+    confirm_on: &str,
+    n: usize,
+) -> Result<Latency, String> {
     let phone = Phone::new();
     let mut rng = Rng(0x4b41_4348_494e_4721);
     let mut out = Latency {
@@ -366,15 +387,23 @@ async fn measure_latency(create_on: &PayClient, confirm_on: &str, n: usize) -> L
         first: Vec::with_capacity(n),
     };
     for i in 0..n {
-        let view = create_on.create(&intent(i)).await.expect("create");
+        let view = create_on
+            .create(&intent(i))
+            .await
+            .map_err(|e| format!("create: {e}"))?;
         let opened = Instant::now();
-        let events = create_on.events(&view.intent_id).await.expect("events");
+        let events = create_on
+            .events(&view.intent_id)
+            .await
+            .map_err(|e| format!("events: {e}"))?;
         let mut events = std::pin::pin!(events);
-        let first = events.next().await.expect("a first state").expect("state");
-        assert_eq!(first.status, IntentStatus::Pending);
+        match events.next().await {
+            Some(Ok(v)) if v.status == IntentStatus::Pending => {}
+            other => return Err(format!("first state: {other:?}")),
+        }
         out.first.push(opened.elapsed());
         let pay_url = rebase(&view.pay_url, confirm_on);
-        let form = phone.form(&pay_url).await;
+        let form = phone.form(&pay_url).await?;
         // The customer reads the page before pressing: the server's threads park, and the
         // confirmation falls at a uniformly random phase of the other instance's poll whatever
         // came before (a pause spread over a whole poll period).
@@ -383,26 +412,25 @@ async fn measure_latency(create_on: &PayClient, confirm_on: &str, n: usize) -> L
 
         let start = Instant::now();
         let press = async {
-            let status = phone.press(&pay_url, form).await;
-            (status, start.elapsed())
+            phone.press(&pay_url, form).await?;
+            Ok::<_, String>(start.elapsed())
         };
         let paid = async {
             while let Some(v) = events.next().await {
-                if v.expect("stream").status == IntentStatus::Paid {
-                    return start.elapsed();
+                if v.map_err(|e| format!("stream: {e}"))?.status == IntentStatus::Paid {
+                    return Ok(start.elapsed());
                 }
             }
-            panic!("the stream ended before paid");
+            Err("the stream ended before paid".to_owned())
         };
-        let ((status, answered), paid) =
+        let (answered, paid) =
             tokio::time::timeout(EVENT_TIMEOUT, async { tokio::join!(press, paid) })
                 .await
-                .expect("paid within the timeout");
-        assert_eq!(status, 303, "confirmation of {pay_url}");
-        out.event.push(paid);
-        out.answer.push(answered);
+                .map_err(|_| format!("not paid within {EVENT_TIMEOUT:?}"))?;
+        out.event.push(paid?);
+        out.answer.push(answered?);
     }
-    out
+    Ok(out)
 }
 
 /// Runs `f` on a fresh actix System, dropped afterwards: the servers' background tasks (event
@@ -439,11 +467,21 @@ fn latency_bench(plan: &Plan) {
 }
 
 async fn one_instance(plan: &Plan, url: &str) {
-    let a = pay_server(url, true).await.expect("pay server");
+    let a = match pay_server(url, true).await {
+        Ok(a) => a,
+        Err(e) => return println!("  1 instance, SQLite: not run: {e}"),
+    };
     let base = format!("http://{}", a.addr);
-    measure_latency(&till(a.addr), &base, 10.min(plan.intents)).await; // warm-up
-    let one = measure_latency(&till(a.addr), &base, plan.intents).await;
+    let one = async {
+        measure_latency(&till(a.addr), &base, 10.min(plan.intents)).await?; // warm-up
+        measure_latency(&till(a.addr), &base, plan.intents).await
+    }
+    .await;
     a.handle.stop(true).await;
+    let one = match one {
+        Ok(one) => one,
+        Err(e) => return println!("  1 instance, SQLite: FAILED: {e}"),
+    };
     let s = summarize(&one.event);
     row("1 instance, SQLite: paid on the till's stream", &s);
     row(
@@ -465,18 +503,26 @@ async fn one_instance(plan: &Plan, url: &str) {
 async fn two_instances(plan: &Plan, label: &str, url: &str) {
     let a = match pay_server(url, true).await {
         Ok(a) => a,
-        Err(e) => {
-            println!("  2 instances, {label}: not run: {e}");
-            return;
-        }
+        Err(e) => return println!("  2 instances, {label}: not run: {e}"),
     };
-    let b = pay_server(url, false).await.expect("second instance");
+    let b = match pay_server(url, false).await {
+        Ok(b) => b,
+        Err(e) => return println!("  2 instances, {label}: not run: second instance: {e}"),
+    };
     let (base_a, base_b) = (format!("http://{}", a.addr), format!("http://{}", b.addr));
-    measure_latency(&till(a.addr), &base_b, 10.min(plan.intents)).await; // warm-up
-    let across = measure_latency(&till(a.addr), &base_b, plan.intents).await;
-    let same = measure_latency(&till(a.addr), &base_a, plan.intents.min(200)).await;
+    let runs = async {
+        measure_latency(&till(a.addr), &base_b, 10.min(plan.intents)).await?; // warm-up
+        let across = measure_latency(&till(a.addr), &base_b, plan.intents).await?;
+        let same = measure_latency(&till(a.addr), &base_a, plan.intents.min(200)).await?;
+        Ok::<_, String>((across, same))
+    }
+    .await;
     a.handle.stop(true).await;
     b.handle.stop(true).await;
+    let (across, same) = match runs {
+        Ok(r) => r,
+        Err(e) => return println!("  2 instances, {label}: FAILED: {e}"),
+    };
     let s = summarize(&across.event);
     row(
         &format!("2 instances, {label}: till on A, confirm on B"),

@@ -1205,9 +1205,12 @@ fn restore_bench(quick: bool) {
                 })
                 .await;
             let zero = restored.elapsed();
-            // `online` turns true at the end of the round (after the pulls and the heartbeat),
-            // a few milliseconds after the last batch is marked sent.
             assert_eq!(last.outbox_pending, 0);
+            // `online` turns true at the end of the round (after the pulls and the heartbeat),
+            // a few milliseconds after the last batch is marked sent: wait for it (not timed) so
+            // the next trial starts online.
+            c.wait_until("online", EVENT_TIMEOUT, |s| s.online == Some(true))
+                .await;
             let trial = Trial {
                 cut_for,
                 failed_rounds,
@@ -1366,7 +1369,7 @@ fn backoff_model() {
             at_expiry: true,
         },
     ];
-    let outages = [3.0, 10.0, 60.0, 300.0, 1_800.0];
+    let outages = [3.0, 10.0, 20.0, 30.0, 60.0, 300.0, 1_800.0];
     let samples = 20_000;
     println!();
     println!(
@@ -1375,7 +1378,7 @@ fn backoff_model() {
     );
     print!("  {:<40}", "outage (s)");
     for o in outages {
-        print!(" {:>20}", format!("{o:.0}"));
+        print!(" {:>15}", format!("{o:.0}"));
     }
     println!();
     let mut rng = Rng(SEED ^ 0xbac0);
@@ -1386,7 +1389,7 @@ fn backoff_model() {
             w.sort_by(f64::total_cmp);
             let at = |q: f64| w[((q * w.len() as f64) as usize).min(w.len() - 1)];
             print!(
-                " {:>20}",
+                " {:>15}",
                 format!("{:.1}/{:.1}/{:.1}", at(0.5), at(0.9), w[w.len() - 1])
             );
         }

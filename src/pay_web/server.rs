@@ -707,6 +707,8 @@ pub async fn start(
     let config = configure(state.clone());
     let server = HttpServer::new(move || App::new().configure(config.clone()))
         .workers(workers.max(1))
+        // Without it the first server-sent event waits for the till's delayed ACK (40 ms).
+        .tcp_nodelay(true)
         .listen(listener)?
         .run();
     Ok((
