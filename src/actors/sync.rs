@@ -25,7 +25,7 @@ pub const BATCH: usize = 500;
 const STAFF_CURSOR: &str = "central.staff.version";
 const PRODUCTS_CURSOR: &str = "central.products.version";
 
-/// Sync now (after a sale, or on the interval).
+/// Sync now (sent by the interval timer every [`SYNC_EVERY`]).
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct SyncNow;
@@ -52,7 +52,8 @@ pub struct SyncActor {
     hub: EventHub,
     clock: SharedClock,
     running: bool,
-    /// Not before this instant after a failure (exponential backoff with jitter).
+    /// Not before this instant after a failure (exponential backoff with jitter, capped at 1 s
+    /// so a restored link is used within a round or two: a failed probe costs little).
     not_before: Option<Instant>,
     backoff: Option<backon::ExponentialBackoff>,
     last: Option<(bool, i64)>,
@@ -89,7 +90,7 @@ impl SyncActor {
         ExponentialBuilder::default()
             .with_jitter()
             .with_min_delay(Duration::from_millis(250))
-            .with_max_delay(Duration::from_secs(30))
+            .with_max_delay(Duration::from_secs(1))
             .without_max_times()
     }
 }

@@ -107,6 +107,10 @@ impl Central {
             .pool_opts()
             .clone()
             .with_constraints(PoolConstraints::new(0, 4).unwrap_or_default())
+            // No reset when a connection returns to the pool: it would re-run the session setup
+            // and throw away the prepared statements at every batch (measured: 2.4× → 1.6× the
+            // raw INSERT). Safe: every write is an explicit transaction, no session state.
+            .with_reset_connection(false)
             .with_inactive_connection_ttl(Duration::from_secs(60));
         let opts = OptsBuilder::from_opts(opts)
             .pool_opts(pool_opts)
