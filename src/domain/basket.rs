@@ -196,51 +196,7 @@ impl Basket {
 
     /// Adds one of `product` to the current account; scanning it again adds 1 to its line.
     pub fn add_item(&mut self, product: &Product) -> Result<usize, BasketError> {
-        if !product.active {
-            return Err(BasketError::InactiveProduct(product.code.to_string()));
-        }
-        let account = self.current();
-        let lines = self.lines_mut(account);
-        let existing = lines.0.iter().position(|l| {
-            l.kind == LineKind::Item
-                && l.code.as_ref() == Some(&product.code)
-                && l.unit == product.price
-        });
-        let line_no = match existing {
-            Some(i) => {
-                let line = &mut lines.0[i];
-                if line.qty >= MAX_QTY {
-                    return Err(BasketError::BadQuantity(line.qty + 1));
-                }
-                line.qty += 1;
-                i + 1
-            }
-            None => {
-                if lines.len() >= MAX_LINES {
-                    return Err(BasketError::TooManyLines);
-                }
-                lines.0.push(Line {
-                    kind: LineKind::Item,
-                    code: Some(product.code.clone()),
-                    name: product.name.clone(),
-                    unit: product.price,
-                    qty: 1,
-                    vat: Some(product.vat),
-                });
-                lines.len()
-            }
-        };
-        if !lines.totals_fit() {
-            // Undo: the basket stays as it was.
-            let line = &mut lines.0[line_no - 1];
-            if line.qty > 1 {
-                line.qty -= 1;
-            } else {
-                lines.0.pop();
-            }
-            return Err(BasketError::Overflow);
-        }
-        Ok(line_no)
+        self.add_priced(product, product.price, product.name.clone())
     }
 
     /// Adds one of `product` at `unit` under `name` (an in-store label's price, or a weighed
