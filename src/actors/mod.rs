@@ -3,6 +3,7 @@
 //! [`Till::execute`], [`TillEvent`]s come out to every subscriber. The GUI and the headless
 //! driver are two faces over this same handle; the runtime knows no screen.
 
+pub mod admin;
 pub mod basket;
 pub mod clock_guard;
 pub mod command;
