@@ -46,12 +46,21 @@ pub enum Cmd {
         /// Only seed the data dir (catalogue and staff), do not start the till.
         #[arg(long)]
         seed_only: bool,
+        /// Run the demo till headless (JSON lines on stdin/stdout) instead of on screen.
+        #[arg(long)]
+        headless: bool,
+        /// Open in a window of this size (e.g. 800x480) instead of full screen.
+        #[arg(long, value_name = "WxH", value_parser = crate::gui::parse_size)]
+        windowed: Option<(i32, i32)>,
     },
-    /// Run the till (the GUI lands with issue 6; today use --headless).
+    /// Run the till: the touch screen (FLTK), or with --headless the JSON-lines driver.
     Till {
         /// Drive the till with JSON lines on stdin/stdout (docs/PROTOCOL.md).
         #[arg(long)]
         headless: bool,
+        /// Open in a window of this size (e.g. 800x480) instead of full screen.
+        #[arg(long, value_name = "WxH", value_parser = crate::gui::parse_size)]
+        windowed: Option<(i32, i32)>,
     },
     /// Apply pending migrations to the local ledger (and, with --central, to the central
     /// database of `central.url`).
@@ -219,6 +228,7 @@ pub fn pin_hasher(settings: &Settings, data_dir: &Path) -> anyhow::Result<PinHas
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let started = std::time::Instant::now();
     let settings = Settings::load(cli.config.as_deref()).context("loading settings")?;
     let clock: SharedClock = Arc::new(SystemClock);
     let data_dir = match (&cli.command, cli.data_dir.clone()) {
@@ -233,7 +243,11 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             .with_context(|| format!("opening the ledger in {}", data_dir.display()))
     };
     match cli.command {
-        Cmd::Demo { seed_only } => {
+        Cmd::Demo {
+            seed_only,
+            headless,
+            windowed,
+        } => {
             let mut ledger = open()?;
             let hasher = pin_hasher(&settings, &data_dir)?;
             seed_demo(&mut ledger, &hasher, clock.as_ref())?;
@@ -243,25 +257,30 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 return Ok(0);
             }
             eprintln!(
-                "The touch-screen GUI arrives with issue 6; this is the headless till (docs/PROTOCOL.md)."
-            );
-            eprintln!(
                 "Demo staff (ID / PIN): 1 ADMIN 1111 (any hour) · 2 AYMAN 2222 · 10 CLOTHIDE 1010 · 14 Khadija 1414 · 27 AWA 2727"
             );
             eprintln!(
-                "Cashiers may log in {} ({}). Try: login 14 1414 · scan 1234 · scan 1946753214860 · withdraw 15 · pay main cash 20 · status · quit",
+                "Cashiers may log in {} ({}). Articles to try: 1234, 1946753214860.",
                 settings.hours.describe_day(clock.now()),
                 settings.shop.name
             );
-            run_till(settings, &data_dir, clock, hasher)?;
+            if headless {
+                eprintln!(
+                    "Headless: login 14 1414 · scan 1234 · withdraw 15 · pay main cash 20 · status · quit"
+                );
+                run_till(settings, &data_dir, clock, hasher)?;
+            } else {
+                run_gui(settings, &data_dir, clock, hasher, windowed, started)?;
+            }
             Ok(0)
         }
-        Cmd::Till { headless } => {
-            if !headless {
-                bail!("the FLTK screen is not built yet (issue 6): run `kaching till --headless`");
-            }
+        Cmd::Till { headless, windowed } => {
             let hasher = pin_hasher(&settings, &data_dir)?;
-            run_till(settings, &data_dir, clock, hasher)?;
+            if headless {
+                run_till(settings, &data_dir, clock, hasher)?;
+            } else {
+                run_gui(settings, &data_dir, clock, hasher, windowed, started)?;
+            }
             Ok(0)
         }
         Cmd::Migrate { central } => {
@@ -364,6 +383,57 @@ fn run_till(
     Ok(())
 }
 
+/// The touch screen: FLTK on this (main) thread, the runtime on a thread of its own. Returns
+/// when the window is closed.
+fn run_gui(
+    settings: Settings,
+    data_dir: &Path,
+    clock: SharedClock,
+    hasher: PinHasher,
+    windowed: Option<(i32, i32)>,
+    started: std::time::Instant,
+) -> anyhow::Result<()> {
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        bail!(
+            "no display: set DISPLAY (e.g. DISPLAY=:0 on the Pi's screen), or run `kaching till --headless`"
+        );
+    }
+    let (gui, end) = crate::gui::open(
+        crate::gui::WindowMode { size: windowed },
+        &settings.shop.name,
+        settings.tz,
+        clock.clone(),
+        started,
+    )?;
+    let data_dir = data_dir.to_owned();
+    let failure = gui.sender();
+    let runtime = std::thread::Builder::new()
+        .name("kaching-runtime".into())
+        .spawn(move || {
+            let system = actix::System::new();
+            let r = system.block_on(async move {
+                let servers = qr_servers(&settings, &data_dir, &clock).await;
+                let till = Till::start_with_payments(settings, &data_dir, clock, hasher, servers)
+                    .context("starting the till")?;
+                crate::gui::serve(till, end).await;
+                Ok::<(), anyhow::Error>(())
+            });
+            if let Err(e) = &r {
+                tracing::error!(error = %e, "the till runtime stopped");
+                failure.send(crate::gui::Msg::Ui(crate::gui::Ui::Close));
+            }
+            r
+        })
+        .context("starting the runtime thread")?;
+    gui.run()?;
+    if runtime.is_finished()
+        && let Ok(Err(e)) = runtime.join()
+    {
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// The payment servers of this till: the hosted one (if configured) and its own on the LAN
 /// (if `payment.lan_bind` is set). A LAN server that cannot start is logged, not fatal: the till
 /// still sells, in cash or through the hosted server.
@@ -434,7 +504,10 @@ async fn start_lan_server(
         }
         None => format!("http://{addr}"),
     };
-    let options = pay_options(settings, public_url);
+    let options = PayServerOptions {
+        handle_signals: false,
+        ..pay_options(settings, public_url)
+    };
     let (running, server) =
         pay_web::server::start(listener, store, options, clock.clone(), 1).await?;
     tracing::info!(addr = %running.addr, "LAN payment server listening");
@@ -457,6 +530,7 @@ fn pay_options(settings: &Settings, public_url: String) -> PayServerOptions {
         intent_lifetime: settings.pay_server.intent_lifetime,
         rate_per_second: settings.pay_server.rate_per_second,
         rate_burst: settings.pay_server.rate_burst,
+        handle_signals: true,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod config;
 pub mod devices;
 pub mod domain;
+pub mod gui;
 pub mod headless;
 pub mod pay_web;
 pub mod secrets;

@@ -43,6 +43,9 @@ pub struct PayServerOptions {
     /// Customer-route requests per second per client address, and the burst allowed.
     pub rate_per_second: u64,
     pub rate_burst: u32,
+    /// Stop gracefully on SIGTERM/SIGINT (the standalone server). Off for the till's own LAN
+    /// server: a signal must stop the till, not just its payment page.
+    pub handle_signals: bool,
 }
 
 impl Default for PayServerOptions {
@@ -52,6 +55,7 @@ impl Default for PayServerOptions {
             intent_lifetime: Duration::from_secs(600),
             rate_per_second: 5,
             rate_burst: 20,
+            handle_signals: true,
         }
     }
 }
@@ -700,12 +704,17 @@ pub async fn start(
     if options.public_url.is_empty() {
         options.public_url = format!("http://{addr}");
     }
+    let options_signals = options.handle_signals;
     let state = state(store, options, clock)
         .await
         .map_err(std::io::Error::other)?;
     spawn_background(state.clone());
     let config = configure(state.clone());
-    let server = HttpServer::new(move || App::new().configure(config.clone()))
+    let mut server = HttpServer::new(move || App::new().configure(config.clone()));
+    if !options_signals {
+        server = server.disable_signals();
+    }
+    let server = server
         .workers(workers.max(1))
         // Without it the first server-sent event waits for the till's delayed ACK (40 ms).
         .tcp_nodelay(true)

@@ -1,0 +1,218 @@
+//! The FLTK touch screen: a view over the runtime. It sends [`Command`]s (and the admin's
+//! [`AdminRequest`]s) and renders the [`TillEvent`]s that come back; no business rule lives here
+//! (DESIGN §2). FLTK owns the main thread; the actix runtime runs on a thread of its own, so no
+//! network, disk or printer wait ever reaches the screen.
+//!
+//! One message enum, [`Msg`], for the whole GUI (fltk's channel is global and silently drops
+//! messages of another type). Screens: login, till, payment, admin (days, report, journal,
+//! products, staff); overlays: amount keypad, which-account dialog, change due, confirmation,
+//! the on-screen AZERTY keyboard. Labels are French, amounts `18,70 €`, every touch target at
+//! least 48 px at 800×480.
+//!
+//! With `KACHING_GUI_PROBE=/path/file.json` the GUI writes what it shows (screen, named widgets
+//! and their screen coordinates, texts, basket, list rows, timings) after every message: the
+//! end-to-end tests drive the real window with xdotool and read what it shows from there.
+
+mod app;
+mod probe;
+mod view;
+mod widgets;
+
+use std::time::Instant;
+
+use fltk::app as fl;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use crate::actors::admin::{AdminReply, AdminRequest, ExportFormat};
+use crate::actors::{Command, CommandError, Till, TillEvent};
+use crate::clock::SharedClock;
+use crate::domain::Account;
+
+/// What the screen asks of the runtime.
+#[derive(Debug)]
+pub enum Request {
+    Command(Command),
+    Admin(AdminRequest),
+}
+
+/// The lists a row can be picked from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListId {
+    Basket,
+    Days,
+    Report,
+    Journal,
+    Products,
+    Staff,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminTab {
+    Days,
+    Journal,
+    Products,
+    Staff,
+}
+
+/// Where the on-screen keyboard types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KbdTarget {
+    Article,
+    JournalFrom,
+    JournalTo,
+    ProductCode,
+    ProductBarcode,
+    ProductName,
+    ProductPrice,
+    ImportPath,
+    StaffId,
+    StaffName,
+    StaffPin,
+}
+
+/// A user action on the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ui {
+    LoginKey(char),
+    LoginClear,
+    LoginBack,
+    LoginOk,
+    LoginIdEnter,
+    Article,
+    Withdraw,
+    ToggleSub,
+    Plus,
+    Minus,
+    Void,
+    Pay,
+    Cash,
+    Logout,
+    AmountKey(char),
+    AmountBack,
+    AmountOk,
+    AmountCancel,
+    Choose(Account),
+    PayStatus,
+    PayCancel,
+    CashOk,
+    Reprint,
+    Tab(AdminTab),
+    DaysOpen,
+    DaysDelete,
+    ConfirmYes,
+    ConfirmNo,
+    ReportBack,
+    Export(ExportFormat),
+    JournalShow,
+    ProductSave,
+    ProductToggle,
+    ProductImport,
+    StaffAdd,
+    StaffToggle,
+    StaffResetPin,
+    Select(ListId),
+    Keyboard(KbdTarget),
+    Kbd(char),
+    KbdBack,
+    KbdEnter,
+    KbdShift,
+    KbdClose,
+    Close,
+}
+
+/// The one message type of the GUI.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Event(Box<TillEvent>),
+    Admin(Box<Result<AdminReply, CommandError>>),
+    Ui(Ui),
+    /// Once a second: the clock, and a status refresh every few seconds.
+    Tick,
+}
+
+/// How the window opens.
+#[derive(Debug, Clone, Copy)]
+pub struct WindowMode {
+    /// `None`: full screen at the display's size.
+    pub size: Option<(i32, i32)>,
+}
+
+/// Parses `800x480`.
+pub fn parse_size(s: &str) -> Result<(i32, i32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("'{s}' is not WIDTHxHEIGHT (e.g. 800x480)"))?;
+    let w: i32 = w
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad width in '{s}'"))?;
+    let h: i32 = h
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad height in '{s}'"))?;
+    if !(320..=7680).contains(&w) || !(240..=4320).contains(&h) {
+        return Err(format!("'{s}' is out of range (320x240 to 7680x4320)"));
+    }
+    Ok((w, h))
+}
+
+/// The GUI's end of the link: requests out, messages in.
+pub struct Link {
+    pub requests: UnboundedSender<Request>,
+    pub messages: fl::Sender<Msg>,
+}
+
+/// The runtime's end: run [`serve`] with it on the runtime thread.
+pub struct RuntimeEnd {
+    requests: UnboundedReceiver<Request>,
+    messages: fl::Sender<Msg>,
+}
+
+/// Creates the FLTK app, the channel and the window (main thread). Returns the GUI to run and
+/// the runtime's end of the link.
+pub fn open(
+    mode: WindowMode,
+    shop_name: &str,
+    tz: chrono_tz::Tz,
+    clock: SharedClock,
+    started: Instant,
+) -> anyhow::Result<(app::Gui, RuntimeEnd)> {
+    let (tx, rx) = unbounded_channel();
+    let gui = app::Gui::new(mode, shop_name, tz, clock, started, tx)?;
+    let end = RuntimeEnd {
+        requests: rx,
+        messages: gui.sender(),
+    };
+    Ok((gui, end))
+}
+
+/// The runtime side: forwards every [`TillEvent`] to the screen, runs the screen's commands in
+/// order and its admin requests alongside (a slow report never delays a scan).
+pub async fn serve(till: Till, end: RuntimeEnd) {
+    let RuntimeEnd {
+        mut requests,
+        messages,
+    } = end;
+    let mut events = till.subscribe();
+    let to_screen = messages;
+    actix::spawn(async move {
+        while let Some(e) = events.recv().await {
+            to_screen.send(Msg::Event(Box::new(e)));
+        }
+    });
+    till.execute(Command::Status).await;
+    while let Some(r) = requests.recv().await {
+        match r {
+            Request::Command(Command::Quit) => break,
+            Request::Command(c) => till.execute(c).await,
+            Request::Admin(a) => {
+                let t = till.clone();
+                let m = messages;
+                actix::spawn(async move {
+                    let reply = t.admin(a).await;
+                    m.send(Msg::Admin(Box::new(reply)));
+                });
+            }
+        }
+    }
+}
