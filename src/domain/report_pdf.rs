@@ -53,8 +53,25 @@ fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
 
-const COLUMNS: &str =
-    "   N°  HEURE     VENDEUR        PRODUIT                              QTÉ       MONTANT";
+/// One table row: number, time, seller, product, quantity, amount (86 columns of Courier).
+fn table_row(no: &str, time: &str, seller: &str, product: &str, qty: &str, amount: &str) -> String {
+    format!(
+        "{:>5}  {:<8}  {:<14} {:<34} {:>5} {:>13}",
+        no,
+        truncate(time, 8),
+        truncate(seller, 14),
+        truncate(product, 34),
+        qty,
+        amount
+    )
+}
+
+/// One row of the VAT table: label, VAT-inclusive, net, VAT.
+fn vat_row(label: &str, gross: &str, net: &str, vat: &str) -> String {
+    format!("{label:<16}{gross:>13}  {net:>13}  {vat:>13}")
+}
+
+const TABLE_WIDTH: usize = 86;
 
 /// The body of the report, one entry per printed row, before pagination.
 fn rows(report: &DayReport) -> Vec<Row> {
@@ -65,14 +82,13 @@ fn rows(report: &DayReport) -> Vec<Row> {
             LineKind::Withdrawal => (format!("{} [retrait]", l.product), Style::Withdrawal),
         };
         out.push(row(
-            format!(
-                "{:>5}  {:<8}  {:<14} {:<34} {:>5} {:>13}",
-                i + 1,
-                truncate(&l.time, 8),
-                truncate(&l.seller, 14),
-                truncate(&product, 34),
-                format!("x{}", l.qty),
-                l.total_cents.to_string()
+            table_row(
+                &(i + 1).to_string(),
+                &l.time,
+                &l.seller,
+                &product,
+                &format!("x{}", l.qty),
+                &l.total_cents.to_string(),
             ),
             style,
         ));
@@ -80,7 +96,7 @@ fn rows(report: &DayReport) -> Vec<Row> {
     if report.lines.is_empty() {
         out.push(row("  (aucune vente ce jour)", Style::Normal));
     }
-    out.push(row("-".repeat(89), Style::Normal));
+    out.push(row("-".repeat(TABLE_WIDTH), Style::Normal));
     out.push(row(
         format!("SOLDE CAISSE : {}", report.revenue_cents),
         Style::Bold,
@@ -109,17 +125,16 @@ fn rows(report: &DayReport) -> Vec<Row> {
     }
     out.push(row("", Style::Normal));
     out.push(row(
-        "Par taux de TVA            TTC           HTVA            TVA",
+        vat_row("Par taux de TVA", "TTC", "HTVA", "TVA"),
         Style::Bold,
     ));
     for v in &report.by_vat {
         out.push(row(
-            format!(
-                "  {:>2} %        {:>13}  {:>13}  {:>13}",
-                v.rate.percent(),
-                v.gross_cents.to_string(),
-                v.net_cents.to_string(),
-                v.vat_cents.to_string()
+            vat_row(
+                &format!("  {:>2} %", v.rate.percent()),
+                &v.gross_cents.to_string(),
+                &v.net_cents.to_string(),
+                &v.vat_cents.to_string(),
             ),
             Style::Normal,
         ));
@@ -227,7 +242,8 @@ pub fn day_report_pdf(report: &DayReport, shop_name: &str) -> Vec<u8> {
         );
         y -= LEADING;
         if row_index < table_rows {
-            line(&mut c, y, BOLD, FONT_SIZE, COLUMNS);
+            let columns = table_row("N°", "HEURE", "VENDEUR", "PRODUIT", "QTÉ", "MONTANT");
+            line(&mut c, y, BOLD, FONT_SIZE, &columns);
         }
         y -= LEADING * 1.5;
         for r in page_rows.iter() {
