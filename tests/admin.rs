@@ -1097,3 +1097,24 @@ async fn with_the_central_database_down_reports_fall_back_to_local_and_changes_a
     )
     .await;
 }
+
+#[actix::test]
+async fn a_central_database_that_never_answers_costs_a_report_three_seconds_not_more() {
+    // Accepts TCP connections (the kernel's backlog) and never says a word.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let mut raw = RawSettings::default();
+    raw.central.url = Secret::new(format!("mysql://root@127.0.0.1:{port}/kaching"));
+    let mut shop = Shop::open(raw);
+    shop.with_sales_then_admin().await;
+
+    let started = std::time::Instant::now();
+    let (source, report) = shop.day_report(may(31)).await;
+    let took = started.elapsed();
+    assert_eq!((source, report.lines.len()), (ReportSource::Local, 6));
+    assert!(
+        took >= StdDuration::from_millis(2900) && took < StdDuration::from_secs(6),
+        "{took:?}"
+    );
+    drop(silent);
+}
