@@ -21,8 +21,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 build_pkgs=(build-essential pkg-config ca-certificates curl git)
 # libfaketime: the ORIGIN-day replay; chromium + chromedriver: the phone browser test;
 # mariadb-client: to reach (or provision) the MariaDB the central-database tests use;
-# cups: the CUPS printing test (a raw queue to a loopback port).
-test_pkgs=(libfaketime faketime chromium chromium-driver fonts-dejavu-core mariadb-client cups cups-client)
+# cups: the CUPS printing test (a raw queue to a loopback port); poppler-utils: pdftotext and
+# pdfinfo read the exported PDF reports back (tests/admin.rs).
+test_pkgs=(libfaketime faketime chromium chromium-driver fonts-dejavu-core mariadb-client cups cups-client poppler-utils)
 
 missing=()
 want=("${build_pkgs[@]}")

@@ -8,11 +8,13 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::actors::admin::write_atomically;
 use crate::actors::{QrServers, Till};
 use crate::clock::{Clock, SharedClock, SystemClock};
 use crate::config::Settings;
 use crate::domain::Money;
 use crate::domain::report;
+use crate::domain::report::ExportFormat;
 use crate::domain::staff::{Pin, Role, Staff, StaffId, parse_staff_name};
 use crate::pay_web;
 use crate::pay_web::client::PayClient;
@@ -147,6 +149,8 @@ pub enum Format {
     Txt,
     Csv,
     Json,
+    /// A4 PDF (day report only; needs --output FILE).
+    Pdf,
 }
 
 /// Where a report reads: this till's ledger, or the central database (all tills).
@@ -165,6 +169,10 @@ pub enum ReportCmd {
         format: Format,
         #[arg(long, value_enum, default_value = "local")]
         source: Source,
+        /// Write the report to FILE (atomically) instead of stdout; required for --format pdf
+        /// (a PDF is binary: it never goes to a terminal by accident).
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
     },
     /// The days that have sales, newest first.
     Days {
@@ -740,7 +748,11 @@ fn report(
             day,
             format,
             source,
+            output,
         } => {
+            if format == Format::Pdf && output.is_none() {
+                bail!("--format pdf needs --output FILE (e.g. --output rapport-{day}.pdf)");
+            }
             let r = match source {
                 Source::Local => open()?.day_report(day, settings.tz)?,
                 Source::Central => {
@@ -748,10 +760,28 @@ fn report(
                     with_central(settings, |c| async move { c.day_report(day, tz).await })?
                 }
             };
-            match format {
-                Format::Txt => r.to_text(shop),
-                Format::Csv => r.to_csv()?,
-                Format::Json => serde_json::to_string_pretty(&r)? + "\n",
+            let bytes = match format {
+                Format::Txt => ExportFormat::Txt.render(&r, shop)?,
+                Format::Csv => ExportFormat::Csv.render(&r, shop)?,
+                Format::Pdf => ExportFormat::Pdf.render(&r, shop)?,
+                Format::Json => (serde_json::to_string_pretty(&r)? + "\n").into_bytes(),
+            };
+            match output {
+                Some(file) => {
+                    let name = file
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .with_context(|| format!("{} is not a file name", file.display()))?;
+                    let dir = match file.parent() {
+                        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+                        _ => PathBuf::from("."),
+                    };
+                    let path = write_atomically(&dir, name, &bytes)
+                        .with_context(|| format!("writing {}", file.display()))?;
+                    eprintln!("report written to {}", path.display());
+                    return Ok(0);
+                }
+                None => String::from_utf8_lossy(&bytes).into_owned(),
             }
         }
         ReportCmd::Days { format, source } => {
@@ -763,6 +793,7 @@ fn report(
                 Format::Txt => report::days_to_text(&days),
                 Format::Csv => report::days_to_csv(&days)?,
                 Format::Json => serde_json::to_string_pretty(&days)? + "\n",
+                Format::Pdf => bail!("--format pdf is for `report day` only"),
             }
         }
         ReportCmd::Journal {
@@ -781,6 +812,7 @@ fn report(
                 Format::Txt => j.to_text(shop),
                 Format::Csv => j.to_csv()?,
                 Format::Json => serde_json::to_string_pretty(&j)? + "\n",
+                Format::Pdf => bail!("--format pdf is for `report day` only"),
             }
         }
         ReportCmd::Reconcile { day } => {

@@ -182,6 +182,28 @@ impl Default for RawScanner {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawAdmin {
+    pub export_dir: String,
+}
+
+/// The admin screens' settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminSettings {
+    /// Where reports are exported (`admin.export_dir`); `None`: `<data dir>/exports`.
+    pub export_dir: Option<PathBuf>,
+}
+
+impl AdminSettings {
+    /// The export directory of a till whose data directory is `data_dir`.
+    pub fn export_dir_in(&self, data_dir: &Path) -> PathBuf {
+        self.export_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("exports"))
+    }
+}
+
 /// The barcode scanner and the in-store labels it reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScannerSettings {
@@ -231,6 +253,7 @@ pub struct RawSettings {
     pub pay_server: RawPayServer,
     pub printer: RawPrinter,
     pub scanner: RawScanner,
+    pub admin: RawAdmin,
     /// The PIN pepper (`KACHING_PIN_PEPPER`). Empty: a random one kept in the data directory.
     pub pin_pepper: Secret,
 }
@@ -308,6 +331,7 @@ pub struct Settings {
     pub hours: OpeningHours,
     pub printer: PrinterSettings,
     pub scanner: ScannerSettings,
+    pub admin: AdminSettings,
     pub pin_pepper: Option<Secret>,
     pub payment: PaymentSettings,
     pub pay_server: PayServerSettings,
@@ -507,8 +531,12 @@ impl RawSettings {
             }
         };
         let scanner = ScannerSettings::from_raw(&self.scanner)?;
+        let admin = AdminSettings {
+            export_dir: non_empty(&self.admin.export_dir).map(PathBuf::from),
+        };
         Ok(Settings {
             scanner,
+            admin,
             central_url,
             payment,
             pay_server,
@@ -552,6 +580,7 @@ mod tests {
             ("KACHING_PRINTER__WIDTH", "32"),
             ("KACHING_HOURS__DAYS__SUN", "closed"),
             ("KACHING_PIN_PEPPER", "p"),
+            ("KACHING_ADMIN__EXPORT_DIR", "/srv/rapports"),
             ("KACHING_DATA_DIR", "/x"),
             ("OTHER", "y"),
         ]
@@ -570,6 +599,15 @@ mod tests {
         assert_eq!(raw.pin_pepper.expose(), "p");
         let s = raw.validate().unwrap();
         assert_eq!(s.max_withdrawal, Money::from_cents(2010));
+        assert_eq!(
+            s.admin.export_dir_in(Path::new("/data")),
+            PathBuf::from("/srv/rapports")
+        );
+        let default = RawSettings::default().validate().unwrap();
+        assert_eq!(
+            default.admin.export_dir_in(Path::new("/data")),
+            PathBuf::from("/data/exports")
+        );
         assert_eq!(s.hours.hours_on(chrono::Weekday::Sun), None);
     }
 

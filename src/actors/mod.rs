@@ -15,7 +15,7 @@ pub mod scanner;
 pub mod session;
 pub mod sync;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use actix::prelude::*;
@@ -56,9 +56,16 @@ pub struct Till {
     clock_guard: Addr<ClockGuardActor>,
     ledger: Addr<LedgerActor>,
     sync: Option<Addr<sync::SyncActor>>,
+    /// The central database (one pool per till, shared with the SyncActor); `None` when none
+    /// is configured or its URL is unusable (`settings.central_url` tells which).
+    central: Option<crate::sync::Central>,
     hub: EventHub,
     settings: Arc<Settings>,
     clock: SharedClock,
+    /// The ledger's directory (exports go under it by default).
+    data_dir: PathBuf,
+    /// The PIN hasher, shared by the SessionActor (logins) and the admin (new PINs).
+    hasher: Arc<PinHasher>,
 }
 
 impl Till {
@@ -106,12 +113,13 @@ impl Till {
         )
         .with_instore(settings.scanner.instore.clone())
         .start();
+        let hasher = Arc::new(hasher);
         let session = SessionActor::new(
             ledger.clone(),
             hub.clone(),
             clock.clone(),
             settings.hours.clone(),
-            Arc::new(hasher),
+            hasher.clone(),
         )
         .start();
         let payment = PaymentActor::new(
@@ -137,24 +145,23 @@ impl Till {
             hub.clone(),
         )
         .start();
-        let sync = settings.central_url.as_ref().and_then(|url| {
-            match crate::sync::Central::new(url) {
-                Ok(central) => Some(
-                    sync::SyncActor::new(
-                        central,
-                        settings.till_id.clone(),
-                        settings.tz,
-                        ledger.clone(),
-                        hub.clone(),
-                        clock.clone(),
-                    )
-                    .start(),
-                ),
-                Err(e) => {
+        let central = settings.central_url.as_ref().and_then(|url| {
+            crate::sync::Central::new(url)
+                .map_err(|e| {
                     tracing::error!(error = %e, "central database unusable: the till works alone");
-                    None
-                }
-            }
+                })
+                .ok()
+        });
+        let sync = central.as_ref().map(|central| {
+            sync::SyncActor::new(
+                central.clone(),
+                settings.till_id.clone(),
+                settings.tz,
+                ledger.clone(),
+                hub.clone(),
+                clock.clone(),
+            )
+            .start()
         });
         let till = Till {
             session,
@@ -164,9 +171,12 @@ impl Till {
             clock_guard,
             ledger,
             sync,
+            central,
             hub,
             settings,
             clock,
+            data_dir: data_dir.to_owned(),
+            hasher,
         };
         if let Some(device) = &till.settings.scanner.device {
             use crate::devices::scanner::{DeviceSpec, EvdevSource};

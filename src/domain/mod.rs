@@ -11,6 +11,7 @@ pub mod money;
 pub mod product;
 pub mod receipt;
 pub mod report;
+pub mod report_pdf;
 pub mod sale;
 pub mod staff;
 

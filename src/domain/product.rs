@@ -23,6 +23,10 @@ pub enum ProductError {
     EmptyName,
     #[error("product name is too long (at most 80 characters)")]
     NameTooLong,
+    #[error("product name is too long (at most 60 characters)")]
+    NameTooLongForEdit,
+    #[error("price {0} is not between 0,00 € and 10 000,00 €")]
+    BadPrice(String),
 }
 
 impl VatRate {
@@ -103,6 +107,24 @@ pub struct Product {
     pub active: bool,
 }
 
+/// The longest product name the admin screen accepts (it fits the ticket's article column).
+pub const MAX_EDIT_NAME: usize = 60;
+/// The highest unit price the admin screen accepts: a small shop's article, not a typo.
+pub const MAX_PRICE_CENTS: i64 = 1_000_000;
+
+/// Checks a product the admin typed in (the screen builds [`Product`] from fields): name
+/// trimmed, 1 to [`MAX_EDIT_NAME`] characters; price 0 to 10 000,00 €. Returns it cleaned.
+pub fn check_edit(p: &Product) -> Result<Product, ProductError> {
+    let name = parse_name(&p.name)?;
+    if name.chars().count() > MAX_EDIT_NAME {
+        return Err(ProductError::NameTooLongForEdit);
+    }
+    if p.price.cents() < 0 || p.price.cents() > MAX_PRICE_CENTS {
+        return Err(ProductError::BadPrice(p.price.to_string()));
+    }
+    Ok(Product { name, ..p.clone() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +153,42 @@ mod tests {
         assert!(VatRate::parse("7").is_err());
         assert!(VatRate::parse("-6").is_err());
         assert!(VatRate::parse("").is_err());
+    }
+
+    #[test]
+    fn edited_products_have_a_short_name_and_a_sane_price() {
+        let p = Product {
+            code: crate::domain::ArticleCode::parse("1234").unwrap(),
+            barcode: None,
+            name: "  Café ".into(),
+            price: Money::from_cents(250),
+            vat: VatRate::Six,
+            active: true,
+        };
+        assert_eq!(check_edit(&p).unwrap().name, "Café");
+        let long = Product {
+            name: "x".repeat(61),
+            ..p.clone()
+        };
+        assert_eq!(check_edit(&long), Err(ProductError::NameTooLongForEdit));
+        let negative = Product {
+            price: Money::from_cents(-1),
+            ..p.clone()
+        };
+        assert!(matches!(
+            check_edit(&negative),
+            Err(ProductError::BadPrice(_))
+        ));
+        let huge = Product {
+            price: Money::from_cents(MAX_PRICE_CENTS + 1),
+            ..p.clone()
+        };
+        assert!(check_edit(&huge).is_err());
+        let empty = Product {
+            name: " ".into(),
+            ..p
+        };
+        assert_eq!(check_edit(&empty), Err(ProductError::EmptyName));
     }
 
     #[test]

@@ -223,6 +223,39 @@ impl DayReport {
     }
 }
 
+/// A file format of the day report (the admin's export, `kaching report day --format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Txt,
+    Csv,
+    Pdf,
+}
+
+impl ExportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Txt => "txt",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Pdf => "pdf",
+        }
+    }
+
+    /// The report in this format: UTF-8 text for TXT and CSV, a PDF document for PDF.
+    pub fn render(self, report: &DayReport, shop_name: &str) -> Result<Vec<u8>, csv::Error> {
+        Ok(match self {
+            ExportFormat::Txt => report.to_text(shop_name).into_bytes(),
+            ExportFormat::Csv => report.to_csv()?.into_bytes(),
+            ExportFormat::Pdf => super::report_pdf::day_report_pdf(report, shop_name),
+        })
+    }
+
+    /// The export's file name: `rapport-YYYY-MM-DD.<ext>`.
+    pub fn file_name(self, day: NaiveDate) -> String {
+        format!("rapport-{}.{}", day.format("%Y-%m-%d"), self.extension())
+    }
+}
+
 fn csv_into_string(w: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
     let bytes = w
         .into_inner()

@@ -103,6 +103,49 @@ impl Ledger {
         at: DateTime<Utc>,
         by: Option<&str>,
     ) -> StoreResult<ImportSummary> {
+        self.write_products(products, Barcodes::Refuse, at, by, "catalog_import")
+    }
+
+    /// Adds a product, or edits the one with the same code (the admin screen): its version
+    /// moves on, the change is audited (`catalog_edit`); a barcode of another article is a
+    /// conflict and changes nothing. Returns whether the product was new.
+    pub fn save_product(
+        &mut self,
+        product: &Product,
+        at: DateTime<Utc>,
+        by: Option<&str>,
+    ) -> StoreResult<bool> {
+        let s = self.write_products(
+            std::slice::from_ref(product),
+            Barcodes::Refuse,
+            at,
+            by,
+            "catalog_edit",
+        )?;
+        Ok(s.added == 1)
+    }
+
+    /// Applies products the central database has just accepted (the admin's edits when a
+    /// central database is configured): central is the authority, so a barcode moves to the
+    /// product that now carries it, as the sync pull would do. Audited with `action`.
+    pub fn mirror_products(
+        &mut self,
+        products: &[Product],
+        at: DateTime<Utc>,
+        by: Option<&str>,
+        action: &str,
+    ) -> StoreResult<ImportSummary> {
+        self.write_products(products, Barcodes::Move, at, by, action)
+    }
+
+    fn write_products(
+        &mut self,
+        products: &[Product],
+        barcodes: Barcodes,
+        at: DateTime<Utc>,
+        by: Option<&str>,
+        action: &str,
+    ) -> StoreResult<ImportSummary> {
         let tx = self.write_tx()?;
         let mut summary = ImportSummary {
             added: 0,
@@ -120,6 +163,7 @@ impl Ledger {
             )?;
             // Free the barcodes that move between products within this import first.
             let mut clear = tx.prepare("UPDATE products SET barcode = NULL WHERE code = ?1")?;
+            let mut free = tx.prepare("UPDATE products SET barcode = NULL WHERE barcode = ?1")?;
             for p in products {
                 if exists.exists([p.code.as_str()])? {
                     clear.execute([p.code.as_str()])?;
@@ -130,10 +174,17 @@ impl Ledger {
                     let current: Option<String> =
                         owner.query_row([b.as_str()], |r| r.get(0)).optional()?;
                     if let Some(other) = current.filter(|c| c != p.code.as_str()) {
-                        return Err(StoreError::Conflict(format!(
-                            "barcode {b} of article {} already belongs to article {other}",
-                            p.code
-                        )));
+                        match barcodes {
+                            Barcodes::Refuse => {
+                                return Err(StoreError::Conflict(format!(
+                                    "barcode {b} of article {} already belongs to article {other}",
+                                    p.code
+                                )));
+                            }
+                            Barcodes::Move => {
+                                free.execute([b.as_str()])?;
+                            }
+                        }
                     }
                 }
                 if exists.exists([p.code.as_str()])? {
@@ -151,13 +202,61 @@ impl Ledger {
                 ])?;
             }
         }
+        let detail = match products {
+            [one] => format!(
+                "{} {} {} ({} added, {} updated)",
+                one.code,
+                one.name,
+                one.price.to_decimal_string(),
+                summary.added,
+                summary.updated
+            ),
+            _ => format!("{} added, {} updated", summary.added, summary.updated),
+        };
         tx.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, 'catalog_import', ?3)",
-            params![super::ts(at), by, format!("{} added, {} updated", summary.added, summary.updated)],
+            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![super::ts(at), by, action, detail],
         )?;
         tx.commit()?;
         Ok(summary)
     }
+
+    /// Enables or disables a product (a disabled one no longer sells); audited `catalog_edit`.
+    pub fn set_product_active(
+        &mut self,
+        code: &ArticleCode,
+        active: bool,
+        at: DateTime<Utc>,
+        by: Option<&str>,
+    ) -> StoreResult<()> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE products SET active = ?2, version = version + 1 WHERE code = ?1",
+            params![code.as_str(), active],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("article {code}")));
+        }
+        tx.execute(
+            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, 'catalog_edit', ?3)",
+            params![
+                super::ts(at),
+                by,
+                format!("{code} {}", if active { "enabled" } else { "disabled" })
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// What writing a product does with a barcode another article holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Barcodes {
+    /// A conflict: nothing is written.
+    Refuse,
+    /// The barcode moves (the central database already decided).
+    Move,
 }
 
 #[cfg(test)]
@@ -239,5 +338,41 @@ mod tests {
             "{err}"
         );
         assert_eq!(l.products().unwrap(), before);
+    }
+
+    #[test]
+    fn save_product_edits_by_code_refuses_a_taken_barcode_and_audits() {
+        let (_d, mut l) = ledger();
+        l.import_products(&[p("1", Some("1946753214860"), 100)], Utc::now(), None)
+            .unwrap();
+        assert!(
+            l.save_product(&p("2", None, 200), Utc::now(), Some("1"))
+                .unwrap()
+        );
+        assert!(
+            !l.save_product(&p("2", None, 250), Utc::now(), Some("1"))
+                .unwrap()
+        );
+        assert_eq!(l.audit_log(1).unwrap()[0].action, "catalog_edit");
+        let before = l.products().unwrap();
+        let err = l
+            .save_product(&p("2", Some("1946753214860"), 250), Utc::now(), None)
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+        assert_eq!(l.products().unwrap(), before);
+        // Central already decided: the barcode moves.
+        l.mirror_products(&[p("2", Some("1946753214860"), 250)], Utc::now(), None, "x")
+            .unwrap();
+        let after = l.products().unwrap();
+        assert_eq!(after[0].barcode, None);
+        assert!(after[1].barcode.is_some());
+        let code = ArticleCode::parse("2").unwrap();
+        l.set_product_active(&code, false, Utc::now(), None)
+            .unwrap();
+        assert!(!l.products().unwrap()[1].active);
+        assert!(matches!(
+            l.set_product_active(&ArticleCode::parse("9").unwrap(), false, Utc::now(), None),
+            Err(StoreError::NotFound(_))
+        ));
     }
 }

@@ -153,6 +153,19 @@ impl Ledger {
         )?)
     }
 
+    /// The days hidden from the list (also applied to the central list of days on this till).
+    pub fn hidden_days(&self) -> StoreResult<Vec<NaiveDate>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT day FROM hidden_days ORDER BY day")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(parse_day(&row?)?);
+        }
+        Ok(out)
+    }
+
     /// Hides a day from the list of days (its sales stay; audited).
     pub fn hide_day(
         &mut self,
@@ -220,6 +233,7 @@ mod tests {
         assert_eq!(j.revenue_cents, Money::from_cents(350));
         l.hide_day(d30, Utc::now(), Some("1")).unwrap();
         assert_eq!(l.days().unwrap().len(), 1);
+        assert_eq!(l.hidden_days().unwrap(), vec![d30]);
         assert_eq!(
             l.journal(d30, d31).unwrap().unwrap().days[0].revenue_cents,
             Money::from_cents(100)

@@ -149,6 +149,34 @@ impl Ledger {
         Ok(())
     }
 
+    /// Sets a new PIN hash (the admin's PIN reset) and lifts any lockout; audited `pin_reset`.
+    pub fn set_staff_pin(
+        &mut self,
+        id: &StaffId,
+        pin_hash: &str,
+        at: DateTime<Utc>,
+        by: Option<&str>,
+    ) -> StoreResult<()> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE staff SET pin_hash = ?2, version = version + 1 WHERE id = ?1",
+            params![id.as_str(), pin_hash],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("staff ID {id}")));
+        }
+        tx.execute(
+            "DELETE FROM pin_failures WHERE staff_id = ?1",
+            [id.as_str()],
+        )?;
+        tx.execute(
+            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, 'pin_reset', ?3)",
+            params![ts(at), by, id.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn staff_count(&self) -> StoreResult<i64> {
         Ok(self
             .conn
@@ -284,5 +312,40 @@ mod tests {
             Err(StoreError::NotFound(_))
         ));
         assert_eq!(l.audit_log(1).unwrap()[0].action, "staff_disabled");
+    }
+
+    #[test]
+    fn a_pin_reset_replaces_the_hash_lifts_the_lockout_and_is_audited() {
+        let (_d, mut l) = ledger();
+        let s = Staff {
+            id: StaffId::parse("2").unwrap(),
+            name: "AYMAN".into(),
+            role: Role::Cashier,
+            active: true,
+        };
+        l.add_staff(&s, "$argon2id$old", Utc::now(), None).unwrap();
+        let now = Utc::now();
+        for _ in 0..MAX_PIN_FAILURES {
+            l.record_pin_failure(&s.id, now).unwrap();
+        }
+        assert!(matches!(
+            l.lock_state(&s.id, now).unwrap(),
+            LockState::LockedUntil(_)
+        ));
+        l.set_staff_pin(&s.id, "$argon2id$new", now, Some("1"))
+            .unwrap();
+        assert_eq!(
+            l.staff_record(&s.id).unwrap().unwrap().pin_hash,
+            "$argon2id$new"
+        );
+        assert_eq!(
+            l.lock_state(&s.id, now).unwrap(),
+            LockState::Free { failures: 0 }
+        );
+        assert_eq!(l.audit_log(1).unwrap()[0].action, "pin_reset");
+        assert!(matches!(
+            l.set_staff_pin(&StaffId::parse("99").unwrap(), "h", now, None),
+            Err(StoreError::NotFound(_))
+        ));
     }
 }

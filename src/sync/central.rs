@@ -305,7 +305,7 @@ impl Central {
             bounded(tx.exec_first("SELECT id FROM staff WHERE id = ?", (staff.id.as_str(),)))
                 .await?;
         if exists.is_some() {
-            return Err(SyncError::Permanent(format!(
+            return Err(SyncError::Conflict(format!(
                 "staff ID {} already exists",
                 staff.id
             )));
@@ -330,7 +330,80 @@ impl Central {
         ))
         .await?;
         if tx.affected_rows() == 0 {
-            return Err(SyncError::Permanent(format!("no staff ID {id}")));
+            return Err(SyncError::NotFound(format!("staff ID {id}")));
+        }
+        bounded(tx.commit()).await
+    }
+
+    /// Sets a staff member's PIN hash centrally (the admin's PIN reset); every till pulls it.
+    pub async fn set_staff_pin(&self, id: &str, pin_hash: &str) -> Result<(), SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+        let v = Central::next_version(&mut tx, "staff").await?;
+        bounded(tx.exec_drop(
+            "UPDATE staff SET pin_hash = ?, version = ? WHERE id = ?",
+            (pin_hash, v, id),
+        ))
+        .await?;
+        if tx.affected_rows() == 0 {
+            return Err(SyncError::NotFound(format!("staff ID {id}")));
+        }
+        bounded(tx.commit()).await
+    }
+
+    /// Adds or edits products centrally in one transaction (the admin screen): all or nothing,
+    /// and, unlike [`Central::import_products`], a barcode held by an article outside `products`
+    /// is a [`SyncError::Conflict`] (barcodes may move between the articles given).
+    pub async fn save_products(&self, products: &[Product]) -> Result<(), SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+        for p in products {
+            bounded(tx.exec_drop(
+                "UPDATE products SET barcode = NULL WHERE code = ?",
+                (p.code.as_str(),),
+            ))
+            .await?;
+        }
+        for p in products {
+            let barcode = p.barcode.as_ref().map(|b| b.as_str().to_owned());
+            if let Some(b) = &barcode {
+                let owner: Option<String> = bounded(tx.exec_first(
+                    "SELECT code FROM products WHERE barcode = ? AND code <> ?",
+                    (b, p.code.as_str()),
+                ))
+                .await?;
+                if let Some(other) = owner {
+                    // Dropping the transaction rolls it back.
+                    return Err(SyncError::Conflict(format!(
+                        "barcode {b} of article {} already belongs to article {other}",
+                        p.code
+                    )));
+                }
+            }
+            let v = Central::next_version(&mut tx, "products").await?;
+            bounded(tx.exec_drop(
+                "INSERT INTO products (code, barcode, name, price_cents, vat_rate, active, version) VALUES (?, ?, ?, ?, ?, ?, ?) \
+                 ON DUPLICATE KEY UPDATE barcode = VALUES(barcode), name = VALUES(name), price_cents = VALUES(price_cents), \
+                 vat_rate = VALUES(vat_rate), active = VALUES(active), version = VALUES(version)",
+                (p.code.as_str(), barcode, &p.name, p.price.cents(), p.vat.percent(), p.active, v),
+            ))
+            .await?;
+        }
+        bounded(tx.commit()).await
+    }
+
+    /// Enables or disables a product centrally.
+    pub async fn set_product_active(&self, code: &str, active: bool) -> Result<(), SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+        let v = Central::next_version(&mut tx, "products").await?;
+        bounded(tx.exec_drop(
+            "UPDATE products SET active = ?, version = ? WHERE code = ?",
+            (active, v, code),
+        ))
+        .await?;
+        if tx.affected_rows() == 0 {
+            return Err(SyncError::NotFound(format!("article {code}")));
         }
         bounded(tx.commit()).await
     }

@@ -20,6 +20,12 @@ pub enum SyncError {
     Permanent(String),
     #[error("ledger: {0}")]
     Ledger(String),
+    /// The change clashes with what the central database holds (an ID or barcode taken).
+    #[error("{0}")]
+    Conflict(String),
+    /// The change names something the central database does not have.
+    #[error("not found in the central database: {0}")]
+    NotFound(String),
 }
 
 impl SyncError {

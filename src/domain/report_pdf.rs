@@ -1,0 +1,316 @@
+//! The day report as a PDF (the admin's « TÉLÉCHARGER » in PDF): the same content as the text
+//! report — shop, day, every line with its time, seller, product, quantity and amount,
+//! withdrawals flagged (in red) and outside the total, SOLDE CAISSE, totals per seller and per
+//! VAT rate — on A4 pages, numbered, as many as the day needs (line numbers continue from page
+//! to page). Pure: returns the bytes, does no IO.
+//!
+//! Fonts: the base-14 Courier and Courier-Bold (every PDF reader has them, nothing is embedded)
+//! with WinAnsiEncoding; text is encoded with Windows-1252 so `€`, `é`, `à` come out right. A
+//! character the encoding lacks becomes `?` (never a wrong glyph, never an error).
+
+use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+
+use super::basket::LineKind;
+use super::report::DayReport;
+
+/// A4 in points.
+const PAGE_W: f32 = 595.0;
+const PAGE_H: f32 = 842.0;
+const MARGIN: f32 = 40.0;
+const FONT_SIZE: f32 = 9.0;
+const TITLE_SIZE: f32 = 12.0;
+const LEADING: f32 = 11.5;
+/// Rows of body text a page holds below its header (title, page line, column header, rule).
+const HEADER_ROWS: usize = 4;
+/// The body rows one page holds.
+pub const ROWS_PER_PAGE: usize = ((PAGE_H - 2.0 * MARGIN) / LEADING) as usize - HEADER_ROWS;
+
+const REGULAR: Name<'static> = Name(b"F1");
+const BOLD: Name<'static> = Name(b"F2");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Normal,
+    Bold,
+    /// A withdrawal line: red, like the old till's screen.
+    Withdrawal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Row {
+    text: String,
+    style: Style,
+}
+
+fn row(text: impl Into<String>, style: Style) -> Row {
+    Row {
+        text: text.into(),
+        style,
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+/// One table row: number, time, seller, product, quantity, amount (86 columns of Courier).
+fn table_row(no: &str, time: &str, seller: &str, product: &str, qty: &str, amount: &str) -> String {
+    format!(
+        "{:>5}  {:<8}  {:<14} {:<34} {:>5} {:>13}",
+        no,
+        truncate(time, 8),
+        truncate(seller, 14),
+        truncate(product, 34),
+        qty,
+        amount
+    )
+}
+
+/// One row of the VAT table: label, VAT-inclusive, net, VAT.
+fn vat_row(label: &str, gross: &str, net: &str, vat: &str) -> String {
+    format!("{label:<16}{gross:>13}  {net:>13}  {vat:>13}")
+}
+
+const TABLE_WIDTH: usize = 86;
+
+/// The body of the report, one entry per printed row, before pagination.
+fn rows(report: &DayReport) -> Vec<Row> {
+    let mut out = Vec::with_capacity(report.lines.len() + 20);
+    for (i, l) in report.lines.iter().enumerate() {
+        let (product, style) = match l.kind {
+            LineKind::Item => (l.product.clone(), Style::Normal),
+            LineKind::Withdrawal => (format!("{} [retrait]", l.product), Style::Withdrawal),
+        };
+        out.push(row(
+            table_row(
+                &(i + 1).to_string(),
+                &l.time,
+                &l.seller,
+                &product,
+                &format!("x{}", l.qty),
+                &l.total_cents.to_string(),
+            ),
+            style,
+        ));
+    }
+    if report.lines.is_empty() {
+        out.push(row("  (aucune vente ce jour)", Style::Normal));
+    }
+    out.push(row("-".repeat(TABLE_WIDTH), Style::Normal));
+    out.push(row(
+        format!("SOLDE CAISSE : {}", report.revenue_cents),
+        Style::Bold,
+    ));
+    out.push(row(
+        format!(
+            "Retraits espèces (hors total) : {}",
+            report.withdrawal_cents
+        ),
+        Style::Withdrawal,
+    ));
+    out.push(row(format!("Tickets : {}", report.tickets), Style::Normal));
+    out.push(row("", Style::Normal));
+    out.push(row("Par vendeur", Style::Bold));
+    for s in &report.by_seller {
+        out.push(row(
+            format!(
+                "  {:<20} {:>4} tickets  {:>13}  retraits {:>13}",
+                truncate(&s.seller, 20),
+                s.tickets,
+                s.revenue_cents.to_string(),
+                s.withdrawal_cents.to_string()
+            ),
+            Style::Normal,
+        ));
+    }
+    out.push(row("", Style::Normal));
+    out.push(row(
+        vat_row("Par taux de TVA", "TTC", "HTVA", "TVA"),
+        Style::Bold,
+    ));
+    for v in &report.by_vat {
+        out.push(row(
+            vat_row(
+                &format!("  {:>2} %", v.rate.percent()),
+                &v.gross_cents.to_string(),
+                &v.net_cents.to_string(),
+                &v.vat_cents.to_string(),
+            ),
+            Style::Normal,
+        ));
+    }
+    out
+}
+
+/// `s` in Windows-1252 (WinAnsiEncoding): one byte per character, `?` for what it lacks.
+pub fn win_ansi(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        if c.is_control() {
+            out.push(b'?');
+            continue;
+        }
+        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+        match bytes.as_ref() {
+            [b] if !unmappable => out.push(*b),
+            _ => out.push(b'?'),
+        }
+    }
+    out
+}
+
+/// The day report as a PDF document.
+pub fn day_report_pdf(report: &DayReport, shop_name: &str) -> Vec<u8> {
+    let body = rows(report);
+    let pages: Vec<&[Row]> = body.chunks(ROWS_PER_PAGE.max(1)).collect();
+    let page_count = pages.len();
+    // The table's column header is repeated on every page that still holds table lines.
+    let table_rows = report.lines.len().max(1);
+
+    let catalog_id = Ref::new(1);
+    let tree_id = Ref::new(2);
+    let regular_id = Ref::new(3);
+    let bold_id = Ref::new(4);
+    let info_id = Ref::new(5);
+    let first_page = 6;
+    let page_ref =
+        |i: usize, k: i32| Ref::new(first_page + 2 * i32::try_from(i).unwrap_or(i32::MAX / 4) + k);
+
+    let mut pdf = Pdf::new();
+    pdf.catalog(catalog_id).pages(tree_id);
+    pdf.pages(tree_id)
+        .kids((0..page_count).map(|i| page_ref(i, 0)))
+        .count(i32::try_from(page_count).unwrap_or(i32::MAX));
+    pdf.type1_font(regular_id)
+        .base_font(Name(b"Courier"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.type1_font(bold_id)
+        .base_font(Name(b"Courier-Bold"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    let title = format!(
+        "{} — rapport du {}",
+        shop_name,
+        report.day.format("%d/%m/%Y")
+    );
+    pdf.document_info(info_id)
+        .title(TextStr(&title))
+        .producer(TextStr("KACHING"));
+
+    let mut row_index = 0usize;
+    for (i, page_rows) in pages.iter().enumerate() {
+        let (page_id, content_id) = (page_ref(i, 0), page_ref(i, 1));
+        let mut page = pdf.page(page_id);
+        page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
+        page.parent(tree_id);
+        page.contents(content_id);
+        {
+            let mut resources = page.resources();
+            let mut fonts = resources.fonts();
+            fonts.pair(REGULAR, regular_id);
+            fonts.pair(BOLD, bold_id);
+        }
+        page.finish();
+
+        let mut c = Content::new();
+        let mut y = PAGE_H - MARGIN - TITLE_SIZE;
+        let line = |c: &mut Content, y: f32, font: Name, size: f32, text: &str| {
+            c.begin_text();
+            c.set_font(font, size);
+            c.next_line(MARGIN, y);
+            c.show(Str(&win_ansi(text)));
+            c.end_text();
+        };
+        line(
+            &mut c,
+            y,
+            BOLD,
+            TITLE_SIZE,
+            &format!(
+                "{} — RAPPORT DU {}",
+                shop_name,
+                report.day.format("%d/%m/%Y")
+            ),
+        );
+        y -= LEADING * 1.5;
+        line(
+            &mut c,
+            y,
+            REGULAR,
+            FONT_SIZE,
+            &format!("Page {}/{}", i + 1, page_count),
+        );
+        y -= LEADING;
+        if row_index < table_rows {
+            let columns = table_row("N°", "HEURE", "VENDEUR", "PRODUIT", "QTÉ", "MONTANT");
+            line(&mut c, y, BOLD, FONT_SIZE, &columns);
+        }
+        y -= LEADING * 1.5;
+        for r in page_rows.iter() {
+            match r.style {
+                Style::Withdrawal => {
+                    c.set_fill_rgb(0.8, 0.0, 0.0);
+                }
+                Style::Normal | Style::Bold => {
+                    c.set_fill_rgb(0.0, 0.0, 0.0);
+                }
+            }
+            let font = if r.style == Style::Bold {
+                BOLD
+            } else {
+                REGULAR
+            };
+            line(&mut c, y, font, FONT_SIZE, &r.text);
+            y -= LEADING;
+            row_index += 1;
+        }
+        pdf.stream(content_id, &c.finish());
+    }
+    pdf.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::domain::report::ReportLine;
+    use crate::domain::{Money, VatRate};
+
+    fn line(n: i64, kind: LineKind) -> ReportLine {
+        ReportLine {
+            time: "15:23:54".into(),
+            till_id: "till-1".into(),
+            ticket_no: n,
+            seller: "Khadija".into(),
+            product: "Café".into(),
+            qty: 1,
+            kind,
+            total_cents: Money::from_cents(250),
+            vat_rate: (kind == LineKind::Item).then_some(VatRate::Six),
+        }
+    }
+
+    #[test]
+    fn text_is_windows_1252_with_question_marks_for_the_rest() {
+        assert_eq!(win_ansi("é€à"), vec![0xE9, 0x80, 0xE0]);
+        assert_eq!(win_ansi("a✓b\n"), b"a?b?".to_vec());
+        assert_eq!(win_ansi("漢"), b"?".to_vec());
+    }
+
+    #[test]
+    fn a_long_day_takes_several_pages_and_withdrawals_are_red() {
+        let day = NaiveDate::from_ymd_opt(2026, 5, 31).unwrap();
+        let mut lines: Vec<ReportLine> = (1..=300).map(|n| line(n, LineKind::Item)).collect();
+        lines.push(line(301, LineKind::Withdrawal));
+        let report = DayReport::build(day, lines);
+        let pdf = day_report_pdf(&report, "KACHING");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = String::from_utf8_lossy(&pdf);
+        let expected = rows(&report).len().div_ceil(ROWS_PER_PAGE);
+        assert!(expected >= 5);
+        assert_eq!(text.matches("/MediaBox").count(), expected);
+        assert!(text.contains("0.8 0 0 rg"), "withdrawal drawn in red");
+        assert!(text.contains("/WinAnsiEncoding"));
+    }
+}
