@@ -336,6 +336,7 @@ impl Gui {
         ] {
             if s == screen {
                 g.show();
+                g.layout();
             } else {
                 g.hide();
             }
@@ -368,6 +369,8 @@ impl Gui {
         ] {
             if p == pane {
                 g.show();
+                // A flex laid out while hidden keeps stale sizes: lay it out now it shows.
+                g.layout();
             } else {
                 g.hide();
             }
@@ -776,14 +779,27 @@ impl Gui {
 
     // ----- admin replies --------------------------------------------------------------------
 
-    fn source_text(source: ReportSource) -> &'static str {
-        match source {
-            ReportSource::Central => "Source : base centrale (toutes les caisses)",
-            ReportSource::Local => "Source : cette caisse (base centrale non jointe)",
+    fn source_text(&self, source: ReportSource) -> &'static str {
+        let central = self.st.status.as_ref().is_some_and(|s| s.central);
+        match (source, central) {
+            (ReportSource::Central, _) => "Source : base centrale (toutes les caisses)",
+            (ReportSource::Local, true) => {
+                "Source : cette caisse seulement (base centrale injoignable)"
+            }
+            (ReportSource::Local, false) => "Source : cette caisse",
         }
     }
 
     fn on_admin(&mut self, r: Result<AdminReply, CommandError>) {
+        let source_text = |s| self.source_text(s);
+        let (central_text, local_text) = (
+            source_text(ReportSource::Central),
+            source_text(ReportSource::Local),
+        );
+        let text_of = |s| match s {
+            ReportSource::Central => central_text,
+            ReportSource::Local => local_text,
+        };
         let a = &mut self.view.admin;
         match r {
             Err(e) => {
@@ -829,7 +845,7 @@ impl Gui {
                     &mut a.report_title,
                     &format!("Rapport du {}", report.day.format("%d/%m/%Y")),
                 );
-                set_label(&mut a.report_source, Self::source_text(source));
+                set_label(&mut a.report_source, text_of(source));
                 set_label(&mut a.report_exported, "");
                 let mut rows: Vec<Row> = report
                     .lines
@@ -914,6 +930,7 @@ impl Gui {
                             d.revenue_cents.to_string(),
                             d.by_vat
                                 .iter()
+                                .filter(|v| v.gross_cents != Money::ZERO)
                                 .map(|v| format!("{} % : {}", v.rate.percent(), v.gross_cents))
                                 .collect::<Vec<_>>()
                                 .join(" · "),
@@ -928,6 +945,7 @@ impl Gui {
                         journal
                             .by_vat
                             .iter()
+                            .filter(|v| v.gross_cents != Money::ZERO)
                             .map(|v| format!("{} % : {}", v.rate.percent(), v.gross_cents))
                             .collect::<Vec<_>>()
                             .join(" · "),
@@ -935,7 +953,7 @@ impl Gui {
                     Color::Black,
                 ));
                 a.journal_list.set_rows(rows, None);
-                set_label(&mut a.journal_source, Self::source_text(source));
+                set_label(&mut a.journal_source, text_of(source));
             }
             Ok(AdminReply::Exported { path }) => {
                 set_label(
@@ -949,14 +967,13 @@ impl Gui {
                     .map(|p| Row {
                         cells: vec![
                             p.code.as_str().to_owned(),
-                            p.name.clone(),
+                            if p.active {
+                                p.name.clone()
+                            } else {
+                                format!("{} (désactivé)", p.name)
+                            },
                             p.price.to_string(),
                             format!("{} %", p.vat.percent()),
-                            if p.active {
-                                String::new()
-                            } else {
-                                "désactivé".into()
-                            },
                         ],
                         color: if p.active {
                             None
@@ -975,15 +992,14 @@ impl Gui {
                     .map(|s| Row {
                         cells: vec![
                             s.id.to_string(),
-                            s.name.clone(),
+                            if s.active {
+                                s.name.clone()
+                            } else {
+                                format!("{} (désactivé)", s.name)
+                            },
                             match s.role {
                                 Role::Admin => "Admin".into(),
                                 _ => "Caissier".into(),
-                            },
-                            if s.active {
-                                String::new()
-                            } else {
-                                "désactivé".into()
                             },
                         ],
                         color: if s.active {

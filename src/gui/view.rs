@@ -597,8 +597,8 @@ fn form_row(
 ) -> (Flex, Input) {
     let mut r = row();
     r.set_pad(sc.px(4));
-    let l = label(reg, "", text, sc.font(15), Align::Left);
-    r.fixed(&l, sc.px(86));
+    let l = label(reg, "", text, sc.font(14), Align::Left);
+    r.fixed(&l, sc.px(74));
     let i = input(reg, id, sc.font(20), secret);
     if let Some((kid, target)) = kbd {
         let b = button(reg, kid, "⌨", sc.font(20), s, Msg::Ui(Ui::Keyboard(target)));
@@ -703,13 +703,12 @@ fn build_admin(
     // One day's report.
     let mut report = flex(pane.0, pane.1, pane.2, pane.3, true);
     report.set_pad(m / 2);
-    let trow = row();
     let mut report_title = label(reg, "report.title", "", sc.font(18), Align::Left);
     report_title.set_label_font(Font::HelveticaBold);
-    let mut report_source = label(reg, "report.source", "", sc.font(14), Align::Right);
+    report.fixed(&report_title, sc.px(26));
+    let mut report_source = label(reg, "report.source", "", sc.font(14), Align::Left);
     report_source.set_label_color(Color::from_rgb(0x44, 0x44, 0x44));
-    trow.end();
-    report.fixed(&trow, sc.px(30));
+    report.fixed(&report_source, sc.px(20));
     let report_list = ListView::new(
         reg,
         "report.list",
@@ -832,11 +831,10 @@ fn build_admin(
         reg,
         "products.list",
         &[
-            ("Code", 1.6, Align::Left),
+            ("Code", 1.5, Align::Left),
             ("Nom", 3.4, Align::Left),
-            ("Prix", 1.8, Align::Right),
-            ("TVA", 1.0, Align::Right),
-            ("", 1.0, Align::Left),
+            ("Prix", 1.9, Align::Right),
+            ("TVA", 1.1, Align::Right),
         ],
         sc,
         s,
@@ -886,8 +884,8 @@ fn build_admin(
     );
     pform.fixed(&r, sc.px(48));
     let mut vrow = row();
-    let l = label(reg, "", "TVA", sc.font(15), Align::Left);
-    vrow.fixed(&l, sc.px(86));
+    let l = label(reg, "", "TVA", sc.font(14), Align::Left);
+    vrow.fixed(&l, sc.px(74));
     let mut product_vat = Choice::default();
     product_vat.add_choice("21 %|12 %|6 %|0 %");
     product_vat.set_value(0);
@@ -943,7 +941,7 @@ fn build_admin(
     let mut products_message = label(reg, "products.message", "", sc.font(13), Align::Left);
     products_message.set_align(Align::Left | Align::Inside | Align::Wrap | Align::Top);
     pform.end();
-    products.fixed(&pform, sc.px(330));
+    products.fixed(&pform, sc.px(300));
     products.end();
 
     // Staff.
@@ -953,10 +951,9 @@ fn build_admin(
         reg,
         "staff.list",
         &[
-            ("ID", 1.2, Align::Left),
+            ("ID", 1.0, Align::Left),
             ("Nom", 3.0, Align::Left),
             ("Rôle", 1.8, Align::Left),
-            ("", 1.8, Align::Left),
         ],
         sc,
         s,
@@ -996,8 +993,8 @@ fn build_admin(
     );
     sform.fixed(&r, sc.px(48));
     let mut rrow = row();
-    let l = label(reg, "", "Rôle", sc.font(15), Align::Left);
-    rrow.fixed(&l, sc.px(86));
+    let l = label(reg, "", "Rôle", sc.font(14), Align::Left);
+    rrow.fixed(&l, sc.px(74));
     let mut staff_role = Choice::default();
     staff_role.add_choice("Caissier|Admin");
     staff_role.set_value(0);
@@ -1039,7 +1036,7 @@ fn build_admin(
     let mut staff_message = label(reg, "staff.message", "", sc.font(13), Align::Left);
     staff_message.set_align(Align::Left | Align::Inside | Align::Wrap | Align::Top);
     sform.end();
-    staff.fixed(&sform, sc.px(330));
+    staff.fixed(&sform, sc.px(300));
     staff.end();
 
     stack.end();

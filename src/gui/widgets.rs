@@ -170,6 +170,23 @@ struct ListData {
 pub struct ListView {
     pub table: TableRow,
     data: Rc<RefCell<ListData>>,
+    row_height: i32,
+}
+
+/// Shares the table's width out between the columns by weight.
+fn fit(table: &mut TableRow, weights: &[f32], width: i32) {
+    let total: f32 = weights.iter().sum::<f32>().max(0.0001);
+    let avail = (width - table.scrollbar_size() - 4).max(10);
+    let mut used = 0;
+    for (i, wt) in weights.iter().enumerate() {
+        let w = if i + 1 == weights.len() {
+            avail - used
+        } else {
+            (avail as f32 * wt / total) as i32
+        };
+        used += w;
+        table.set_col_width(i as i32, w.max(1));
+    }
 }
 
 impl ListView {
@@ -261,6 +278,12 @@ impl ListView {
                 _ => {}
             }
         });
+        let d = data.clone();
+        table.resize_callback(move |t, _, _, w, _| {
+            if let Ok(d) = d.try_borrow() {
+                fit(t, &d.weights, w);
+            }
+        });
         let s2 = *s;
         table.set_callback(move |t| {
             if t.callback_context() == TableContext::Cell {
@@ -268,7 +291,11 @@ impl ListView {
             }
         });
         reg.add(id, &table);
-        ListView { table, data }
+        ListView {
+            table,
+            data,
+            row_height: scale.px(44),
+        }
     }
 
     /// Replaces the rows; `select` picks a row (0-based) to highlight and show.
@@ -279,6 +306,8 @@ impl ListView {
         }
         self.fit_columns();
         self.table.set_rows(n);
+        // Rows added after `set_row_height_all` get the default height: set it again.
+        self.table.set_row_height_all(self.row_height);
         self.table
             .select_all_rows(fltk::table::TableRowSelectFlag::Deselect);
         if let Some(i) = select.filter(|i| (*i as i32) < n) {
@@ -301,21 +330,9 @@ impl ListView {
     }
 
     pub fn fit_columns(&mut self) {
-        let (weights, _) = match self.data.try_borrow() {
-            Ok(d) => (d.weights.clone(), ()),
-            Err(_) => return,
-        };
-        let total: f32 = weights.iter().sum::<f32>().max(0.0001);
-        let avail = (self.table.w() - self.table.scrollbar_size() - 4).max(10);
-        let mut used = 0;
-        for (i, wt) in weights.iter().enumerate() {
-            let w = if i + 1 == weights.len() {
-                avail - used
-            } else {
-                (avail as f32 * wt / total) as i32
-            };
-            used += w;
-            self.table.set_col_width(i as i32, w);
+        let w = self.table.w();
+        if let Ok(d) = self.data.try_borrow() {
+            fit(&mut self.table, &d.weights, w);
         }
     }
 
