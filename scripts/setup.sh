@@ -18,12 +18,20 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Debian packages each job needs. The ledger's SQLite is compiled in (rusqlite "bundled").
-build_pkgs=(build-essential pkg-config ca-certificates curl git)
+build_pkgs=(build-essential pkg-config ca-certificates curl git python3 python3-venv)
+# The touch screen: fltk-sys builds FLTK from source (cmake, below) against X11, Xft, pango
+# and OpenGL; fonts-dejavu-core gives it a font with € and accents.
+gui_pkgs=(libx11-dev libxext-dev libxft-dev libxinerama-dev libxcursor-dev libxrender-dev
+  libxfixes-dev libpango1.0-dev libcairo2-dev libgl1-mesa-dev libglu1-mesa-dev fonts-dejavu-core)
+build_pkgs+=("${gui_pkgs[@]}")
 # libfaketime: the ORIGIN-day replay; chromium + chromedriver: the phone browser test;
 # mariadb-client: to reach (or provision) the MariaDB the central-database tests use;
 # cups: the CUPS printing test (a raw queue to a loopback port); poppler-utils: pdftotext and
-# pdfinfo read the exported PDF reports back (tests/admin.rs).
-test_pkgs=(libfaketime faketime chromium chromium-driver fonts-dejavu-core mariadb-client cups cups-client poppler-utils)
+# pdfinfo read the exported PDF reports back (tests/admin.rs); xvfb, xdotool, x11-utils,
+# imagemagick, xauth: the GUI tests run the real window on a virtual X server, click and type
+# with real X events and take the screenshots.
+test_pkgs=(libfaketime faketime chromium chromium-driver fonts-dejavu-core mariadb-client cups cups-client poppler-utils
+  xvfb xdotool x11-utils imagemagick xauth)
 
 missing=()
 want=("${build_pkgs[@]}")
@@ -47,6 +55,22 @@ if ! command -v cargo >/dev/null 2>&1; then
     export PATH="$HOME/.cargo/bin:$PATH"
   fi
 fi
+
+# fltk-sys needs cmake >= 3.28; Debian 12 and Raspberry Pi OS ship 3.25. When the machine's is
+# missing or older, install a current one from PyPI into a venv of our own (no system change).
+ensure_cmake() {
+  local v
+  v=$(cmake --version 2>/dev/null | head -1 | awk '{print $3}')
+  if [ -n "$v" ] && [ "$(printf '%s\n3.28\n' "$v" | sort -V | head -1)" = "3.28" ]; then return; fi
+  local venv="${XDG_DATA_HOME:-$HOME/.local/share}/kaching/cmake-venv"
+  if [ ! -x "$venv/bin/cmake" ]; then
+    echo "==> installing cmake >= 3.28 (PyPI) into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q 'cmake>=3.28'
+  fi
+  export PATH="$venv/bin:$PATH"
+}
+ensure_cmake
 
 # The tests need a MariaDB/MySQL server they can create and drop databases on. Use
 # KACHING_TEST_MYSQL_URL when set; else root without a password on 127.0.0.1:3306 when that
@@ -81,6 +105,14 @@ case "$job" in
   demo)
     echo "==> building (release)"
     cargo build --release --locked
+    # The touch screen needs an X display: the Pi's desktop sets DISPLAY=:0. Over SSH with
+    # no display, run the demo headless (JSON lines; docs/PROTOCOL.md).
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+      if [ -S /tmp/.X11-unix/X0 ]; then export DISPLAY=:0; else
+        echo "==> no display found: running the demo headless"
+        exec ./target/release/kaching demo --headless
+      fi
+    fi
     exec ./target/release/kaching demo
     ;;
   test)
