@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod escpos_decode;
+pub mod gui;
 pub mod mysql;
 
 use std::io::{BufRead, BufReader, Write};
