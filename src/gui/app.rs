@@ -1162,7 +1162,19 @@ impl Gui {
                     t.set_value(&v);
                 }
             }
-            Ui::LoginClear => self.login_target().set_value(""),
+            Ui::LoginClear => {
+                let locked = !self.view.login.id.active();
+                if locked && self.view.login.pin.value().is_empty() {
+                    // A locked session: « C » on an empty PIN lets someone else log in (the
+                    // runtime then closes the previous session and its basket).
+                    self.view.login.id.activate();
+                    self.view.login.id.set_value("");
+                    set_label(&mut self.view.login.message, "");
+                    let _ = self.view.login.id.take_focus();
+                } else {
+                    self.login_target().set_value("");
+                }
+            }
             Ui::LoginBack => {
                 let t = self.login_target();
                 let mut v = t.value();
