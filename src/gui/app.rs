@@ -1675,3 +1675,28 @@ impl FirstOfMonth for NaiveDate {
         self.with_day(1).unwrap_or(self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journal_dates_in_both_spellings() {
+        let d = NaiveDate::from_ymd_opt(2026, 5, 31);
+        assert_eq!(parse_day("2026-05-31"), d);
+        assert_eq!(parse_day(" 31/05/2026 "), d);
+        assert_eq!(parse_day("31-05-2026"), None);
+        assert_eq!(parse_day("2026-02-30"), None);
+        assert_eq!(
+            NaiveDate::from_ymd_opt(2026, 11, 24).map(|d| d.with_day0_safe()),
+            NaiveDate::from_ymd_opt(2026, 11, 1)
+        );
+    }
+
+    #[test]
+    fn accounts_have_their_names_and_colours() {
+        assert_eq!(other(Account::Main), Account::Sub);
+        assert_eq!(account_name(Account::Sub), "SOUS-COMPTE");
+        assert_ne!(account_color(Account::Main), account_color(Account::Sub));
+    }
+}

@@ -216,3 +216,18 @@ pub async fn serve(till: Till, end: RuntimeEnd) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn window_sizes_parse_and_bad_ones_say_why() {
+        assert_eq!(parse_size("800x480"), Ok((800, 480)));
+        assert_eq!(parse_size("1280X800"), Ok((1280, 800)));
+        assert!(parse_size("800").unwrap_err().contains("WIDTHxHEIGHT"));
+        assert!(parse_size("axb").unwrap_err().contains("bad width"));
+        assert!(parse_size("800xz").unwrap_err().contains("bad height"));
+        assert!(parse_size("10x10").unwrap_err().contains("out of range"));
+    }
+}
