@@ -139,6 +139,19 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
         .ok()
 }
 
+/// Lays out the flexes of a group that was hidden until now (a hidden flex keeps stale sizes,
+/// and the probe must report where the buttons really are).
+fn relayout(g: &fltk::group::Group) {
+    for i in 0..g.children() {
+        if let Some(f) = g
+            .child(i)
+            .and_then(|c| fltk::group::Flex::from_dyn_widget(&c))
+        {
+            f.layout();
+        }
+    }
+}
+
 fn set_label<W: WidgetExt>(w: &mut W, text: &str) {
     if w.label() != text {
         w.set_label(text);
@@ -406,13 +419,15 @@ impl Gui {
         self.st.overlay = Some(o);
         self.view.base.deactivate();
         let v = &mut self.view;
-        match o {
-            Overlay::Amount => v.amount.group.show(),
-            Overlay::Choose => v.choose.group.show(),
-            Overlay::CashChange => v.change.group.show(),
-            Overlay::Confirm => v.confirm.group.show(),
-            Overlay::Keyboard => v.keyboard.group.show(),
-        }
+        let g = match o {
+            Overlay::Amount => &mut v.amount.group,
+            Overlay::Choose => &mut v.choose.group,
+            Overlay::CashChange => &mut v.change.group,
+            Overlay::Confirm => &mut v.confirm.group,
+            Overlay::Keyboard => &mut v.keyboard.group,
+        };
+        g.show();
+        relayout(g);
         v.window.redraw();
     }
 
@@ -550,7 +565,15 @@ impl Gui {
             }
             TillEvent::Error { code, message } => {
                 self.st.scan_mark = None;
-                let text = format!("{message} ({code})");
+                self.set_paying(false);
+                let text = match code.as_str() {
+                    "payment_unavailable" => {
+                        tracing::warn!(%message, "payment server unavailable");
+                        "Serveur de paiement injoignable : réessayez ou encaissez en espèces."
+                            .to_owned()
+                    }
+                    _ => format!("{message} ({code})"),
+                };
                 match (self.st.screen, self.st.overlay) {
                     (_, Some(Overlay::Amount)) => set_label(&mut self.view.amount.message, &text),
                     (Screen::Payment, _) => set_label(&mut self.view.pay.message, &text),
@@ -564,6 +587,7 @@ impl Gui {
                 pay_url,
                 ..
             } => {
+                self.set_paying(false);
                 self.close_overlay();
                 self.st.payment = Some(PaymentState { accepted: false });
                 self.st.pay_url = pay_url.clone();
@@ -601,6 +625,14 @@ impl Gui {
                 ..
             } => {
                 self.st.payment = None;
+                // That basket is paid: its lines are gone (the next Basket event may be for the
+                // other account).
+                self.st.lines[idx(account)].clear();
+                match account {
+                    Account::Main => self.st.main_total = Money::ZERO,
+                    Account::Sub => self.st.sub_total = Money::ZERO,
+                }
+                self.render_basket();
                 if self.st.screen == Screen::Payment {
                     self.show_screen(Screen::Till);
                 }
@@ -626,17 +658,17 @@ impl Gui {
                 self.send(Command::Status);
             }
             TillEvent::Printed { .. } => {
+                self.view.status.printer.set_tooltip("");
                 set_label(&mut self.view.status.printer, "Imprimante : OK");
                 self.view.status.reprint.hide();
+                self.view.status.group.layout();
                 self.view.status.group.redraw();
             }
             TillEvent::PrintFailed { reason, .. } => {
-                set_label(
-                    &mut self.view.status.printer,
-                    &format!("Impression échouée : {reason}"),
-                );
+                set_label(&mut self.view.status.printer, "⚠ Impression échouée");
                 self.view.status.printer.set_tooltip(&reason);
                 self.view.status.reprint.show();
+                self.view.status.group.layout();
                 self.view.status.group.redraw();
             }
             TillEvent::Connectivity { online, pending } => {
@@ -678,7 +710,7 @@ impl Gui {
                 if print_queue > 0 && self.view.status.reprint.visible() {
                     set_label(
                         &mut self.view.status.printer,
-                        &format!("Impression en attente ({print_queue})"),
+                        &format!("⚠ Impression échouée ({print_queue})"),
                     );
                 } else if self.view.status.printer.label().is_empty() {
                     set_label(&mut self.view.status.printer, "Imprimante : prête");
@@ -856,9 +888,7 @@ impl Gui {
                             l.seller.clone(),
                             match l.kind {
                                 LineKind::Item => l.product.clone(),
-                                LineKind::Withdrawal => {
-                                    format!("{} [retrait, hors total]", l.product)
-                                }
+                                LineKind::Withdrawal => l.product.clone(),
                             },
                             format!("x{}", l.qty),
                             l.total_cents.to_string(),
@@ -1071,11 +1101,16 @@ impl Gui {
 
     fn pay(&mut self, account: Account) {
         match self.st.choose_for {
-            PaymentMethod::Qr => self.send(Command::Pay {
-                account,
-                method: PaymentMethod::Qr,
-                tendered: None,
-            }),
+            PaymentMethod::Qr => {
+                // Creating the payment may take a while (the server, its retries, the LAN
+                // fallback): say so, and keep the buttons from sending it twice.
+                self.set_paying(true);
+                self.send(Command::Pay {
+                    account,
+                    method: PaymentMethod::Qr,
+                    tendered: None,
+                })
+            }
             PaymentMethod::Cash => self.open_amount(
                 AmountFor::Cash(account),
                 &format!(
@@ -1086,6 +1121,19 @@ impl Gui {
                     }
                 ),
             ),
+        }
+    }
+
+    fn set_paying(&mut self, on: bool) {
+        let t = &mut self.view.till;
+        if on {
+            t.pay.deactivate();
+            t.cash.deactivate();
+            set_label(&mut t.message, "Connexion au serveur de paiement…");
+        } else if !t.pay.active() {
+            t.pay.activate();
+            t.cash.activate();
+            set_label(&mut t.message, "");
         }
     }
 
@@ -1531,7 +1579,7 @@ impl Gui {
             Ui::Kbd(c) => {
                 let Some(t) = self.st.kbd_target else { return };
                 let c = if self.st.kbd_shift {
-                    c.to_ascii_uppercase()
+                    c.to_uppercase().next().unwrap_or(c)
                 } else {
                     c
                 };
@@ -1554,7 +1602,11 @@ impl Gui {
                 self.st.kbd_shift = !self.st.kbd_shift;
                 let shift = self.st.kbd_shift;
                 for (c, b) in self.view.keyboard.letters.iter_mut() {
-                    let l = if shift { c.to_ascii_uppercase() } else { *c };
+                    let l = if shift {
+                        c.to_uppercase().next().unwrap_or(*c)
+                    } else {
+                        *c
+                    };
                     b.set_label(&l.to_string());
                     b.redraw();
                 }

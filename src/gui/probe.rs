@@ -67,7 +67,17 @@ impl Probe {
             };
             texts.insert((*id).to_owned(), Value::String(v));
         }
-        texts.insert("pay.url".into(), Value::String(st.pay_url.clone()));
+        if st.screen == Screen::Payment {
+            texts.insert("pay.url".into(), Value::String(st.pay_url.clone()));
+        }
+        for (id, c) in [
+            ("products.vat", &view.admin.product_vat),
+            ("staff.role", &view.admin.staff_role),
+        ] {
+            if c.visible_r() {
+                texts.insert(id.into(), Value::String(c.choice().unwrap_or_default()));
+            }
+        }
         let screen = match (st.screen, st.pane) {
             (Screen::Login, _) => "login",
             (Screen::Till, _) => "till",

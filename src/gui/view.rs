@@ -36,6 +36,8 @@ pub struct TillView {
     pub total: Frame,
     pub article: Input,
     pub sub: Button,
+    pub pay: Button,
+    pub cash: Button,
 }
 
 pub struct PayView {
@@ -193,7 +195,7 @@ impl View {
         let mut reg = Registry::default();
         let mut window = Window::new(0, 0, w, h, "KACHING");
         window.set_color(colors::BG);
-        let bar_h = sc.px(48);
+        let bar_h = sc.px(52);
         let body_h = h - bar_h;
         let m = sc.px(8);
 
@@ -473,7 +475,7 @@ fn build_till(
     r3.end();
     let mut r4 = row();
     r4.set_pad(m);
-    action(
+    let cash = action(
         reg,
         "till.cash",
         "Espèces",
@@ -482,7 +484,7 @@ fn build_till(
         s,
         Msg::Ui(Ui::Cash),
     );
-    action(
+    let pay = action(
         reg,
         "till.pay",
         "Payer",
@@ -507,6 +509,8 @@ fn build_till(
         total,
         article,
         sub,
+        pay,
+        cash,
     }
 }
 
@@ -1358,10 +1362,10 @@ fn build_confirm(
     ConfirmView { group, question }
 }
 
-const KEYBOARD_ROWS: [&str; 4] = ["1234567890", "azertyuiop", "qsdfghjklm", "wxcvbn,.-@"];
+const KEYBOARD_ROWS: [&str; 4] = ["1234567890-", "azertyuiopé", "qsdfghjklmè", "wxcvbn,./_à"];
 
 fn kbd_id(c: char) -> &'static str {
-    const IDS: [(char, &str); 40] = [
+    const IDS: [(char, &str); 48] = [
         ('1', "kbd.1"),
         ('2', "kbd.2"),
         ('3', "kbd.3"),
@@ -1402,6 +1406,14 @@ fn kbd_id(c: char) -> &'static str {
         ('.', "kbd.dot"),
         ('-', "kbd.dash"),
         ('@', "kbd.at"),
+        ('é', "kbd.eacute"),
+        ('è', "kbd.egrave"),
+        ('à', "kbd.agrave"),
+        ('ç', "kbd.ccedil"),
+        ('ù', "kbd.ugrave"),
+        ('/', "kbd.slash"),
+        ('_', "kbd.underscore"),
+        ('\'', "kbd.quote"),
     ];
     IDS.iter()
         .find(|(k, _)| *k == c)
@@ -1452,7 +1464,19 @@ fn build_keyboard(
         s,
         Msg::Ui(Ui::KbdShift),
     );
-    last.fixed(&shift, sc.px(110));
+    last.fixed(&shift, sc.px(96));
+    for c in ['ç', 'ù', '\'', '@'] {
+        let b = button(
+            reg,
+            kbd_id(c),
+            &c.to_string(),
+            sc.font(22),
+            s,
+            Msg::Ui(Ui::Kbd(c)),
+        );
+        last.fixed(&b, sc.px(56));
+        letters.push((c, b));
+    }
     button(
         reg,
         "kbd.space",
@@ -1462,7 +1486,7 @@ fn build_keyboard(
         Msg::Ui(Ui::Kbd(' ')),
     );
     let b = button(reg, "kbd.back", "⌫", sc.font(22), s, Msg::Ui(Ui::KbdBack));
-    last.fixed(&b, sc.px(90));
+    last.fixed(&b, sc.px(72));
     let b = action(
         reg,
         "kbd.enter",
@@ -1472,7 +1496,7 @@ fn build_keyboard(
         s,
         Msg::Ui(Ui::KbdEnter),
     );
-    last.fixed(&b, sc.px(110));
+    last.fixed(&b, sc.px(96));
     let b = button(
         reg,
         "kbd.close",
@@ -1481,7 +1505,7 @@ fn build_keyboard(
         s,
         Msg::Ui(Ui::KbdClose),
     );
-    last.fixed(&b, sc.px(100));
+    last.fixed(&b, sc.px(90));
     last.end();
     inner.end();
     group.end();

@@ -1,0 +1,1145 @@
+//! The FLTK till, end to end, as a cashier and an admin use it: the real `kaching till` on a
+//! virtual X server (Xvfb, 800×480 and 1280×800), driven with the pointer and the keyboard
+//! through xdotool, observed through the GUI's probe file (`KACHING_GUI_PROBE`: the screen, the
+//! widgets' geometry and texts, the basket) and through what comes out of the till: ESC/POS
+//! tickets on a test printer, the ledger, the exported report files. Screenshots of every screen
+//! and overlay go to docs/screens/gui-<name>-<W>x<H>.png.
+//!
+//! Opening hours are enforced for cashiers: each till runs with its wall clock started at a
+//! fixed Brussels time by libfaketime, so the tests do not depend on when they run.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::escpos_decode::{self, TestPrinter};
+use common::gui::{GuiTill, Rect, Xvfb, plain_spaces};
+use kaching::domain::receipt::ShopInfo;
+use kaching::store::Ledger;
+use serde_json::Value;
+
+const SHOP_NAME: &str = "Épicerie Chez Loïc";
+const SHOP_ADDRESS: &str = "Rue de l'Église 5, 1000 Bruxelles";
+const SHOP_VAT: &str = "BE0123.456.789";
+/// A Wednesday, during opening hours (06:00-18:00 by default).
+const DAY: &str = "2026-06-10";
+const OPEN_TIME: &str = "2026-06-10 10:00:00";
+const CLOSED_TIME: &str = "2026-06-10 20:00:00";
+/// Four minutes before closing: the "closing soon" banner is up.
+const CLOSING_TIME: &str = "2026-06-10 17:56:00";
+const JOB_WAIT: Duration = Duration::from_secs(20);
+/// The smallest touch target, in pixels, both ways.
+const MIN_TOUCH: i64 = 48;
+
+fn shop() -> ShopInfo {
+    ShopInfo {
+        name: SHOP_NAME.into(),
+        address: SHOP_ADDRESS.into(),
+        vat_number: SHOP_VAT.into(),
+    }
+}
+
+fn screens_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screens")
+}
+
+/// `kaching --data-dir DIR` for a GUI till: the shop's name with accents, tickets to `printer`
+/// (if any), its own LAN payment server on loopback, the wall clock started at `local`.
+fn till_cmd(dir: &Path, printer: Option<&TestPrinter>, local: &str) -> Command {
+    let mut cmd = common::kaching(dir);
+    cmd.env("KACHING_SHOP__NAME", SHOP_NAME)
+        .env("KACHING_SHOP__ADDRESS", SHOP_ADDRESS)
+        .env("KACHING_SHOP__VAT_NUMBER", SHOP_VAT)
+        .env("KACHING_PAYMENT__LAN_BIND", "127.0.0.1:0");
+    if let Some(p) = printer {
+        cmd.env("KACHING_PRINTER__DRIVER", "tcp")
+            .env("KACHING_PRINTER__TARGET", p.addr());
+    } else {
+        cmd.env("KACHING_PRINTER__TARGET", dir.join("tickets"));
+    }
+    common::gui::at_local_time(&mut cmd, local);
+    cmd
+}
+
+/// Widget ids of the contract that are not buttons (inputs, lists, the QR drawing, texts).
+const NOT_BUTTONS: &[&str] = &[
+    "login.id",
+    "login.pin",
+    "login.message",
+    "login.shop",
+    "till.article",
+    "till.table",
+    "till.seller",
+    "till.total",
+    "till.main_total",
+    "till.sub_total",
+    "till.account",
+    "amount.value",
+    "amount.title",
+    "pay.qr",
+    "pay.total",
+    "pay.account",
+    "pay.seller",
+    "pay.url",
+    "cash.change",
+    "status.network",
+    "status.printer",
+    "status.clock",
+    "status.banner",
+    "days.list",
+    "report.source",
+    "report.title",
+    "report.exported",
+    "journal.from",
+    "journal.to",
+    "products.list",
+    "products.code",
+    "products.barcode",
+    "products.name",
+    "products.price",
+    "products.import_path",
+    "products.message",
+    "staff.list",
+    "staff.id",
+    "staff.name",
+    "staff.pin",
+    "staff.message",
+    // Texts and labels beside the contract's (frames, not touch targets).
+    "login.id_label",
+    "login.pin_label",
+    "till.article_label",
+    "till.message",
+    "amount.message",
+    "cash.title",
+    "cash.detail",
+    "choose.question",
+    "confirm.question",
+    "days.title",
+    "journal.list",
+    "journal.source",
+    "kbd.preview",
+    "pay.message",
+    "pay.total_label",
+    "report.list",
+];
+
+/// What is wrong with the layout on screen now: a widget outside the window, a button (or
+/// choice) smaller than [`MIN_TOUCH`] pixels either way.
+fn layout_problems(p: &Value, w: i64, h: i64) -> Vec<String> {
+    let widgets = p["widgets"].as_object().expect("widgets in the probe");
+    let mut problems = Vec::new();
+    if widgets.is_empty() {
+        problems.push(format!("no widget in the probe: {p}"));
+    }
+    let place = format!("{} / {}", p["screen"], p["overlay"]);
+    for (id, g) in widgets {
+        let r = Rect::of(g).unwrap_or_else(|| panic!("widget {id} has no geometry: {g}"));
+        if !(r.x >= 0 && r.y >= 0 && r.x + r.w <= w && r.y + r.h <= h && r.w > 0 && r.h > 0) {
+            problems.push(format!(
+                "{place}: {id} at {r:?} is not inside the {w}×{h} screen"
+            ));
+        }
+        if !NOT_BUTTONS.contains(&id.as_str()) && (r.w < MIN_TOUCH || r.h < MIN_TOUCH) {
+            problems.push(format!(
+                "{place}: touch target {id} is {}×{} px (< {MIN_TOUCH}×{MIN_TOUCH})",
+                r.w, r.h
+            ));
+        }
+    }
+    problems
+}
+
+/// Screenshots `gui-<name>-<W>x<H>.png` (checked to be the screen's size) and checks the layout
+/// of each screen shot; [`Shots::finish`] fails on the layout problems seen.
+struct Shots {
+    w: u32,
+    h: u32,
+    taken: BTreeSet<String>,
+    problems: Vec<String>,
+}
+
+impl Shots {
+    fn new(x: &Xvfb) -> Shots {
+        Shots {
+            w: x.w,
+            h: x.h,
+            taken: BTreeSet::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn take(&mut self, t: &GuiTill, name: &str) {
+        let p = t.settled();
+        // The probe is written after the message is handled and FLTK draws right after: give
+        // the X server the last of the drawing.
+        std::thread::sleep(Duration::from_millis(150));
+        for problem in layout_problems(&p, i64::from(self.w), i64::from(self.h)) {
+            if !self.problems.contains(&problem) {
+                self.problems.push(problem);
+            }
+        }
+        let path = screens_dir().join(format!("gui-{name}-{}x{}.png", self.w, self.h));
+        t.screenshot(&path);
+        self.taken.insert(name.to_owned());
+    }
+
+    fn finish(self) {
+        assert!(
+            self.problems.is_empty(),
+            "layout problems at {}×{}:\n{}",
+            self.w,
+            self.h,
+            self.problems.join("\n")
+        );
+    }
+}
+
+fn basket_lines(p: &Value) -> Vec<Value> {
+    p["basket"]["lines"].as_array().cloned().unwrap_or_default()
+}
+
+fn line_names(p: &Value) -> Vec<String> {
+    basket_lines(p)
+        .iter()
+        .map(|l| l["name"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn rows(p: &Value) -> Vec<String> {
+    p["rows"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|r| r.as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn has_row(p: &Value, needle: &str) -> bool {
+    let needle = needle.to_lowercase();
+    rows(p).iter().any(|r| r.to_lowercase().contains(&needle))
+}
+
+/// `texts[id]`, or a widget's label when the id is a button whose label is the text.
+fn shown(p: &Value, id: &str) -> String {
+    let t = p["texts"][id]
+        .as_str()
+        .or_else(|| p["widgets"][id]["label"].as_str())
+        .unwrap_or_default();
+    plain_spaces(t)
+}
+
+/// Clicks the on-screen keypad keys `prefix.<c>` for each character of `digits`.
+fn tap_keys(t: &GuiTill, prefix: &str, digits: &str) {
+    for c in digits.chars() {
+        let id = match c {
+            ',' | '.' => format!("{prefix}.comma"),
+            ' ' => format!("{prefix}.space"),
+            c => format!("{prefix}.{}", c.to_ascii_lowercase()),
+        };
+        t.click(&id);
+    }
+}
+
+/// Logs in with the on-screen keypad: the ID, a tap on the PIN field, the PIN, OK.
+fn login_keypad(t: &GuiTill, id: &str, pin: &str) {
+    t.wait_screen("login");
+    t.click("login.id");
+    t.click("login.key.clear");
+    tap_keys(t, "login.key", id);
+    t.wait_for(&format!("the ID field shows {id}"), |p| {
+        shown(p, "login.id") == id
+    });
+    t.click("login.pin");
+    t.click("login.key.clear");
+    tap_keys(t, "login.key", pin);
+    t.wait_for("the PIN field holds as many characters as the PIN", |p| {
+        shown(p, "login.pin").chars().count() == pin.len()
+    });
+    t.click("login.ok");
+}
+
+/// Logs in with the physical keyboard: ID, Enter, PIN, Enter.
+fn login_typed(t: &GuiTill, id: &str, pin: &str) {
+    t.wait_screen("login");
+    t.click("login.id");
+    t.type_text(id);
+    t.key("Return");
+    t.type_text(pin);
+    t.key("Return");
+}
+
+/// Types an article code and Enter into the article field and waits for the basket to grow
+/// (or a line's quantity to change).
+fn scan(t: &GuiTill, code: &str) -> Value {
+    let before = t.probe().expect("probe");
+    let before_lines = basket_lines(&before);
+    let before_account = before["basket"]["account"].clone();
+    t.type_text(code);
+    t.key("Return");
+    t.wait_for(
+        &format!("the basket to change after scanning {code}"),
+        |p| p["basket"]["account"] == before_account && basket_lines(p) != before_lines,
+    )
+}
+
+/// The amount keypad: taps `amount` (e.g. "15,00") and checks the value shown, then OK.
+fn enter_amount(t: &GuiTill, amount: &str, expect_shown: &str) {
+    t.wait_overlay("amount");
+    tap_keys(t, "amount", amount);
+    t.wait_for(&format!("amount.value shows {expect_shown}"), |p| {
+        shown(p, "amount.value").contains(expect_shown)
+    });
+    t.click("amount.ok");
+}
+
+/// The last sale committed by till-1, from the ledger.
+fn last_sale(dir: &Path) -> kaching::domain::sale::Sale {
+    let ledger = Ledger::open_in(dir).unwrap();
+    let id = ledger
+        .last_sale_id("till-1")
+        .unwrap()
+        .expect("a sale in the ledger");
+    ledger.sale(&id).unwrap()
+}
+
+/// Checks a printed ticket: the exact layout of the sale (tests/common/escpos_decode.rs), the
+/// shop's name, these article names and this total.
+fn check_ticket(bytes: &[u8], dir: &Path, articles: &[&str], total: &str) {
+    let sale = last_sale(dir);
+    let d = escpos_decode::assert_ticket(bytes, &sale, &shop(), 42, "cp1252", false);
+    let text = d.texts().join("\n");
+    for needle in [SHOP_NAME].iter().chain(articles).chain([&total]) {
+        assert!(
+            text.contains(needle),
+            "the ticket lacks {needle:?}:\n{text}"
+        );
+    }
+}
+
+/// The whole day at one screen size; screenshots of every screen and overlay.
+fn cashier_and_admin_day(w: u32, h: u32) {
+    let x = Xvfb::start(w, h);
+    let dir = common::seeded_dir();
+    let printer = TestPrinter::start();
+    let t = GuiTill::start(
+        &x,
+        till_cmd(dir.path(), Some(&printer), OPEN_TIME),
+        &["till"],
+    );
+    let mut shots = Shots::new(&x);
+    // Wrong behaviours that do not stop the flow: reported (and failed on) at the end, so one
+    // run shows them all.
+    let mut later: Vec<String> = Vec::new();
+
+    // Login screen, full-screen, drawn.
+    let p = t.wait_for("the login screen drawn", |p| {
+        p["screen"] == "login" && p["first_draw_ms"].is_number()
+    });
+    let win = Rect::of(&p["window"]).expect("window geometry");
+    assert_eq!(
+        win,
+        Rect {
+            x: 0,
+            y: 0,
+            w: i64::from(w),
+            h: i64::from(h)
+        },
+        "the till fills the screen"
+    );
+    assert!(
+        shown(&p, "login.shop").contains(SHOP_NAME),
+        "login.shop shows the shop's name: {p}"
+    );
+    shots.take(&t, "login");
+
+    // A wrong PIN first: refused, the message says so.
+    login_keypad(&t, "14", "9999");
+    let p = t.wait_text("login.message", "non-empty", |m| !m.is_empty());
+    assert!(
+        p.to_lowercase().contains("pin"),
+        "the message names the PIN: {p}"
+    );
+    assert_eq!(t.probe().unwrap()["screen"], "login");
+    shots.take(&t, "login-refused");
+
+    // Khadija, with the keypad (the ID is kept after a wrong PIN: C clears it first).
+    login_keypad(&t, "14", "1414");
+    let p = t.wait_screen("till");
+    assert!(
+        shown(&p, "till.seller").contains("Khadija"),
+        "the seller is shown: {}",
+        shown(&p, "till.seller")
+    );
+    assert!(basket_lines(&p).is_empty(), "a fresh basket: {p}");
+
+    // Two articles typed into the article field: one by barcode, one by code.
+    t.click("till.article");
+    let p = scan(&t, "1946753214860");
+    assert_eq!(line_names(&p), ["Pain au chocolat"]);
+    assert_eq!(basket_lines(&p)[0]["unit_cents"], 120);
+    assert_eq!(basket_lines(&p)[0]["kind"], "item");
+    let p = scan(&t, "0000");
+    assert_eq!(line_names(&p), ["Pain au chocolat", "Café"]);
+    assert_eq!(p["basket"]["main_total_cents"], 370);
+    t.wait_for("till.total 3,70 €", |p| {
+        shown(p, "till.total").contains("3,70 €")
+    });
+    shots.take(&t, "till");
+
+    // The on-screen keyboard: a second café typed on it, then − takes it off again.
+    t.click("till.keypad");
+    t.wait_overlay("keyboard");
+    shots.take(&t, "keyboard");
+    tap_keys(&t, "kbd", "0000");
+    t.click("kbd.enter");
+    let p = t.wait_for("a second café", |p| p["basket"]["main_total_cents"] == 620);
+    let cafe_qty: i64 = basket_lines(&p)
+        .iter()
+        .filter(|l| l["name"] == "Café")
+        .map(|l| l["qty"].as_i64().unwrap())
+        .sum();
+    assert_eq!(cafe_qty, 2, "two cafés: {p}");
+    if t.probe().unwrap()["overlay"] == "keyboard" {
+        t.click("kbd.close");
+    }
+    t.wait_screen("till");
+    t.click("till.minus");
+    let p = t.wait_for("one café again", |p| {
+        p["basket"]["main_total_cents"] == 370
+    });
+    assert_eq!(line_names(&p), ["Pain au chocolat", "Café"]);
+    assert_eq!(basket_lines(&p)[1]["qty"], 1);
+
+    // A cash withdrawal of 15,00 € through the amount keypad.
+    t.click("till.withdraw");
+    t.wait_overlay("amount");
+    shots.take(&t, "amount");
+    enter_amount(&t, "15,00", "15,00");
+    let p = t.wait_for("the withdrawal line", |p| basket_lines(p).len() == 3);
+    t.wait_screen("till");
+    let wd = &basket_lines(&p)[2];
+    assert_eq!(wd["kind"], "withdrawal", "{p}");
+    assert_eq!(wd["total_cents"], 1500, "{p}");
+    assert_eq!(p["basket"]["main_total_cents"], 1870);
+    t.wait_for("till.total 18,70 €", |p| {
+        shown(p, "till.total").contains("18,70 €")
+    });
+
+    // The sub-account: three articles.
+    t.click("till.sub");
+    let p = t.wait_for("the sub-account", |p| p["basket"]["account"] == "sub");
+    assert!(
+        basket_lines(&p).is_empty(),
+        "the sub-account starts empty: {p}"
+    );
+    t.click("till.article");
+    scan(&t, "9012");
+    scan(&t, "6051");
+    let p = scan(&t, "9056712384908");
+    assert_eq!(
+        line_names(&p),
+        ["Croissant", "Chocolat noir", "Déodorant CienMEN"]
+    );
+    assert_eq!(p["basket"]["sub_total_cents"], 900);
+    assert_eq!(p["basket"]["main_total_cents"], 1870);
+    let p = t.wait_for("both totals shown", |p| {
+        shown(p, "till.main_total").contains("18,70 €")
+            && shown(p, "till.sub_total").contains("9,00 €")
+    });
+    assert!(
+        !shown(&p, "till.account").is_empty(),
+        "the account is named"
+    );
+    shots.take(&t, "till-sub");
+
+    // Pay: both baskets hold items, so the till asks which goes first.
+    t.click("till.pay");
+    t.wait_overlay("choose_account");
+    shots.take(&t, "choose-account");
+    t.click("choose.main");
+    let p = t.wait_for("the payment screen with its URL", |p| {
+        p["screen"] == "payment"
+            && p["overlay"].is_null()
+            && shown(p, "pay.url").starts_with("http")
+            && p["widgets"]["pay.qr"].is_object()
+    });
+    assert!(
+        shown(&p, "pay.total").contains("18,70 €"),
+        "pay.total: {}",
+        shown(&p, "pay.total")
+    );
+    assert!(
+        shown(&p, "pay.status").contains("EN ATTENTE"),
+        "pay.status: {}",
+        shown(&p, "pay.status")
+    );
+    let qr = Rect::of(&p["widgets"]["pay.qr"]).unwrap();
+    assert!(
+        qr.w >= 150 && qr.h >= 150,
+        "the QR code is big enough to scan: {qr:?}"
+    );
+    shots.take(&t, "payment");
+    let pay_url = shown(&p, "pay.url");
+
+    // The customer's phone confirms.
+    let (status, page) = common::phone_confirms(&pay_url);
+    assert!(status < 400, "the phone's confirmation: {status} {page}");
+    t.wait_for("PAIEMENT ACCEPTÉ", |p| {
+        p["screen"] == "payment" && shown(p, "pay.status").contains("PAIEMENT ACCEPTÉ")
+    });
+    shots.take(&t, "payment-accepted");
+    t.click("pay.status");
+    let ticket = printer.expect_job(JOB_WAIT);
+    check_ticket(&ticket, dir.path(), &["Pain au chocolat", "Café"], "18,70");
+    let sale = last_sale(dir.path());
+    assert_eq!(sale.paid.cents(), 1870);
+
+    // The sub-account's payment comes up by itself; cancel it and take cash instead.
+    let p = t.wait_for("the sub-account's payment", |p| {
+        p["screen"] == "payment" && shown(p, "pay.total").contains("9,00 €")
+    });
+    assert!(
+        shown(&p, "pay.account").to_lowercase().contains("sous")
+            || shown(&p, "pay.account").to_lowercase().contains("sub"),
+        "pay.account names the sub-account: {}",
+        shown(&p, "pay.account")
+    );
+    t.click("pay.cancel");
+    let p = t.wait_screen("till");
+    assert_eq!(
+        p["basket"]["sub_total_cents"], 900,
+        "the sub basket is kept"
+    );
+    t.click("till.cash");
+    // Only the sub-account holds items now: Espèces goes straight to the amount tendered.
+    let p = t.wait_for("an overlay after Espèces", |p| !p["overlay"].is_null());
+    if p["overlay"] == "choose_account" {
+        later.push(format!(
+            "after the main basket was paid, Espèces still asks which account to pay \
+             (choose.main: {:?}, choose.sub: {:?}): the paid main basket's lines are kept",
+            shown(&p, "choose.main"),
+            shown(&p, "choose.sub")
+        ));
+        t.click("choose.sub");
+    }
+    enter_amount(&t, "20", "20");
+    let p = t.wait_overlay("cash_change");
+    assert!(
+        shown(&p, "cash.change").contains("11,00 €"),
+        "change on 20 € for 9 €: {}",
+        shown(&p, "cash.change")
+    );
+    shots.take(&t, "cash-change");
+    t.click("cash.ok");
+    let ticket = printer.expect_job(JOB_WAIT);
+    check_ticket(
+        &ticket,
+        dir.path(),
+        &["Croissant", "Chocolat noir", "Déodorant CienMEN"],
+        "9,00",
+    );
+    let p = t.wait_screen("till");
+    assert!(basket_lines(&p).is_empty(), "both baskets are paid: {p}");
+    assert_eq!(p["basket"]["main_total_cents"], 0);
+    assert_eq!(p["basket"]["sub_total_cents"], 0);
+    assert_eq!(
+        Ledger::open_in(dir.path()).unwrap().sale_count().unwrap(),
+        2
+    );
+
+    // Log out; the admin logs in with the physical keyboard.
+    t.click("till.logout");
+    login_typed(&t, "1", "1111");
+    let p = t.wait_for("the days list with today", |p| {
+        p["screen"] == "admin_days" && !rows(p).is_empty()
+    });
+    assert!(
+        has_row(&p, DAY) || has_row(&p, "10/06/2026"),
+        "today is listed: {:?}",
+        rows(&p)
+    );
+    shots.take(&t, "admin-days");
+
+    // Delete asks first; No keeps the day.
+    t.click("days.delete");
+    t.wait_overlay("confirm");
+    shots.take(&t, "confirm");
+    t.click("confirm.no");
+    let p = t.wait_screen("admin_days");
+    assert!(has_row(&p, DAY) || has_row(&p, "10/06/2026"));
+
+    // The day's report.
+    t.click("days.open");
+    let p = t.wait_for("the report of the day", |p| {
+        p["screen"] == "admin_report" && !rows(p).is_empty()
+    });
+    assert!(
+        ["local", "cette caisse"]
+            .iter()
+            .any(|n| shown(&p, "report.source").to_lowercase().contains(n)),
+        "the report says it is this till's (local): {}",
+        shown(&p, "report.source")
+    );
+    for article in [
+        "Pain au chocolat",
+        "Café",
+        "Croissant",
+        "Chocolat noir",
+        "Déodorant CienMEN",
+    ] {
+        assert!(has_row(&p, article), "{article} in {:?}", rows(&p));
+    }
+    assert!(
+        has_row(&p, "retrait"),
+        "the withdrawal is in the report: {:?}",
+        rows(&p)
+    );
+    shots.take(&t, "admin-report");
+
+    // Exports: PDF, CSV, TXT files on disk.
+    for (button, ext) in [
+        ("report.pdf", "pdf"),
+        ("report.csv", "csv"),
+        ("report.txt", "txt"),
+    ] {
+        t.click(button);
+        let path = t.wait_text("report.exported", &format!("names a .{ext} file"), |s| {
+            s.trim_end().ends_with(&format!(".{ext}"))
+        });
+        // "Exporté : /…/rapport-YYYY-MM-DD.ext": the absolute path in the text.
+        let path = PathBuf::from(
+            path[path
+                .find('/')
+                .unwrap_or_else(|| panic!("no path in {path:?}"))..]
+                .trim(),
+        );
+        assert!(
+            path.starts_with(dir.path().join("exports"))
+                && path.file_name().unwrap().to_str() == Some(&format!("rapport-{DAY}.{ext}")),
+            "the export goes to <data dir>/exports/rapport-{DAY}.{ext}: {}",
+            path.display()
+        );
+        let bytes = std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("the exported {} cannot be read: {e}", path.display()));
+        match ext {
+            "pdf" => assert!(bytes.starts_with(b"%PDF-"), "not a PDF: {}", path.display()),
+            _ => {
+                let text = String::from_utf8(bytes).expect("UTF-8 export");
+                assert!(
+                    text.contains("Pain au chocolat") && text.contains("Croissant"),
+                    "{}: {text}",
+                    path.display()
+                );
+            }
+        }
+    }
+    t.click("report.back");
+    t.wait_screen("admin_days");
+
+    // The journal of the day.
+    t.click("admin.journal");
+    t.wait_screen("admin_journal");
+    for field in ["journal.from", "journal.to"] {
+        t.click(field);
+        t.key("ctrl+a");
+        t.key("BackSpace");
+        t.type_text(DAY);
+        t.wait_for(&format!("{field} shows {DAY}"), |p| shown(p, field) == DAY);
+    }
+    t.click("journal.show");
+    let p = t.wait_for("the journal rows", |p| !rows(p).is_empty());
+    assert!(
+        has_row(&p, DAY) || has_row(&p, "10/06/2026"),
+        "the journal has the day: {:?}",
+        rows(&p)
+    );
+    shots.take(&t, "admin-journal");
+
+    // Products and staff lists.
+    t.click("admin.products");
+    let p = t.wait_for("the products list", |p| {
+        p["screen"] == "admin_products" && !rows(p).is_empty()
+    });
+    assert!(has_row(&p, "Pain au chocolat") && has_row(&p, "Canette Coca"));
+    shots.take(&t, "admin-products");
+    t.click("admin.staff");
+    let p = t.wait_for("the staff list", |p| {
+        p["screen"] == "admin_staff" && !rows(p).is_empty()
+    });
+    assert!(
+        has_row(&p, "Khadija") && has_row(&p, "AWA"),
+        "{:?}",
+        rows(&p)
+    );
+    shots.take(&t, "admin-staff");
+    t.click("admin.logout");
+    t.wait_screen("login");
+
+    let expected: BTreeSet<String> = [
+        "login",
+        "login-refused",
+        "till",
+        "keyboard",
+        "amount",
+        "till-sub",
+        "choose-account",
+        "payment",
+        "payment-accepted",
+        "cash-change",
+        "admin-days",
+        "confirm",
+        "admin-report",
+        "admin-journal",
+        "admin-products",
+        "admin-staff",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(shots.taken, expected);
+    later.extend(shots.problems.iter().cloned());
+    assert!(
+        later.is_empty(),
+        "wrong along the way:\n{}",
+        later.join("\n")
+    );
+}
+
+#[test]
+fn a_cashier_sells_and_the_admin_reads_the_day_at_800x480() {
+    cashier_and_admin_day(800, 480);
+}
+
+#[test]
+fn a_cashier_sells_and_the_admin_reads_the_day_at_1280x800() {
+    cashier_and_admin_day(1280, 800);
+}
+
+#[test]
+fn refusals_say_why_wrong_pin_unknown_id_and_closed_with_the_hours() {
+    let x = Xvfb::start(800, 480);
+    let dir = common::seeded_dir();
+    let t = GuiTill::start(&x, till_cmd(dir.path(), None, CLOSED_TIME), &["till"]);
+    t.wait_screen("login");
+
+    let mut messages = Vec::new();
+    for (id, pin, what, needles) in [
+        ("14", "1234", "a wrong PIN", &["PIN"][..]),
+        ("99", "1234", "an unknown ID", &["99", "inconnu"][..]),
+        (
+            "27",
+            "2727",
+            "a cashier outside opening hours",
+            &["fermé", "06:00", "18:00"][..],
+        ),
+    ] {
+        let before = shown(&t.probe().unwrap(), "login.message");
+        login_typed(&t, id, pin);
+        let m = t.wait_text("login.message", &format!("changed after {what}"), |m| {
+            !m.is_empty() && m != before
+        });
+        for n in needles {
+            assert!(m.contains(n), "{what}: the message {m:?} lacks {n:?}");
+        }
+        assert_eq!(
+            t.probe().unwrap()["screen"],
+            "login",
+            "{what}: still on login"
+        );
+        messages.push(m);
+        // Clear both fields for the next try.
+        t.click("login.id");
+        t.click("login.key.clear");
+        t.click("login.pin");
+        t.click("login.key.clear");
+    }
+    // The admin may log in at any hour.
+    login_typed(&t, "1", "1111");
+    t.wait_screen("admin_days");
+    eprintln!("refusal messages: {messages:#?}");
+}
+
+#[test]
+fn the_closing_soon_banner_shows_before_closing() {
+    for (w, h) in [(800, 480), (1280, 800)] {
+        let x = Xvfb::start(w, h);
+        let dir = common::seeded_dir();
+        let t = GuiTill::start(&x, till_cmd(dir.path(), None, CLOSING_TIME), &["till"]);
+        login_typed(&t, "27", "2727");
+        t.wait_screen("till");
+        let banner = t.wait_text("status.banner", "non-empty", |b| !b.trim().is_empty());
+        assert!(banner.contains("18:00"), "the banner says when: {banner:?}");
+        let mut shots = Shots::new(&x);
+        shots.take(&t, "closing-banner");
+        shots.finish();
+    }
+}
+
+/// A TCP listener that accepts connections and never answers (a server hung on the network).
+struct BlackHole {
+    port: u16,
+}
+
+impl BlackHole {
+    fn start() -> BlackHole {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for c in l.incoming() {
+                match c {
+                    Ok(c) => held.push(c),
+                    Err(_) => break,
+                }
+            }
+        });
+        BlackHole { port }
+    }
+}
+
+#[test]
+fn the_screen_answers_while_the_runtime_waits_on_a_hung_payment_server() {
+    let x = Xvfb::start(800, 480);
+    let dir = common::seeded_dir();
+    let hole = BlackHole::start();
+    let mut cmd = till_cmd(dir.path(), None, OPEN_TIME);
+    cmd.env("KACHING_PAYMENT__LAN_BIND", "")
+        .env(
+            "KACHING_PAYMENT__SERVER_URL",
+            format!("http://127.0.0.1:{}", hole.port),
+        )
+        .env("KACHING_PAYMENT__TILL_SECRET", "a".repeat(64));
+    let t = GuiTill::start(&x, cmd, &["till"]);
+    login_typed(&t, "14", "1414");
+    t.wait_screen("till");
+    t.click("till.article");
+    scan(&t, "0000");
+    // What the till shows once the runtime has answered Payer: the payment screen, or the
+    // payment server's failure.
+    let answered = |p: &Value| {
+        let m = shown(p, "till.message").to_lowercase();
+        p["screen"] == "payment"
+            || [
+                "payment_unavailable",
+                "unreachable",
+                "injoignable",
+                "indisponible",
+            ]
+            .iter()
+            .any(|n| m.contains(n))
+    };
+
+    // Payer: the runtime now waits (seconds) on the server that never answers.
+    t.click("till.pay");
+    let hold = Instant::now();
+    let mut latencies: Vec<Duration> = Vec::new();
+    // One tap: the pointer is put on the key first (its geometry read from the probe), then
+    // the time runs from the click (xdotool's process included) to the probe showing its
+    // effect.
+    let tap = |id: &str, what: &str, done: &dyn Fn(&Value) -> bool| -> Duration {
+        let (cx, cy) = t.widget(id).centre();
+        t.x.move_to(cx, cy);
+        let t0 = Instant::now();
+        t.x.xdotool(&["click", "--delay", "0", "1"]);
+        t.wait_for_within(what, Duration::from_secs(5), done);
+        t0.elapsed()
+    };
+    let mut typed = String::new();
+    let mut digit = 0u8;
+    while hold.elapsed() < Duration::from_secs(4) {
+        let p = t.probe().unwrap();
+        assert_eq!(
+            (p["screen"].as_str(), p["overlay"].as_str()),
+            (Some("till"), None),
+            "the payment is still being asked for: the till screen stays{}",
+            t.context()
+        );
+        latencies.push(tap("till.keypad", "the keyboard overlay opens", &|p| {
+            p["overlay"] == "keyboard"
+        }));
+        for _ in 0..3 {
+            let c = char::from(b'1' + digit % 9);
+            digit += 1;
+            typed.push(c);
+            let want = typed.clone();
+            latencies.push(tap(
+                &format!("kbd.{c}"),
+                &format!("the article field shows {want}"),
+                &|p| shown(p, "till.article") == want,
+            ));
+        }
+        for _ in 0..3 {
+            typed.pop();
+            let want = typed.clone();
+            latencies.push(tap(
+                "kbd.back",
+                &format!("the article field shows {want:?}"),
+                &|p| shown(p, "till.article") == want,
+            ));
+        }
+        latencies.push(tap("kbd.close", "the keyboard overlay closes", &|p| {
+            p["overlay"].is_null()
+        }));
+    }
+    let held_for = hold.elapsed();
+    // The runtime was really busy all along: no answer to Payer yet.
+    let p = t.probe().unwrap();
+    assert!(
+        !answered(&p),
+        "the payment server answered before the end of the measurement: the test measured \
+         nothing{}",
+        t.context()
+    );
+    latencies.sort();
+    let worst = *latencies.last().unwrap();
+    let median = latencies[latencies.len() / 2];
+    eprintln!(
+        "no-freeze: {} inputs handled in {held_for:?} while the runtime waited on the hung \
+         payment server; median {median:?}, worst {worst:?} (from xdotool's click to the probe)",
+        latencies.len()
+    );
+    assert!(
+        latencies.len() >= 10,
+        "only {} inputs in 4 s",
+        latencies.len()
+    );
+    assert!(
+        worst <= Duration::from_millis(250),
+        "an input took {worst:?} to be handled: {latencies:?}"
+    );
+
+    // The runtime answers in the end: the payment fails with a message (or falls back).
+    let p = t.wait_for_within(
+        "the runtime's answer to Payer",
+        Duration::from_secs(90),
+        answered,
+    );
+    eprintln!(
+        "the runtime answered after {:?}: screen {}, message {:?}",
+        hold.elapsed(),
+        p["screen"],
+        shown(&p, "till.message")
+    );
+}
+
+/// An EAN-13 from its first 12 digits.
+fn ean13(first12: &str) -> String {
+    let sum: u32 = first12
+        .chars()
+        .enumerate()
+        .map(|(i, c)| c.to_digit(10).unwrap() * if i % 2 == 0 { 1 } else { 3 })
+        .sum();
+    format!("{first12}{}", (10 - sum % 10) % 10)
+}
+
+#[test]
+fn the_admin_adds_a_product_and_a_cashier_who_then_sells_it() {
+    let x = Xvfb::start(800, 480);
+    let dir = common::seeded_dir();
+    let t = GuiTill::start(&x, till_cmd(dir.path(), None, OPEN_TIME), &["till"]);
+    login_typed(&t, "1", "1111");
+    t.wait_screen("admin_days");
+
+    // A product: code, barcode and price typed, the name on the on-screen keyboard.
+    t.click("admin.products");
+    t.wait_for("the products list", |p| {
+        p["screen"] == "admin_products" && has_row(p, "Pain au chocolat")
+    });
+    let barcode = ean13("541234567890");
+    for (field, value) in [
+        ("products.code", "7777"),
+        ("products.barcode", barcode.as_str()),
+        ("products.price", "2,80"),
+    ] {
+        t.click(field);
+        t.type_text(value);
+        t.wait_for(&format!("{field} shows {value}"), |p| {
+            shown(p, field) == value
+        });
+    }
+    t.click("products.name_kbd");
+    t.wait_overlay("keyboard");
+    t.click("kbd.shift");
+    t.click("kbd.b");
+    t.click("kbd.shift");
+    tap_keys(&t, "kbd", "aguette tradition");
+    t.wait_for("the keyboard's preview", |p| {
+        shown(p, "kbd.preview").contains("Baguette tradition")
+    });
+    t.click("kbd.enter");
+    let p = t.wait_screen("admin_products");
+    assert_eq!(shown(&p, "products.name"), "Baguette tradition");
+    t.click("products.save");
+    let p = t.wait_for("the new product in the list", |p| {
+        has_row(p, "Baguette tradition")
+    });
+    let row = rows(&p)
+        .into_iter()
+        .find(|r| r.contains("Baguette tradition"))
+        .unwrap();
+    assert!(
+        row.contains("7777") && row.contains("2,80"),
+        "the row shows the code and the price: {row}"
+    );
+    assert!(
+        !shown(&p, "products.message").is_empty(),
+        "products.message says what was done"
+    );
+
+    // A catalogue CSV imported through the path field.
+    let csv = dir.path().join("nouveautes.csv");
+    std::fs::write(
+        &csv,
+        "code,barcode,name,price,vat_rate\n8888,,Galette des rois,12.50,6\n",
+    )
+    .unwrap();
+    t.click("products.import_path");
+    t.type_text(&csv.display().to_string());
+    t.click("products.import");
+    let p = t.wait_for("the imported product in the list", |p| {
+        has_row(p, "Galette des rois")
+    });
+    assert!(has_row(&p, "12,50"), "{:?}", rows(&p));
+
+    // A cashier: ID and name typed (an accent in the name), the PIN on the on-screen keyboard.
+    t.click("admin.staff");
+    t.wait_for("the staff list", |p| {
+        p["screen"] == "admin_staff" && has_row(p, "Khadija")
+    });
+    t.click("staff.id");
+    t.type_text("42");
+    t.click("staff.name");
+    t.type_text("Zoé");
+    t.wait_for("the name typed", |p| shown(p, "staff.name") == "Zoé");
+    t.click("staff.pin_kbd");
+    t.wait_overlay("keyboard");
+    tap_keys(&t, "kbd", "4242");
+    t.wait_for("the PIN masked in the preview", |p| {
+        shown(p, "kbd.preview").contains("••••") && !shown(p, "kbd.preview").contains("4242")
+    });
+    t.click("kbd.close");
+    let p = t.wait_screen("admin_staff");
+    assert_eq!(shown(&p, "staff.id"), "42");
+    t.click("staff.add");
+    let p = t.wait_for("Zoé in the list", |p| has_row(p, "Zoé"));
+    let row = rows(&p).into_iter().find(|r| r.contains("Zoé")).unwrap();
+    assert!(
+        row.contains("42") && row.contains("Caissier"),
+        "the row shows the ID and the default role: {row}"
+    );
+    assert!(
+        !shown(&p, "staff.message").is_empty(),
+        "staff.message says what was done"
+    );
+
+    // Zoé logs in and sells the new products, by code and by barcode.
+    t.click("admin.logout");
+    login_keypad(&t, "42", "4242");
+    let p = t.wait_screen("till");
+    assert!(
+        shown(&p, "till.seller").contains("Zoé"),
+        "{}",
+        shown(&p, "till.seller")
+    );
+    t.click("till.article");
+    let p = scan(&t, "7777");
+    assert_eq!(line_names(&p), ["Baguette tradition"]);
+    assert_eq!(basket_lines(&p)[0]["unit_cents"], 280);
+    let p = scan(&t, &barcode);
+    assert_eq!(
+        basket_lines(&p)[0]["qty"],
+        2,
+        "the barcode is the same product: {p}"
+    );
+    let p = scan(&t, "8888");
+    assert_eq!(line_names(&p), ["Baguette tradition", "Galette des rois"]);
+    assert_eq!(p["basket"]["main_total_cents"], 280 * 2 + 1250);
+}
+
+#[test]
+fn a_failed_print_shows_the_reprint_button_and_the_ticket_comes_out_when_the_printer_is_back() {
+    let x = Xvfb::start(800, 480);
+    let dir = common::seeded_dir();
+    // The printer's port: nothing listens there yet (the printer is off).
+    let port = common::free_port();
+    let mut cmd = till_cmd(dir.path(), None, OPEN_TIME);
+    cmd.env("KACHING_PRINTER__DRIVER", "tcp")
+        .env("KACHING_PRINTER__TARGET", format!("127.0.0.1:{port}"));
+    let t = GuiTill::start(&x, cmd, &["till"]);
+    let mut shots = Shots::new(&x);
+    login_typed(&t, "14", "1414");
+    t.wait_screen("till");
+    t.click("till.article");
+    scan(&t, "0000");
+    // Espèces, the exact amount (nothing typed), OK.
+    t.click("till.cash");
+    t.wait_overlay("amount");
+    t.click("amount.ok");
+    let p = t.wait_overlay("cash_change");
+    assert!(
+        shown(&p, "cash.change").contains("0,00 €"),
+        "no change on the exact amount: {}",
+        shown(&p, "cash.change")
+    );
+    t.click("cash.ok");
+    let p = t.wait_for("the reprint button after the failed print", |p| {
+        p["widgets"]["status.reprint"].is_object()
+    });
+    assert!(
+        shown(&p, "status.printer").to_lowercase().contains("échou"),
+        "the status bar says the print failed: {}",
+        shown(&p, "status.printer")
+    );
+    shots.take(&t, "print-failed");
+
+    // The printer is back; the cashier asks for the ticket again.
+    let printer = TestPrinter::start_on(port);
+    // The button sits in the status bar, beside the printer's state.
+    let reprint = t.widget("status.reprint");
+    let bar = Rect::of(&t.probe().unwrap()["widgets"]["status.printer"]).unwrap();
+    assert!(
+        reprint.y >= bar.y && reprint.y + reprint.h <= bar.y + bar.h,
+        "Réimprimer is drawn at {reprint:?}, outside the status bar ({bar:?}): FLTK does not \
+         pass it clicks there{}",
+        t.context()
+    );
+    t.click("status.reprint");
+    let mut jobs = Vec::new();
+    for i in 0..2 {
+        let Some(job) = printer.next_job(Duration::from_secs(40)) else {
+            panic!(
+                "print job {} of 2 did not come in 40 s; before: {jobs:#?}{}",
+                i + 1,
+                t.context()
+            );
+        };
+        let bytes = job.bytes;
+        let d = escpos_decode::decode(&bytes).expect("ESC/POS");
+        jobs.push(d.texts().join("\n"));
+    }
+    assert!(
+        jobs.iter()
+            .all(|j| j.contains("Café") && j.contains(SHOP_NAME)),
+        "{jobs:#?}"
+    );
+    assert_eq!(
+        jobs.iter().filter(|j| j.contains("DUPLICATA")).count(),
+        1,
+        "the queued original and one duplicate: {jobs:#?}"
+    );
+    let p = t.wait_for("the reprint button gone once printed", |p| {
+        !p["widgets"]["status.reprint"].is_object()
+    });
+    assert!(
+        shown(&p, "status.printer").contains("OK"),
+        "{}",
+        shown(&p, "status.printer")
+    );
+    shots.finish();
+}
