@@ -486,6 +486,12 @@ fn cashier_and_admin_day(w: u32, h: u32) {
     );
     shots.take(&t, "payment");
     let pay_url = shown(&p, "pay.url");
+    // The code on screen is the one the phone must open.
+    assert_eq!(
+        x.read_qr(&qr).as_deref(),
+        Ok(pay_url.as_str()),
+        "the QR code drawn on the payment screen encodes the payment URL"
+    );
 
     // The customer's phone confirms.
     let (status, page) = common::phone_confirms(&pay_url);

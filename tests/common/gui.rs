@@ -137,6 +137,33 @@ impl Xvfb {
         self.xdotool(&["click", "--delay", "0", "1"]);
     }
 
+    /// Reads the QR code shown in `r` (screen coordinates) straight from the X server's pixels
+    /// and returns its text: what a customer's phone camera would read.
+    pub fn read_qr(&self, r: &Rect) -> Result<String, String> {
+        let o = self
+            .cmd("import")
+            .args(["-window", "root", "-crop"])
+            .arg(format!("{}x{}+{}+{}", r.w, r.h, r.x, r.y))
+            .args(["-depth", "8", "gray:-"])
+            .output()
+            .map_err(|e| format!("cannot run import (imagemagick): {e}"))?;
+        let (w, h) = (r.w as usize, r.h as usize);
+        if !o.status.success() || o.stdout.len() != w * h {
+            return Err(format!(
+                "import gave {} bytes for {w}x{h}: {}",
+                o.stdout.len(),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+        let pixels = o.stdout;
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+        let grids = img.detect_grids();
+        let grid = grids.first().ok_or("no QR code found in that area")?;
+        grid.decode()
+            .map(|(_, text)| text)
+            .map_err(|e| format!("the QR code does not decode: {e:?}"))
+    }
+
     /// Saves the whole screen as a PNG and returns its (width, height), read from the file.
     pub fn screenshot(&self, path: &Path) -> (u32, u32) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -21,13 +21,19 @@ const WAIT: Duration = Duration::from_secs(20);
 
 /// A `kaching` command with the test's data dir and pepper, logs quiet.
 pub fn kaching(data_dir: &Path) -> Command {
-    let mut c = Command::new(BIN);
+    // The benchmarks may measure another build of the same program (e.g. the `dist` profile).
+    let bin = std::env::var("KACHING_BENCH_BIN").unwrap_or_else(|_| BIN.to_owned());
+    let mut c = Command::new(bin);
     c.arg("--data-dir")
         .arg(data_dir)
         .env("KACHING_PIN_PEPPER", PEPPER)
         .env("KACHING_LOG", "error");
     for (k, _) in std::env::vars() {
-        if k.starts_with("KACHING_") && k != "KACHING_PIN_PEPPER" && k != "KACHING_LOG" {
+        if k.starts_with("KACHING_")
+            && k != "KACHING_PIN_PEPPER"
+            && k != "KACHING_LOG"
+            && k != "KACHING_BENCH_BIN"
+        {
             c.env_remove(k);
         }
     }
