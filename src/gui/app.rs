@@ -458,7 +458,15 @@ impl Gui {
         }
     }
 
+    /// A refusal or a problem, in red.
     fn till_message(&mut self, text: &str) {
+        self.view.till.message.set_label_color(colors::DANGER);
+        set_label(&mut self.view.till.message, text);
+    }
+
+    /// Good news (a sale recorded), in green.
+    fn till_info(&mut self, text: &str) {
+        self.view.till.message.set_label_color(colors::SUB);
         set_label(&mut self.view.till.message, text);
     }
 
@@ -636,14 +644,7 @@ impl Gui {
                 if self.st.screen == Screen::Payment {
                     self.show_screen(Screen::Till);
                 }
-                self.till_message(&format!(
-                    "Ticket n° {ticket_no} enregistré ({}, {}).",
-                    match account {
-                        Account::Main => "panier principal",
-                        Account::Sub => "sous-compte",
-                    },
-                    paid_cents
-                ));
+                self.till_info(&format!("✔ Ticket n° {ticket_no} : {paid_cents}"));
                 if method == PaymentMethod::Cash {
                     set_label(&mut self.view.change.change, &change_cents.to_string());
                     set_label(

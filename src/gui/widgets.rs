@@ -248,15 +248,7 @@ impl ListView {
                     draw::draw_rect_fill(x, y, w, h, bg);
                     let r = d.rows.get(row.max(0) as usize);
                     let color = r.and_then(|r| r.color).unwrap_or(Color::Black);
-                    let bold = r.is_some_and(|r| r.color.is_some());
-                    draw::set_font(
-                        if bold {
-                            Font::HelveticaBold
-                        } else {
-                            Font::Helvetica
-                        },
-                        d.font,
-                    );
+                    draw::set_font(Font::Helvetica, d.font);
                     draw::set_draw_color(color);
                     if let Some(text) = r.and_then(|r| r.cells.get(c)) {
                         let align = d.aligns.get(c).copied().unwrap_or(Align::Left);
