@@ -571,7 +571,7 @@ fn build_pay(
     left.end();
     let mut right = column();
     let qr = QrView::new(reg, "pay.qr");
-    let mut url = label(reg, "pay.url", "", sc.font(11), Align::Center);
+    let mut url = label(reg, "pay.url", "", sc.font(11), Align::Left);
     url.set_label_color(Color::from_rgb(0x55, 0x55, 0x55));
     right.fixed(&url, sc.px(18));
     right.end();
