@@ -376,33 +376,13 @@ impl super::Till {
                 let code = ArticleCode::parse(&code).map_err(|e| err("bad_code", e.to_string()))?;
                 let now = self.clock.now();
                 let label = code.to_string();
-                match self.central_for_write()? {
-                    Some(c) => {
-                        let s = code.to_string();
-                        self.central_write(
-                            async move { c.set_product_active(&s, active).await },
-                            "central_refused",
-                            "unknown_product",
-                        )
-                        .await?;
-                        let r = self
-                            .ledger_run(
-                                move |l| l.set_product_active(&code, active, now, Some(&by)),
-                                "store_error",
-                                "unknown_product",
-                            )
-                            .await;
-                        tolerate_missing_locally(r).map_err(applied_centrally)?;
-                    }
-                    None => {
-                        self.ledger_run(
-                            move |l| l.set_product_active(&code, active, now, Some(&by)),
-                            "store_error",
-                            "unknown_product",
-                        )
-                        .await?
-                    }
-                }
+                let s = code.to_string();
+                self.write_through(
+                    |c| async move { c.set_product_active(&s, active).await },
+                    move |l| l.set_product_active(&code, active, now, Some(&by)),
+                    "unknown_product",
+                )
+                .await?;
                 Ok(done(format!(
                     "article {label} {}",
                     if active { "activé" } else { "désactivé" }
@@ -514,33 +494,13 @@ impl super::Till {
                 }
                 let now = self.clock.now();
                 let label = sid.to_string();
-                match self.central_for_write()? {
-                    Some(c) => {
-                        let s = sid.to_string();
-                        self.central_write(
-                            async move { c.set_staff_active(&s, active).await },
-                            "central_refused",
-                            "unknown_staff",
-                        )
-                        .await?;
-                        let r = self
-                            .ledger_run(
-                                move |l| l.set_staff_active(&sid, active, now, Some(&by)),
-                                "store_error",
-                                "unknown_staff",
-                            )
-                            .await;
-                        tolerate_missing_locally(r).map_err(applied_centrally)?;
-                    }
-                    None => {
-                        self.ledger_run(
-                            move |l| l.set_staff_active(&sid, active, now, Some(&by)),
-                            "store_error",
-                            "unknown_staff",
-                        )
-                        .await?
-                    }
-                }
+                let s = sid.to_string();
+                self.write_through(
+                    |c| async move { c.set_staff_active(&s, active).await },
+                    move |l| l.set_staff_active(&sid, active, now, Some(&by)),
+                    "unknown_staff",
+                )
+                .await?;
                 Ok(done(format!(
                     "{label} {}",
                     if active {
@@ -553,8 +513,7 @@ impl super::Till {
             AdminRequest::ResetPin { id, pin } => {
                 let sid = StaffId::parse(&id).map_err(|e| err("bad_staff", e.to_string()))?;
                 let pin = Pin::parse(&pin).map_err(|e| err("bad_pin", e.to_string()))?;
-                let central = self.central_for_write()?;
-                if central.is_none() {
+                if self.central_for_write()?.is_none() {
                     let s = sid.clone();
                     if self
                         .ledger_run(move |l| l.staff_record(&s), "store_error", "store_error")
@@ -570,33 +529,13 @@ impl super::Till {
                 let hash = hash_pin(self.hasher.clone(), pin).await?;
                 let now = self.clock.now();
                 let label = sid.to_string();
-                match central {
-                    Some(c) => {
-                        let (s, h) = (sid.to_string(), hash.clone());
-                        self.central_write(
-                            async move { c.set_staff_pin(&s, &h).await },
-                            "central_refused",
-                            "unknown_staff",
-                        )
-                        .await?;
-                        let r = self
-                            .ledger_run(
-                                move |l| l.set_staff_pin(&sid, &hash, now, Some(&by)),
-                                "store_error",
-                                "unknown_staff",
-                            )
-                            .await;
-                        tolerate_missing_locally(r).map_err(applied_centrally)?;
-                    }
-                    None => {
-                        self.ledger_run(
-                            move |l| l.set_staff_pin(&sid, &hash, now, Some(&by)),
-                            "store_error",
-                            "unknown_staff",
-                        )
-                        .await?
-                    }
-                }
+                let (s, h) = (sid.to_string(), hash.clone());
+                self.write_through(
+                    |c| async move { c.set_staff_pin(&s, &h).await },
+                    move |l| l.set_staff_pin(&sid, &hash, now, Some(&by)),
+                    "unknown_staff",
+                )
+                .await?;
                 Ok(done(format!("nouveau PIN pour {label} (blocage levé)")))
             }
         }
@@ -686,6 +625,29 @@ impl super::Till {
             (None, _) => Ok(None),
             (Some(_), Some(c)) => Ok(Some(c.clone())),
             (Some(_), None) => Err(unreachable_central()),
+        }
+    }
+
+    /// A change every till must see: in the central database first (when one is configured),
+    /// then in this till's ledger. A row this till has not pulled yet is fine (the next sync
+    /// brings it with the change); without a central database, the ledger alone.
+    async fn write_through<Fut>(
+        &self,
+        central: impl FnOnce(Central) -> Fut,
+        local: impl FnOnce(&mut crate::store::Ledger) -> crate::store::StoreResult<()> + Send + 'static,
+        not_found: &'static str,
+    ) -> Result<(), CommandError>
+    where
+        Fut: Future<Output = Result<(), SyncError>>,
+    {
+        match self.central_for_write()? {
+            Some(c) => {
+                self.central_write(central(c), "central_refused", not_found)
+                    .await?;
+                let r = self.ledger_run(local, "store_error", not_found).await;
+                tolerate_missing_locally(r).map_err(applied_centrally)
+            }
+            None => self.ledger_run(local, "store_error", not_found).await,
         }
     }
 

@@ -175,14 +175,14 @@ pub struct ListView {
 
 /// Shares the table's width out between the columns by weight.
 fn fit(table: &mut TableRow, weights: &[f32], width: i32) {
-    let total: f32 = weights.iter().sum::<f32>().max(0.0001);
+    let weight_sum: f32 = weights.iter().sum::<f32>().max(0.0001);
     let avail = (width - table.scrollbar_size() - 4).max(10);
     let mut used = 0;
     for (i, wt) in weights.iter().enumerate() {
         let w = if i + 1 == weights.len() {
             avail - used
         } else {
-            (avail as f32 * wt / total) as i32
+            (avail as f32 * wt / weight_sum) as i32
         };
         used += w;
         table.set_col_width(i as i32, w.max(1));
