@@ -10,7 +10,7 @@ use fltk::prelude::*;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::probe::Probe;
-use super::view::View;
+use super::view::{VAT_CHOICES, View};
 use super::widgets::{Row, colors};
 use super::{AdminTab, KbdTarget, ListId, Msg, Request, Ui, WindowMode};
 use crate::actors::admin::{AdminReply, AdminRequest, ReportSource};
@@ -1006,11 +1006,7 @@ impl Gui {
                             p.price.to_string(),
                             format!("{} %", p.vat.percent()),
                         ],
-                        color: if p.active {
-                            None
-                        } else {
-                            Some(Color::from_rgb(0x88, 0x88, 0x88))
-                        },
+                        color: Row::greyed_unless(p.active),
                     })
                     .collect();
                 let keep = a.products_list.selected();
@@ -1033,11 +1029,7 @@ impl Gui {
                                 _ => "Caissier".into(),
                             },
                         ],
-                        color: if s.active {
-                            None
-                        } else {
-                            Some(Color::from_rgb(0x88, 0x88, 0x88))
-                        },
+                        color: Row::greyed_unless(s.active),
                     })
                     .collect();
                 let keep = a.staff_list.selected();
@@ -1544,13 +1536,8 @@ impl Gui {
                         a.product_name.set_value(&p.name);
                         a.product_price
                             .set_value(&p.price.to_decimal_string().replace('.', ","));
-                        let vat = match p.vat.percent() {
-                            21 => 0,
-                            12 => 1,
-                            6 => 2,
-                            _ => 3,
-                        };
-                        a.product_vat.set_value(vat);
+                        let vat = VAT_CHOICES.iter().position(|v| *v == p.vat.percent());
+                        a.product_vat.set_value(vat.unwrap_or(0) as i32);
                         set_label(
                             &mut a.product_toggle,
                             if p.active { "Désactiver" } else { "Activer" },
@@ -1656,13 +1643,12 @@ impl Gui {
                 .map_err(|e| format!("Nom : {e}"))?;
             let price =
                 Money::parse(a.product_price.value().trim()).map_err(|e| format!("Prix : {e}"))?;
-            let vat = match a.product_vat.value() {
-                0 => "21",
-                1 => "12",
-                2 => "6",
-                _ => "0",
-            };
-            let vat = crate::domain::product::VatRate::parse(vat).map_err(|e| e.to_string())?;
+            let vat = usize::try_from(a.product_vat.value())
+                .ok()
+                .and_then(|i| VAT_CHOICES.get(i))
+                .ok_or("TVA : choisissez un taux")?;
+            let vat = crate::domain::product::VatRate::parse(&vat.to_string())
+                .map_err(|e| e.to_string())?;
             Ok(Product {
                 code,
                 barcode,

@@ -612,6 +612,30 @@ fn form_row(
     (r, i)
 }
 
+/// The VAT rates of the product form's choice, in its order.
+pub const VAT_CHOICES: [u8; 4] = [21, 12, 6, 0];
+
+/// A labelled choice on one form row (the first item selected).
+fn choice_row(
+    reg: &mut Registry,
+    sc: Scale,
+    text: &str,
+    id: &'static str,
+    items: &str,
+) -> (Flex, Choice) {
+    let mut r = row();
+    let l = label(reg, "", text, sc.font(14), Align::Left);
+    r.fixed(&l, sc.px(74));
+    let mut c = Choice::default();
+    c.add_choice(items);
+    c.set_value(0);
+    c.set_text_size(sc.font(18));
+    c.clear_visible_focus();
+    reg.add(id, &c);
+    r.end();
+    (r, c)
+}
+
 fn build_admin(
     reg: &mut Registry,
     s: &Sender<Msg>,
@@ -887,16 +911,8 @@ fn build_admin(
         false,
     );
     pform.fixed(&r, sc.px(48));
-    let mut vrow = row();
-    let l = label(reg, "", "TVA", sc.font(14), Align::Left);
-    vrow.fixed(&l, sc.px(74));
-    let mut product_vat = Choice::default();
-    product_vat.add_choice("21 %|12 %|6 %|0 %");
-    product_vat.set_value(0);
-    product_vat.set_text_size(sc.font(18));
-    product_vat.clear_visible_focus();
-    reg.add("products.vat", &product_vat);
-    vrow.end();
+    let choices = VAT_CHOICES.map(|v| format!("{v} %")).join("|");
+    let (vrow, product_vat) = choice_row(reg, sc, "TVA", "products.vat", &choices);
     pform.fixed(&vrow, sc.px(48));
     let mut prow = row();
     prow.set_pad(sc.px(4));
@@ -996,16 +1012,7 @@ fn build_admin(
         true,
     );
     sform.fixed(&r, sc.px(48));
-    let mut rrow = row();
-    let l = label(reg, "", "Rôle", sc.font(14), Align::Left);
-    rrow.fixed(&l, sc.px(74));
-    let mut staff_role = Choice::default();
-    staff_role.add_choice("Caissier|Admin");
-    staff_role.set_value(0);
-    staff_role.set_text_size(sc.font(18));
-    staff_role.clear_visible_focus();
-    reg.add("staff.role", &staff_role);
-    rrow.end();
+    let (rrow, staff_role) = choice_row(reg, sc, "Rôle", "staff.role", "Caissier|Admin");
     sform.fixed(&rrow, sc.px(48));
     let mut srow = row();
     srow.set_pad(sc.px(4));

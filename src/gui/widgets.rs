@@ -144,6 +144,10 @@ impl Row {
     pub fn new(cells: Vec<String>) -> Row {
         Row { cells, color: None }
     }
+    /// The text colour of a disabled product or employee (grey), none when active.
+    pub fn greyed_unless(active: bool) -> Option<Color> {
+        (!active).then_some(Color::from_rgb(0x88, 0x88, 0x88))
+    }
     pub fn colored(cells: Vec<String>, color: Color) -> Row {
         Row {
             cells,
