@@ -192,8 +192,8 @@ fn main() {
     let wants = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()));
     let x = Xvfb::start(800, 480);
     println!(
-        "kaching GUI benchmarks: release binary {} under Xvfb 800×480×24",
-        common::BIN
+        "kaching GUI benchmarks: binary {} under Xvfb 800×480×24",
+        std::env::var("KACHING_BENCH_BIN").unwrap_or_else(|_| common::BIN.to_owned())
     );
     if wants("startup") {
         startup(&x);
