@@ -239,3 +239,42 @@ fn a_hosted_pay_server_takes_the_payment_and_an_unreachable_one_falls_back_to_th
     assert_eq!(event(&till.cmd("accept"), "sale_committed")["ticket_no"], 2);
     till.quit();
 }
+
+#[test]
+fn a_hosted_server_that_never_answers_gives_way_to_the_lan_within_the_deadline() {
+    // Accepts connections and never answers (a hung proxy, a half-open link).
+    let hole = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hole_url = format!("http://{}", hole.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in hole.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let dir = common::seeded_dir();
+    let mut cmd = common::kaching(dir.path());
+    cmd.env("KACHING_PAYMENT__SERVER_URL", &hole_url)
+        .env("KACHING_PAYMENT__TILL_SECRET", "a".repeat(64))
+        .env("KACHING_PAYMENT__LAN_BIND", "127.0.0.1:0");
+    let mut till = common::Till::start_with(cmd);
+    till.cmd("login 1 1111");
+    till.cmd("scan 1234");
+    let started = std::time::Instant::now();
+    let pending = event(&till.cmd("pay main"), "payment_pending").clone();
+    let waited = started.elapsed();
+    let url = pending["pay_url"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.starts_with(&hole_url),
+        "served by the till's own LAN server: {url}"
+    );
+    let deadline = kaching::actors::payment::CREATE_DEADLINE;
+    assert!(
+        waited >= deadline - std::time::Duration::from_secs(1)
+            && waited < deadline + std::time::Duration::from_secs(6),
+        "the hung server was given {deadline:?}, then the LAN took over: waited {waited:?}"
+    );
+    assert_eq!(common::phone_confirms(&url).0, 303);
+    till.wait_for("payment_accepted");
+    assert_eq!(event(&till.cmd("accept"), "sale_committed")["method"], "qr");
+    till.quit();
+}

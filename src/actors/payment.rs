@@ -32,6 +32,11 @@ use super::ledger::{self, LedgerActor};
 use super::printer::{PrintQueued, PrinterActor};
 
 /// The payment servers a till can use for QR payments.
+/// How long creating a payment on one server may take, retries included, before the next
+/// server (the LAN one) is tried or the cashier is told to take cash. The intent id is the same
+/// on every try, so a late answer creates nothing twice; an intent left behind expires.
+pub const CREATE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(8);
+
 #[derive(Clone, Default)]
 pub struct QrServers {
     /// The hosted server (reachable over the internet).
@@ -195,7 +200,16 @@ impl PaymentActor {
             let mut last_error = None;
             for (client, lan) in [(servers.hosted.clone(), false), (servers.lan.clone(), true)] {
                 let Some(client) = client else { continue };
-                match client.create(&request).await {
+                // The customer is waiting at the counter: a server that does not answer within
+                // CREATE_DEADLINE (its retries included) gives way to the next one, or to cash.
+                let created = tokio::time::timeout(CREATE_DEADLINE, client.create(&request))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(crate::pay_web::client::ClientError::Retryable(format!(
+                            "no answer within {CREATE_DEADLINE:?}"
+                        )))
+                    });
+                match created {
                     Ok(view) => return Ok((lines, view, client, lan)),
                     Err(e) if e.is_retryable() => {
                         tracing::warn!(server = client.base_url(), error = %e, "payment server unreachable");
