@@ -499,12 +499,8 @@ impl Gui {
                 reason, message, ..
             } => {
                 self.view.login.pin.set_value("");
-                let text = match reason {
-                    RefusalReason::BadPin | RefusalReason::LockedOut => message,
-                    _ => message,
-                };
-                let mut m = self.view.login.message.clone();
-                set_label(&mut m, &text);
+                // The runtime's message says why (and, when closed, the time and the hours).
+                set_label(&mut self.view.login.message, &message);
                 if reason == RefusalReason::Unknown {
                     self.view.login.id.set_value("");
                     let _ = self.view.login.id.take_focus();
@@ -557,13 +553,13 @@ impl Gui {
                 sub_total_cents,
                 ..
             } => {
-                let grew = lines.len() > self.st.lines[idx(account)].len()
-                    || lines != self.st.lines[idx(account)];
+                // A basket that changed makes the last message stale.
+                let changed = lines != self.st.lines[idx(account)];
                 self.st.account = account;
                 self.st.lines[idx(account)] = lines;
                 self.st.main_total = main_total_cents;
                 self.st.sub_total = sub_total_cents;
-                if grew {
+                if changed {
                     self.till_message("");
                 }
                 if let Some(mark) = self.st.scan_mark.take() {
