@@ -321,34 +321,44 @@ impl Central {
 
     /// Enables or disables a staff member centrally; every till applies it at its next sync.
     pub async fn set_staff_active(&self, id: &str, active: bool) -> Result<(), SyncError> {
+        self.update_versioned(
+            "staff",
+            "UPDATE staff SET active = ?, version = ? WHERE id = ?",
+            |v| vec![Value::from(active), Value::from(v), Value::from(id)],
+            || format!("staff ID {id}"),
+        )
+        .await
+    }
+
+    /// One change to one row of `table` (staff or products) in a transaction: the row takes the
+    /// table's next version, so every till pulls it at its next sync. `sql` is an UPDATE whose
+    /// parameters `params(version)` gives; no row matched is [`SyncError::NotFound`].
+    async fn update_versioned(
+        &self,
+        table: &'static str,
+        sql: &'static str,
+        params: impl FnOnce(i64) -> Vec<Value>,
+        what: impl FnOnce() -> String,
+    ) -> Result<(), SyncError> {
         let mut conn = bounded(self.pool.get_conn()).await?;
         let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
-        let v = Central::next_version(&mut tx, "staff").await?;
-        bounded(tx.exec_drop(
-            "UPDATE staff SET active = ?, version = ? WHERE id = ?",
-            (active, v, id),
-        ))
-        .await?;
+        let v = Central::next_version(&mut tx, table).await?;
+        bounded(tx.exec_drop(sql, params(v))).await?;
         if tx.affected_rows() == 0 {
-            return Err(SyncError::NotFound(format!("staff ID {id}")));
+            return Err(SyncError::NotFound(what()));
         }
         bounded(tx.commit()).await
     }
 
     /// Sets a staff member's PIN hash centrally (the admin's PIN reset); every till pulls it.
     pub async fn set_staff_pin(&self, id: &str, pin_hash: &str) -> Result<(), SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
-        let v = Central::next_version(&mut tx, "staff").await?;
-        bounded(tx.exec_drop(
+        self.update_versioned(
+            "staff",
             "UPDATE staff SET pin_hash = ?, version = ? WHERE id = ?",
-            (pin_hash, v, id),
-        ))
-        .await?;
-        if tx.affected_rows() == 0 {
-            return Err(SyncError::NotFound(format!("staff ID {id}")));
-        }
-        bounded(tx.commit()).await
+            |v| vec![Value::from(pin_hash), Value::from(v), Value::from(id)],
+            || format!("staff ID {id}"),
+        )
+        .await
     }
 
     /// Adds or edits products centrally in one transaction (the admin screen): all or nothing,
@@ -394,18 +404,13 @@ impl Central {
 
     /// Enables or disables a product centrally.
     pub async fn set_product_active(&self, code: &str, active: bool) -> Result<(), SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
-        let v = Central::next_version(&mut tx, "products").await?;
-        bounded(tx.exec_drop(
+        self.update_versioned(
+            "products",
             "UPDATE products SET active = ?, version = ? WHERE code = ?",
-            (active, v, code),
-        ))
-        .await?;
-        if tx.affected_rows() == 0 {
-            return Err(SyncError::NotFound(format!("article {code}")));
-        }
-        bounded(tx.commit()).await
+            |v| vec![Value::from(active), Value::from(v), Value::from(code)],
+            || format!("article {code}"),
+        )
+        .await
     }
 
     /// Imports products centrally in one transaction (all or nothing).
