@@ -15,6 +15,22 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// Appends one audit entry on `conn` — inside the caller's transaction when it is one, so the
+/// entry commits (or not) with the change it records.
+pub(super) fn audit_in(
+    conn: &rusqlite::Connection,
+    at: DateTime<Utc>,
+    staff_id: Option<&str>,
+    action: &str,
+    detail: &str,
+) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![ts(at), staff_id, action, detail],
+    )?;
+    Ok(())
+}
+
 impl Ledger {
     pub fn audit(
         &mut self,
@@ -23,11 +39,7 @@ impl Ledger {
         action: &str,
         detail: &str,
     ) -> StoreResult<()> {
-        self.conn.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
-            params![ts(at), staff_id, action, detail],
-        )?;
-        Ok(())
+        audit_in(&self.conn, at, staff_id, action, detail)
     }
 
     /// The newest `limit` entries, newest first.

@@ -213,10 +213,7 @@ impl Ledger {
             ),
             _ => format!("{} added, {} updated", summary.added, summary.updated),
         };
-        tx.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
-            params![super::ts(at), by, action, detail],
-        )?;
+        super::audit::audit_in(&tx, at, by, action, &detail)?;
         tx.commit()?;
         Ok(summary)
     }
@@ -237,14 +234,8 @@ impl Ledger {
         if n == 0 {
             return Err(StoreError::NotFound(format!("article {code}")));
         }
-        tx.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, 'catalog_edit', ?3)",
-            params![
-                super::ts(at),
-                by,
-                format!("{code} {}", if active { "enabled" } else { "disabled" })
-            ],
-        )?;
+        let detail = format!("{code} {}", if active { "enabled" } else { "disabled" });
+        super::audit::audit_in(&tx, at, by, "catalog_edit", &detail)?;
         tx.commit()?;
         Ok(())
     }

@@ -87,9 +87,12 @@ impl Ledger {
             "UPDATE outbox SET parked_at = ?2, attempts = attempts + 1, last_error = ?3 WHERE seq = ?1",
             params![seq, ts(at), error],
         )?;
-        tx.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, NULL, 'outbox_parked', ?2)",
-            params![ts(at), format!("outbox row {seq}: {error}")],
+        super::audit::audit_in(
+            &tx,
+            at,
+            None,
+            "outbox_parked",
+            &format!("outbox row {seq}: {error}"),
         )?;
         tx.commit()?;
         Ok(())

@@ -178,10 +178,7 @@ impl Ledger {
             "INSERT INTO hidden_days (day, hidden_at, staff_id) VALUES (?1, ?2, ?3) ON CONFLICT (day) DO NOTHING",
             params![day.to_string(), ts(at), by],
         )?;
-        tx.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, 'report_hidden', ?3)",
-            params![ts(at), by, day.to_string()],
-        )?;
+        super::audit::audit_in(&tx, at, by, "report_hidden", &day.to_string())?;
         tx.commit()?;
         Ok(())
     }

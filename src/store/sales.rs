@@ -146,13 +146,18 @@ impl Ledger {
         )?;
         let print_job = tx.last_insert_rowid();
         if clock_behind {
-            tx.execute(
-                "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, 'clock_behind', ?3)",
-                params![
-                    ts(now),
-                    sale.staff_id.as_str(),
-                    format!("clock read {} before the last sale at {}; ticket {} dated {}", format_instant(now), paid_at_s, sale.ticket_no, paid_at_s)
-                ],
+            super::audit::audit_in(
+                &tx,
+                now,
+                Some(sale.staff_id.as_str()),
+                "clock_behind",
+                &format!(
+                    "clock read {} before the last sale at {}; ticket {} dated {}",
+                    format_instant(now),
+                    paid_at_s,
+                    sale.ticket_no,
+                    paid_at_s
+                ),
             )?;
         }
         tx.commit()?;
@@ -341,10 +346,7 @@ impl Ledger {
             params![sale_id, ts(now)],
         )?;
         let id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, 'reprint', ?3)",
-            params![ts(now), by, sale_id],
-        )?;
+        super::audit::audit_in(&tx, now, by, "reprint", sale_id)?;
         tx.commit()?;
         Ok(id)
     }

@@ -56,14 +56,8 @@ impl Ledger {
                 staff.active
             ],
         )?;
-        tx.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, 'staff_added', ?3)",
-            params![
-                ts(at),
-                by,
-                format!("{} {} ({})", staff.id, staff.name, staff.role.as_str())
-            ],
-        )?;
+        let detail = format!("{} {} ({})", staff.id, staff.name, staff.role.as_str());
+        super::audit::audit_in(&tx, at, by, "staff_added", &detail)?;
         tx.commit()?;
         Ok(())
     }
@@ -141,10 +135,7 @@ impl Ledger {
         } else {
             "staff_disabled"
         };
-        tx.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
-            params![ts(at), by, action, id.as_str()],
-        )?;
+        super::audit::audit_in(&tx, at, by, action, id.as_str())?;
         tx.commit()?;
         Ok(())
     }
@@ -169,10 +160,7 @@ impl Ledger {
             "DELETE FROM pin_failures WHERE staff_id = ?1",
             [id.as_str()],
         )?;
-        tx.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?1, ?2, 'pin_reset', ?3)",
-            params![ts(at), by, id.as_str()],
-        )?;
+        super::audit::audit_in(&tx, at, by, "pin_reset", id.as_str())?;
         tx.commit()?;
         Ok(())
     }
