@@ -337,6 +337,9 @@ pub struct Settings {
     pub pay_server: PayServerSettings,
     /// The central MySQL/MariaDB database (`None`: the till works alone).
     pub central_url: Option<Secret>,
+    /// True when the opening hours come from the config file or the environment rather than
+    /// the built-in defaults: `kaching demo` then keeps them (else its shop is open all day).
+    pub hours_configured: bool,
     pub raw: RawSettings,
 }
 
@@ -551,6 +554,7 @@ impl RawSettings {
             hours,
             printer,
             pin_pepper: (!self.pin_pepper.is_empty()).then(|| self.pin_pepper.clone()),
+            hours_configured: false,
             raw: self,
         })
     }
@@ -558,8 +562,24 @@ impl RawSettings {
 
 impl Settings {
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
-        RawSettings::load(file)?.validate()
+        let mut settings = RawSettings::load(file)?.validate()?;
+        settings.hours_configured = hours_configured(file, std::env::vars_os());
+        Ok(settings)
     }
+}
+
+/// Whether the file or the `KACHING_*` variables set anything under `[hours]` (the defaults
+/// are left out of this look).
+fn hours_configured(
+    file: Option<&Path>,
+    vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> bool {
+    let mut fig = Figment::new();
+    if let Some(f) = file {
+        fig = fig.merge(Toml::file(f));
+    }
+    fig = fig.merge(Serialized::defaults(env_settings(vars)));
+    fig.find_value("hours").is_ok()
 }
 
 #[cfg(test)]
@@ -609,6 +629,30 @@ mod tests {
             PathBuf::from("/data/exports")
         );
         assert_eq!(s.hours.hours_on(chrono::Weekday::Sun), None);
+    }
+
+    #[test]
+    fn hours_count_as_configured_only_when_a_file_or_a_variable_sets_them() {
+        let none = std::iter::empty::<(std::ffi::OsString, std::ffi::OsString)>;
+        assert!(!hours_configured(None, none()));
+        let vars = [("KACHING_HOURS__CLOSE".into(), "19:00".into())];
+        assert!(hours_configured(None, vars.into_iter()));
+        let other = [("KACHING_TILL__ID".into(), "till-2".into())];
+        assert!(!hours_configured(None, other.into_iter()));
+        let dir = tempfile::tempdir().unwrap();
+        let with = dir.path().join("with.toml");
+        std::fs::write(&with, "[hours]\nopen = \"09:00\"\n").unwrap();
+        assert!(hours_configured(Some(&with), none()));
+        let without = dir.path().join("without.toml");
+        std::fs::write(&without, "[shop]\nname = \"X\"\n").unwrap();
+        assert!(!hours_configured(Some(&without), none()));
+        // The shipped file writes the default hours out: a till using it keeps them.
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kaching.toml");
+        assert!(hours_configured(Some(&shipped), none()));
+        // 24:00 closes at midnight.
+        let mut raw = RawSettings::default();
+        raw.hours.close = "24:00".into();
+        assert!(raw.validate().is_ok());
     }
 
     #[test]

@@ -114,14 +114,35 @@ impl Till {
         .with_instore(settings.scanner.instore.clone())
         .start();
         let hasher = Arc::new(hasher);
-        let session = SessionActor::new(
+        let central = settings.central_url.as_ref().and_then(|url| {
+            crate::sync::Central::new(url)
+                .map_err(|e| {
+                    tracing::error!(error = %e, "central database unusable: the till works alone");
+                })
+                .ok()
+        });
+        let sync = central.as_ref().map(|central| {
+            sync::SyncActor::new(
+                central.clone(),
+                settings.till_id.clone(),
+                settings.tz,
+                ledger.clone(),
+                hub.clone(),
+                clock.clone(),
+            )
+            .start()
+        });
+        let mut session = SessionActor::new(
             ledger.clone(),
             hub.clone(),
             clock.clone(),
             settings.hours.clone(),
             hasher.clone(),
-        )
-        .start();
+        );
+        if let Some(sync) = &sync {
+            session = session.with_staff_puller(sync.clone().recipient());
+        }
+        let session = session.start();
         let payment = PaymentActor::new(
             settings.till_id.clone(),
             settings.shop.name.clone(),
@@ -145,24 +166,6 @@ impl Till {
             hub.clone(),
         )
         .start();
-        let central = settings.central_url.as_ref().and_then(|url| {
-            crate::sync::Central::new(url)
-                .map_err(|e| {
-                    tracing::error!(error = %e, "central database unusable: the till works alone");
-                })
-                .ok()
-        });
-        let sync = central.as_ref().map(|central| {
-            sync::SyncActor::new(
-                central.clone(),
-                settings.till_id.clone(),
-                settings.tz,
-                ledger.clone(),
-                hub.clone(),
-                clock.clone(),
-            )
-            .start()
-        });
         let till = Till {
             session,
             basket,

@@ -63,6 +63,10 @@ pub struct CheckIdle(pub DateTime<Utc>);
 #[rtype(result = "Option<(Staff, &'static str)>")]
 pub struct GetSession;
 
+/// How long a login with an unknown ID waits for the staff table to be pulled from the central
+/// database before it decides.
+pub const STAFF_PULL_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 pub struct SessionActor {
     state: State,
     ledger: Addr<LedgerActor>,
@@ -70,6 +74,8 @@ pub struct SessionActor {
     clock: SharedClock,
     hours: OpeningHours,
     hasher: Arc<PinHasher>,
+    /// Asks the sync for the central staff table (`None`: no central database).
+    staff_puller: Option<Recipient<super::sync::PullStaff>>,
 }
 
 /// What a login attempt came to, decided off the actor and applied on it.
@@ -107,7 +113,16 @@ impl SessionActor {
             clock,
             hours,
             hasher,
+            staff_puller: None,
         }
+    }
+
+    /// With a central database: an unknown ID pulls the staff table (at most
+    /// [`STAFF_PULL_WAIT`]) before it is refused, so a cashier just added centrally can log in
+    /// at once.
+    pub fn with_staff_puller(mut self, puller: Recipient<super::sync::PullStaff>) -> SessionActor {
+        self.staff_puller = Some(puller);
+        self
     }
 }
 
@@ -120,6 +135,7 @@ async fn attempt(
     hasher: Arc<PinHasher>,
     hours: OpeningHours,
     clock: SharedClock,
+    staff_puller: Option<Recipient<super::sync::PullStaff>>,
     id: String,
     pin: String,
 ) -> Outcome {
@@ -130,11 +146,21 @@ async fn attempt(
             format!("ID '{id}' inconnu / unknown ID"),
         );
     };
-    let sid = staff_id.clone();
-    let found = ledger::run(&ledger, move |l| {
-        Ok((l.staff_record(&sid)?, l.lock_state(&sid, now)?))
-    })
-    .await;
+    let lookup = || {
+        let sid = staff_id.clone();
+        ledger::run(&ledger, move |l| {
+            Ok((l.staff_record(&sid)?, l.lock_state(&sid, now)?))
+        })
+    };
+    let mut found = lookup().await;
+    if let (Ok((None, _)), Some(puller)) = (&found, &staff_puller) {
+        let pulled = tokio::time::timeout(STAFF_PULL_WAIT, puller.send(super::sync::PullStaff))
+            .await
+            .is_ok_and(|r| r.unwrap_or(false));
+        if pulled {
+            found = lookup().await;
+        }
+    }
     let (record, lock) = match found {
         Ok((Some(r), lock)) => (r, lock),
         Ok((None, _)) => {
@@ -227,6 +253,7 @@ impl Handler<Login> for SessionActor {
             self.hasher.clone(),
             self.hours.clone(),
             self.clock.clone(),
+            self.staff_puller.clone(),
             msg.id.clone(),
             msg.pin,
         );

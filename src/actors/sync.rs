@@ -151,6 +151,19 @@ async fn push_batch(
     }
 }
 
+/// Pulls the staff changed centrally since this till's cursor into the ledger.
+async fn pull_staff(central: &Central, ledger: &Addr<LedgerActor>) -> Result<(), SyncError> {
+    let after: i64 = ledger::run(ledger, |l| l.sync_cursor(STAFF_CURSOR))
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let staff = central.staff_since(after).await?;
+    if !staff.is_empty() {
+        ledger::run(ledger, move |l| l.apply_central_staff(&staff, STAFF_CURSOR)).await?;
+    }
+    Ok(())
+}
+
 async fn round(
     central: Central,
     ledger: Addr<LedgerActor>,
@@ -167,17 +180,7 @@ async fn round(
             }
             push_batch(&central, &ledger, &clock, &till_id, tz, rows).await?;
         }
-        let after: i64 = ledger::run(&ledger, |l| l.sync_cursor(STAFF_CURSOR))
-            .await?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let staff = central.staff_since(after).await?;
-        if !staff.is_empty() {
-            ledger::run(&ledger, move |l| {
-                l.apply_central_staff(&staff, STAFF_CURSOR)
-            })
-            .await?;
-        }
+        pull_staff(&central, &ledger).await?;
         let after: i64 = ledger::run(&ledger, |l| l.sync_cursor(PRODUCTS_CURSOR))
             .await?
             .and_then(|v| v.parse().ok())
@@ -276,6 +279,34 @@ impl Handler<SyncNow> for SyncActor {
                 });
             }
         }));
+    }
+}
+
+/// Pulls the staff table now, outside the sync rounds: a login with an ID this till does not
+/// know yet (a cashier just added centrally) asks for it before deciding. Answers whether the
+/// central database answered; when the last round found it unreachable, answers `false` at once
+/// rather than make the cashier wait for a timeout.
+#[derive(Message)]
+#[rtype(result = "bool")]
+pub struct PullStaff;
+
+impl Handler<PullStaff> for SyncActor {
+    type Result = ResponseFuture<bool>;
+
+    fn handle(&mut self, _: PullStaff, _: &mut Context<Self>) -> Self::Result {
+        if self.last.is_some_and(|(online, _)| !online) {
+            return Box::pin(async { false });
+        }
+        let (central, ledger) = (self.central.clone(), self.ledger.clone());
+        Box::pin(async move {
+            match pull_staff(&central, &ledger).await {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::warn!(error = %e, "staff pull for an unknown ID failed");
+                    false
+                }
+            }
+        })
     }
 }
 

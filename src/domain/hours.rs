@@ -21,23 +21,49 @@ pub enum HoursError {
     BadTimeZone(String),
 }
 
+/// One day's hours. `close` may be `24:00` (`None`): the end of the day. A day that closes at
+/// 24:00 followed by one that opens at 00:00 is one stretch: nobody is logged out at midnight
+/// (the demo shop, open 00:00-24:00 every day, never closes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DayHours {
     pub open: NaiveTime,
-    pub close: NaiveTime,
+    /// `None`: 24:00, midnight at the end of the day.
+    pub close: Option<NaiveTime>,
 }
 
 impl DayHours {
     pub fn parse(open: &str, close: &str) -> Result<DayHours, HoursError> {
         let o = parse_hhmm(open)?;
-        let c = parse_hhmm(close)?;
-        if o >= c {
+        let c = if close.trim() == "24:00" {
+            None
+        } else {
+            Some(parse_hhmm(close)?)
+        };
+        if c.is_some_and(|c| o >= c) {
             return Err(HoursError::OpenAfterClose {
                 open: open.into(),
                 close: close.into(),
             });
         }
         Ok(DayHours { open: o, close: c })
+    }
+
+    /// Open all day: 00:00-24:00.
+    pub fn all_day() -> DayHours {
+        DayHours {
+            open: NaiveTime::MIN,
+            close: None,
+        }
+    }
+
+    /// `06:00-18:00`, `00:00-24:00`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}-{}",
+            self.open.format("%H:%M"),
+            self.close
+                .map_or_else(|| "24:00".to_owned(), |c| c.format("%H:%M").to_string())
+        )
     }
 }
 
@@ -110,17 +136,46 @@ impl OpeningHours {
         }
     }
 
+    /// When a day's hours end: its closing time, or the next midnight for 24:00.
+    fn close_instant(&self, date: NaiveDate, h: DayHours) -> Option<DateTime<Utc>> {
+        match h.close {
+            Some(c) => self.instant(date, c),
+            None => self.instant(date + Duration::days(1), NaiveTime::MIN),
+        }
+    }
+
+    /// The end of the stretch of opening that ends with `date`'s hours: a day closing at 24:00
+    /// runs on into a next day that opens at 00:00 (a week at most is looked at).
+    fn stretch_end(&self, mut date: NaiveDate, mut h: DayHours) -> Option<DateTime<Utc>> {
+        for _ in 0..7 {
+            if h.close.is_some() {
+                break;
+            }
+            let next = date + Duration::days(1);
+            match self.hours_on(next.weekday()) {
+                Some(n) if n.open == NaiveTime::MIN => {
+                    date = next;
+                    h = n;
+                }
+                _ => break,
+            }
+        }
+        self.close_instant(date, h)
+    }
+
     pub fn state(&self, now: DateTime<Utc>) -> ShopState {
         let local_date = now.with_timezone(&self.tz).date_naive();
         if let Some(h) = self.hours_on(local_date.weekday())
             && let (Some(open), Some(close)) = (
                 self.instant(local_date, h.open),
-                self.instant(local_date, h.close),
+                self.close_instant(local_date, h),
             )
             && open <= now
             && now < close
         {
-            return ShopState::Open { closes_at: close };
+            return ShopState::Open {
+                closes_at: self.stretch_end(local_date, h).unwrap_or(close),
+            };
         }
         ShopState::Closed {
             opens_at: self.next_opening(now),
@@ -156,7 +211,7 @@ impl OpeningHours {
     pub fn describe_day(&self, now: DateTime<Utc>) -> String {
         let day = now.with_timezone(&self.tz).weekday();
         match self.hours_on(day) {
-            Some(h) => format!("{}-{}", h.open.format("%H:%M"), h.close.format("%H:%M")),
+            Some(h) => h.describe(),
             None => "fermé".to_owned(),
         }
     }
@@ -245,6 +300,49 @@ mod tests {
             }
         );
         assert_eq!(h.describe_day(utc("2026-05-31T12:00:00Z")), "fermé");
+    }
+
+    #[test]
+    fn open_until_midnight_and_all_day() {
+        let tz = chrono_tz::Europe::Brussels;
+        let late = OpeningHours::every_day(tz, DayHours::parse("08:00", "24:00").unwrap());
+        // 23:59 local (winter, UTC+1) is open; it closes at midnight, and 00:30 is closed.
+        assert!(late.is_open(utc("2026-12-01T22:59:00Z")));
+        assert_eq!(
+            late.state(utc("2026-12-01T22:59:00Z")),
+            ShopState::Open {
+                closes_at: utc("2026-12-01T23:00:00Z")
+            }
+        );
+        assert!(!late.is_open(utc("2026-12-01T23:30:00Z")));
+        assert_eq!(
+            late.describe_day(utc("2026-12-01T12:00:00Z")),
+            "08:00-24:00"
+        );
+        // All day, every day: open at any minute, never "closing soon" at midnight.
+        let always = OpeningHours::every_day(tz, DayHours::all_day());
+        for t in [
+            "2026-12-01T20:30:00Z",
+            "2026-12-01T22:56:00Z",
+            "2026-12-01T23:00:00Z",
+            "2026-03-29T01:30:00Z",
+        ] {
+            assert!(always.is_open(utc(t)), "{t}");
+            assert_eq!(always.closing_soon(utc(t)), None, "{t}");
+        }
+        assert_eq!(
+            always.describe_day(utc("2026-12-01T12:00:00Z")),
+            "00:00-24:00"
+        );
+        // All day except Sunday: Saturday's stretch ends at Sunday 00:00.
+        let sat = always.clone().with_day(Weekday::Sun, None);
+        assert_eq!(
+            sat.state(utc("2026-12-05T12:00:00Z")),
+            ShopState::Open {
+                closes_at: utc("2026-12-05T23:00:00Z")
+            }
+        );
+        assert!(DayHours::parse("24:00", "24:00").is_err());
     }
 
     #[test]
