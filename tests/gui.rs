@@ -1149,3 +1149,65 @@ fn a_failed_print_shows_the_reprint_button_and_the_ticket_comes_out_when_the_pri
     );
     shots.finish();
 }
+
+#[test]
+fn the_demo_opens_in_a_window_sells_in_the_evening_and_the_admin_sells_from_caisse() {
+    let x = Xvfb::start(1280, 800);
+    let dir = tempfile::tempdir().unwrap();
+    // `kaching demo` seeds its own shop; the clock says 20:00, after the default closing.
+    let t = GuiTill::start(&x, till_cmd(dir.path(), None, CLOSED_TIME), &["demo"]);
+    let p = t.wait_for("the login screen drawn", |p| {
+        p["screen"] == "login" && p["first_draw_ms"].is_number()
+    });
+    let win = Rect::of(&p["window"]).expect("window geometry");
+    assert_eq!(
+        (win.w, win.h),
+        (1024, 600),
+        "the demo opens in a 1024x600 window, not full screen"
+    );
+
+    // The admin opens the till from the admin screen with « Caisse », sells, and goes back.
+    login_typed(&t, "1", "1111");
+    let p = t.wait_screen("admin_days");
+    assert!(
+        p["widgets"].get("admin.till").is_some(),
+        "« Caisse » on the admin screen"
+    );
+    t.click("admin.till");
+    let p = t.wait_screen("till");
+    assert!(
+        shown(&p, "till.admin").contains("Admin"),
+        "the way back is on the till screen"
+    );
+    t.click("till.article");
+    scan(&t, "1234");
+    t.click("till.cash");
+    t.wait_overlay("amount");
+    t.click("amount.ok");
+    t.wait_overlay("cash_change");
+    t.click("cash.ok");
+    let p = t.wait_for("the sale recorded", |p| {
+        p["screen"] == "till" && p["overlay"].is_null() && basket_lines(p).is_empty()
+    });
+    assert_eq!(
+        Ledger::open_in(dir.path()).unwrap().sale_count().unwrap(),
+        1,
+        "{}",
+        common::gui::summary(&p)
+    );
+    t.click("till.admin");
+    t.wait_screen("admin_days");
+    t.click("admin.logout");
+    t.wait_screen("login");
+
+    // A cashier, at 20:00, in the demo shop open all day: in, and no « Admin » for her.
+    login_typed(&t, "14", "1414");
+    let p = t.wait_screen("till");
+    assert!(
+        p["widgets"].get("till.admin").is_none(),
+        "a cashier has no way to the admin screens: {}",
+        common::gui::summary(&p)
+    );
+    let problems = layout_problems(&p, 1280, 800);
+    assert!(problems.is_empty(), "{problems:?}");
+}

@@ -486,6 +486,11 @@ impl Gui {
                 set_label(&mut self.view.pay.seller, &format!("Vendeur : {name}"));
                 self.close_overlay();
                 if role == Role::Admin {
+                    self.view.till.admin.show();
+                } else {
+                    self.view.till.admin.hide();
+                }
+                if role == Role::Admin {
                     self.st.pane = Pane::Days;
                     self.show_screen(Screen::Admin);
                     self.admin(AdminRequest::Days);
@@ -1271,6 +1276,24 @@ impl Gui {
             Ui::Pay => self.start_payment(PaymentMethod::Qr),
             Ui::Cash => self.start_payment(PaymentMethod::Cash),
             Ui::Logout => self.send(Command::Logout),
+            Ui::AdminToTill if self.st.role == Some(Role::Admin) => {
+                self.close_overlay();
+                self.till_message("");
+                self.show_screen(Screen::Till);
+                self.render_basket();
+            }
+            Ui::TillToAdmin if self.st.role == Some(Role::Admin) => {
+                if self.st.payment.is_some() {
+                    self.till_message(
+                        "Un paiement est en cours : terminez-le ou annulez-le d'abord.",
+                    );
+                } else {
+                    // The basket stays as it is, for when the admin comes back to the till.
+                    self.show_screen(Screen::Admin);
+                    self.admin(AdminRequest::Days);
+                }
+            }
+            Ui::AdminToTill | Ui::TillToAdmin => {}
             Ui::AmountKey(c) => {
                 let t = &self.st.amount_text;
                 let decimals = t.split_once(',').map(|(_, d)| d.len());

@@ -87,6 +87,9 @@ pub enum Ui {
     Pay,
     Cash,
     Logout,
+    /// The administrator: from the admin screens to the till, and back.
+    AdminToTill,
+    TillToAdmin,
     AmountKey(char),
     AmountBack,
     AmountOk,

@@ -38,6 +38,8 @@ pub struct TillView {
     pub sub: Button,
     pub pay: Button,
     pub cash: Button,
+    /// « Admin »: back to the admin screens; shown to the administrator only.
+    pub admin: Button,
 }
 
 pub struct PayView {
@@ -472,6 +474,16 @@ fn build_till(
         s,
         Msg::Ui(Ui::Logout),
     );
+    let mut admin = action(
+        reg,
+        "till.admin",
+        "Admin",
+        bsize,
+        colors::DANGER,
+        s,
+        Msg::Ui(Ui::TillToAdmin),
+    );
+    admin.hide();
     r3.end();
     let mut r4 = row();
     r4.set_pad(m);
@@ -511,6 +523,7 @@ fn build_till(
         sub,
         pay,
         cash,
+        admin,
     }
 }
 
@@ -659,6 +672,17 @@ fn build_admin(
         tabs.push((tab, b));
     }
     spacer();
+    // The administrator may sell too (docs/DECISIONS.md): « Caisse » opens the till screen.
+    let till = action(
+        reg,
+        "admin.till",
+        "Caisse",
+        sc.font(18),
+        colors::SUB,
+        s,
+        Msg::Ui(Ui::AdminToTill),
+    );
+    tabs_col.fixed(&till, sc.px(56));
     let out = action(
         reg,
         "admin.logout",
