@@ -51,9 +51,12 @@ pub enum Cmd {
         /// Run the demo till headless (JSON lines on stdin/stdout) instead of on screen.
         #[arg(long)]
         headless: bool,
-        /// Open in a window of this size (e.g. 800x480) instead of full screen.
-        #[arg(long, value_name = "WxH", value_parser = crate::gui::parse_size)]
+        /// The window's size (the demo opens in a 1024x600 window).
+        #[arg(long, value_name = "WxH", value_parser = crate::gui::parse_size, conflicts_with = "fullscreen")]
         windowed: Option<(i32, i32)>,
+        /// Full screen, like the till in the shop (the kiosk look).
+        #[arg(long)]
+        fullscreen: bool,
     },
     /// Run the till: the touch screen (FLTK), or with --headless the JSON-lines driver.
     Till {
@@ -88,6 +91,12 @@ pub enum Cmd {
     PayServer {
         #[command(subcommand)]
         cmd: Option<PayServerCmd>,
+    },
+    /// Check this deployment end to end: one line per check, ✔ or ✘ with the fix. Exits 0
+    /// only when every required check passes.
+    Doctor {
+        #[arg(long, value_enum, default_value = "txt")]
+        format: crate::doctor::OutputFormat,
     },
 }
 
@@ -203,11 +212,32 @@ pub fn default_data_dir() -> PathBuf {
         .join("kaching")
 }
 
+/// The demo's window when neither `--windowed` nor `--fullscreen` is given: fits a laptop.
+pub const DEMO_WINDOW: (i32, i32) = (1024, 600);
+
+/// Why a till sharing a central database needs an explicit pepper (the refusal at start).
+pub const SHARED_PEPPER_NEEDED: &str = "central.url is set but no PIN pepper is: each data \
+directory would invent its own, and the PIN hashes pulled from the central database would \
+verify on no other till. Set the same KACHING_PIN_PEPPER (or pin_pepper in the config file) on \
+every till and every `kaching` command that shares this central database";
+
 /// The PIN pepper: from settings (KACHING_PIN_PEPPER), else a random one kept in the data dir
-/// (created on first use, readable by the till's user only).
+/// (created on first use, readable by the till's user only). With a central database the
+/// pepper must be explicit: PIN hashes travel between tills through it, so every till must
+/// hash with the same pepper, and a pepper invented by one data dir is known to that one only.
 pub fn pin_hasher(settings: &Settings, data_dir: &Path) -> anyhow::Result<PinHasher> {
     if let Some(p) = &settings.pin_pepper {
         return Ok(PinHasher::new(p.clone()));
+    }
+    if settings.central_url.is_some() {
+        let own = data_dir.join("pin_pepper");
+        if own.exists() {
+            bail!(
+                "{SHARED_PEPPER_NEEDED} (to keep the PINs set on this till, use the content of {})",
+                own.display()
+            );
+        }
+        bail!("{SHARED_PEPPER_NEEDED}");
     }
     let path = data_dir.join("pin_pepper");
     if let Ok(existing) = std::fs::read_to_string(&path) {
@@ -237,6 +267,11 @@ pub fn pin_hasher(settings: &Settings, data_dir: &Path) -> anyhow::Result<PinHas
 
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let started = std::time::Instant::now();
+    // The doctor loads the settings itself: a settings error is one of its checks.
+    if let Cmd::Doctor { format } = cli.command {
+        let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+        return crate::doctor::run(cli.config.as_deref(), &data_dir, format);
+    }
     let settings = Settings::load(cli.config.as_deref()).context("loading settings")?;
     let clock: SharedClock = Arc::new(SystemClock);
     let data_dir = match (&cli.command, cli.data_dir.clone()) {
@@ -255,7 +290,18 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             seed_only,
             headless,
             windowed,
+            fullscreen,
         } => {
+            let mut settings = settings;
+            // The demo shop sells at any hour, so a newcomer can try a sale in the evening; a
+            // till whose hours are configured keeps them.
+            let all_day = !settings.hours_configured;
+            if all_day {
+                settings.hours = crate::domain::hours::OpeningHours::every_day(
+                    settings.tz,
+                    crate::domain::hours::DayHours::all_day(),
+                );
+            }
             let mut ledger = open()?;
             let hasher = pin_hasher(&settings, &data_dir)?;
             seed_demo(&mut ledger, &hasher, clock.as_ref())?;
@@ -267,18 +313,31 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             eprintln!(
                 "Demo staff (ID / PIN): 1 ADMIN 1111 (any hour) · 2 AYMAN 2222 · 10 CLOTHIDE 1010 · 14 Khadija 1414 · 27 AWA 2727"
             );
-            eprintln!(
-                "Cashiers may log in {} ({}). Articles to try: 1234, 1946753214860.",
-                settings.hours.describe_day(clock.now()),
-                settings.shop.name
-            );
+            if all_day {
+                eprintln!(
+                    "The demo shop is open 00:00-24:00, every day: cashiers may log in at any hour \
+                     (set [hours] in a config file, or KACHING_HOURS__OPEN/CLOSE, for real hours)."
+                );
+            } else {
+                eprintln!(
+                    "Cashiers may log in {} today (the configured hours of {}).",
+                    settings.hours.describe_day(clock.now()),
+                    settings.shop.name
+                );
+            }
+            eprintln!("Articles to try: 1234, 1946753214860.");
             if headless {
                 eprintln!(
                     "Headless: login 14 1414 · scan 1234 · withdraw 15 · pay main cash 20 · status · quit"
                 );
                 run_till(settings, &data_dir, clock, hasher)?;
             } else {
-                run_gui(settings, &data_dir, clock, hasher, windowed, started)?;
+                let size = if fullscreen {
+                    None
+                } else {
+                    Some(windowed.unwrap_or(DEMO_WINDOW))
+                };
+                run_gui(settings, &data_dir, clock, hasher, size, started)?;
             }
             Ok(0)
         }
@@ -360,6 +419,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Cmd::PayServer { cmd } => pay_server(cmd, &settings, &data_dir, clock),
+        Cmd::Doctor { format } => crate::doctor::run(cli.config.as_deref(), &data_dir, format),
         Cmd::Reprint => {
             let mut l = open()?;
             let Some(id) = l.last_sale_id(&settings.till_id)? else {

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod devices;
+pub mod doctor;
 pub mod domain;
 pub mod gui;
 pub mod headless;
