@@ -32,6 +32,13 @@ cd "$(dirname "$0")/.." || fail "cannot enter the repository" "run the script fr
 [ -f Cargo.toml ] || fail "no Cargo.toml in $(pwd)" "run scripts/setup.sh from a clone of KACHING"
 : "${HOME:?setup.sh: HOME is not set; set it to your home directory}"
 
+# Daemons and admin tools (cupsd, lpadmin, mariadbd, start-stop-daemon) live in the sbin
+# directories, which a user's PATH (or `env -i PATH=/usr/bin:/bin`) does not have.
+for d in /usr/local/sbin /usr/sbin /sbin; do
+  case ":$PATH:" in *":$d:"*) ;; *) PATH="$PATH:$d" ;; esac
+done
+export PATH
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null 2>&1 || fail "not root and no sudo: cannot install Debian packages" \
@@ -227,7 +234,9 @@ case "$job" in
   test)
     ensure_mariadb
     # The CUPS test creates a queue: the scheduler must run (and lpadmin needs root).
-    lpstat -r 2>/dev/null | grep -q "scheduler is running" || $SUDO cupsd || true
+    if ! lpstat -r 2>/dev/null | grep -q "scheduler is running"; then
+      $SUDO cupsd || say "warning: cupsd did not start: the CUPS tests will say why (is the cups package installed?)"
+    fi
     # The package test (tests/package.rs) builds the .deb from the release build: build it
     # here, once, before the tests run.
     say "building (release, for the package test)"

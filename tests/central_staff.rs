@@ -7,7 +7,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::mysql::TestDb;
@@ -22,36 +22,19 @@ fn central(dir: &Path, url: &str) -> Command {
     c
 }
 
-fn output(mut c: Command, stdin: &str) -> std::process::Output {
-    use std::io::Write;
-    let mut child = c
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn without_a_shared_pepper_a_till_and_the_cli_refuse_to_start_and_say_why() {
     let db = TestDb::create();
     let dir = common::seeded_dir();
     let mut c = central(dir.path(), &db.url);
     c.args(["migrate", "--central"]);
-    assert!(output(c, "").status.success());
+    assert!(common::run_cmd(c, "").status.success());
 
     let mut c = central(dir.path(), &db.url);
     c.env_remove("KACHING_PIN_PEPPER")
         .args(["till", "--headless"]);
     let started = Instant::now();
-    let o = output(c, "login 1 1111\n");
+    let o = common::run_cmd(c, "login 1 1111\n");
     assert!(!o.status.success(), "the till must not start");
     assert!(started.elapsed() < Duration::from_secs(10));
     let err = common::stderr(&o);
@@ -66,7 +49,7 @@ fn without_a_shared_pepper_a_till_and_the_cli_refuse_to_start_and_say_why() {
     let mut c = central(dir.path(), &db.url);
     c.env_remove("KACHING_PIN_PEPPER")
         .args(["staff", "add", "31", "MARIE"]);
-    let o = output(c, "4242\n");
+    let o = common::run_cmd(c, "4242\n");
     assert!(!o.status.success());
     assert!(common::stderr(&o).contains("KACHING_PIN_PEPPER"));
     assert_eq!(
@@ -80,7 +63,7 @@ fn without_a_shared_pepper_a_till_and_the_cli_refuse_to_start_and_say_why() {
     let mut c = central(dir.path(), &db.url);
     c.env_remove("KACHING_PIN_PEPPER")
         .args(["till", "--headless"]);
-    let o = output(c, "");
+    let o = common::run_cmd(c, "");
     assert!(!o.status.success());
     assert!(
         common::stderr(&o).contains("pin_pepper"),
@@ -92,7 +75,7 @@ fn without_a_shared_pepper_a_till_and_the_cli_refuse_to_start_and_say_why() {
     let mut c = common::kaching(dir.path());
     c.env_remove("KACHING_PIN_PEPPER")
         .args(["till", "--headless"]);
-    let o = output(c, "quit\n");
+    let o = common::run_cmd(c, "quit\n");
     assert!(o.status.success(), "{}", common::stderr(&o));
 }
 
@@ -103,7 +86,7 @@ fn a_cashier_added_from_one_data_dir_logs_in_on_the_other_at_once() {
     let b = common::seeded_dir();
     let mut c = central(a.path(), &db.url);
     c.args(["migrate", "--central"]);
-    let o = output(c, "");
+    let o = common::run_cmd(c, "");
     assert!(o.status.success(), "{}", common::stderr(&o));
 
     // Till B runs against the central database and has finished a sync round.
@@ -127,7 +110,7 @@ fn a_cashier_added_from_one_data_dir_logs_in_on_the_other_at_once() {
     // Added from A (the same pepper, as every test till has), into the central database...
     let mut c = central(a.path(), &db.url);
     c.args(["staff", "add", "31", "MARIE", "--role", "cashier"]);
-    let o = output(c, "4242\n");
+    let o = common::run_cmd(c, "4242\n");
     assert!(o.status.success(), "{}", common::stderr(&o));
     assert_eq!(db.int("SELECT COUNT(*) FROM staff WHERE id = '31'"), 1);
 

@@ -11,6 +11,7 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -595,6 +596,11 @@ fn the_deb_installs_runs_the_pay_server_as_kaching_and_removal_keeps_the_data() 
         "pay.sqlite is not kaching's"
     );
 
+    // The README's commands on an installed machine, through its `kaching-svc` function (with a
+    // `sudo` that only runs its arguments: the test is root, and the container has no sudo):
+    // the pepper from secrets.env, an admin added, the doctor, and that admin's login.
+    readme_commands_run_as_the_services_do();
+
     // Remove: the program goes, the data and the configuration stay.
     ok(Command::new("dpkg").args(["-r", "kaching"]));
     let state = ok(Command::new("dpkg-query").args(["-W", "-f=${Status}", "kaching"]));
@@ -660,6 +666,73 @@ fn the_deb_installs_runs_the_pay_server_as_kaching_and_removal_keeps_the_data() 
 
 /// The deployment copy of the settings keeps every key of config/kaching.toml, so a setting added
 /// to the one cannot be forgotten in the other (the package test checks that it all parses).
+/// `kaching-svc ARGS` as the README defines it, fed `stdin`.
+fn kaching_svc(args: &str, stdin: &str) -> Output {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let function = readme
+        .lines()
+        .find(|l| l.starts_with("kaching-svc() {"))
+        .expect("the README defines kaching-svc()");
+    let script = format!("sudo() {{ \"$@\"; }}\n{function}\nkaching-svc {args}\n");
+    let mut child = Command::new("bash")
+        .args(["-c", &script])
+        .current_dir("/")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn readme_commands_run_as_the_services_do() {
+    let secrets = Path::new("/etc/kaching/secrets.env");
+    let mut text = std::fs::read_to_string(secrets).unwrap();
+    text.push_str(
+        "KACHING_PIN_PEPPER=\"pepper of the package test\"\nKACHING_PAYMENT__LAN_BIND=\n",
+    );
+    std::fs::write(secrets, text).unwrap();
+    let o = kaching_svc("staff add 1 ADMIN --role admin", "1234\n");
+    assert!(
+        o.status.success(),
+        "staff add: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        !Path::new(DATA).join("pin_pepper").exists(),
+        "the pepper of secrets.env was not used: a pepper was generated in the data dir"
+    );
+    let o = kaching_svc("doctor --format json", "");
+    let checks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "doctor --format json ({e}): {}",
+            String::from_utf8_lossy(&o.stdout)
+        )
+    });
+    for id in ["settings", "data_dir", "ledger", "pin_pepper"] {
+        let c = checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == id)
+            .unwrap_or_else(|| panic!("no {id} check: {checks:#}"));
+        assert_eq!(c["ok"], true, "{id}: {c:#}");
+    }
+    let o = kaching_svc("till --headless", "login 1 1234\nquit\n");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("\"logged_in\""),
+        "the admin added through kaching-svc cannot log in on the till: {out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 #[test]
 fn the_packaged_settings_have_every_key_of_the_documented_defaults() {
     let defaults = std::fs::read_to_string(repo().join("config/kaching.toml")).unwrap();

@@ -44,19 +44,27 @@ pub fn kaching(data_dir: &Path) -> Command {
 
 /// Runs `kaching ARGS` with `stdin` and returns its output.
 pub fn run(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = kaching(data_dir)
-        .args(args)
+    let mut cmd = kaching(data_dir);
+    cmd.args(args);
+    run_cmd(cmd, stdin)
+}
+
+/// Runs a prepared command (env, args…) with `stdin` and returns its output.
+pub fn run_cmd(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn kaching");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A program that refuses to start may have closed its stdin already: not the test's error.
+    if let Err(e) = child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "writing stdin: {e}"
+        );
+    }
     child.wait_with_output().unwrap()
 }
 
