@@ -12,10 +12,6 @@ use crate::secrets::Secret;
 
 use super::{CENTRAL_WAIT, Check, CheckId, PAYMENT_WAIT, root_cause, text};
 
-mod central_schema {
-    refinery::embed_migrations!("migrations/mysql");
-}
-
 // Central database.
 
 /// `host:port/database` of a MySQL URL: what the detail shows (never the password).
@@ -31,14 +27,9 @@ fn mysql_target(url: &str) -> String {
     }
 }
 
-/// The highest central migration this program embeds.
+/// The highest central migration this program carries.
 pub fn latest_central_version() -> i64 {
-    central_schema::migrations::runner()
-        .get_migrations()
-        .iter()
-        .map(|m| i64::from(m.version()))
-        .max()
-        .unwrap_or(0)
+    crate::sync::central::latest_version()
 }
 
 /// What the central database said, before it is judged.

@@ -18,6 +18,17 @@ mod embedded {
     refinery::embed_migrations!("migrations/mysql");
 }
 
+/// The highest central schema migration this program carries (`kaching doctor` compares the
+/// database's with it).
+pub fn latest_version() -> i64 {
+    embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0)
+}
+
 /// Every statement round trip is bounded: a dead link must never hang the till.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Rows per multi-row INSERT (placeholders stay far below MySQL's 65 535).
