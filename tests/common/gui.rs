@@ -84,10 +84,14 @@ impl Xvfb {
         x
     }
 
-    /// A command for this display.
+    /// A command for this display. In a UTF-8 locale whatever the caller's: under `env -i`
+    /// (no LANG) xdotool reads its text as ASCII and refuses « Thé » ("Invalid multi-byte
+    /// sequence encountered"), which a fresh-machine run of the suite found.
     pub fn cmd(&self, program: &str) -> Command {
         let mut c = Command::new(program);
-        c.env("DISPLAY", &self.display).env_remove("XAUTHORITY");
+        c.env("DISPLAY", &self.display)
+            .env_remove("XAUTHORITY")
+            .env("LC_ALL", "C.UTF-8");
         c
     }
 
