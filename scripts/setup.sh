@@ -209,6 +209,15 @@ ensure_mariadb() {
   export KACHING_TEST_MYSQL_URL="mysql://kaching_test:kaching_test@127.0.0.1:3306"
 }
 
+# x_answers SOCKET: true when an X server listens on that Unix socket (a connect succeeds).
+x_answers() {
+  [ -S "$1" ] || return 1
+  python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(2)
+s.connect(sys.argv[1])' "$1" 2>/dev/null
+}
+
 install_debian_packages
 ensure_rust
 ensure_cmake
@@ -223,8 +232,9 @@ case "$job" in
     cargo build --release --locked || fail "the build failed" "read the compiler's message above"
     # The touch screen needs an X display: the Pi's desktop sets DISPLAY=:0. Over SSH with
     # no display, run the demo headless (JSON lines; docs/PROTOCOL.md).
+    # A socket left behind by an X server that is gone does not count: it must answer.
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
-      if [ -S /tmp/.X11-unix/X0 ]; then export DISPLAY=:0; else
+      if x_answers /tmp/.X11-unix/X0; then export DISPLAY=:0; else
         say "no display found: running the demo headless (type commands, e.g. login 14 1414)"
         exec ./target/release/kaching demo --headless
       fi
