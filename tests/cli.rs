@@ -167,9 +167,8 @@ fn settings_come_from_the_config_file_and_the_environment_wins() {
     );
     till.expect_error("withdraw 25", "withdrawal_limit");
     till.cmd("scan 1234");
-    let ev = till.cmd("pay main cash");
+    let (ev, _) = till.cmd_awaiting("pay main cash", "printed");
     assert!(ev.iter().any(|e| e["event"] == "sale_committed"), "{ev:?}");
-    till.wait_for("printed");
     till.quit();
     let ticket = std::fs::read_to_string(dir.path().join("tickets/caisse-2-000001.txt")).unwrap();
     assert!(
@@ -322,10 +321,9 @@ fn reprint_queues_a_duplicate_that_the_till_prints() {
     let mut till = common::Till::start(dir.path());
     till.cmd("login 1 1111");
     till.cmd("scan 1234");
-    till.cmd("pay main cash");
-    till.wait_for("printed");
-    till.cmd("reprint");
-    till.wait_for("printed");
+    // The ticket may print before the status reply: cmd_awaiting looks on both sides of it.
+    till.cmd_awaiting("pay main cash", "printed");
+    till.cmd_awaiting("reprint", "printed");
     till.quit();
     let dup = std::fs::read_dir(dir.path().join("tickets"))
         .unwrap()

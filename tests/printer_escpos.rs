@@ -92,8 +92,7 @@ fn cash_ticket_prints_exactly(width: usize, codepage: &str) {
     assert_eq!(printed["sale_id"], id.as_str());
     let original = printer.expect_job(JOB_WAIT);
 
-    till.cmd("reprint");
-    till.wait_for("printed");
+    till.cmd_awaiting("reprint", "printed");
     let duplicate = printer.expect_job(JOB_WAIT);
     till.quit();
     assert!(

@@ -195,6 +195,16 @@ impl Till {
         }
     }
 
+    /// Like [`Till::cmd`], then the first event named `name` that `line` caused, whether it
+    /// came before the `status` reply (and [`Till::cmd`] took it) or after. For background
+    /// events such as `printed`, which may beat the status reply.
+    pub fn cmd_awaiting(&mut self, line: &str, name: &str) -> (Vec<Value>, Value) {
+        let ev = self.cmd(line);
+        let found = ev.iter().find(|e| e["event"] == name).cloned();
+        let e = found.unwrap_or_else(|| self.wait_for(name));
+        (ev, e)
+    }
+
     /// Like [`Till::cmd`] and expects exactly one `error` event with `code`, and nothing else.
     pub fn expect_error(&mut self, line: &str, code: &str) -> Value {
         let evs: Vec<Value> = self
