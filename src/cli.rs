@@ -229,17 +229,16 @@ pub fn pin_hasher(settings: &Settings, data_dir: &Path) -> anyhow::Result<PinHas
     if let Some(p) = &settings.pin_pepper {
         return Ok(PinHasher::new(p.clone()));
     }
+    let path = data_dir.join(crate::secrets::PEPPER_FILE);
     if settings.central_url.is_some() {
-        let own = data_dir.join("pin_pepper");
-        if own.exists() {
+        if path.exists() {
             bail!(
                 "{SHARED_PEPPER_NEEDED} (to keep the PINs set on this till, use the content of {})",
-                own.display()
+                path.display()
             );
         }
         bail!("{SHARED_PEPPER_NEEDED}");
     }
-    let path = data_dir.join("pin_pepper");
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let existing = existing.trim().to_owned();
         if !existing.is_empty() {
@@ -419,7 +418,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Cmd::PayServer { cmd } => pay_server(cmd, &settings, &data_dir, clock),
-        Cmd::Doctor { format } => crate::doctor::run(cli.config.as_deref(), &data_dir, format),
+        Cmd::Doctor { .. } => unreachable!("the doctor runs before the settings are loaded"),
         Cmd::Reprint => {
             let mut l = open()?;
             let Some(id) = l.last_sale_id(&settings.till_id)? else {

@@ -453,15 +453,15 @@ fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Er
 impl RawSettings {
     /// Defaults, then the file (if any), then `KACHING_*` variables.
     pub fn load(file: Option<&Path>) -> Result<RawSettings, ConfigError> {
-        let mut fig = Figment::from(Serialized::defaults(RawSettings::default()));
-        if let Some(f) = file {
-            if !f.exists() {
-                return Err(ConfigError::Missing(f.to_owned()));
-            }
-            fig = fig.merge(Toml::file(f));
-        }
-        fig = fig.merge(Serialized::defaults(env_settings(std::env::vars_os())));
-        fig.extract().map_err(|e| ConfigError::Load(Box::new(e)))
+        RawSettings::over_defaults(&overrides(file, std::env::vars_os())?)
+    }
+
+    /// The defaults with `overrides` merged over them.
+    fn over_defaults(overrides: &Figment) -> Result<RawSettings, ConfigError> {
+        Figment::from(Serialized::defaults(RawSettings::default()))
+            .merge(overrides.clone())
+            .extract()
+            .map_err(|e| ConfigError::Load(Box::new(e)))
     }
 
     pub fn validate(self) -> Result<Settings, ConfigError> {
@@ -562,24 +562,31 @@ impl RawSettings {
 
 impl Settings {
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
-        let mut settings = RawSettings::load(file)?.validate()?;
-        settings.hours_configured = hours_configured(file, std::env::vars_os());
+        let overrides = overrides(file, std::env::vars_os())?;
+        let mut settings = RawSettings::over_defaults(&overrides)?.validate()?;
+        settings.hours_configured = sets_hours(&overrides);
         Ok(settings)
     }
 }
 
-/// Whether the file or the `KACHING_*` variables set anything under `[hours]` (the defaults
-/// are left out of this look).
-fn hours_configured(
+/// What is set over the defaults: the file (if any), then the `KACHING_*` variables.
+fn overrides(
     file: Option<&Path>,
     vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
-) -> bool {
+) -> Result<Figment, ConfigError> {
     let mut fig = Figment::new();
     if let Some(f) = file {
+        if !f.exists() {
+            return Err(ConfigError::Missing(f.to_owned()));
+        }
         fig = fig.merge(Toml::file(f));
     }
-    fig = fig.merge(Serialized::defaults(env_settings(vars)));
-    fig.find_value("hours").is_ok()
+    Ok(fig.merge(Serialized::defaults(env_settings(vars))))
+}
+
+/// Whether the file or the variables set anything under `[hours]`.
+fn sets_hours(overrides: &Figment) -> bool {
+    overrides.find_value("hours").is_ok()
 }
 
 #[cfg(test)]
@@ -629,6 +636,13 @@ mod tests {
             PathBuf::from("/data/exports")
         );
         assert_eq!(s.hours.hours_on(chrono::Weekday::Sun), None);
+    }
+
+    fn hours_configured(
+        file: Option<&Path>,
+        vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+    ) -> bool {
+        sets_hours(&overrides(file, vars).unwrap())
     }
 
     #[test]

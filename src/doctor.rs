@@ -63,8 +63,7 @@ pub const PRINTER_WAIT: Duration = Duration::from_secs(2);
 pub const COMMAND_WAIT: Duration = Duration::from_secs(3);
 /// Below this much free space on the data dir's filesystem the disk check fails.
 pub const MIN_FREE_BYTES: u64 = 100_000_000;
-/// The name of the PIN pepper a data dir invents for itself (see `cli::pin_hasher`).
-pub const PEPPER_FILE: &str = "pin_pepper";
+pub use crate::secrets::PEPPER_FILE;
 
 /// `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -10,6 +10,10 @@ use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::domain::Pin;
 
+/// The file in a data dir that holds the PIN pepper the data dir invented for itself (when no
+/// `KACHING_PIN_PEPPER` is set; see `cli::pin_hasher`).
+pub const PEPPER_FILE: &str = "pin_pepper";
+
 /// A value that must never reach a log.
 #[derive(Clone, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(transparent)]

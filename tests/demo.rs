@@ -4,9 +4,8 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -35,21 +34,9 @@ fn at(cmd: &mut Command, local: &str) {
 }
 
 /// Feeds `lines` then `quit` to `cmd` and returns its JSON events and stderr.
-fn drive(mut cmd: Command, lines: &[String]) -> (Vec<Value>, String) {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn kaching");
-    {
-        let mut stdin = child.stdin.take().unwrap();
-        for l in lines {
-            writeln!(stdin, "{l}").unwrap();
-        }
-        writeln!(stdin, "quit").unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
+fn drive(cmd: Command, lines: &[String]) -> (Vec<Value>, String) {
+    let stdin: String = lines.iter().map(|l| format!("{l}\n")).collect::<String>() + "quit\n";
+    let out = common::run_cmd(cmd, &stdin);
     assert!(out.status.success(), "{}", common::stderr(&out));
     let events = common::stdout(&out)
         .lines()

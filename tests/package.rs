@@ -11,7 +11,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -674,21 +673,9 @@ fn kaching_svc(args: &str, stdin: &str) -> Output {
         .find(|l| l.starts_with("kaching-svc() {"))
         .expect("the README defines kaching-svc()");
     let script = format!("sudo() {{ \"$@\"; }}\n{function}\nkaching-svc {args}\n");
-    let mut child = Command::new("bash")
-        .args(["-c", &script])
-        .current_dir("/")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let mut bash = Command::new("bash");
+    bash.args(["-c", &script]).current_dir("/");
+    common::run_cmd(bash, stdin)
 }
 
 fn readme_commands_run_as_the_services_do() {

@@ -487,14 +487,11 @@ impl Gui {
                 self.close_overlay();
                 if role == Role::Admin {
                     self.view.till.admin.show();
-                } else {
-                    self.view.till.admin.hide();
-                }
-                if role == Role::Admin {
                     self.st.pane = Pane::Days;
                     self.show_screen(Screen::Admin);
                     self.admin(AdminRequest::Days);
                 } else {
+                    self.view.till.admin.hide();
                     self.till_message("");
                     self.show_screen(Screen::Till);
                     self.render_basket();
