@@ -879,8 +879,16 @@ fn report(
             let local = ledger.day_totals(day)?;
             let pending = ledger.outbox_unsent()?;
             let parked = ledger.outbox_parked()?;
+            // This till's paid intents without a sale, whether or not they reached the centre.
+            let local_unrecorded: Vec<_> = ledger
+                .intents_open()?
+                .into_iter()
+                .filter(|i| i.state == crate::store::IntentState::Paid)
+                .collect();
             drop(ledger);
-            let central = with_central(settings, |c| async move { c.reconcile(day).await })?;
+            let (central, mismatches) = with_central(settings, |c| async move {
+                Ok((c.reconcile(day).await?, c.payment_mismatches(day).await?))
+            })?;
             let mut out = format!(
                 "RAPPROCHEMENT DU {} — caisse {}\n",
                 day.format("%d/%m/%Y"),
@@ -917,6 +925,51 @@ fn report(
                     Money::from_cents(c.map_or(0, |c| c.revenue_cents)).to_string(),
                     waiting
                 ));
+            }
+            let mut payments: Vec<String> = mismatches
+                .iter()
+                .filter(|m| {
+                    // Shown once: the local list below has this till's unrecorded ones.
+                    !(m.till_id == settings.till_id
+                        && m.ticket_no.is_none()
+                        && local_unrecorded.iter().any(|i| i.id == m.intent_id))
+                })
+                .map(|m| {
+                    format!(
+                        "{:<16} {:<40} {:>8} {:>12}  {}\n",
+                        m.till_id,
+                        m.intent_id,
+                        m.ticket_no.map_or("-".into(), |t| t.to_string()),
+                        Money::from_cents(m.amount_cents).to_string(),
+                        m.problem
+                    )
+                })
+                .collect();
+            for i in &local_unrecorded {
+                payments.push(format!(
+                    "{:<16} {:<40} {:>8} {:>12}  {}\n",
+                    settings.till_id,
+                    i.id,
+                    "-",
+                    i.amount.to_string(),
+                    "paid, no sale (accept it on the till)"
+                ));
+            }
+            if payments.is_empty() {
+                out.push_str("PAIEMENTS : tout paiement a sa vente / every payment has its sale\n");
+            } else {
+                out.push_str(&format!(
+                    "PAIEMENTS À VÉRIFIER / PAYMENTS TO CHECK ({})\n{:<16} {:<40} {:>8} {:>12}  {}\n",
+                    payments.len(),
+                    "CAISSE",
+                    "PAIEMENT",
+                    "TICKET",
+                    "MONTANT",
+                    "PROBLÈME"
+                ));
+                for p in payments {
+                    out.push_str(&p);
+                }
             }
             if parked > 0 {
                 out.push_str(&format!("{parked} outbox row(s) refused by the central database are parked: see the audit log\n"));

@@ -2,6 +2,12 @@
 //! the ledger's catalogue and applied in arrival order; every change emits a `basket` event. An
 //! account being paid is frozen until its payment is settled, so the amount paid is the amount
 //! shown.
+//!
+//! The freeze is the one place that says "a payment holds this basket": it names its holder (a
+//! payment intent, or a cash sale being written), only that holder's `Settle` releases it, and
+//! nothing else may drop a frozen basket — `ClearBaskets` (logout, closing, a replacing login)
+//! is refused while it holds, in the same handler that checks it, so no message can slip between
+//! the check and the act.
 
 use actix::prelude::*;
 
@@ -75,22 +81,37 @@ pub struct VoidLine {
 #[rtype(result = "()")]
 pub struct SwitchAccount(pub Account);
 
-/// Freeze `account` for payment and return its lines.
+/// Freeze `account` for payment by `holder` and return its lines.
 #[derive(Message)]
 #[rtype(result = "Result<Lines, Refusal>")]
-pub struct Checkout(pub Account);
+pub struct Checkout {
+    pub account: Account,
+    pub holder: String,
+}
 
-/// The payment of `account` ended: `paid` empties it, otherwise it is unfrozen.
+/// The payment held by `holder` ended: `paid` empties its account, otherwise it is unfrozen.
+/// A `Settle` from anyone but the holder changes nothing.
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct Settle {
     pub account: Account,
+    pub holder: String,
     pub paid: bool,
 }
 
-/// Empty both baskets (logout, closing); `reason` and `by` are audited when lines are dropped.
+/// A payment re-attached after a restart: its account shows the lines it pays, frozen by it.
 #[derive(Message)]
 #[rtype(result = "()")]
+pub struct Restore {
+    pub account: Account,
+    pub lines: Lines,
+    pub holder: String,
+}
+
+/// Empty both baskets (logout, closing, a replacing login); `reason` and `by` are audited when
+/// lines are dropped. Refused while a payment holds a basket.
+#[derive(Message)]
+#[rtype(result = "Result<(), Refusal>")]
 pub struct ClearBaskets {
     pub reason: &'static str,
     pub by: Option<String>,
@@ -102,7 +123,8 @@ pub struct GetBasket;
 
 pub struct BasketActor {
     basket: Basket,
-    frozen: Option<Account>,
+    /// The account being paid and who holds it.
+    frozen: Option<(Account, String)>,
     max_withdrawal: Money,
     ledger: Addr<LedgerActor>,
     hub: EventHub,
@@ -204,8 +226,8 @@ impl BasketActor {
     }
 
     fn check_not_frozen(&self) -> Result<(), Refusal> {
-        match self.frozen {
-            Some(a) if a == self.basket.current() => Err(Refusal::new(
+        match &self.frozen {
+            Some((a, _)) if *a == self.basket.current() => Err(Refusal::new(
                 "payment_in_progress",
                 format!(
                     "the {} basket is being paid; finish or cancel the payment first",
@@ -326,14 +348,17 @@ impl Handler<Checkout> for BasketActor {
                 "a payment is already in progress",
             ));
         }
-        let lines = self.basket.lines(msg.0).clone();
+        let lines = self.basket.lines(msg.account).clone();
         if lines.is_empty() {
             return Err(Refusal::new(
                 "empty_basket",
-                format!("the {} basket is empty: nothing to pay", msg.0.as_str()),
+                format!(
+                    "the {} basket is empty: nothing to pay",
+                    msg.account.as_str()
+                ),
             ));
         }
-        self.frozen = Some(msg.0);
+        self.frozen = Some((msg.account, msg.holder));
         Ok(lines)
     }
 }
@@ -342,8 +367,10 @@ impl Handler<Settle> for BasketActor {
     type Result = ();
 
     fn handle(&mut self, msg: Settle, _: &mut Context<Self>) {
-        if self.frozen == Some(msg.account) {
-            self.frozen = None;
+        match &self.frozen {
+            Some((a, h)) if *a == msg.account && *h == msg.holder => self.frozen = None,
+            // Not (or no longer) this payment's basket: whatever it holds now is someone else's.
+            _ => return,
         }
         if msg.paid {
             self.basket.take(msg.account);
@@ -352,10 +379,32 @@ impl Handler<Settle> for BasketActor {
     }
 }
 
-impl Handler<ClearBaskets> for BasketActor {
+impl Handler<Restore> for BasketActor {
     type Result = ();
 
-    fn handle(&mut self, msg: ClearBaskets, _: &mut Context<Self>) {
+    fn handle(&mut self, msg: Restore, _: &mut Context<Self>) {
+        if self.frozen.is_some() {
+            return;
+        }
+        self.basket.restore(msg.account, msg.lines);
+        self.frozen = Some((msg.account, msg.holder));
+        self.changed();
+    }
+}
+
+impl Handler<ClearBaskets> for BasketActor {
+    type Result = Result<(), Refusal>;
+
+    fn handle(&mut self, msg: ClearBaskets, _: &mut Context<Self>) -> Self::Result {
+        if let Some((account, _)) = &self.frozen {
+            return Err(Refusal::new(
+                "payment_in_progress",
+                format!(
+                    "the {} basket is held by a payment: finish or cancel it first",
+                    account.as_str()
+                ),
+            ));
+        }
         if !self.basket.is_empty() {
             let detail = format!(
                 "{}: main {} ({} lines), sub {} ({} lines) dropped",
@@ -371,8 +420,8 @@ impl Handler<ClearBaskets> for BasketActor {
             }));
         }
         self.basket.clear();
-        self.frozen = None;
         self.changed();
+        Ok(())
     }
 }
 

@@ -113,19 +113,20 @@ async fn check(
             behind,
         };
     }
-    // Closed: log the cashier out, unless a payment is finishing.
+    // Closed: log the cashier out, unless a payment is finishing. The basket checks and
+    // clears in one step (it refuses while a payment holds it); only then is the session
+    // ended, so a payment never loses its basket to the closing hour. The next tick tries again.
     if payment.send(IsBusy).await.unwrap_or(false) {
         return nobody;
     }
-    if session
-        .send(Logout { reason: "closed" })
-        .await
-        .is_ok_and(|r| r.is_ok())
-    {
-        basket.do_send(ClearBaskets {
+    let cleared = basket
+        .send(ClearBaskets {
             reason: "closed",
             by: Some(staff.id.to_string()),
-        });
+        })
+        .await;
+    if matches!(cleared, Ok(Ok(()))) {
+        let _ = session.send(Logout { reason: "closed" }).await;
     }
     nobody
 }

@@ -51,6 +51,8 @@ pub struct StatusView {
     pub main_lines: usize,
     pub sub_lines: usize,
     pub payment_in_progress: bool,
+    /// The payment holding a basket (or a paid one waiting for `accept`), if any.
+    pub payment: Option<PaymentView>,
     pub print_queue: i64,
     pub outbox_pending: i64,
     /// The till's last ticket number (0 before its first sale).
@@ -61,6 +63,16 @@ pub struct StatusView {
     pub online: Option<bool>,
     pub sync_rounds: u64,
     pub last_sync_at: Option<String>,
+}
+
+/// A QR payment as `status` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentView {
+    pub intent_id: String,
+    /// `pending`, `paid` or `cancelling`.
+    pub state: &'static str,
+    pub account: Account,
+    pub amount_cents: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -113,6 +125,16 @@ pub enum TillEvent {
     },
     PaymentCancelled {
         intent_id: String,
+    },
+    /// The cashier cancelled but the payment server has not confirmed it yet: the basket stays
+    /// held and the till keeps asking.
+    PaymentCancelling {
+        intent_id: String,
+    },
+    /// The customer paid although the cashier had cancelled: `accept` records the sale.
+    PaymentPaidAfterCancel {
+        intent_id: String,
+        amount_cents: Money,
     },
     SaleCommitted {
         sale_id: String,

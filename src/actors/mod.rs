@@ -227,14 +227,28 @@ impl Till {
                     .await
                     .map_err(mailbox)?;
                 if let Some(previous) = replaced {
-                    // The basket was the previous person's: it goes with their session.
-                    self.basket
+                    // The basket was the previous person's: it goes with their session, unless
+                    // a payment holds it (the basket refuses then, in the same step that
+                    // checks): the new cashier takes the payment over.
+                    let cleared = self
+                        .basket
                         .send(ClearBaskets {
                             reason: "replaced",
                             by: Some(previous.id.to_string()),
                         })
                         .await
                         .map_err(mailbox)?;
+                    if cleared.is_err() {
+                        let (at, by) = (self.clock.now(), previous.id.to_string());
+                        self.ledger.do_send(ledger::LedgerJob::new(move |l| {
+                            l.audit(
+                                at,
+                                Some(&by),
+                                "basket_kept",
+                                "replaced: a payment holds the basket; the new cashier takes it over",
+                            )
+                        }));
+                    }
                 }
                 Ok(())
             }
@@ -247,16 +261,29 @@ impl Till {
                 }
                 let staff = self
                     .session
-                    .send(session::Logout { reason: "logout" })
+                    .send(session::Authorize)
                     .await
                     .map_err(mailbox)??;
+                // The basket checks and clears in one step: a payment that started meanwhile
+                // holds it, and then nobody is logged out.
                 self.basket
                     .send(ClearBaskets {
                         reason: "logout",
                         by: Some(staff.id.to_string()),
                     })
                     .await
-                    .map_err(mailbox)
+                    .map_err(mailbox)?
+                    .map_err(|_| {
+                        Refusal::new(
+                            "payment_in_progress",
+                            "finish or cancel the payment before logging out",
+                        )
+                    })?;
+                self.session
+                    .send(session::Logout { reason: "logout" })
+                    .await
+                    .map_err(mailbox)?
+                    .map(|_| ())
             }
             Command::Status => {
                 self.hub.emit(self.status().await);
@@ -345,6 +372,7 @@ impl Till {
         let session = self.session.send(session::GetSession).await.ok().flatten();
         let basket = self.basket.send(GetBasket).await.unwrap_or_default();
         let busy = self.payment.send(payment::IsBusy).await.unwrap_or(false);
+        let payment = self.payment.send(payment::GetPayment).await.ok().flatten();
         let till_id = self.settings.till_id.clone();
         let counts = ledger::run(&self.ledger, move |l| {
             Ok((
@@ -375,7 +403,8 @@ impl Till {
             sub_total_cents: basket.lines(Account::Sub).total(),
             main_lines: basket.lines(Account::Main).len(),
             sub_lines: basket.lines(Account::Sub).len(),
-            payment_in_progress: busy,
+            payment_in_progress: busy || payment.is_some(),
+            payment,
             print_queue: counts.0,
             outbox_pending: counts.1,
             last_ticket_no: counts.2,

@@ -12,6 +12,16 @@
 //!
 //! Waiting for the customer never blocks the actor: `IsBusy`, `cancel` and the clock guard are
 //! answered while a payment is pending.
+//!
+//! **Money is never lost.** Every intent is in the ledger before a server is asked, with the
+//! exact lines it pays, and each state it reaches (pending, paid, cancelling, cancelled,
+//! expired, recorded) is written there before the screen is told. At start-up the actor
+//! re-attaches to every intent that is not final: a paid one comes back as `payment_accepted`,
+//! a pending one is listened to again, a cancelling one is cancelled again. A cancel the server
+//! has not confirmed leaves the intent `cancelling` and its basket held; the till asks again
+//! until the server answers — if it answers "paid", `payment_paid_after_cancel` and `accept`
+//! records the sale. The sale of an intent is its own lines, never what the basket holds by
+//! then, and `UNIQUE(payment_ref)` in the ledger makes it one sale, never two.
 
 use std::time::Duration;
 
@@ -22,12 +32,13 @@ use futures_util::StreamExt;
 use crate::clock::SharedClock;
 use crate::domain::basket::Lines;
 use crate::domain::sale::SaleError;
-use crate::domain::{Account, Money, PaymentMethod, SaleDraft, Staff};
-use crate::pay_web::api::{CreateIntent, IntentLine, IntentStatus};
+use crate::domain::{Account, Money, PaymentMethod, SaleDraft, Staff, StaffId};
+use crate::pay_web::api::{CreateIntent, IntentLine, IntentStatus, IntentView};
 use crate::pay_web::client::{ClientError, PayClient};
+use crate::store::{IntentState, NewIntentRecord, StoreError};
 
-use super::basket::{BasketActor, Checkout, Refusal, Settle};
-use super::events::{EventHub, TillEvent};
+use super::basket::{BasketActor, Checkout, Refusal, Restore, Settle};
+use super::events::{EventHub, PaymentView, TillEvent};
 use super::ledger::{self, LedgerActor};
 use super::printer::{PrintQueued, PrinterActor};
 
@@ -62,11 +73,22 @@ pub struct Accept;
 #[rtype(result = "Result<(), Refusal>")]
 pub struct Cancel;
 
-/// True while a payment is being set up or waits for the customer: the clock guard lets it
-/// finish after closing, and logout waits for it.
+/// True while a payment is being set up, is being written, or holds a basket (pending,
+/// cancelling, or paid and waiting for `accept`): the clock guard lets it finish after closing,
+/// and logout waits for it.
 #[derive(Message)]
 #[rtype(result = "bool")]
 pub struct IsBusy;
+
+/// The payment `status` shows: the one holding a basket, else a paid one waiting for `accept`.
+#[derive(Message)]
+#[rtype(result = "Option<PaymentView>")]
+pub struct GetPayment;
+
+/// Re-attach to every intent of the ledger that is not final (sent once, at start).
+#[derive(Message)]
+#[rtype(result = "()")]
+struct Resume;
 
 /// The intent's state as the server reported it (sent by the stream listener).
 #[derive(Message)]
@@ -76,29 +98,74 @@ struct IntentChanged {
     status: IntentStatus,
 }
 
-struct Pending {
+/// Ask the server again to cancel an intent it has not confirmed cancelled.
+#[derive(Message)]
+#[rtype(result = "()")]
+struct RetryCancel {
     intent_id: String,
-    account: Account,
-    staff: Staff,
-    lines: Lines,
-    client: PayClient,
-    lan: bool,
-    paid: bool,
-    listener: SpawnHandle,
 }
 
-enum Phase {
-    Idle,
-    /// Between `pay` and the intent's creation, or while a sale is being committed.
-    Busy,
-    Waiting(Box<Pending>),
+/// How long one cancel request may take (its retries included) before the till says
+/// "cancelling" and tries again later.
+pub const CANCEL_DEADLINE: Duration = Duration::from_secs(6);
+/// The longest pause between two cancel attempts.
+const CANCEL_RETRY_MAX: Duration = Duration::from_secs(5);
+/// A cancelled intent the server never confirmed gives its basket back this long after it
+/// expired (the customer can no longer pay it; if they had, the server says so when it is
+/// reachable again, and the till raises `payment_paid_after_cancel`).
+const UNCONFIRMED_GRACE_MS: i64 = 60_000;
+
+/// An intent the till follows: in the ledger, not final.
+struct Tracked {
+    id: String,
+    account: Account,
+    staff_id: StaffId,
+    staff_name: String,
+    lines: Lines,
+    amount: Money,
+    lan: bool,
+    /// `None`: the server it lives on is no longer configured (a paid one can still be
+    /// accepted).
+    client: Option<PayClient>,
+    /// `Pending`, `Paid` or `Cancelling`.
+    state: IntentState,
+    /// Whether it freezes its account in the basket (at most one intent does).
+    holds: bool,
+    expires_at: Option<i64>,
+    listener: Option<SpawnHandle>,
+    cancel_delay: Duration,
+}
+
+impl Tracked {
+    fn view(&self) -> PaymentView {
+        PaymentView {
+            intent_id: self.id.clone(),
+            state: self.state.as_str(),
+            account: self.account,
+            amount_cents: self.amount,
+        }
+    }
+    fn payment_ref(&self) -> String {
+        if self.lan {
+            format!("lan:{}", self.id)
+        } else {
+            self.id.clone()
+        }
+    }
+}
+
+/// The basket freeze held by an intent.
+fn holder(intent_id: &str) -> String {
+    format!("intent:{intent_id}")
 }
 
 pub struct PaymentActor {
     till_id: String,
     shop_name: String,
     tz: Tz,
-    phase: Phase,
+    /// Between `pay` and the intent's creation, or while a sale is being written.
+    busy: bool,
+    intents: Vec<Tracked>,
     servers: QrServers,
     basket: Addr<BasketActor>,
     ledger: Addr<LedgerActor>,
@@ -119,6 +186,20 @@ struct Committer {
     clock: SharedClock,
 }
 
+/// A sale to write: whose, which lines, how paid, and the basket freeze it releases.
+struct SaleToCommit {
+    staff_id: StaffId,
+    staff_name: String,
+    account: Account,
+    lines: Lines,
+    method: PaymentMethod,
+    tendered: Option<Money>,
+    payment_ref: Option<String>,
+    /// The basket freeze this sale releases: emptied once written; a cash sale that cannot be
+    /// written gives it back, a QR one keeps it (the payment stays accepted).
+    holder: Option<String>,
+}
+
 impl PaymentActor {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -136,7 +217,8 @@ impl PaymentActor {
             till_id,
             shop_name,
             tz,
-            phase: Phase::Idle,
+            busy: false,
+            intents: Vec::new(),
             servers,
             basket,
             ledger,
@@ -158,11 +240,61 @@ impl PaymentActor {
         }
     }
 
-    /// Starts a QR payment of `account`: checkout, intent, `payment_pending`, listener.
+    fn client_for(&self, lan: bool) -> Option<PayClient> {
+        if lan {
+            self.servers.lan.clone()
+        } else {
+            self.servers.hosted.clone()
+        }
+    }
+
+    fn find(&mut self, id: &str) -> Option<&mut Tracked> {
+        self.intents.iter_mut().find(|t| t.id == id)
+    }
+
+    /// Stops following an intent (it became final or was recorded).
+    fn forget(&mut self, id: &str, ctx: &mut Context<Self>) -> Option<Tracked> {
+        let i = self.intents.iter().position(|t| t.id == id)?;
+        let t = self.intents.remove(i);
+        if let Some(l) = t.listener {
+            ctx.cancel_future(l);
+        }
+        Some(t)
+    }
+
+    fn holds_a_basket(&self) -> bool {
+        self.intents.iter().any(|t| t.holds)
+    }
+
+    fn listen_to(&mut self, id: &str, ctx: &mut Context<Self>) {
+        let addr = ctx.address();
+        let Some(t) = self.find(id) else { return };
+        let Some(client) = t.client.clone() else {
+            return;
+        };
+        if let Some(old) = t.listener.take() {
+            ctx.cancel_future(old);
+        }
+        let handle = ctx.spawn(listen(client, id.to_owned(), addr).into_actor(self));
+        if let Some(t) = self.find(id) {
+            t.listener = Some(handle);
+        }
+    }
+
+    fn audit(&self, by: Option<String>, action: &'static str, detail: String) {
+        let at = self.clock.now();
+        self.ledger.do_send(ledger::LedgerJob::new(move |l| {
+            l.audit(at, by.as_deref(), action, &detail)
+        }));
+    }
+
+    /// Starts a QR payment of `account`: checkout, intent in the ledger, intent on a server,
+    /// `payment_pending`, listener.
     fn start_qr(
         &mut self,
         account: Account,
-        staff: Staff,
+        staff_id: StaffId,
+        staff_name: String,
     ) -> ResponseActFuture<Self, Result<(), Refusal>> {
         if self.servers.hosted.is_none() && self.servers.lan.is_none() {
             return Box::pin(actix::fut::ready(Err(Refusal::new(
@@ -170,22 +302,66 @@ impl PaymentActor {
                 "no payment server is configured on this till: pay cash (pay <main|sub> cash [tendered])",
             ))));
         }
-        self.phase = Phase::Busy;
+        self.busy = true;
         let basket = self.basket.clone();
+        let ledger = self.ledger.clone();
         let servers = self.servers.clone();
         let shop_name = self.shop_name.clone();
+        let till_id = self.till_id.clone();
+        let clock = self.clock.clone();
         let intent_id = new_uuid(&self.clock);
-        let seller = staff.name.clone();
+        let (sid, sname) = (staff_id.clone(), staff_name.clone());
         let fut = async move {
+            let hold = holder(&intent_id);
             let lines = basket
-                .send(Checkout(account))
+                .send(Checkout {
+                    account,
+                    holder: hold.clone(),
+                })
                 .await
                 .map_err(|e| Refusal::new("internal", e.to_string()))??;
+            let release = |basket: &Addr<BasketActor>| {
+                basket.do_send(Settle {
+                    account,
+                    holder: hold.clone(),
+                    paid: false,
+                })
+            };
+            // Written before any server is asked: whatever happens next, the ledger knows.
+            let (id, l2, t2, s2, n2, now) = (
+                intent_id.clone(),
+                lines.clone(),
+                till_id.clone(),
+                sid.clone(),
+                sname.clone(),
+                clock.now(),
+            );
+            if let Err(e) = ledger::run(&ledger, move |l| {
+                l.intent_create(
+                    &NewIntentRecord {
+                        id: &id,
+                        till_id: &t2,
+                        account,
+                        staff_id: &s2,
+                        staff_name: &n2,
+                        lines: &l2,
+                    },
+                    now,
+                )
+            })
+            .await
+            {
+                release(&basket);
+                return Err(Refusal::new(
+                    "store_error",
+                    format!("the payment could not be recorded: {e}"),
+                ));
+            }
             let request = CreateIntent {
-                intent_id,
+                intent_id: intent_id.clone(),
                 amount_cents: lines.total().cents(),
                 account: account.as_str().to_owned(),
-                seller,
+                seller: sname,
                 shop_name,
                 lines: lines
                     .as_slice()
@@ -205,12 +381,39 @@ impl PaymentActor {
                 let created = tokio::time::timeout(CREATE_DEADLINE, client.create(&request))
                     .await
                     .unwrap_or_else(|_| {
-                        Err(crate::pay_web::client::ClientError::Retryable(format!(
+                        Err(ClientError::Retryable(format!(
                             "no answer within {CREATE_DEADLINE:?}"
                         )))
                     });
                 match created {
-                    Ok(view) => return Ok((lines, view, client, lan)),
+                    Ok(view) => {
+                        let (id, url, exp, now) = (
+                            intent_id.clone(),
+                            view.pay_url.clone(),
+                            view.expires_at,
+                            clock.now(),
+                        );
+                        // Only an intent the ledger knows as pending is shown to the customer.
+                        match ledger::run(&ledger, move |l| {
+                            l.intent_created(&id, lan, &url, exp, now)
+                        })
+                        .await
+                        {
+                            Ok(_) => return Ok((lines, view, client, lan)),
+                            Err(e) => {
+                                let _ = tokio::time::timeout(
+                                    CANCEL_DEADLINE,
+                                    client.cancel(&intent_id),
+                                )
+                                .await;
+                                release(&basket);
+                                return Err(Refusal::new(
+                                    "store_error",
+                                    format!("the payment could not be recorded: {e}"),
+                                ));
+                            }
+                        }
+                    }
                     Err(e) if e.is_retryable() => {
                         tracing::warn!(server = client.base_url(), error = %e, "payment server unreachable");
                         last_error = Some(e);
@@ -221,49 +424,215 @@ impl PaymentActor {
                     }
                 }
             }
-            basket.do_send(Settle {
-                account,
-                paid: false,
-            });
             let e = last_error.map_or_else(|| "no payment server".to_owned(), |e| e.to_string());
+            let (id, detail, now) = (intent_id.clone(), e.clone(), clock.now());
+            let _ = ledger::run(&ledger, move |l| {
+                l.intent_move(&id, IntentState::Failed, &detail, now)
+            })
+            .await;
+            release(&basket);
             Err(Refusal::new(
                 "payment_unavailable",
                 format!("{e}: pay cash, or try again"),
             ))
         };
-        Box::pin(fut.into_actor(self).map(move |r, act, ctx| match r {
-            Ok((lines, view, client, lan)) => {
-                act.hub.emit(TillEvent::PaymentPending {
-                    intent_id: view.intent_id.clone(),
-                    account,
-                    amount_cents: Money::from_cents(view.amount_cents),
-                    pay_url: view.pay_url.clone(),
-                });
-                let listener = ctx.spawn(
-                    listen(client.clone(), view.intent_id.clone(), ctx.address()).into_actor(act),
-                );
-                act.phase = Phase::Waiting(Box::new(Pending {
-                    intent_id: view.intent_id,
-                    account,
-                    staff,
-                    lines,
-                    client,
-                    lan,
-                    paid: false,
-                    listener,
-                }));
-                Ok(())
+        Box::pin(fut.into_actor(self).map(move |r, act, ctx| {
+            act.busy = false;
+            let (lines, view, client, lan) = r?;
+            act.hub.emit(TillEvent::PaymentPending {
+                intent_id: view.intent_id.clone(),
+                account,
+                amount_cents: Money::from_cents(view.amount_cents),
+                pay_url: view.pay_url.clone(),
+            });
+            act.intents.push(Tracked {
+                id: view.intent_id.clone(),
+                account,
+                staff_id,
+                staff_name,
+                amount: lines.total(),
+                lines,
+                lan,
+                client: Some(client),
+                state: IntentState::Pending,
+                holds: true,
+                expires_at: Some(view.expires_at),
+                listener: None,
+                cancel_delay: Duration::from_millis(500),
+            });
+            act.listen_to(&view.intent_id, ctx);
+            Ok(())
+        }))
+    }
+
+    /// Records what the server said of an intent, then acts on it: paid → `payment_accepted`
+    /// (or `payment_paid_after_cancel` when the cashier had cancelled); cancelled or expired →
+    /// its basket is given back and `payment_cancelled`.
+    fn server_says(
+        &mut self,
+        id: String,
+        status: IntentStatus,
+        detail: &'static str,
+    ) -> ResponseActFuture<Self, ()> {
+        let next = match status {
+            IntentStatus::Paid => IntentState::Paid,
+            IntentStatus::Cancelled => IntentState::Cancelled,
+            IntentStatus::Expired => IntentState::Expired,
+            IntentStatus::Pending => return Box::pin(actix::fut::ready(())),
+        };
+        let Some(t) = self.find(&id) else {
+            return Box::pin(actix::fut::ready(()));
+        };
+        let from = t.state;
+        // Paid is final: nothing the server says later undoes it.
+        if from == next || from == IntentState::Paid {
+            return Box::pin(actix::fut::ready(()));
+        }
+        let now = self.clock.now();
+        let i2 = id.clone();
+        let ledger = self.ledger.clone();
+        let fut = async move {
+            ledger::run(&ledger, move |l| l.intent_move(&i2, next, detail, now)).await
+        };
+        Box::pin(fut.into_actor(self).map(move |r, act: &mut Self, ctx: &mut Context<Self>| {
+            if let Err(e) = r {
+                // The screen still says what happened: the money is never silent.
+                tracing::error!(intent = %id, error = %e, "payment intent state not recorded");
+                act.hub.emit(TillEvent::error(
+                    "store_error",
+                    format!("payment {id}: its state could not be recorded: {e}"),
+                ));
             }
-            Err(e) => {
-                act.phase = Phase::Idle;
-                Err(e)
+            let Some(t) = act.find(&id) else { return };
+            if t.state != from {
+                return;
+            }
+            match next {
+                IntentState::Paid => {
+                    t.state = IntentState::Paid;
+                    let (amount, by) = (t.amount, t.staff_id.to_string());
+                    if from == IntentState::Cancelling {
+                        act.audit(
+                            Some(by),
+                            "payment_paid_after_cancel",
+                            format!("{id}: {amount}"),
+                        );
+                        act.hub.emit(TillEvent::PaymentPaidAfterCancel {
+                            intent_id: id,
+                            amount_cents: amount,
+                        });
+                    } else {
+                        act.hub.emit(TillEvent::PaymentAccepted { intent_id: id });
+                    }
+                }
+                _ => {
+                    if let Some(t) = act.forget(&id, ctx) {
+                        if t.holds {
+                            act.basket.do_send(Settle {
+                                account: t.account,
+                                holder: holder(&t.id),
+                                paid: false,
+                            });
+                        }
+                        act.hub.emit(TillEvent::PaymentCancelled { intent_id: id });
+                    }
+                }
             }
         }))
+    }
+
+    /// What a cancel request came back with.
+    fn after_cancel_call(
+        &mut self,
+        id: String,
+        answer: Result<IntentView, ClientError>,
+        ctx: &mut Context<Self>,
+    ) -> ResponseActFuture<Self, Result<(), Refusal>> {
+        match answer {
+            Ok(view) if view.status.is_final() => {
+                let paid = view.status == IntentStatus::Paid;
+                Box::pin(self.server_says(id, view.status, "cancel answered").map(
+                    move |(), _, _| {
+                        if paid {
+                            Err(Refusal::new(
+                                "already_paid",
+                                "the customer has already paid: press accept to record the sale",
+                            ))
+                        } else {
+                            Ok(())
+                        }
+                    },
+                ))
+            }
+            Err(ClientError::Refused { status: 404, .. }) => {
+                // The server has never heard of it: nobody can pay it.
+                Box::pin(
+                    self.server_says(id, IntentStatus::Expired, "unknown to the server")
+                        .map(|(), _, _| Ok(())),
+                )
+            }
+            other => {
+                // Unreachable, or final on the server already (409: the listener re-reads it):
+                // the intent stays `cancelling`, the basket stays held, the till asks again.
+                if let Err(e) = &other {
+                    tracing::warn!(intent = %id, error = %e, "cancel not confirmed; retrying");
+                }
+                self.listen_to(&id, ctx);
+                self.schedule_cancel_retry(&id, ctx);
+                self.hub
+                    .emit(TillEvent::PaymentCancelling { intent_id: id });
+                Box::pin(actix::fut::ready(Ok(())))
+            }
+        }
+    }
+
+    fn schedule_cancel_retry(&mut self, id: &str, ctx: &mut Context<Self>) {
+        let now_ms = self.clock.now().timestamp_millis();
+        let Some(t) = self.find(id) else { return };
+        let delay = t.cancel_delay;
+        t.cancel_delay = (delay * 2).min(CANCEL_RETRY_MAX);
+        // Past its expiry (and a grace), nobody can pay it any more: the basket is given back;
+        // the till keeps asking, and says so if the server reports it paid after all.
+        let expired = t
+            .expires_at
+            .is_some_and(|e| now_ms > e + UNCONFIRMED_GRACE_MS);
+        if expired && t.holds {
+            t.holds = false;
+            let (account, hold, intent_id, by) = (
+                t.account,
+                holder(&t.id),
+                t.id.clone(),
+                t.staff_id.to_string(),
+            );
+            self.basket.do_send(Settle {
+                account,
+                holder: hold,
+                paid: false,
+            });
+            self.audit(
+                Some(by),
+                "payment_cancel_unconfirmed",
+                format!("{intent_id}: expired, the server never confirmed the cancel"),
+            );
+            self.hub.emit(TillEvent::error(
+                "payment_unconfirmed",
+                format!(
+                    "payment {intent_id} expired without the server confirming the cancel: the basket is free; the till keeps checking"
+                ),
+            ));
+            self.hub.emit(TillEvent::PaymentCancelled { intent_id });
+        }
+        let intent_id = id.to_owned();
+        ctx.notify_later(RetryCancel { intent_id }, delay);
     }
 }
 
 impl Actor for PaymentActor {
     type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        ctx.notify(Resume);
+    }
 }
 
 fn sale_refusal(e: SaleError) -> Refusal {
@@ -311,6 +680,13 @@ async fn listen(client: PayClient, intent_id: String, addr: Addr<PaymentActor>) 
                     }
                 }
             }
+            Err(ClientError::Refused { status: 404, .. }) => {
+                addr.do_send(IntentChanged {
+                    intent_id: intent_id.clone(),
+                    status: IntentStatus::Expired,
+                });
+                return;
+            }
             Err(ClientError::Refused { status, message }) => {
                 tracing::error!(status, message, "payment server refused the event stream");
             }
@@ -322,36 +698,35 @@ async fn listen(client: PayClient, intent_id: String, addr: Addr<PaymentActor>) 
 }
 
 impl Committer {
-    /// Commits a sale of `lines` and, once recorded, empties the account and prints.
-    async fn commit(
-        self,
-        staff: Staff,
-        account: Account,
-        lines: Lines,
-        method: PaymentMethod,
-        tendered: Option<Money>,
-        payment_ref: Option<String>,
-    ) -> Result<(), Refusal> {
+    /// Commits a sale and, once recorded, empties the account it held and prints.
+    async fn commit(self, s: SaleToCommit) -> Result<(), Refusal> {
+        let release = |basket: &Addr<BasketActor>, paid: bool| {
+            if let Some(h) = &s.holder {
+                basket.do_send(Settle {
+                    account: s.account,
+                    holder: h.clone(),
+                    paid,
+                });
+            }
+        };
+        let cash = s.method == PaymentMethod::Cash;
         let mut draft = match SaleDraft::new(
-            staff.id.clone(),
-            staff.name.clone(),
-            account,
-            &lines,
-            method,
-            tendered,
+            s.staff_id.clone(),
+            s.staff_name.clone(),
+            s.account,
+            &s.lines,
+            s.method,
+            s.tendered,
         ) {
             Ok(d) => d,
             Err(e) => {
-                if method == PaymentMethod::Cash {
-                    self.basket.do_send(Settle {
-                        account,
-                        paid: false,
-                    });
+                if cash {
+                    release(&self.basket, false);
                 }
                 return Err(sale_refusal(e));
             }
         };
-        draft.payment_ref = payment_ref;
+        draft.payment_ref = s.payment_ref.clone();
         let sale_id = new_uuid(&self.clock);
         let now = self.clock.now();
         let (till_id, tz) = (self.till_id.clone(), self.tz);
@@ -361,14 +736,27 @@ impl Committer {
         .await
         {
             Ok(c) => c,
+            Err(StoreError::AlreadyRecorded { ticket_no, .. }) => {
+                // Written before (a crash after the sale, before the screen heard of it).
+                self.hub.emit(TillEvent::error(
+                    "already_recorded",
+                    format!("this payment is already recorded as ticket {ticket_no}"),
+                ));
+                let _ = self
+                    .basket
+                    .send(Settle {
+                        account: s.account,
+                        holder: s.holder.clone().unwrap_or_default(),
+                        paid: true,
+                    })
+                    .await;
+                return Ok(());
+            }
             Err(e) => {
                 // Nothing was written. Cash: the basket is free again; QR: the payment stays
                 // accepted and `accept` can be pressed again.
-                if method == PaymentMethod::Cash {
-                    self.basket.do_send(Settle {
-                        account,
-                        paid: false,
-                    });
+                if cash {
+                    release(&self.basket, false);
                 }
                 return Err(Refusal::new(
                     "store_error",
@@ -386,22 +774,124 @@ impl Committer {
         self.hub.emit(TillEvent::SaleCommitted {
             sale_id: sale.id.clone(),
             ticket_no: sale.ticket_no,
-            account,
+            account: s.account,
             method: sale.method,
             paid_cents: sale.paid,
             revenue_cents: sale.revenue,
             withdrawal_cents: sale.withdrawal,
             change_cents: sale.change,
         });
-        let _ = self
-            .basket
-            .send(Settle {
-                account,
-                paid: true,
-            })
-            .await;
+        if let Some(h) = &s.holder {
+            let _ = self
+                .basket
+                .send(Settle {
+                    account: s.account,
+                    holder: h.clone(),
+                    paid: true,
+                })
+                .await;
+        }
         self.printer.do_send(PrintQueued);
         Ok(())
+    }
+}
+
+impl Handler<Resume> for PaymentActor {
+    type Result = ResponseActFuture<Self, ()>;
+
+    fn handle(&mut self, _: Resume, _: &mut Context<Self>) -> Self::Result {
+        self.busy = true;
+        let ledger = self.ledger.clone();
+        let fut = async move { ledger::run(&ledger, |l| l.intents_open()).await };
+        Box::pin(
+            fut.into_actor(self)
+                .map(|r, act: &mut Self, ctx: &mut Context<Self>| {
+                    act.busy = false;
+                    let records = match r {
+                        Ok(r) => r,
+                        Err(e) => {
+                            tracing::error!(error = %e, "payment intents unreadable");
+                            act.hub.emit(TillEvent::error(
+                                "store_error",
+                                format!("the payments in progress could not be read: {e}"),
+                            ));
+                            return;
+                        }
+                    };
+                    for rec in records {
+                        act.resume_one(rec, ctx);
+                    }
+                }),
+        )
+    }
+}
+
+impl PaymentActor {
+    fn resume_one(&mut self, rec: crate::store::IntentRecord, ctx: &mut Context<Self>) {
+        let now = self.clock.now();
+        if rec.state == IntentState::Creating {
+            // Stopped before the ledger heard a server take it: its QR code was never shown,
+            // so nobody can have paid it.
+            let id = rec.id.clone();
+            self.ledger.do_send(ledger::LedgerJob::new(move |l| {
+                l.intent_move(&id, IntentState::Failed, "restart: never shown", now)
+                    .map(|_| ())
+            }));
+            return;
+        }
+        let lan = rec.lan.unwrap_or(false);
+        let client = self.client_for(lan);
+        let holds = !self.holds_a_basket() && (client.is_some() || rec.state == IntentState::Paid);
+        if holds {
+            self.basket.do_send(Restore {
+                account: rec.account,
+                lines: rec.lines.clone(),
+                holder: holder(&rec.id),
+            });
+        }
+        tracing::info!(intent = %rec.id, state = rec.state.as_str(), "payment re-attached");
+        let id = rec.id.clone();
+        let state = rec.state;
+        self.intents.push(Tracked {
+            id: rec.id.clone(),
+            account: rec.account,
+            staff_id: rec.staff_id.clone(),
+            staff_name: rec.staff_name.clone(),
+            amount: rec.amount,
+            lines: rec.lines.clone(),
+            lan,
+            client: client.clone(),
+            state,
+            holds,
+            expires_at: rec.expires_at,
+            listener: None,
+            cancel_delay: Duration::from_millis(500),
+        });
+        match state {
+            IntentState::Paid => self.hub.emit(TillEvent::PaymentAccepted { intent_id: id }),
+            _ if client.is_none() => self.hub.emit(TillEvent::error(
+                "payment_server_gone",
+                format!(
+                    "payment {id} lives on a payment server this till no longer has: check it there"
+                ),
+            )),
+            IntentState::Pending => {
+                self.hub.emit(TillEvent::PaymentPending {
+                    intent_id: id.clone(),
+                    account: rec.account,
+                    amount_cents: rec.amount,
+                    pay_url: rec.pay_url.unwrap_or_default(),
+                });
+                self.listen_to(&id, ctx);
+            }
+            _ => {
+                self.hub.emit(TillEvent::PaymentCancelling {
+                    intent_id: id.clone(),
+                });
+                self.listen_to(&id, ctx);
+                ctx.notify(RetryCancel { intent_id: id });
+            }
+        }
     }
 }
 
@@ -409,71 +899,52 @@ impl Handler<Pay> for PaymentActor {
     type Result = ResponseActFuture<Self, Result<(), Refusal>>;
 
     fn handle(&mut self, msg: Pay, _: &mut Context<Self>) -> Self::Result {
-        if !matches!(self.phase, Phase::Idle) {
+        if self.busy || self.holds_a_basket() {
             return Box::pin(actix::fut::ready(Err(Refusal::new(
                 "payment_in_progress",
                 "a payment is already in progress",
             ))));
         }
         if msg.method == PaymentMethod::Qr {
-            return self.start_qr(msg.account, msg.staff);
+            return self.start_qr(msg.account, msg.staff.id, msg.staff.name);
         }
-        self.phase = Phase::Busy;
+        self.busy = true;
         let committer = self.committer();
         let basket = self.basket.clone();
+        let hold = format!("cash:{}", new_uuid(&self.clock));
         let fut = async move {
             let lines = basket
-                .send(Checkout(msg.account))
+                .send(Checkout {
+                    account: msg.account,
+                    holder: hold.clone(),
+                })
                 .await
                 .map_err(|e| Refusal::new("internal", e.to_string()))??;
             committer
-                .commit(
-                    msg.staff,
-                    msg.account,
+                .commit(SaleToCommit {
+                    staff_id: msg.staff.id,
+                    staff_name: msg.staff.name,
+                    account: msg.account,
                     lines,
-                    PaymentMethod::Cash,
-                    msg.tendered,
-                    None,
-                )
+                    method: PaymentMethod::Cash,
+                    tendered: msg.tendered,
+                    payment_ref: None,
+                    holder: Some(hold),
+                })
                 .await
         };
         Box::pin(fut.into_actor(self).map(|r, act, _| {
-            act.phase = Phase::Idle;
+            act.busy = false;
             r
         }))
     }
 }
 
 impl Handler<IntentChanged> for PaymentActor {
-    type Result = ();
+    type Result = ResponseActFuture<Self, ()>;
 
-    fn handle(&mut self, msg: IntentChanged, _: &mut Context<Self>) {
-        let Phase::Waiting(p) = &mut self.phase else {
-            return;
-        };
-        if p.intent_id != msg.intent_id {
-            return;
-        }
-        match msg.status {
-            IntentStatus::Paid if !p.paid => {
-                p.paid = true;
-                self.hub.emit(TillEvent::PaymentAccepted {
-                    intent_id: msg.intent_id,
-                });
-            }
-            IntentStatus::Cancelled | IntentStatus::Expired => {
-                let account = p.account;
-                self.phase = Phase::Idle;
-                self.basket.do_send(Settle {
-                    account,
-                    paid: false,
-                });
-                self.hub.emit(TillEvent::PaymentCancelled {
-                    intent_id: msg.intent_id,
-                });
-            }
-            _ => {}
-        }
+    fn handle(&mut self, msg: IntentChanged, _: &mut Context<Self>) -> Self::Result {
+        self.server_says(msg.intent_id, msg.status, "server")
     }
 }
 
@@ -481,71 +952,62 @@ impl Handler<Accept> for PaymentActor {
     type Result = ResponseActFuture<Self, Result<(), Refusal>>;
 
     fn handle(&mut self, _: Accept, _: &mut Context<Self>) -> Self::Result {
-        let p = match std::mem::replace(&mut self.phase, Phase::Busy) {
-            Phase::Waiting(p) if p.paid => p,
-            Phase::Waiting(p) => {
-                self.phase = Phase::Waiting(p);
-                return Box::pin(actix::fut::ready(Err(Refusal::new(
+        let paid = |t: &&Tracked| t.state == IntentState::Paid;
+        let chosen = self
+            .intents
+            .iter()
+            .filter(|t| t.holds)
+            .find(paid)
+            .or_else(|| self.intents.iter().find(paid));
+        let refusal = |code, message| Box::pin(actix::fut::ready(Err(Refusal::new(code, message))));
+        let Some(t) = chosen else {
+            return if self.intents.iter().any(|t| t.holds) {
+                refusal(
                     "not_paid_yet",
                     "the customer has not confirmed the payment yet",
-                ))));
-            }
-            other => {
-                self.phase = other;
-                return Box::pin(actix::fut::ready(Err(Refusal::new(
-                    "nothing_pending",
-                    "no payment is waiting to be accepted",
-                ))));
-            }
+                )
+            } else {
+                refusal("nothing_pending", "no payment is waiting to be accepted")
+            };
         };
-        let Pending {
-            intent_id,
-            account,
-            staff,
-            lines,
-            lan,
-            client,
-            ..
-        } = *p;
-        let reference = if lan {
-            format!("lan:{intent_id}")
-        } else {
-            intent_id.clone()
+        if self.busy {
+            return refusal("payment_in_progress", "a sale is being recorded");
+        }
+        self.busy = true;
+        let sale = SaleToCommit {
+            staff_id: t.staff_id.clone(),
+            staff_name: t.staff_name.clone(),
+            account: t.account,
+            lines: t.lines.clone(),
+            method: PaymentMethod::Qr,
+            tendered: None,
+            payment_ref: Some(t.payment_ref()),
+            holder: t.holds.then(|| holder(&t.id)),
         };
-        let committer = self.committer();
-        let (s, l) = (staff.clone(), lines.clone());
-        let fut = committer.commit(s, account, l, PaymentMethod::Qr, None, Some(reference));
+        let (id, account, held) = (t.id.clone(), t.account, t.holds);
+        let (staff_id, staff_name) = (t.staff_id.clone(), t.staff_name.clone());
+        let fut = self.committer().commit(sale);
         Box::pin(fut.into_actor(self).then(
-            move |r, act, _| -> ResponseActFuture<Self, Result<(), Refusal>> {
-                match r {
-                    Ok(()) => {
-                        act.phase = Phase::Idle;
-                        // The other basket comes up for payment by itself.
-                        let next = act.start_qr(account.other(), staff);
-                        Box::pin(next.map(|r, act, _| {
-                            match r {
-                                Err(e) if e.code == "empty_basket" => {}
-                                Err(e) => act.hub.emit(e.event()),
-                                Ok(()) => {}
-                            }
-                            Ok(())
-                        }))
-                    }
-                    Err(e) => {
-                        // Not recorded: the payment stays accepted; `accept` again once fixed.
-                        act.phase = Phase::Waiting(Box::new(Pending {
-                            intent_id,
-                            account,
-                            staff,
-                            lines,
-                            client,
-                            lan,
-                            paid: true,
-                            listener: SpawnHandle::default(),
-                        }));
-                        Box::pin(actix::fut::ready(Err(e)))
-                    }
+            move |r, act, ctx| -> ResponseActFuture<Self, Result<(), Refusal>> {
+                act.busy = false;
+                if let Err(e) = r {
+                    // Not recorded: the payment stays accepted; `accept` again once fixed.
+                    return Box::pin(actix::fut::ready(Err(e)));
                 }
+                act.forget(&id, ctx);
+                if !held {
+                    return Box::pin(actix::fut::ready(Ok(())));
+                }
+                // The other basket comes up for payment by itself.
+                let next = act.start_qr(account.other(), staff_id, staff_name);
+                Box::pin(next.map(|r, act, _| {
+                    match r {
+                        Err(e) if e.code == "empty_basket" => {}
+                        Err(e) => act.hub.emit(e.event()),
+                        Ok(()) => {}
+                    }
+                    Ok(())
+                }))
             },
         ))
     }
@@ -554,79 +1016,96 @@ impl Handler<Accept> for PaymentActor {
 impl Handler<Cancel> for PaymentActor {
     type Result = ResponseActFuture<Self, Result<(), Refusal>>;
 
-    fn handle(&mut self, _: Cancel, ctx: &mut Context<Self>) -> Self::Result {
-        let p = match std::mem::replace(&mut self.phase, Phase::Busy) {
-            Phase::Waiting(p) if !p.paid => p,
-            Phase::Waiting(p) => {
-                self.phase = Phase::Waiting(p);
-                return Box::pin(actix::fut::ready(Err(Refusal::new(
+    fn handle(&mut self, _: Cancel, _: &mut Context<Self>) -> Self::Result {
+        let refusal = |code, message| Box::pin(actix::fut::ready(Err(Refusal::new(code, message))));
+        let Some(t) = self.intents.iter_mut().find(|t| t.holds) else {
+            return refusal("nothing_pending", "no payment to cancel");
+        };
+        match t.state {
+            IntentState::Paid => {
+                return refusal(
                     "already_paid",
                     "the customer has already paid: press accept to record the sale",
-                ))));
+                );
             }
-            other => {
-                self.phase = other;
-                return Box::pin(actix::fut::ready(Err(Refusal::new(
-                    "nothing_pending",
-                    "no payment to cancel",
-                ))));
+            IntentState::Cancelling => {
+                self.hub.emit(TillEvent::PaymentCancelling {
+                    intent_id: t.id.clone(),
+                });
+                return Box::pin(actix::fut::ready(Ok(())));
+            }
+            _ => {}
+        }
+        // At once in memory, so that a second cancel or an accept sees it; then in the ledger,
+        // then on the server.
+        t.state = IntentState::Cancelling;
+        let (id, by) = (t.id.clone(), t.staff_id.to_string());
+        let client = t.client.clone();
+        let intent_id = id.clone();
+        self.audit(Some(by), "payment_cancelled", id.clone());
+        let now = self.clock.now();
+        let ledger = self.ledger.clone();
+        let i2 = id.clone();
+        let fut = async move {
+            if let Err(e) = ledger::run(&ledger, move |l| {
+                l.intent_move(&i2, IntentState::Cancelling, "cashier", now)
+            })
+            .await
+            {
+                tracing::error!(error = %e, "cancel not recorded in the ledger");
+            }
+            match client {
+                Some(c) => tokio::time::timeout(CANCEL_DEADLINE, c.cancel(&id))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(ClientError::Retryable(format!(
+                            "no answer within {CANCEL_DEADLINE:?}"
+                        )))
+                    }),
+                None => Err(ClientError::Retryable("no payment server".into())),
             }
         };
-        ctx.cancel_future(p.listener);
-        let client = p.client.clone();
-        let id = p.intent_id.clone();
-        let fut = async move { client.cancel(&id).await };
-        Box::pin(fut.into_actor(self).map(move |r, act, ctx| match r {
-            Ok(view) if view.status == IntentStatus::Paid => {
-                // Paid a moment before the cancel arrived: keep it and let the cashier accept.
-                act.hub.emit(TillEvent::PaymentAccepted {
-                    intent_id: p.intent_id.clone(),
-                });
-                act.phase = Phase::Waiting(Box::new(Pending { paid: true, ..*p }));
-                Err(Refusal::new(
-                    "already_paid",
-                    "the customer has already paid: press accept to record the sale",
-                ))
+        let id = intent_id;
+        Box::pin(
+            fut.into_actor(self)
+                .then(move |answer, act, ctx| act.after_cancel_call(id, answer, ctx)),
+        )
+    }
+}
+
+impl Handler<RetryCancel> for PaymentActor {
+    type Result = ResponseActFuture<Self, ()>;
+
+    fn handle(&mut self, msg: RetryCancel, _: &mut Context<Self>) -> Self::Result {
+        let Some(t) = self.find(&msg.intent_id) else {
+            return Box::pin(actix::fut::ready(()));
+        };
+        if t.state != IntentState::Cancelling {
+            return Box::pin(actix::fut::ready(()));
+        }
+        let Some(client) = t.client.clone() else {
+            return Box::pin(actix::fut::ready(()));
+        };
+        let id = msg.intent_id;
+        let i2 = id.clone();
+        let fut = async move {
+            tokio::time::timeout(CANCEL_DEADLINE, client.cancel(&i2))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(ClientError::Retryable(format!(
+                        "no answer within {CANCEL_DEADLINE:?}"
+                    )))
+                })
+        };
+        Box::pin(fut.into_actor(self).then(move |answer, act, ctx| {
+            // A retry says nothing when nothing changed (no `payment_cancelling` every second).
+            let quiet = matches!(answer, Err(ref e) if e.is_retryable());
+            if quiet {
+                tracing::debug!(intent = %id, "cancel still not confirmed");
+                act.schedule_cancel_retry(&id, ctx);
+                return Box::pin(actix::fut::ready(())) as ResponseActFuture<Self, ()>;
             }
-            Err(ClientError::Refused { status: 409, .. }) => {
-                // Final on the server already: re-read it through a fresh listener.
-                let listener = ctx.spawn(
-                    listen(p.client.clone(), p.intent_id.clone(), ctx.address()).into_actor(act),
-                );
-                act.phase = Phase::Waiting(Box::new(Pending { listener, ..*p }));
-                Err(Refusal::new(
-                    "already_final",
-                    "the payment is no longer pending on the server",
-                ))
-            }
-            other => {
-                if let Err(e) = other {
-                    // Unreachable server: the intent expires there unconfirmed; the cashier
-                    // is told, and the audit log keeps it.
-                    let (at, detail, by) = (
-                        act.clock.now(),
-                        format!("{}: {e}", p.intent_id),
-                        p.staff.id.to_string(),
-                    );
-                    act.ledger.do_send(ledger::LedgerJob::new(move |l| {
-                        l.audit(at, Some(&by), "payment_cancel_unconfirmed", &detail)
-                    }));
-                }
-                let (at, detail, by) =
-                    (act.clock.now(), p.intent_id.clone(), p.staff.id.to_string());
-                act.ledger.do_send(ledger::LedgerJob::new(move |l| {
-                    l.audit(at, Some(&by), "payment_cancelled", &detail)
-                }));
-                act.basket.do_send(Settle {
-                    account: p.account,
-                    paid: false,
-                });
-                act.phase = Phase::Idle;
-                act.hub.emit(TillEvent::PaymentCancelled {
-                    intent_id: p.intent_id,
-                });
-                Ok(())
-            }
+            Box::pin(act.after_cancel_call(id, answer, ctx).map(|_, _, _| ()))
         }))
     }
 }
@@ -635,7 +1114,19 @@ impl Handler<IsBusy> for PaymentActor {
     type Result = bool;
 
     fn handle(&mut self, _: IsBusy, _: &mut Context<Self>) -> bool {
-        !matches!(self.phase, Phase::Idle)
+        self.busy || self.holds_a_basket()
+    }
+}
+
+impl Handler<GetPayment> for PaymentActor {
+    type Result = Option<PaymentView>;
+
+    fn handle(&mut self, _: GetPayment, _: &mut Context<Self>) -> Self::Result {
+        self.intents
+            .iter()
+            .find(|t| t.holds)
+            .or_else(|| self.intents.iter().find(|t| t.state == IntentState::Paid))
+            .map(Tracked::view)
     }
 }
 

@@ -111,6 +111,10 @@ pub enum BasketError {
 pub struct Lines(Vec<Line>);
 
 impl Lines {
+    /// Lines as they were kept elsewhere (a payment intent in the ledger).
+    pub fn from_lines(lines: Vec<Line>) -> Lines {
+        Lines(lines)
+    }
     pub fn as_slice(&self) -> &[Line] {
         &self.0
     }
@@ -335,6 +339,14 @@ impl Basket {
 
     pub fn clear(&mut self) {
         *self = Basket::default();
+    }
+
+    /// Puts back an account's lines (a payment re-attached after a restart shows what it pays).
+    pub fn restore(&mut self, account: Account, lines: Lines) {
+        *self.lines_mut(account) = lines;
+        if self.current.is_none() {
+            self.current = Some(account);
+        }
     }
 }
 

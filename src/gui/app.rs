@@ -609,13 +609,39 @@ impl Gui {
                 self.show_screen(Screen::Payment);
             }
             TillEvent::PaymentAccepted { .. } => {
-                if let Some(p) = self.st.payment.as_mut() {
-                    p.accepted = true;
-                }
+                // After a restart the payment comes back by itself: show it.
+                self.st.payment = Some(PaymentState { accepted: true });
                 let b = &mut self.view.pay.status;
                 set_label(b, "PAIEMENT ACCEPTÉ");
                 b.set_color(colors::ACCEPTED);
                 b.redraw();
+                if self.st.screen == Screen::Till {
+                    self.show_screen(Screen::Payment);
+                }
+            }
+            TillEvent::PaymentCancelling { .. } => {
+                let p = &mut self.view.pay;
+                set_label(&mut p.status, "ANNULATION EN COURS…");
+                p.status.set_color(colors::PENDING);
+                set_label(
+                    &mut p.message,
+                    "Le serveur de paiement ne répond pas : le panier reste bloqué jusqu'à sa réponse.",
+                );
+            }
+            TillEvent::PaymentPaidAfterCancel { amount_cents, .. } => {
+                self.st.payment = Some(PaymentState { accepted: true });
+                let p = &mut self.view.pay;
+                set_label(&mut p.status, "PAYÉ APRÈS ANNULATION");
+                p.status.set_color(colors::DANGER);
+                set_label(
+                    &mut p.message,
+                    &format!(
+                        "Le client a payé {amount_cents} malgré l'annulation : appuyez sur PAIEMENT ACCEPTÉ."
+                    ),
+                );
+                if self.st.screen == Screen::Till {
+                    self.show_screen(Screen::Payment);
+                }
             }
             TillEvent::PaymentCancelled { .. } => {
                 self.st.payment = None;

@@ -9,6 +9,7 @@
 
 mod audit;
 mod catalog;
+mod intents;
 mod outbox;
 mod reports;
 mod sales;
@@ -22,6 +23,7 @@ use rusqlite::Connection;
 
 pub use audit::AuditEntry;
 pub use catalog::{ImportSummary, Lookup};
+pub use intents::{IntentRecord, IntentState, NewIntentRecord};
 pub use outbox::{CentralProduct, CentralStaff, OutboxRow, central_product, central_staff};
 pub use sales::{CommittedSale, PrintJob};
 pub use staff::{LockState, StaffRecord};
@@ -46,6 +48,13 @@ pub enum StoreError {
     Conflict(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// A payment already has its sale (a paid intent becomes one sale, never two).
+    #[error("payment {payment_ref} is already recorded as ticket {ticket_no}")]
+    AlreadyRecorded {
+        payment_ref: String,
+        sale_id: String,
+        ticket_no: i64,
+    },
     #[error("corrupt row: {0}")]
     Corrupt(String),
 }

@@ -54,6 +54,22 @@ impl Ledger {
         tz: Tz,
     ) -> StoreResult<CommittedSale> {
         let tx = self.write_tx()?;
+        if let Some(reference) = &draft.payment_ref {
+            let existing: Option<(String, i64)> = tx
+                .query_row(
+                    "SELECT id, ticket_no FROM sales WHERE payment_ref = ?1",
+                    [reference],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((id, ticket)) = existing {
+                return Err(StoreError::AlreadyRecorded {
+                    payment_ref: reference.clone(),
+                    sale_id: id,
+                    ticket_no: ticket,
+                });
+            }
+        }
         let head = chain_head(&tx, till_id)?;
         let (ticket_no, prev_hash, last_at) = match head {
             Some((n, h, at)) => (n + 1, h, Some(at)),
@@ -145,6 +161,25 @@ impl Ledger {
             params![sale.id, ts(now)],
         )?;
         let print_job = tx.last_insert_rowid();
+        if let (PaymentMethod::Qr, Some(reference)) = (sale.method, &sale.payment_ref) {
+            // The intent this sale is the payment of (LAN intents carry a `lan:` prefix).
+            let intent = reference.strip_prefix("lan:").unwrap_or(reference);
+            let known: bool = tx.query_row(
+                "SELECT count(*) > 0 FROM payment_intents WHERE id = ?1",
+                [intent],
+                |r| r.get(0),
+            )?;
+            if known {
+                super::intents::move_in(
+                    &tx,
+                    intent,
+                    super::intents::IntentState::Recorded,
+                    &format!("ticket {}", sale.ticket_no),
+                    now,
+                    Some(&sale.id),
+                )?;
+            }
+        }
         if clock_behind {
             super::audit::audit_in(
                 &tx,

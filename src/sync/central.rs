@@ -100,6 +100,29 @@ fn sale_row(sale: &Sale, tz: Tz, received_at: i64) -> Vec<Value> {
 const SALE_COLUMNS: &str = "id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, revenue_cents, withdrawal_cents, \
      paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, received_at";
 
+/// An intent's outbox payload as a `till_intents` row (its day in the shop's time zone).
+fn intent_row(till_id: &str, tz: Tz, v: &serde_json::Value) -> Vec<Value> {
+    let text = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
+    let created = text("created_at");
+    let day = chrono::DateTime::parse_from_rfc3339(&created)
+        .map(|d| d.with_timezone(&tz).date_naive().to_string())
+        .unwrap_or_else(|_| "1970-01-01".to_owned());
+    vec![
+        text("id").into(),
+        till_id.to_owned().into(),
+        text("account").into(),
+        text("staff_id").into(),
+        v["amount_cents"].as_i64().unwrap_or(0).into(),
+        v["server"].as_str().map(str::to_owned).into(),
+        text("state").into(),
+        v["state_rank"].as_i64().unwrap_or(0).into(),
+        v["sale_id"].as_str().map(str::to_owned).into(),
+        created.into(),
+        text("updated_at").into(),
+        day.into(),
+    ]
+}
+
 fn placeholders(rows: usize, cols: usize) -> String {
     let one = format!("({})", vec!["?"; cols].join(", "));
     vec![one; rows].join(", ")
@@ -162,6 +185,7 @@ impl Central {
     ) -> Result<Pushed, SyncError> {
         let mut sales: Vec<Sale> = Vec::new();
         let mut audit: Vec<Vec<Value>> = Vec::new();
+        let mut intents: Vec<Vec<Value>> = Vec::new();
         for r in rows {
             match r.kind.as_str() {
                 "sale" => sales.push(
@@ -179,6 +203,11 @@ impl Central {
                         v["action"].as_str().unwrap_or_default().to_owned().into(),
                         v["detail"].as_str().unwrap_or_default().to_owned().into(),
                     ]);
+                }
+                "intent" => {
+                    let v: serde_json::Value = serde_json::from_str(&r.payload)
+                        .map_err(|e| SyncError::Permanent(format!("outbox row {}: {e}", r.seq)))?;
+                    intents.push(intent_row(till_id, tz, &v));
                 }
                 other => {
                     return Err(SyncError::Permanent(format!(
@@ -233,6 +262,19 @@ impl Central {
             let sql = format!(
                 "INSERT INTO audit (till_id, seq, at, staff_id, action, detail) VALUES {} ON DUPLICATE KEY UPDATE seq = seq",
                 placeholders(chunk.len(), 6)
+            );
+            bounded(tx.exec_drop(sql, chunk.concat())).await?;
+        }
+        for chunk in intents.chunks(CHUNK) {
+            // Forward moves only: `state` is assigned before `state_rank` (MySQL applies the
+            // assignments left to right, each seeing the ones before).
+            let sql = format!(
+                "INSERT INTO till_intents (id, till_id, account, staff_id, amount_cents, server, state, state_rank, sale_id, created_at, updated_at, day) VALUES {} \
+                 ON DUPLICATE KEY UPDATE state = IF(VALUES(state_rank) > state_rank, VALUES(state), state), \
+                 sale_id = COALESCE(VALUES(sale_id), sale_id), server = COALESCE(VALUES(server), server), \
+                 updated_at = IF(VALUES(state_rank) > state_rank, VALUES(updated_at), updated_at), \
+                 state_rank = GREATEST(state_rank, VALUES(state_rank))",
+                placeholders(chunk.len(), 12)
             );
             bounded(tx.exec_drop(sql, chunk.concat())).await?;
         }
@@ -581,9 +623,87 @@ impl Central {
             .collect())
     }
 
+    /// Per till, for one day, the payments that do not match a sale: intents paid without a
+    /// sale, and QR sales whose intent is not paid — neither in the tills' own intents nor, when
+    /// the payment server keeps its intents in this same database, on the server.
+    pub async fn payment_mismatches(
+        &self,
+        day: NaiveDate,
+    ) -> Result<Vec<PaymentMismatch>, SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let day = day.to_string();
+        let unrecorded: Vec<(String, String, i64, Option<String>)> = bounded(conn.exec(
+            "SELECT till_id, id, amount_cents, server FROM till_intents WHERE day = ? AND state = 'paid' ORDER BY till_id, created_at",
+            (day.clone(),),
+        ))
+        .await?;
+        let unpaid: Vec<(String, i64, Option<String>, i64, Option<String>, Option<String>)> =
+            bounded(conn.exec(
+                "SELECT s.till_id, s.ticket_no, s.payment_ref, s.paid_cents, ti.state,                    (SELECT p.status FROM payment_intents p WHERE p.id = s.payment_ref)                  FROM sales s LEFT JOIN till_intents ti                    ON ti.id = IF(s.payment_ref LIKE 'lan:%', SUBSTRING(s.payment_ref, 5), s.payment_ref)                  WHERE s.day = ? AND s.method = 'qr' ORDER BY s.till_id, s.ticket_no",
+                (day,),
+            ))
+            .await?;
+        let mut out: Vec<PaymentMismatch> = unrecorded
+            .into_iter()
+            .map(|(till_id, intent_id, amount, server)| PaymentMismatch {
+                till_id,
+                intent_id,
+                ticket_no: None,
+                amount_cents: amount,
+                problem: format!(
+                    "paid on the {} server, no sale",
+                    server.as_deref().unwrap_or("?")
+                ),
+            })
+            .collect();
+        for (till_id, ticket_no, reference, paid, till_state, server_status) in unpaid {
+            let reference = reference.unwrap_or_default();
+            let by_till = matches!(till_state.as_deref(), Some("paid" | "recorded"));
+            // The server's word counts when it keeps its intents here; a LAN payment is only
+            // known to its till.
+            let by_server = match server_status.as_deref() {
+                Some(s) => s == "paid",
+                None => true,
+            };
+            if by_till && by_server {
+                continue;
+            }
+            let problem = if !by_server {
+                format!(
+                    "sale, but the payment server says {}",
+                    server_status.as_deref().unwrap_or("?")
+                )
+            } else {
+                format!(
+                    "sale, but the till's intent is {}",
+                    till_state.as_deref().unwrap_or("unknown")
+                )
+            };
+            out.push(PaymentMismatch {
+                till_id,
+                intent_id: reference,
+                ticket_no: Some(ticket_no),
+                amount_cents: paid,
+                problem,
+            });
+        }
+        out.sort_by(|a, b| a.till_id.cmp(&b.till_id));
+        Ok(out)
+    }
+
     pub async fn disconnect(self) {
         let _ = self.pool.disconnect().await;
     }
+}
+
+/// A payment without its sale, or a QR sale without its paid intent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PaymentMismatch {
+    pub till_id: String,
+    pub intent_id: String,
+    pub ticket_no: Option<i64>,
+    pub amount_cents: i64,
+    pub problem: String,
 }
 
 /// One till's day as the central database sees it.
