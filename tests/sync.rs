@@ -316,3 +316,87 @@ fn login_works_offline_with_the_last_staff_pulled_and_a_central_disable_reaches_
     // The logins made offline reached the central audit log.
     assert!(db.int("SELECT COUNT(*) FROM audit WHERE action = 'login' AND staff_id = '31'") >= 3);
 }
+
+/// A QR payment taken by the till's own LAN server reaches the central database with its
+/// intent; `report reconcile` says every payment has its sale, and lists a payment the phone
+/// made that no sale records yet (the cashier has not pressed accept).
+#[test]
+fn qr_intents_reach_the_central_database_and_reconcile_lists_a_payment_without_its_sale() {
+    let db = TestDb::create();
+    let dir = common::seeded_dir();
+    run_central(dir.path(), &db.url, &["migrate", "--central"], "");
+    let mut cmd = central_cmd(dir.path(), &db.url);
+    cmd.env("KACHING_PAYMENT__LAN_BIND", "127.0.0.1:0");
+    let mut till = common::Till::start_with(cmd);
+    till.cmd("login 1 1111");
+
+    // One QR sale, accepted.
+    till.cmd("scan 1234");
+    let ev = till.cmd("pay main");
+    let first = ev
+        .iter()
+        .find(|e| e["event"] == "payment_pending")
+        .expect("pending")
+        .clone();
+    let url = first["pay_url"].as_str().unwrap().to_owned();
+    assert_eq!(common::phone_confirms(&url).0, 303);
+    till.wait_for("payment_accepted");
+    let (_, committed) = till.cmd_awaiting("accept", "sale_committed");
+    assert_eq!(committed["method"], "qr");
+    wait_synced(&mut till);
+    let id1 = first["intent_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        db.strings(&format!(
+            "SELECT CONCAT(state, ' ', server, ' ', sale_id) FROM till_intents WHERE id = '{id1}'"
+        )),
+        [format!(
+            "recorded lan {}",
+            committed["sale_id"].as_str().unwrap()
+        )]
+    );
+    let day = db
+        .strings("SELECT CAST(MAX(day) AS CHAR) FROM sales")
+        .remove(0);
+    let text = common::stdout(&run_central(
+        dir.path(),
+        &db.url,
+        &["report", "reconcile", &day],
+        "",
+    ));
+    assert!(text.contains("every payment has its sale"), "{text}");
+
+    // A second one, paid on the phone, not accepted: listed, with its amount.
+    till.cmd("scan 9012");
+    let ev = till.cmd("pay main");
+    let second = ev
+        .iter()
+        .find(|e| e["event"] == "payment_pending")
+        .expect("pending")
+        .clone();
+    let url = second["pay_url"].as_str().unwrap().to_owned();
+    assert_eq!(common::phone_confirms(&url).0, 303);
+    till.wait_for("payment_accepted");
+    wait_synced(&mut till);
+    let id2 = second["intent_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        db.strings(&format!(
+            "SELECT state FROM till_intents WHERE id = '{id2}'"
+        )),
+        ["paid"]
+    );
+    till.send("quit");
+    drop(till);
+    let text = common::stdout(&run_central(
+        dir.path(),
+        &db.url,
+        &["report", "reconcile", &day],
+        "",
+    ));
+    assert!(text.contains("PAYMENTS TO CHECK (1)"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains(&id2))
+        .unwrap_or_else(|| panic!("{id2} not listed: {text}"));
+    assert!(line.contains("no sale"), "{line}");
+    assert!(!text.contains(&id1), "{text}");
+}

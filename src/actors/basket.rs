@@ -432,3 +432,96 @@ impl Handler<GetBasket> for BasketActor {
         MessageResult(self.basket.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::basket::{Line, LineKind};
+
+    fn lines(cents: i64) -> Lines {
+        Lines::from_lines(vec![Line {
+            kind: LineKind::Withdrawal,
+            code: None,
+            name: crate::domain::basket::WITHDRAWAL_NAME.into(),
+            unit: Money::from_cents(cents),
+            qty: 1,
+            vat: None,
+        }])
+    }
+
+    fn start() -> (tempfile::TempDir, Addr<BasketActor>) {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = crate::store::Ledger::open_in(dir.path()).unwrap();
+        let ledger = LedgerActor::start(ledger, dir.path().join(crate::store::LEDGER_FILE));
+        let clock: crate::clock::SharedClock = crate::clock::FakeClock::new(
+            chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap(),
+        );
+        let basket =
+            BasketActor::new(Money::from_cents(10_000), ledger, EventHub::new(), clock).start();
+        (dir, basket)
+    }
+
+    #[actix::test]
+    async fn a_basket_held_by_a_payment_is_never_dropped_and_only_its_holder_releases_it() {
+        let (_dir, basket) = start();
+        basket
+            .send(Restore {
+                account: Account::Main,
+                lines: lines(1500),
+                holder: "intent:a".into(),
+            })
+            .await
+            .unwrap();
+        // Logout, closing, a replacing login: refused while the payment holds the basket.
+        let cleared = basket
+            .send(ClearBaskets {
+                reason: "logout",
+                by: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(cleared.unwrap_err().code, "payment_in_progress");
+        // Someone else's settle changes nothing.
+        for holder in ["intent:b", "cash:x"] {
+            basket
+                .send(Settle {
+                    account: Account::Main,
+                    holder: holder.into(),
+                    paid: true,
+                })
+                .await
+                .unwrap();
+        }
+        let b = basket.send(GetBasket).await.unwrap();
+        assert_eq!(b.lines(Account::Main).total().cents(), 1500);
+        assert!(
+            basket
+                .send(Checkout {
+                    account: Account::Sub,
+                    holder: "cash:y".into(),
+                })
+                .await
+                .unwrap()
+                .is_err(),
+            "a second payment while one holds"
+        );
+        // The holder's own settle empties it; then the basket may go.
+        basket
+            .send(Settle {
+                account: Account::Main,
+                holder: "intent:a".into(),
+                paid: true,
+            })
+            .await
+            .unwrap();
+        assert!(basket.send(GetBasket).await.unwrap().is_empty());
+        let cleared = basket
+            .send(ClearBaskets {
+                reason: "logout",
+                by: None,
+            })
+            .await
+            .unwrap();
+        assert!(cleared.is_ok());
+    }
+}

@@ -52,7 +52,7 @@ pub struct StatusView {
     pub sub_lines: usize,
     pub payment_in_progress: bool,
     /// The payment holding a basket (or a paid one waiting for `accept`), if any.
-    pub payment: Option<PaymentView>,
+    pub payment: Option<Box<PaymentView>>,
     pub print_queue: i64,
     pub outbox_pending: i64,
     /// The till's last ticket number (0 before its first sale).

@@ -372,7 +372,13 @@ impl Till {
         let session = self.session.send(session::GetSession).await.ok().flatten();
         let basket = self.basket.send(GetBasket).await.unwrap_or_default();
         let busy = self.payment.send(payment::IsBusy).await.unwrap_or(false);
-        let payment = self.payment.send(payment::GetPayment).await.ok().flatten();
+        let payment = self
+            .payment
+            .send(payment::GetPayment)
+            .await
+            .ok()
+            .flatten()
+            .map(Box::new);
         let till_id = self.settings.till_id.clone();
         let counts = ledger::run(&self.ledger, move |l| {
             Ok((

@@ -797,32 +797,30 @@ impl Committer {
 }
 
 impl Handler<Resume> for PaymentActor {
-    type Result = ResponseActFuture<Self, ()>;
+    /// Atomic: no `pay`, `accept` or `status` is answered before the ledger's intents are back.
+    type Result = AtomicResponse<Self, ()>;
 
     fn handle(&mut self, _: Resume, _: &mut Context<Self>) -> Self::Result {
-        self.busy = true;
         let ledger = self.ledger.clone();
         let fut = async move { ledger::run(&ledger, |l| l.intents_open()).await };
-        Box::pin(
-            fut.into_actor(self)
-                .map(|r, act: &mut Self, ctx: &mut Context<Self>| {
-                    act.busy = false;
-                    let records = match r {
-                        Ok(r) => r,
-                        Err(e) => {
-                            tracing::error!(error = %e, "payment intents unreadable");
-                            act.hub.emit(TillEvent::error(
-                                "store_error",
-                                format!("the payments in progress could not be read: {e}"),
-                            ));
-                            return;
-                        }
-                    };
-                    for rec in records {
-                        act.resume_one(rec, ctx);
+        AtomicResponse::new(Box::pin(fut.into_actor(self).map(
+            |r, act: &mut Self, ctx: &mut Context<Self>| {
+                let records = match r {
+                    Ok(r) => r,
+                    Err(e) => {
+                        tracing::error!(error = %e, "payment intents unreadable");
+                        act.hub.emit(TillEvent::error(
+                            "store_error",
+                            format!("the payments in progress could not be read: {e}"),
+                        ));
+                        return;
                     }
-                }),
-        )
+                };
+                for rec in records {
+                    act.resume_one(rec, ctx);
+                }
+            },
+        )))
     }
 }
 

@@ -637,7 +637,15 @@ impl Central {
             (day.clone(),),
         ))
         .await?;
-        let unpaid: Vec<(String, i64, Option<String>, i64, Option<String>, Option<String>)> =
+        type Unpaid = (
+            String,
+            i64,
+            Option<String>,
+            i64,
+            Option<String>,
+            Option<String>,
+        );
+        let unpaid: Vec<Unpaid> =
             bounded(conn.exec(
                 "SELECT s.till_id, s.ticket_no, s.payment_ref, s.paid_cents, ti.state,                    (SELECT p.status FROM payment_intents p WHERE p.id = s.payment_ref)                  FROM sales s LEFT JOIN till_intents ti                    ON ti.id = IF(s.payment_ref LIKE 'lan:%', SUBSTRING(s.payment_ref, 5), s.payment_ref)                  WHERE s.day = ? AND s.method = 'qr' ORDER BY s.till_id, s.ticket_no",
                 (day,),
