@@ -5,6 +5,7 @@
 pub mod escpos_decode;
 pub mod gui;
 pub mod mysql;
+pub mod proxy;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -162,6 +163,14 @@ impl Till {
                 panic!("no event for {WAIT:?}; seen: {:#?}", self.seen)
             }
         }
+    }
+
+    /// Like [`Till::next`], but waits at most `d`: `Err(Timeout)` after `d` of silence,
+    /// `Err(Disconnected)` once stdout closed.
+    pub fn next_within(&mut self, d: Duration) -> Result<Value, RecvTimeoutError> {
+        let v = self.events.recv_timeout(d)?;
+        self.seen.push(v.clone());
+        Ok(v)
     }
 
     /// Skips events until one named `name` arrives.
