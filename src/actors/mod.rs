@@ -259,11 +259,13 @@ impl Till {
                         "finish or cancel the payment before logging out",
                     ));
                 }
-                let staff = self
+                // Active or locked (a locked session may be logged out too).
+                let (staff, _) = self
                     .session
-                    .send(session::Authorize)
+                    .send(session::GetSession)
                     .await
-                    .map_err(mailbox)??;
+                    .map_err(mailbox)?
+                    .ok_or_else(|| Refusal::new("not_logged_in", "nobody is logged in"))?;
                 // The basket checks and clears in one step: a payment that started meanwhile
                 // holds it, and then nobody is logged out.
                 self.basket
