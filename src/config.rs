@@ -145,6 +145,10 @@ pub struct RawPrinter {
     pub width: usize,
     pub codepage: String,
     pub format: String,
+    #[serde(deserialize_with = "number_or_text")]
+    pub write_timeout_secs: usize,
+    #[serde(deserialize_with = "number_or_text")]
+    pub drawer_window_secs: usize,
 }
 
 impl Default for RawPrinter {
@@ -155,6 +159,8 @@ impl Default for RawPrinter {
             width: 42,
             codepage: "cp1252".into(),
             format: "escpos".into(),
+            write_timeout_secs: 10,
+            drawer_window_secs: 60,
         }
     }
 }
@@ -261,11 +267,14 @@ pub struct RawSettings {
 /// Where tickets go (`printer.driver` with its `target` and `format`): a preview directory, a
 /// network printer, a device file or a CUPS queue. See `devices::printer`.
 pub use crate::devices::escpos::CodePage;
-pub use crate::devices::printer::{CupsFormat, Driver as PrinterDriver};
+pub use crate::devices::printer::{CupsFormat, Driver as PrinterDriver, DriverSetup};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrinterSettings {
-    pub driver: PrinterDriver,
+    /// The driver with `printer.write_timeout_secs` (how long one ticket may take to be handed
+    /// over) and `printer.drawer_window_secs` (how long after its sale a cash ticket still opens
+    /// the drawer). Derefs to the [`PrinterDriver`].
+    pub driver: DriverSetup,
     pub width: usize,
     /// The ESC/POS printers' code page (`printer.codepage`).
     pub codepage: CodePage,
@@ -313,6 +322,20 @@ impl PrinterSettings {
         }
         let codepage = CodePage::parse(&raw.codepage)
             .ok_or_else(|| invalid("printer.codepage", "use \"cp1252\" or \"pc858\""))?;
+        if !(1..=300).contains(&raw.write_timeout_secs) {
+            return Err(invalid("printer.write_timeout_secs", "1 to 300 seconds"));
+        }
+        if raw.drawer_window_secs > 3600 {
+            return Err(invalid(
+                "printer.drawer_window_secs",
+                "0 to 3600 seconds (0: a ticket never opens the drawer)",
+            ));
+        }
+        let driver = DriverSetup {
+            driver,
+            write_timeout: std::time::Duration::from_secs(raw.write_timeout_secs as u64),
+            drawer_window: std::time::Duration::from_secs(raw.drawer_window_secs as u64),
+        };
         Ok(PrinterSettings {
             driver,
             width: raw.width,
@@ -667,6 +690,37 @@ mod tests {
         let mut raw = RawSettings::default();
         raw.hours.close = "24:00".into();
         assert!(raw.validate().is_ok());
+    }
+
+    #[test]
+    fn printer_timings_come_from_the_settings_within_bounds() {
+        use std::time::Duration;
+        let s = RawSettings::default().validate().unwrap();
+        assert_eq!(s.printer.driver.write_timeout, Duration::from_secs(10));
+        assert_eq!(s.printer.driver.drawer_window, Duration::from_secs(60));
+        let vars = [
+            ("KACHING_PRINTER__WRITE_TIMEOUT_SECS", "3"),
+            ("KACHING_PRINTER__DRAWER_WINDOW_SECS", "0"),
+        ]
+        .map(|(k, v)| (k.into(), v.into()));
+        let raw: RawSettings = Figment::from(Serialized::defaults(RawSettings::default()))
+            .merge(Serialized::defaults(env_settings(vars.into_iter())))
+            .extract()
+            .unwrap();
+        let s = raw.validate().unwrap();
+        assert_eq!(s.printer.driver.write_timeout, Duration::from_secs(3));
+        assert_eq!(s.printer.driver.drawer_window, Duration::ZERO);
+        for (write, window, key) in [
+            (0, 60, "printer.write_timeout_secs"),
+            (301, 60, "printer.write_timeout_secs"),
+            (10, 3601, "printer.drawer_window_secs"),
+        ] {
+            let mut bad = RawSettings::default();
+            bad.printer.write_timeout_secs = write;
+            bad.printer.drawer_window_secs = window;
+            let err = bad.validate().unwrap_err().to_string();
+            assert!(err.contains(key), "{write} {window}: {err}");
+        }
     }
 
     #[test]

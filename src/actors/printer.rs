@@ -3,7 +3,14 @@
 //! lost ticket; a failing printer never blocks selling (jobs wait and are retried in order every
 //! [`RETRY_EVERY`], and the first job blocks the ones behind it so tickets never come out of
 //! order). Rendering and the driver's blocking I/O (TCP, device file, `lp`) run on a blocking
-//! thread; the state goes out as `printed` / `print_failed` events.
+//! thread and end by `printer.write_timeout_secs` (see `devices::printer`): a hung printer is a
+//! `print_failed` like a printer that is off, never a queue stuck for good. The state goes out
+//! as `printed` / `print_failed` events.
+//!
+//! The drawer pulse is decided here, when the job is taken, from the sale's `paid_at` and the
+//! till's clock ([`Printer::drawer`]): a cash ticket printed more than
+//! `printer.drawer_window_secs` after its sale goes out without it, which is logged (a warning
+//! with the sale id and the delay) and audited (`drawer_not_opened`) once the ticket printed.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +18,7 @@ use std::time::Duration;
 use actix::prelude::*;
 
 use crate::clock::SharedClock;
-use crate::devices::printer::Printer;
+use crate::devices::printer::{Drawer, Printer};
 
 use super::events::{EventHub, TillEvent};
 use super::ledger::{self, LedgerActor};
@@ -87,7 +94,8 @@ async fn drain(
         };
         let sale_id = sale.id.clone();
         let (p, duplicate, job_id) = (printer.clone(), job.duplicate, job.id);
-        let result = tokio::task::spawn_blocking(move || p.print(&sale, duplicate, job_id))
+        let drawer = printer.drawer(&sale, duplicate, clock.now());
+        let result = tokio::task::spawn_blocking(move || p.print(&sale, duplicate, drawer, job_id))
             .await
             .map_err(|e| e.to_string())
             .and_then(|r| r.map_err(|e| e.to_string()));
@@ -95,7 +103,16 @@ async fn drain(
         match result {
             Ok(()) => {
                 let id = job.id;
-                if let Err(e) = ledger::run(&ledger, move |l| l.mark_printed(id, now)).await {
+                let late = late_drawer(&sale_id, drawer);
+                let marked = ledger::run(&ledger, move |l| {
+                    l.mark_printed(id, now)?;
+                    if let Some(detail) = late {
+                        l.audit(now, None, "drawer_not_opened", &detail)?;
+                    }
+                    Ok(())
+                })
+                .await;
+                if let Err(e) = marked {
                     tracing::error!(error = %e, "could not mark job printed");
                     return;
                 }
@@ -110,6 +127,26 @@ async fn drain(
             }
         }
     }
+}
+
+/// For a cash ticket printed too late to open the drawer: logs why, and returns the audit
+/// row's detail.
+fn late_drawer(sale_id: &str, drawer: Drawer) -> Option<String> {
+    let Drawer::Late { delay, window } = drawer else {
+        return None;
+    };
+    let (delay_secs, window_secs) = (delay.num_seconds(), window.as_secs());
+    tracing::warn!(
+        sale_id,
+        delay_secs,
+        window_secs,
+        "cash ticket printed without the drawer pulse: it printed {delay_secs} s after the \
+         sale, outside printer.drawer_window_secs ({window_secs} s), so the drawer is not \
+         opened with nobody at the till"
+    );
+    Some(format!(
+        "{sale_id}: ticket printed {delay_secs} s after the sale (window {window_secs} s)"
+    ))
 }
 
 impl Handler<PrintQueued> for PrinterActor {

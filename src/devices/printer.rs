@@ -1,23 +1,60 @@
-//! Printer drivers: where a ticket goes and in what form. Blocking: the PrinterActor calls
-//! [`Printer::print`] on a blocking thread (`spawn_blocking`), never on the async executor.
+//! Printer drivers: where a ticket goes and in what form, and how long handing it over may take.
+//! Blocking: the PrinterActor calls [`Printer::print`] on a blocking thread (`spawn_blocking`),
+//! never on the async executor.
 //!
 //! | driver | target | what is sent |
 //! |---|---|---|
 //! | `file` | a directory (default `<data-dir>/tickets`) | the ticket as UTF-8 text, one file per ticket: the preview |
-//! | `tcp` | `host:port` (port 9100 by default) | ESC/POS, one connection per ticket (3 s to connect, 3 s per write) |
+//! | `tcp` | `host:port` (port 9100 by default) | ESC/POS, one connection per ticket (3 s to connect) |
 //! | `device` | a device file, e.g. `/dev/usb/lp0` (must exist; opened for writing, never created) | ESC/POS |
 //! | `cups` | a CUPS queue (empty: the default destination) | `format = "escpos"`: ESC/POS through `lp -o raw` to a raw queue (byte-exact); `format = "text"`: the ticket as UTF-8 text through `lp`, for an ordinary printer whose CUPS filters render it (the original's HP LaserJet 1020) |
 //!
-//! `print` returns `Ok` only when the bytes were handed over whole (written to the socket or
-//! device, accepted by `lp`, renamed into place): the actor marks the job printed only then.
-//! For CUPS, "handed over" means queued in CUPS's own durable spool; CUPS then retries by itself.
+//! `print` returns `Ok` only when the bytes were handed over whole (acknowledged by the
+//! network printer, written to the device, accepted by `lp`, renamed into place): the actor
+//! marks the job printed only then. For CUPS, "handed over" means queued in CUPS's own durable
+//! spool; CUPS then retries by itself.
+//!
+//! **Write timeouts** (`printer.write_timeout_secs`, 10 s by default). A printer that is on but
+//! hung (paper jam, a firmware that stops reading) must give `print_failed`, not hold the queue
+//! forever, so every hand-over has a deadline, enforced twice:
+//!
+//! - inside each driver where the OS lets us stop cleanly: the TCP socket's write timeout is set
+//!   to what is left of the deadline before every write, and after the last write the driver
+//!   waits (`TIOCOUTQ`) until the printer's TCP stack has acknowledged every byte — a listener
+//!   that accepts and never reads takes a few hundred bytes into its window and then nothing, and
+//!   a ticket sitting in our own send buffer is not printed. On timeout the connection is reset
+//!   (`SO_LINGER` 0), so the kernel does not deliver the ticket later behind our back and a retry
+//!   cannot print it twice. `lp` is killed at the deadline, and its standard input is written by
+//!   a thread of its own so an `lp` that does not read cannot stall the wait.
+//! - around every driver: the send runs on a thread of its own, and `print` waits for it until
+//!   the deadline (plus a short grace for the drivers' own timeouts to fire first). A write to a
+//!   device file cannot be interrupted (`/dev/usb/lp0` blocks in the kernel when the printer
+//!   stops taking data; so does opening a FIFO nobody reads), nor can a slow name lookup: after
+//!   the deadline `print` returns [`PrintError::TimedOut`] and leaves the thread blocked. While it
+//!   is, every attempt fails at once with [`PrintError::Hung`] (no pile of blocked threads); if it
+//!   completes later and succeeded, the same job counts as printed (it did come out), so it is
+//!   not printed twice.
+//!
+//! Threads rather than async I/O: every driver here is blocking by nature (a device file, a
+//! child process, `getaddrinfo`), one ticket is sent at a time, and a thread that a deadline
+//! abandons is the one thing that can bound all of them alike.
+//!
+//! **The drawer** (`printer.drawer_window_secs`, 60 s by default). The pulse that opens the cash
+//! drawer goes with a cash sale's original ticket only when it prints within the window of the
+//! sale ([`Printer::drawer`], from the sale's `paid_at` and the till's clock at print time): a
+//! ticket that waited in the queue for a printer that was off prints later without it, so the
+//! drawer never springs open with nobody at the till. A DUPLICATA never opens it.
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::receipt::{self, ShopInfo};
@@ -25,12 +62,18 @@ use crate::domain::sale::{PaymentMethod, Sale};
 
 use super::escpos::{self, CodePage};
 
-/// Connecting to a network printer, and each write to it, gives up after this.
-pub const TCP_TIMEOUT: Duration = Duration::from_secs(3);
+/// Connecting to a network printer gives up after this (or sooner, at the write deadline).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// The raw-printing port of network receipt printers (JetDirect / AppSocket).
 pub const DEFAULT_TCP_PORT: u16 = 9100;
-/// `lp` that has not answered by then is killed and the job tried again later.
-pub const LP_TIMEOUT: Duration = Duration::from_secs(20);
+/// `printer.write_timeout_secs` by default: how long one ticket may take to be handed over.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// `printer.drawer_window_secs` by default: how long after its sale a cash ticket still opens
+/// the drawer.
+pub const DEFAULT_DRAWER_WINDOW: Duration = Duration::from_secs(60);
+/// How much longer than the deadline `print` waits for a driver, so that the drivers' own
+/// timeouts (which clean up: reset the connection, kill `lp`) fire first.
+const GRACE: Duration = Duration::from_millis(500);
 
 /// What a CUPS queue is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -122,12 +165,63 @@ impl Driver {
         }
         Ok(Some(q.to_owned()))
     }
+
+    /// How the driver's target is named in errors.
+    fn what(&self) -> String {
+        match self {
+            Driver::File { dir } => dir
+                .as_deref()
+                .unwrap_or(Path::new("tickets"))
+                .display()
+                .to_string(),
+            Driver::Tcp { addr } => format!("printer {addr}"),
+            Driver::Device { path } => path.display().to_string(),
+            Driver::Cups { queue, .. } => format!("lp {}", queue.as_deref().unwrap_or("(default)")),
+        }
+    }
 }
 
 fn check_port(target: &str, port: &str) -> Result<(), String> {
     match port.parse::<u16>() {
         Ok(p) if p > 0 => Ok(()),
         _ => Err(format!("'{target}': the port must be 1 to 65535")),
+    }
+}
+
+/// A [`Driver`] with the timings `printer.*` gives it: what `settings.printer.driver` holds.
+/// It derefs to the [`Driver`], so code that only asks where tickets go (the doctor) reads it
+/// as one, and [`Printer::new`] takes either (a bare driver gets the default timings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DriverSetup {
+    pub driver: Driver,
+    /// How long one ticket may take to be handed over (`printer.write_timeout_secs`).
+    pub write_timeout: Duration,
+    /// How long after its sale a cash ticket still opens the drawer
+    /// (`printer.drawer_window_secs`).
+    pub drawer_window: Duration,
+}
+
+impl Deref for DriverSetup {
+    type Target = Driver;
+
+    fn deref(&self) -> &Driver {
+        &self.driver
+    }
+}
+
+impl From<Driver> for DriverSetup {
+    fn from(driver: Driver) -> DriverSetup {
+        DriverSetup {
+            driver,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+            drawer_window: DEFAULT_DRAWER_WINDOW,
+        }
+    }
+}
+
+impl PartialEq<Driver> for DriverSetup {
+    fn eq(&self, other: &Driver) -> bool {
+        self.driver == *other
     }
 }
 
@@ -141,6 +235,16 @@ pub enum PrintError {
     },
     #[error("lp: {0}")]
     Cups(String),
+    /// The deadline (`printer.write_timeout_secs`) passed before the ticket was handed over.
+    #[error("{what}: timed out after {secs} s ({detail})")]
+    TimedOut {
+        what: String,
+        secs: u64,
+        detail: String,
+    },
+    /// An earlier write that timed out is still blocked in the kernel: nothing is sent.
+    #[error("{what}: hung, the write that timed out {secs} s ago has not returned")]
+    Hung { what: String, secs: u64 },
 }
 
 fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> PrintError {
@@ -155,27 +259,66 @@ pub enum Rendered {
     EscPos(Vec<u8>),
 }
 
-/// A configured printer: the driver and how tickets are laid out for it.
+impl Rendered {
+    fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Rendered::Text(t) => t.into_bytes(),
+            Rendered::EscPos(b) => b,
+        }
+    }
+}
+
+/// Whether a ticket opens the cash drawer ([`Printer::drawer`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawer {
+    /// A cash sale's original, printed within the window: the pulse goes with it.
+    Opens,
+    /// A QR payment or a duplicate: never a pulse.
+    Stays,
+    /// A cash sale's original printed `delay` after the sale (negative: the clock reads earlier
+    /// than the sale), outside the window: printed without the pulse.
+    Late { delay: TimeDelta, window: Duration },
+}
+
+impl Drawer {
+    pub fn opens(self) -> bool {
+        self == Drawer::Opens
+    }
+}
+
+/// A send that outlived its deadline, still running on its thread.
+#[derive(Debug)]
+struct Unfinished {
+    job: i64,
+    since: Instant,
+    result: mpsc::Receiver<Result<(), PrintError>>,
+}
+
+/// A configured printer: the driver, its timings and how tickets are laid out for it.
 #[derive(Debug, Clone)]
 pub struct Printer {
     driver: Driver,
+    write_timeout: Duration,
+    drawer_window: Duration,
     width: usize,
     codepage: CodePage,
     shop: ShopInfo,
     tz: Tz,
+    unfinished: Arc<Mutex<Option<Unfinished>>>,
 }
 
 impl Printer {
     /// `data_dir` resolves the file driver's default directory.
     pub fn new(
-        driver: Driver,
+        driver: impl Into<DriverSetup>,
         width: usize,
         codepage: CodePage,
         shop: ShopInfo,
         tz: Tz,
         data_dir: &Path,
     ) -> Printer {
-        let driver = match driver {
+        let setup = driver.into();
+        let driver = match setup.driver {
             Driver::File { dir: None } => Driver::File {
                 dir: Some(data_dir.join("tickets")),
             },
@@ -183,10 +326,13 @@ impl Printer {
         };
         Printer {
             driver,
+            write_timeout: setup.write_timeout,
+            drawer_window: setup.drawer_window,
             width,
             codepage,
             shop,
             tz,
+            unfinished: Arc::default(),
         }
     }
 
@@ -194,9 +340,29 @@ impl Printer {
         &self.driver
     }
 
-    /// The ticket in the driver's form. A cash sale's original ticket pulses the drawer; a
-    /// duplicate never does.
-    pub fn render(&self, sale: &Sale, duplicate: bool) -> Rendered {
+    /// Whether `sale`'s ticket printed `now` opens the drawer: a cash sale's original within
+    /// `printer.drawer_window_secs` of its `paid_at` (either way, so a clock set back a little
+    /// does not keep it shut); never a duplicate or a QR payment, nor anything with a window
+    /// of 0 (the drawer is opened by hand).
+    pub fn drawer(&self, sale: &Sale, duplicate: bool, now: DateTime<Utc>) -> Drawer {
+        if duplicate || sale.method != PaymentMethod::Cash || self.drawer_window.is_zero() {
+            return Drawer::Stays;
+        }
+        let delay = now.signed_duration_since(sale.paid_at);
+        let window = TimeDelta::from_std(self.drawer_window).unwrap_or(TimeDelta::MAX);
+        if delay.abs() <= window {
+            Drawer::Opens
+        } else {
+            Drawer::Late {
+                delay,
+                window: self.drawer_window,
+            }
+        }
+    }
+
+    /// The ticket in the driver's form; the drawer pulse only with [`Drawer::Opens`] (and
+    /// never on a duplicate or a QR payment, whatever `drawer` says).
+    pub fn render(&self, sale: &Sale, duplicate: bool, drawer: Drawer) -> Rendered {
         let text_only = match &self.driver {
             Driver::File { .. } => true,
             Driver::Cups { format, .. } => *format == CupsFormat::Text,
@@ -207,23 +373,87 @@ impl Printer {
                 sale, &self.shop, self.tz, self.width, duplicate,
             ));
         }
-        Rendered::EscPos(escpos_ticket(
+        Rendered::EscPos(escpos_ticket_with(
             sale,
             &self.shop,
             self.tz,
             self.width,
             duplicate,
+            drawer.opens(),
             self.codepage,
         ))
     }
 
-    /// Renders and sends one ticket (blocking). `job` names the duplicate's preview file.
-    pub fn print(&self, sale: &Sale, duplicate: bool, job: i64) -> Result<(), PrintError> {
-        let rendered = self.render(sale, duplicate);
-        let bytes: &[u8] = match &rendered {
-            Rendered::Text(t) => t.as_bytes(),
-            Rendered::EscPos(b) => b,
-        };
+    /// Renders and sends one ticket (blocking, at most `printer.write_timeout_secs` and a
+    /// moment). `job` names the duplicate's preview file and tells a late-finishing send of
+    /// this same job from another's (see the module doc).
+    pub fn print(
+        &self,
+        sale: &Sale,
+        duplicate: bool,
+        drawer: Drawer,
+        job: i64,
+    ) -> Result<(), PrintError> {
+        let mut unfinished = self
+            .unfinished
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(u) = unfinished.take() {
+            match u.result.try_recv() {
+                Err(TryRecvError::Empty) => {
+                    let secs = u.since.elapsed().as_secs();
+                    *unfinished = Some(u);
+                    return Err(PrintError::Hung {
+                        what: self.driver.what(),
+                        secs,
+                    });
+                }
+                // The send that timed out got through in the end: this job is printed.
+                Ok(Ok(())) if u.job == job => {
+                    tracing::warn!(job, "a print that had timed out completed later");
+                    return Ok(());
+                }
+                // It failed, or it was another job's: send this one afresh.
+                _ => {}
+            }
+        }
+        let bytes = self.render(sale, duplicate, drawer).into_bytes();
+        let deadline = Deadline::after(self.write_timeout);
+        let (tx, rx) = mpsc::channel();
+        let this = self.clone();
+        let sale_copy = sale.clone();
+        std::thread::Builder::new()
+            .name("kaching-print".into())
+            .spawn(move || {
+                let _ = tx.send(this.send(&sale_copy, duplicate, job, &bytes, deadline));
+            })
+            .map_err(io("starting the printer's thread"))?;
+        match rx.recv_timeout(self.write_timeout + GRACE) {
+            Ok(result) => result,
+            Err(RecvTimeoutError::Timeout) => {
+                *unfinished = Some(Unfinished {
+                    job,
+                    since: Instant::now(),
+                    result: rx,
+                });
+                Err(deadline.timed_out(&self.driver.what(), "the write did not return"))
+            }
+            Err(RecvTimeoutError::Disconnected) => Err(PrintError::Io {
+                what: self.driver.what(),
+                source: std::io::Error::other("the printer's thread stopped"),
+            }),
+        }
+    }
+
+    /// Hands `bytes` to the driver (on the thread `print` started).
+    fn send(
+        &self,
+        sale: &Sale,
+        duplicate: bool,
+        job: i64,
+        bytes: &[u8],
+        deadline: Deadline,
+    ) -> Result<(), PrintError> {
         match &self.driver {
             Driver::File { dir } => {
                 let dir = dir.clone().unwrap_or_else(|| PathBuf::from("tickets"));
@@ -239,7 +469,7 @@ impl Printer {
                 );
                 write_file(&dir, &name, bytes)
             }
-            Driver::Tcp { addr } => send_tcp(addr, bytes),
+            Driver::Tcp { addr } => send_tcp(addr, bytes, deadline),
             Driver::Device { path } => write_device(path, bytes),
             Driver::Cups { queue, format } => {
                 let title = format!(
@@ -248,7 +478,7 @@ impl Printer {
                     sale.ticket_no,
                     if duplicate { " DUPLICATA" } else { "" }
                 );
-                send_lp(queue.as_deref(), *format, &title, bytes)
+                send_lp(queue.as_deref(), *format, &title, bytes, deadline)
             }
         }
     }
@@ -264,9 +494,22 @@ pub fn escpos_ticket(
     duplicate: bool,
     page: CodePage,
 ) -> Vec<u8> {
+    escpos_ticket_with(sale, shop, tz, width, duplicate, true, page)
+}
+
+/// [`escpos_ticket`], the drawer pulse only when `drawer` allows it too.
+pub fn escpos_ticket_with(
+    sale: &Sale,
+    shop: &ShopInfo,
+    tz: Tz,
+    width: usize,
+    duplicate: bool,
+    drawer: bool,
+    page: CodePage,
+) -> Vec<u8> {
     let lines = receipt::layout(sale, shop, tz, width, duplicate);
-    let drawer = sale.method == PaymentMethod::Cash && !duplicate;
-    escpos::ticket(&lines, Some(&sale.id), drawer, page)
+    let pulse = drawer && sale.method == PaymentMethod::Cash && !duplicate;
+    escpos::ticket(&lines, Some(&sale.id), pulse, page)
 }
 
 /// Writes the file next to its final name and renames it, so a ticket file is whole or absent.
@@ -278,35 +521,139 @@ fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), PrintError> {
     std::fs::rename(&tmp, dir.join(name)).map_err(io(shown))
 }
 
-/// One connection per ticket: connect (each resolved address in turn), write everything, close
-/// the sending side.
-fn send_tcp(addr: &str, bytes: &[u8]) -> Result<(), PrintError> {
+/// When a hand-over must be done by, and the timeout it came from (for the messages).
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    after: Duration,
+}
+
+impl Deadline {
+    fn after(timeout: Duration) -> Deadline {
+        Deadline {
+            at: Instant::now() + timeout,
+            after: timeout,
+        }
+    }
+
+    /// What is left, `None` once it passed.
+    fn left(self) -> Option<Duration> {
+        self.at
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+    }
+
+    fn timed_out(self, what: &str, detail: impl Into<String>) -> PrintError {
+        PrintError::TimedOut {
+            what: what.to_owned(),
+            secs: self.after.as_secs(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// One connection per ticket: connect (each resolved address in turn), write everything, wait
+/// for the printer to acknowledge it, close the sending side; all before `deadline`.
+fn send_tcp(addr: &str, bytes: &[u8], deadline: Deadline) -> Result<(), PrintError> {
     let what = format!("printer {addr}");
     let addrs = addr.to_socket_addrs().map_err(io(&what))?;
     let mut last = None;
     for a in addrs {
-        match TcpStream::connect_timeout(&a, TCP_TIMEOUT) {
-            Ok(mut s) => {
-                s.set_write_timeout(Some(TCP_TIMEOUT)).map_err(io(&what))?;
-                let _ = s.set_nodelay(true);
-                s.write_all(bytes).map_err(io(&what))?;
-                s.flush().map_err(io(&what))?;
-                s.shutdown(std::net::Shutdown::Write).map_err(io(&what))?;
-                return Ok(());
-            }
+        let Some(wait) = deadline.left() else { break };
+        match TcpStream::connect_timeout(&a, wait.min(CONNECT_TIMEOUT)) {
+            Ok(s) => return send_on(s, &what, bytes, deadline),
             Err(e) => last = Some(e),
         }
     }
     Err(PrintError::Io {
         what,
         source: last.unwrap_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no address for this name")
+            std::io::Error::new(std::io::ErrorKind::TimedOut, "no address answered in time")
         }),
     })
 }
 
+fn send_on(
+    mut s: TcpStream,
+    what: &str,
+    bytes: &[u8],
+    deadline: Deadline,
+) -> Result<(), PrintError> {
+    let _ = s.set_nodelay(true);
+    let mut sent = 0;
+    while sent < bytes.len() {
+        let Some(wait) = deadline.left() else {
+            return Err(abort(s, what, deadline, sent, bytes.len()));
+        };
+        s.set_write_timeout(Some(wait)).map_err(io(what))?;
+        match s.write(&bytes[sent..]) {
+            Ok(0) => {
+                return Err(io(what)(std::io::Error::from(
+                    std::io::ErrorKind::WriteZero,
+                )));
+            }
+            Ok(n) => sent += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Err(abort(s, what, deadline, sent, bytes.len()));
+            }
+            Err(e) => return Err(io(what)(e)),
+        }
+    }
+    // Written is not printed: the bytes may still sit in our send buffer. Wait until the
+    // printer's TCP stack has acknowledged them all.
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match unacknowledged(&s) {
+            Ok(0) => break,
+            Ok(_) if deadline.left().is_none() => {
+                return Err(abort(s, what, deadline, bytes.len(), bytes.len()));
+            }
+            Ok(_) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            // No way to ask (not Linux?): the bytes were written, as before this check.
+            Err(e) => {
+                tracing::debug!(error = %e, "TIOCOUTQ unavailable");
+                break;
+            }
+        }
+    }
+    s.shutdown(std::net::Shutdown::Write).map_err(io(what))?;
+    Ok(())
+}
+
+/// Resets the connection (`SO_LINGER` 0 discards what the kernel still holds, so the ticket
+/// cannot come out after we gave up on it) and says how far it got.
+fn abort(s: TcpStream, what: &str, deadline: Deadline, sent: usize, total: usize) -> PrintError {
+    let took = sent.saturating_sub(unacknowledged(&s).unwrap_or(0));
+    let _ = socket2::SockRef::from(&s).set_linger(Some(Duration::ZERO));
+    drop(s);
+    deadline.timed_out(what, format!("the printer took {took} of {total} bytes"))
+}
+
+/// Bytes the peer has not acknowledged yet (Linux `TIOCOUTQ`, alias `SIOCOUTQ`).
+fn unacknowledged(s: &TcpStream) -> std::io::Result<usize> {
+    use std::os::fd::AsRawFd;
+    let mut n: nix::libc::c_int = 0;
+    // SAFETY: the descriptor is the open socket `s` borrows for the whole call, and TIOCOUTQ
+    // writes one c_int through the pointer, which points at `n`.
+    let rc = unsafe { nix::libc::ioctl(s.as_raw_fd(), nix::libc::TIOCOUTQ, &mut n) };
+    if rc < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// The device must exist: it is opened for writing (appending), never created, so a missing
-/// printer is an error and not a new file in /dev.
+/// printer is an error and not a new file in /dev. Both the open and the writes may block
+/// forever on a hung device: [`Printer::print`] runs this on a thread it can abandon.
 fn write_device(path: &Path, bytes: &[u8]) -> Result<(), PrintError> {
     let what = path.display().to_string();
     let mut f = std::fs::OpenOptions::new()
@@ -317,12 +664,14 @@ fn write_device(path: &Path, bytes: &[u8]) -> Result<(), PrintError> {
     f.flush().map_err(io(what))
 }
 
-/// `lp [-d QUEUE] -t TITLE [-o raw]` with the ticket on its standard input.
+/// `lp [-d QUEUE] -t TITLE [-o raw]` with the ticket on its standard input; killed if it has
+/// not exited by `deadline`.
 fn send_lp(
     queue: Option<&str>,
     format: CupsFormat,
     title: &str,
     bytes: &[u8],
+    deadline: Deadline,
 ) -> Result<(), PrintError> {
     let mut cmd = Command::new("lp");
     if let Some(q) = queue {
@@ -346,25 +695,31 @@ fn send_lp(
                 PrintError::Cups(e.to_string())
             }
         })?;
-    let written = match child.stdin.take() {
-        Some(mut stdin) => stdin.write_all(bytes),
-        None => Ok(()),
-    };
-    let deadline = Instant::now() + LP_TIMEOUT;
+    // Written from a thread: an `lp` that does not read must not stall the deadline below. The
+    // thread ends when the ticket is written or `lp` is gone (EPIPE).
+    let writer = child.stdin.take().map(|mut stdin| {
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || stdin.write_all(&bytes))
+    });
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            Ok(None) if deadline.left().is_some() => std::thread::sleep(Duration::from_millis(5)),
             Ok(None) => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(PrintError::Cups(format!(
                     "no answer in {} s (is cupsd running?)",
-                    LP_TIMEOUT.as_secs()
+                    deadline.after.as_secs()
                 )));
             }
             Err(e) => return Err(PrintError::Cups(e.to_string())),
         }
+    };
+    let written = match writer.map(std::thread::JoinHandle::join) {
+        Some(Ok(w)) => w,
+        Some(Err(_)) => Err(std::io::Error::other("the writing thread stopped")),
+        None => Ok(()),
     };
     let mut err = String::new();
     if let Some(mut stderr) = child.stderr.take() {
@@ -459,6 +814,7 @@ mod tests {
                 width: 48,
                 codepage: codepage.into(),
                 format: format.into(),
+                ..RawPrinter::default()
             })
         };
         let s = parse("file", "", "escpos", "cp1252").unwrap();
@@ -515,19 +871,24 @@ mod tests {
                 dir: Some(dir.join("tickets"))
             }
         );
-        assert!(matches!(file.render(&sale, false), Rendered::Text(t) if t.contains("Café")));
+        assert!(
+            matches!(file.render(&sale, false, Drawer::Opens), Rendered::Text(t) if t.contains("Café"))
+        );
         let text_queue = printer(Driver::Cups {
             queue: None,
             format: CupsFormat::Text,
         });
-        assert!(matches!(text_queue.render(&sale, false), Rendered::Text(_)));
+        assert!(matches!(
+            text_queue.render(&sale, false, Drawer::Opens),
+            Rendered::Text(_)
+        ));
         let tcp = printer(Driver::Tcp {
             addr: "h:9100".into(),
         });
-        let Rendered::EscPos(original) = tcp.render(&sale, false) else {
+        let Rendered::EscPos(original) = tcp.render(&sale, false, Drawer::Opens) else {
             panic!("tcp prints ESC/POS")
         };
-        let Rendered::EscPos(duplicate) = tcp.render(&sale, true) else {
+        let Rendered::EscPos(duplicate) = tcp.render(&sale, true, Drawer::Opens) else {
             panic!("tcp prints ESC/POS")
         };
         let pulse = [0x1B, 0x70, 0x00, 0x19, 0xFA];
@@ -551,6 +912,170 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"abcd");
     }
 
+    fn printer_with(driver: Driver, write_timeout: Duration, window: Duration) -> Printer {
+        Printer::new(
+            DriverSetup {
+                driver,
+                write_timeout,
+                drawer_window: window,
+            },
+            32,
+            CodePage::Cp1252,
+            ShopInfo::default(),
+            chrono_tz::Europe::Brussels,
+            Path::new("/nonexistent"),
+        )
+    }
+
+    fn has_pulse(bytes: &[u8]) -> bool {
+        bytes.windows(2).any(|w| w == [0x1B, 0x70])
+    }
+
+    #[test]
+    fn the_drawer_opens_only_for_a_cash_original_printed_within_the_window() {
+        let tcp = Driver::Tcp {
+            addr: "h:9100".into(),
+        };
+        let p = printer_with(tcp.clone(), DEFAULT_WRITE_TIMEOUT, DEFAULT_DRAWER_WINDOW);
+        let sale = cash_sale();
+        let at = |secs: i64| sale.paid_at + TimeDelta::seconds(secs);
+        assert_eq!(p.drawer(&sale, false, at(0)), Drawer::Opens);
+        assert_eq!(p.drawer(&sale, false, at(60)), Drawer::Opens);
+        // A clock a little behind the sale's does not keep the drawer shut.
+        assert_eq!(p.drawer(&sale, false, at(-30)), Drawer::Opens);
+        let late = p.drawer(&sale, false, at(300));
+        assert_eq!(
+            late,
+            Drawer::Late {
+                delay: TimeDelta::seconds(300),
+                window: DEFAULT_DRAWER_WINDOW
+            }
+        );
+        assert!(matches!(
+            p.drawer(&sale, false, at(61)),
+            Drawer::Late { .. }
+        ));
+        assert!(matches!(
+            p.drawer(&sale, false, at(-120)),
+            Drawer::Late { .. }
+        ));
+        assert_eq!(p.drawer(&sale, true, at(0)), Drawer::Stays, "duplicate");
+        let mut qr = cash_sale();
+        qr.method = PaymentMethod::Qr;
+        assert_eq!(p.drawer(&qr, false, at(0)), Drawer::Stays, "QR payment");
+        let never = printer_with(tcp, DEFAULT_WRITE_TIMEOUT, Duration::ZERO);
+        assert_eq!(never.drawer(&sale, false, at(0)), Drawer::Stays);
+
+        let bytes = |drawer| p.render(&sale, false, drawer).into_bytes();
+        assert!(has_pulse(&bytes(Drawer::Opens)));
+        assert!(!has_pulse(&bytes(late)));
+        assert!(!has_pulse(&bytes(Drawer::Stays)));
+        // Never on a duplicate or a QR payment, whatever the caller says.
+        assert!(!has_pulse(
+            &p.render(&sale, true, Drawer::Opens).into_bytes()
+        ));
+        assert!(!has_pulse(
+            &p.render(&qr, false, Drawer::Opens).into_bytes()
+        ));
+        // Apart from the pulse, the same ticket.
+        let (with, without) = (bytes(Drawer::Opens), bytes(late));
+        assert_eq!(with.len(), without.len() + 5);
+    }
+
+    /// A network printer that accepts the connection and never reads: the ticket fills its
+    /// small window and our send buffer's content is never acknowledged.
+    #[test]
+    fn a_printer_that_never_reads_times_out_and_the_connection_is_reset() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        socket2::SockRef::from(&listener)
+            .set_recv_buffer_size(1)
+            .unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let hung = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            std::thread::sleep(Duration::from_secs(2));
+            // The printer wakes up after we gave up: the connection was reset, the rest of
+            // the ticket is gone (it must not come out behind the retry's back).
+            let mut got = Vec::new();
+            let _ = conn.read_to_end(&mut got);
+            got.len()
+        });
+        let ticket = vec![b'x'; 8_000];
+        let t = Instant::now();
+        let err = send_tcp(&addr, &ticket, Deadline::after(Duration::from_secs(1))).unwrap_err();
+        let took = t.elapsed();
+        let got = hung.join().unwrap();
+        assert!(
+            got < ticket.len(),
+            "the whole ticket came out late: {got} bytes"
+        );
+        let msg = err.to_string();
+        assert!(matches!(err, PrintError::TimedOut { secs: 1, .. }), "{msg}");
+        assert!(msg.contains("of 8000 bytes"), "{msg}");
+        assert!(
+            took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+            "{took:?}"
+        );
+
+        // A small ticket a hung printer takes into its window whole counts as handed over (its
+        // buffer has it), as a real printer's would.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let keep = std::thread::spawn(move || {
+            let conn = listener.accept().unwrap();
+            std::thread::sleep(Duration::from_secs(2));
+            drop(conn);
+        });
+        send_tcp(&addr, b"small", Deadline::after(Duration::from_secs(1))).unwrap();
+        keep.join().unwrap();
+    }
+
+    /// A device file whose open and write block (a FIFO nobody reads stands in for a printer
+    /// that stopped taking data): `print` returns at the deadline, refuses to pile up writes
+    /// while that one is stuck, and counts it as printed when it completes later.
+    #[test]
+    fn a_blocked_device_times_out_and_a_late_completion_is_not_printed_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("lp0");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+        let p = printer_with(
+            Driver::Device { path: fifo.clone() },
+            Duration::from_secs(1),
+            DEFAULT_DRAWER_WINDOW,
+        );
+        let sale = cash_sale();
+        let t = Instant::now();
+        let err = p.print(&sale, false, Drawer::Opens, 1).unwrap_err();
+        let took = t.elapsed();
+        assert!(matches!(err, PrintError::TimedOut { secs: 1, .. }), "{err}");
+        assert!(err.to_string().contains("lp0"), "{err}");
+        assert!(took < Duration::from_secs(3), "{took:?}");
+        // While that write is stuck, nothing more is sent and the answer is immediate.
+        let t = Instant::now();
+        let err = p.print(&sale, false, Drawer::Opens, 1).unwrap_err();
+        assert!(matches!(err, PrintError::Hung { .. }), "{err}");
+        assert!(t.elapsed() < Duration::from_millis(200));
+
+        // The printer wakes up: the stuck write goes through.
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        let first = reader.join().unwrap();
+        assert!(has_pulse(&first) && first.ends_with(&[0x1D, 0x56, 66, 0]));
+        // The same job is printed now, without a second copy.
+        p.print(&sale, false, Drawer::Opens, 1).unwrap();
+        // The next job goes out normally.
+        let reader = std::thread::spawn(move || std::fs::read(fifo).unwrap());
+        p.print(&sale, true, Drawer::Stays, 2).unwrap();
+        let second = reader.join().unwrap();
+        assert!(
+            !has_pulse(&second),
+            "the duplicate alone, no copy of the first"
+        );
+        assert!(second.len() < first.len() + 100);
+    }
+
     #[test]
     fn a_closed_port_fails_fast() {
         let port = {
@@ -558,7 +1083,12 @@ mod tests {
             l.local_addr().unwrap().port()
         };
         let t = Instant::now();
-        let err = send_tcp(&format!("127.0.0.1:{port}"), b"x").unwrap_err();
+        let err = send_tcp(
+            &format!("127.0.0.1:{port}"),
+            b"x",
+            Deadline::after(Duration::from_secs(10)),
+        )
+        .unwrap_err();
         assert!(t.elapsed() < Duration::from_secs(2), "{err}");
         assert!(err.to_string().contains("printer 127.0.0.1:"), "{err}");
     }

@@ -102,7 +102,13 @@ impl PayClient {
             return;
         };
         if let Ok(server) = chrono::DateTime::parse_from_rfc2822(date) {
-            let offset = server.timestamp() - self.inner.clock.now().timestamp();
+            // The header is the server's to say: checked, though chrono's range keeps it small.
+            let Some(offset) = server
+                .timestamp()
+                .checked_sub(self.inner.clock.now().timestamp())
+            else {
+                return;
+            };
             self.inner.offset.store(offset, Ordering::Relaxed);
         }
     }
@@ -114,7 +120,12 @@ impl PayClient {
         path: &str,
         body: Vec<u8>,
     ) -> reqwest::RequestBuilder {
-        let t = self.inner.clock.now().timestamp() + self.inner.offset.load(Ordering::Relaxed);
+        let t = self
+            .inner
+            .clock
+            .now()
+            .timestamp()
+            .saturating_add(self.inner.offset.load(Ordering::Relaxed));
         let sig = signature_header(
             self.inner.secret.expose().as_bytes(),
             t,
@@ -181,7 +192,7 @@ impl PayClient {
         let r = attempt.retry(backoff).when(ClientError::is_retryable).await;
         match r {
             Err(ClientError::Refused { status: 401, .. })
-                if (self.inner.offset.load(Ordering::Relaxed) - before).abs() > 60 =>
+                if self.inner.offset.load(Ordering::Relaxed).abs_diff(before) > 60 =>
             {
                 self.call_once(method, path, body).await
             }

@@ -11,7 +11,7 @@ use sha2::Sha256;
 pub const SIGNATURE_HEADER: &str = "Kaching-Signature";
 pub const TILL_HEADER: &str = "Kaching-Till";
 /// How far the till's and the server's clocks may disagree, in seconds.
-pub const TOLERANCE_SECS: i64 = 300;
+pub const TOLERANCE_SECS: u64 = 300;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -77,7 +77,9 @@ pub fn verify(
     if sigs.is_empty() || sigs.len() > 4 {
         return Err(SignatureError::Malformed);
     }
-    if (now - t).abs() > TOLERANCE_SECS {
+    // `t` is whatever the request says (i64::MIN included): `abs_diff` cannot overflow where
+    // `(now - t).abs()` would.
+    if now.abs_diff(t) > TOLERANCE_SECS {
         return Err(SignatureError::Stale);
     }
     for secret in secrets {
@@ -216,6 +218,60 @@ mod tests {
         );
         assert_eq!(
             verify(Some("garbage"), &[b"s3cret"], 1000, "POST", "/", b""),
+            Err(SignatureError::Malformed)
+        );
+    }
+
+    /// Regression: `(now - t).abs()` overflowed (a panic in debug builds, a wrapped value in
+    /// release) for a timestamp like i64::MIN from the header.
+    #[test]
+    fn extreme_timestamps_are_refused_as_stale_not_a_panic() {
+        let now = 1_780_000_000;
+        for t in [i64::MIN, i64::MIN + 1, i64::MAX, i64::MAX - 1, -now, 0] {
+            let h = signature_header(b"s3cret", t, "POST", "/api/v1/intents", b"{}");
+            assert_eq!(
+                verify(
+                    Some(&h),
+                    &[b"s3cret"],
+                    now,
+                    "POST",
+                    "/api/v1/intents",
+                    b"{}"
+                ),
+                Err(SignatureError::Stale),
+                "t = {t}"
+            );
+            // The server's clock at either end of the range too.
+            for now in [i64::MIN, i64::MAX] {
+                let expected = if now.abs_diff(t) <= TOLERANCE_SECS {
+                    Ok(())
+                } else {
+                    Err(SignatureError::Stale)
+                };
+                assert_eq!(
+                    verify(
+                        Some(&h),
+                        &[b"s3cret"],
+                        now,
+                        "POST",
+                        "/api/v1/intents",
+                        b"{}"
+                    ),
+                    expected,
+                    "t = {t}, now = {now}"
+                );
+            }
+        }
+        // Written by hand, as an attacker would, with a bogus signature: still just stale.
+        let h = format!("t={},v1=00", i64::MIN);
+        assert_eq!(
+            verify(Some(&h), &[b"s3cret"], now, "GET", "/", b""),
+            Err(SignatureError::Stale)
+        );
+        // One past the range is not a number: malformed.
+        let h = "t=-9223372036854775809,v1=00";
+        assert_eq!(
+            verify(Some(h), &[b"s3cret"], now, "GET", "/", b""),
             Err(SignatureError::Malformed)
         );
     }

@@ -101,7 +101,12 @@ impl Till {
     }
 
     /// Starts from a prepared command (env, faketime…), adding `till --headless`.
-    pub fn start_with(mut cmd: Command) -> Till {
+    pub fn start_with(cmd: Command) -> Till {
+        Till::start_with_stderr(cmd, Stdio::inherit())
+    }
+
+    /// [`Till::start_with`], the till's stderr (its log) going to `stderr`, e.g. a file.
+    pub fn start_with_stderr(mut cmd: Command, stderr: impl Into<Stdio>) -> Till {
         let data_dir = cmd
             .get_args()
             .skip_while(|a| *a != "--data-dir")
@@ -112,7 +117,7 @@ impl Till {
             .args(["till", "--headless"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("spawn kaching till --headless");
         let stdin = child.stdin.take();
