@@ -1097,7 +1097,9 @@ impl Handler<RetryCancel> for PaymentActor {
         };
         Box::pin(fut.into_actor(self).then(move |answer, act, ctx| {
             // A retry says nothing when nothing changed (no `payment_cancelling` every second).
-            let quiet = matches!(answer, Err(ref e) if e.is_retryable());
+            // 409: final on the server already; the listener re-reads it.
+            let quiet = matches!(answer, Err(ref e) if e.is_retryable())
+                || matches!(answer, Err(ClientError::Refused { status: 409, .. }));
             if quiet {
                 tracing::debug!(intent = %id, "cancel still not confirmed");
                 act.schedule_cancel_retry(&id, ctx);
