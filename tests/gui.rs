@@ -1211,3 +1211,54 @@ fn the_demo_opens_in_a_window_sells_in_the_evening_and_the_admin_sells_from_cais
     let problems = layout_problems(&p, 1280, 800);
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+/// The customer paid on the phone, the screen said PAIEMENT ACCEPTÉ, and the till was killed
+/// before the cashier pressed it: after the restart and the login the payment is on screen
+/// again, accepted, and pressing it records one sale of what was paid.
+#[test]
+fn a_qr_payment_accepted_before_a_crash_is_on_screen_after_the_restart_and_recorded_once() {
+    let x = Xvfb::start(800, 480);
+    let dir = common::seeded_dir();
+    let t = GuiTill::start(&x, till_cmd(dir.path(), None, OPEN_TIME), &["till"]);
+    login_typed(&t, "14", "1414");
+    t.wait_screen("till");
+    t.click("till.article");
+    scan(&t, "1234");
+    t.click("till.pay");
+    let p = t.wait_for("the payment screen with its URL", |p| {
+        p["screen"] == "payment" && shown(p, "pay.url").starts_with("http")
+    });
+    let pay_url = shown(&p, "pay.url");
+    let (status, page) = common::phone_confirms(&pay_url);
+    assert!(status < 400, "the phone's confirmation: {status} {page}");
+    t.wait_for("PAIEMENT ACCEPTÉ", |p| {
+        shown(p, "pay.status").contains("PAIEMENT ACCEPTÉ")
+    });
+    t.kill();
+    let ledger = dir.path().join(kaching::store::LEDGER_FILE);
+    let sales = || -> i64 {
+        rusqlite::Connection::open(&ledger)
+            .unwrap()
+            .query_row("SELECT count(*) FROM sales", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(sales(), 0, "not recorded before the cashier pressed it");
+
+    let t = GuiTill::start(&x, till_cmd(dir.path(), None, OPEN_TIME), &["till"]);
+    t.wait_screen("login");
+    login_typed(&t, "14", "1414");
+    let p = t.wait_for("the paid payment, on its screen after the login", |p| {
+        p["screen"] == "payment" && shown(p, "pay.status").contains("PAIEMENT ACCEPTÉ")
+    });
+    assert!(
+        shown(&p, "pay.total").contains("1,20 €"),
+        "pay.total: {}",
+        shown(&p, "pay.total")
+    );
+    t.click("pay.status");
+    t.wait_screen("till");
+    let sale = last_sale(dir.path());
+    assert_eq!(sale.paid.cents(), 120);
+    assert_eq!(sale.method, kaching::domain::PaymentMethod::Qr);
+    assert_eq!(sales(), 1);
+}

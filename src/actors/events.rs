@@ -122,6 +122,8 @@ pub enum TillEvent {
     },
     PaymentAccepted {
         intent_id: String,
+        account: Account,
+        amount_cents: Money,
     },
     PaymentCancelled {
         intent_id: String,

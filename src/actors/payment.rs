@@ -510,7 +510,7 @@ impl PaymentActor {
             match next {
                 IntentState::Paid => {
                     t.state = IntentState::Paid;
-                    let (amount, by) = (t.amount, t.staff_id.to_string());
+                    let (amount, by, account) = (t.amount, t.staff_id.to_string(), t.account);
                     if from == IntentState::Cancelling {
                         act.audit(
                             Some(by),
@@ -522,7 +522,11 @@ impl PaymentActor {
                             amount_cents: amount,
                         });
                     } else {
-                        act.hub.emit(TillEvent::PaymentAccepted { intent_id: id });
+                        act.hub.emit(TillEvent::PaymentAccepted {
+                            intent_id: id,
+                            account,
+                            amount_cents: amount,
+                        });
                     }
                 }
                 _ => {
@@ -866,7 +870,11 @@ impl PaymentActor {
             cancel_delay: Duration::from_millis(500),
         });
         match state {
-            IntentState::Paid => self.hub.emit(TillEvent::PaymentAccepted { intent_id: id }),
+            IntentState::Paid => self.hub.emit(TillEvent::PaymentAccepted {
+                intent_id: id,
+                account: rec.account,
+                amount_cents: rec.amount,
+            }),
             _ if client.is_none() => self.hub.emit(TillEvent::error(
                 "payment_server_gone",
                 format!(

@@ -493,8 +493,13 @@ impl Gui {
                 } else {
                     self.view.till.admin.hide();
                     self.till_message("");
-                    self.show_screen(Screen::Till);
                     self.render_basket();
+                    // A payment re-attached after a restart waits on its own screen.
+                    if self.st.payment.is_some() {
+                        self.show_screen(Screen::Payment);
+                    } else {
+                        self.show_screen(Screen::Till);
+                    }
                 }
             }
             TillEvent::LoginRefused {
@@ -606,10 +611,26 @@ impl Gui {
                 set_label(&mut p.status, "EN ATTENTE DU PAIEMENT");
                 p.status.set_color(colors::PENDING);
                 p.qr.set(crate::actors::payment::qr_modules(&pay_url));
-                self.show_screen(Screen::Payment);
+                // Re-attached at start-up: shown once somebody has logged in.
+                if self.st.screen != Screen::Login {
+                    self.show_screen(Screen::Payment);
+                }
             }
-            TillEvent::PaymentAccepted { .. } => {
-                // After a restart the payment comes back by itself: show it.
+            TillEvent::PaymentAccepted {
+                account,
+                amount_cents,
+                ..
+            } => {
+                // After a restart the payment comes back by itself: show it (after the login).
+                if self.st.payment.is_none() {
+                    let p = &mut self.view.pay;
+                    set_label(&mut p.account, account_name(account));
+                    p.account.set_color(account_color(account));
+                    set_label(&mut p.total, &amount_cents.to_string());
+                    set_label(&mut p.url, "");
+                    set_label(&mut p.message, "");
+                    p.qr.set(None);
+                }
                 self.st.payment = Some(PaymentState { accepted: true });
                 let b = &mut self.view.pay.status;
                 set_label(b, "PAIEMENT ACCEPTÉ");
