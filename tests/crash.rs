@@ -6,21 +6,9 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use kaching::store::Ledger;
-
-/// A small xorshift generator: the seed is printed so a failing run can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
 
 const KILLS: usize = 25;
 /// Sales queued per round: more than a till can make before the kill (at most 400 ms), so the
@@ -29,18 +17,7 @@ const SALES_PER_ROUND: usize = 600;
 
 #[test]
 fn sigkill_at_random_moments_loses_no_committed_sale_and_leaves_no_gap() {
-    let seed = std::env::var("KACHING_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
-    eprintln!("crash test seed: {seed} (set KACHING_CRASH_SEED to replay)");
-    let mut rng = Rng(seed);
+    let mut rng = common::rng::Rng::from_env("KACHING_CRASH_SEED", "crash test");
     let dir = common::seeded_dir();
     let mut committed: BTreeSet<String> = BTreeSet::new();
     let mut kills_mid_stream = 0;

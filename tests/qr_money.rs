@@ -19,7 +19,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::RecvTimeoutError;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use common::Till;
 use common::proxy::Proxy;
@@ -608,21 +608,6 @@ fn a_cancel_that_cannot_reach_the_server_is_final_once_the_server_confirms_it() 
 // ---------------------------------------------------------------------------------------------
 // (c) The crash loop.
 
-/// A small xorshift generator: the seed is printed so a failing run can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 const ROUNDS: usize = 40;
 
 /// Where in create → pending → paid → accept → commit a round's kill lands (plus a random
@@ -694,7 +679,7 @@ impl Book {
 /// After a restart (logged in): deals with whatever payment the till re-attached to, until none
 /// is left. A paid one is accepted; a pending one is paid by the phone or cancelled; a
 /// cancelling one is waited for.
-fn settle(till: &mut Till, book: &mut Book, rng: &mut Rng, round: usize) {
+fn settle(till: &mut Till, book: &mut Book, rng: &mut common::rng::Rng, round: usize) {
     let deadline = Instant::now() + SETTLE;
     let mut rounds = 0;
     while rounds < 12 {
@@ -822,18 +807,7 @@ fn check_books(shop: &Shop, book: &Book, when: &str) {
 #[test]
 fn qr_payments_survive_sigkill_at_random_moments() {
     let started = Instant::now();
-    let seed = std::env::var("KACHING_QR_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
-    eprintln!("QR crash test seed: {seed} (set KACHING_QR_CRASH_SEED to replay)");
-    let mut rng = Rng(seed);
+    let mut rng = common::rng::Rng::from_env("KACHING_QR_CRASH_SEED", "QR crash test");
     let shop = Shop::new();
     let mut book = Book::default();
     let codes = ["1234", "9012", "0000", "9630"];

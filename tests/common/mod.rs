@@ -6,6 +6,7 @@ pub mod escpos_decode;
 pub mod gui;
 pub mod mysql;
 pub mod proxy;
+pub mod rng;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
