@@ -1019,7 +1019,10 @@ impl Counter {
         self.till.execute(command).await;
         let mut out = Vec::new();
         while let Ok(e) = self.events.try_recv() {
-            if let TillEvent::Connectivity { online, pending } = e {
+            if let TillEvent::Connectivity {
+                online, pending, ..
+            } = e
+            {
                 self.connectivity.push((Instant::now(), online, pending));
             }
             out.push(e);
@@ -1031,8 +1034,10 @@ impl Counter {
         self.till.execute(Command::Status).await;
         loop {
             match tokio::time::timeout(EVENT_TIMEOUT, self.events.recv()).await {
-                Ok(Some(TillEvent::Status(s))) => return s,
-                Ok(Some(TillEvent::Connectivity { online, pending })) => {
+                Ok(Some(TillEvent::Status(s))) => return *s,
+                Ok(Some(TillEvent::Connectivity {
+                    online, pending, ..
+                })) => {
                     self.connectivity.push((Instant::now(), online, pending));
                 }
                 Ok(Some(_)) => {}

@@ -82,6 +82,9 @@ pub enum Cmd {
     /// Reports: a day, the list of days, the daily receipts journal.
     #[command(subcommand)]
     Report(ReportCmd),
+    /// The outbox towards the central database.
+    #[command(subcommand)]
+    Sync(SyncCmd),
     /// Check the ledger's hash chain: exits non-zero when a sale was altered or removed.
     Verify,
     /// Print the last ticket again, marked DUPLICATA (the running till prints it).
@@ -97,6 +100,18 @@ pub enum Cmd {
     Doctor {
         #[arg(long, value_enum, default_value = "txt")]
         format: crate::doctor::OutputFormat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCmd {
+    /// Put the parked outbox rows (refused by the central database for a conflict) back in
+    /// the queue, audited; the till pushes them at its next sync round (a running till too).
+    /// Mend the conflicting central row first, or the row is parked again.
+    RetryParked {
+        /// Who asks (recorded in the audit log). Default: the system user.
+        #[arg(long)]
+        by: Option<String>,
     },
 }
 
@@ -401,6 +416,25 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Cmd::Staff(cmd) => staff(cmd, &settings, &data_dir, clock.as_ref(), open),
         Cmd::Report(cmd) => report(cmd, &settings, clock.as_ref(), open),
+        Cmd::Sync(SyncCmd::RetryParked { by }) => {
+            let user = std::env::var("SUDO_USER")
+                .or_else(|_| std::env::var("USER"))
+                .or_else(|_| std::env::var("LOGNAME"))
+                .unwrap_or_else(|_| "unknown".into());
+            let by = match by {
+                Some(name) => format!("{name} (system user {user}, kaching sync retry-parked)"),
+                None => format!("system user {user} (kaching sync retry-parked)"),
+            };
+            let n = open()?.retry_parked(&by, clock.now())?;
+            if n == 0 {
+                println!("no parked outbox row: nothing to put back");
+            } else {
+                println!(
+                    "{n} parked outbox row(s) put back in the queue (audited): the till pushes them at its next sync"
+                );
+            }
+            Ok(0)
+        }
         Cmd::Verify => {
             let r = open()?.verify_chain()?;
             if r.is_ok() {
@@ -877,8 +911,7 @@ fn report(
         ReportCmd::Reconcile { day } => {
             let ledger = open()?;
             let local = ledger.day_totals(day)?;
-            let pending = ledger.outbox_unsent()?;
-            let parked = ledger.outbox_parked()?;
+            let crate::store::Waiting { pending, parked } = ledger.outbox_waiting()?;
             // This till's paid intents without a sale, whether or not they reached the centre.
             let local_unrecorded: Vec<_> = ledger
                 .intents_open()?
@@ -972,7 +1005,10 @@ fn report(
                 }
             }
             if parked > 0 {
-                out.push_str(&format!("{parked} outbox row(s) refused by the central database are parked: see the audit log\n"));
+                out.push_str(&format!(
+                    "⚠ {parked} of the {pending} waiting outbox row(s) of {} are parked (in conflict with the central database): see the audit log, mend the central rows, then `kaching sync retry-parked`\n",
+                    settings.till_id
+                ));
             }
             out
         }

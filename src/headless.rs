@@ -80,6 +80,7 @@ where
         till_id: till.settings().till_id.clone(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
     });
+    till.report_start_problems();
     let mut buf = Vec::new();
     loop {
         buf.clear();

@@ -129,7 +129,7 @@ impl Shop {
             .into_iter()
             .rev()
             .find_map(|e| match e {
-                TillEvent::Status(s) => Some(s),
+                TillEvent::Status(s) => Some(*s),
                 _ => None,
             })
             .expect("a status event")

@@ -54,7 +54,10 @@ pub struct StatusView {
     /// The payment holding a basket (or a paid one waiting for `accept`), if any.
     pub payment: Option<Box<PaymentView>>,
     pub print_queue: i64,
+    /// Outbox rows not yet in the central database, parked ones included (the same count as
+    /// `connectivity.pending`), and of those the parked ones.
     pub outbox_pending: i64,
+    pub outbox_parked: i64,
     /// The till's last ticket number (0 before its first sale).
     pub last_ticket_no: i64,
     /// Whether a central database is configured; its reachability (unknown before the first
@@ -63,6 +66,11 @@ pub struct StatusView {
     pub online: Option<bool>,
     pub sync_rounds: u64,
     pub last_sync_at: Option<String>,
+    /// Why the last sync round failed (`null` once one succeeds).
+    pub sync_error: Option<String>,
+    /// A configured `central.url` this till cannot use (`null` when none is configured or it
+    /// is usable): the till sells alone until it is fixed.
+    pub central_error: Option<String>,
 }
 
 /// A QR payment as `status` shows it.
@@ -155,9 +163,13 @@ pub enum TillEvent {
         sale_id: String,
         reason: String,
     },
+    /// The sync's state: `pending` counts every outbox row not yet in the central database,
+    /// parked ones included (the same count as `status.outbox_pending`); `parked` says how many
+    /// of them are set aside for a conflict (`kaching sync retry-parked` puts them back).
     Connectivity {
         online: bool,
         pending: i64,
+        parked: i64,
     },
     ClosingSoon {
         at: String,
@@ -174,7 +186,7 @@ pub enum TillEvent {
         device: String,
         message: String,
     },
-    Status(StatusView),
+    Status(Box<StatusView>),
 }
 
 impl TillEvent {

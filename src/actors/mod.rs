@@ -57,8 +57,10 @@ pub struct Till {
     ledger: Addr<LedgerActor>,
     sync: Option<Addr<sync::SyncActor>>,
     /// The central database (one pool per till, shared with the SyncActor); `None` when none
-    /// is configured or its URL is unusable (`settings.central_url` tells which).
+    /// is configured or its URL is unusable (then `central_error` says why).
     central: Option<crate::sync::Central>,
+    /// Why a configured central URL cannot be used (reported at start and in `status`).
+    central_error: Option<String>,
     hub: EventHub,
     settings: Arc<Settings>,
     clock: SharedClock,
@@ -114,13 +116,23 @@ impl Till {
         .with_instore(settings.scanner.instore.clone())
         .start();
         let hasher = Arc::new(hasher);
-        let central = settings.central_url.as_ref().and_then(|url| {
-            crate::sync::Central::new(url)
-                .map_err(|e| {
-                    tracing::error!(error = %e, "central database unusable: the till works alone");
-                })
-                .ok()
-        });
+        let (central, central_error) = match settings
+            .central_url
+            .as_ref()
+            .map(crate::sync::Central::new)
+        {
+            None => (None, None),
+            Some(Ok(c)) => (Some(c), None),
+            Some(Err(e)) => {
+                // Not a silent "works alone": the screen, `status` and `kaching doctor` say so.
+                tracing::error!(error = %e, "central database unusable: sales stay in this till until central.url is fixed");
+                let e = match e {
+                    crate::sync::SyncError::Permanent(m) => m,
+                    other => other.to_string(),
+                };
+                (None, Some(e))
+            }
+        };
         let sync = central.as_ref().map(|central| {
             sync::SyncActor::new(
                 central.clone(),
@@ -175,6 +187,7 @@ impl Till {
             ledger,
             sync,
             central,
+            central_error,
             hub,
             settings,
             clock,
@@ -202,6 +215,19 @@ impl Till {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Tells a face that just subscribed what is wrong from the start: a configured central
+    /// database that cannot be used (`error {code: "central_unusable"}`).
+    pub fn report_start_problems(&self) {
+        if let Some(e) = &self.central_error {
+            self.hub.emit(TillEvent::error(
+                "central_unusable",
+                format!(
+                    "base centrale inutilisable, les ventes restent dans la caisse / central database unusable, sales stay in this till until central.url is fixed: {e}"
+                ),
+            ));
+        }
     }
 
     /// Runs one command to completion: every event it causes has been emitted when this returns
@@ -385,19 +411,26 @@ impl Till {
         let counts = ledger::run(&self.ledger, move |l| {
             Ok((
                 l.print_jobs_open()?,
-                l.outbox_pending()?,
+                l.outbox_waiting()?,
                 l.last_ticket_no(&till_id)?,
             ))
         })
         .await
-        .unwrap_or((-1, -1, -1));
+        .unwrap_or((
+            -1,
+            crate::store::Waiting {
+                pending: -1,
+                parked: -1,
+            },
+            -1,
+        ));
         let sync = match &self.sync {
             Some(s) => s.send(sync::GetSyncState).await.unwrap_or_default(),
             None => sync::SyncState::default(),
         };
         let hours = &self.settings.hours;
         use crate::domain::Account;
-        TillEvent::Status(events::StatusView {
+        TillEvent::Status(Box::new(events::StatusView {
             till_id: self.settings.till_id.clone(),
             now: crate::domain::sale::format_instant(now),
             shop_open: hours.is_open(now),
@@ -414,15 +447,18 @@ impl Till {
             payment_in_progress: busy || payment.is_some(),
             payment,
             print_queue: counts.0,
-            outbox_pending: counts.1,
+            outbox_pending: counts.1.pending,
+            outbox_parked: counts.1.parked,
             last_ticket_no: counts.2,
-            central: self.sync.is_some(),
+            central: self.settings.central_url.is_some(),
             online: sync.online,
             sync_rounds: sync.rounds,
             last_sync_at: sync
                 .last_sync_ms
                 .and_then(chrono::DateTime::from_timestamp_millis)
                 .map(crate::domain::sale::format_instant),
-        })
+            sync_error: sync.last_error,
+            central_error: self.central_error.clone(),
+        }))
     }
 }

@@ -210,7 +210,7 @@ pub fn central_bad_url(err: &str) -> String {
 }
 
 pub fn central_fix_url() -> String {
-    "set central.url (KACHING_CENTRAL__URL) to mysql://user:password@host:3306/database".to_owned()
+    "set central.url (KACHING_CENTRAL__URL) to mysql://user:password@host:3306/database (one host); until then the till shows « Base centrale inutilisable » and its sales wait in its ledger".to_owned()
 }
 
 pub fn central_timeout(target: &str, secs: u64) -> String {

@@ -717,8 +717,12 @@ impl Gui {
                 self.view.status.group.layout();
                 self.view.status.group.redraw();
             }
-            TillEvent::Connectivity { online, pending } => {
-                self.render_network(Some(online), pending);
+            TillEvent::Connectivity {
+                online,
+                pending,
+                parked,
+            } => {
+                self.render_network(Some(online), pending, parked);
             }
             TillEvent::ClosingSoon { at } => {
                 self.st.closing_at = Some(self.local_hm(&at));
@@ -743,13 +747,18 @@ impl Gui {
                 }
             }
             TillEvent::Status(s) => {
-                let pending = s.outbox_pending;
+                let (pending, parked) = (s.outbox_pending, s.outbox_parked);
                 let online = if s.central { s.online } else { None };
                 let central = s.central;
+                let unusable = s.central_error.is_some();
                 let print_queue = s.print_queue;
-                self.st.status = Some(s);
-                if central {
-                    self.render_network(online, pending);
+                self.st.status = Some(*s);
+                if unusable {
+                    let n = &mut self.view.status.network;
+                    n.set_label_color(Color::from_rgb(0xff, 0x8a, 0x80));
+                    set_label(n, "⚠ Base centrale inutilisable (central.url)");
+                } else if central {
+                    self.render_network(online, pending, parked);
                 } else {
                     set_label(&mut self.view.status.network, "Caisse autonome");
                 }
@@ -771,15 +780,20 @@ impl Gui {
             .unwrap_or_else(|_| instant.to_owned())
     }
 
-    fn render_network(&mut self, online: Option<bool>, pending: i64) {
-        let text = match online {
+    /// `pending` counts the parked rows too; a parked one is a warning with its number.
+    fn render_network(&mut self, online: Option<bool>, pending: i64, parked: i64) {
+        let mut text = match online {
             Some(true) if pending == 0 => "● En ligne".to_owned(),
             Some(true) => format!("● En ligne · {pending} en attente"),
             Some(false) => format!("○ Hors ligne · {pending} vente(s) en attente"),
             None => format!("… Central : connexion · {pending} en attente"),
         };
+        if parked > 0 {
+            text = format!("⚠ {text} ({parked} bloquée(s))");
+        }
         let n = &mut self.view.status.network;
         n.set_label_color(match online {
+            _ if parked > 0 => Color::from_rgb(0xff, 0xd1, 0x80),
             Some(false) => Color::from_rgb(0xff, 0x8a, 0x80),
             _ => colors::BAR_TEXT,
         });

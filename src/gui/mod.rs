@@ -203,6 +203,7 @@ pub async fn serve(till: Till, end: RuntimeEnd) {
             to_screen.send(Msg::Event(Box::new(e)));
         }
     });
+    till.report_start_problems();
     till.execute(Command::Status).await;
     while let Some(r) = requests.recv().await {
         match r {

@@ -24,7 +24,9 @@ use rusqlite::Connection;
 pub use audit::AuditEntry;
 pub use catalog::{ImportSummary, Lookup};
 pub use intents::{IntentRecord, IntentState, NewIntentRecord};
-pub use outbox::{CentralProduct, CentralStaff, OutboxRow, central_product, central_staff};
+pub use outbox::{
+    CentralProduct, CentralStaff, OutboxRow, Waiting, central_product, central_staff,
+};
 pub use sales::{CommittedSale, PrintJob};
 pub use staff::{LockState, StaffRecord};
 pub use verify::{ChainProblem, VerifyReport};

@@ -10,6 +10,15 @@ use crate::domain::{ArticleCode, Gtin, Money, Product, Role, Staff, StaffId, Vat
 
 use super::{Ledger, StoreError, StoreResult, ts};
 
+/// Outbox rows not yet in the central database ([`Ledger::outbox_waiting`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Waiting {
+    /// Every row not yet acknowledged, parked ones included.
+    pub pending: i64,
+    /// Of those, the rows set aside for a conflict (`kaching sync retry-parked` puts them back).
+    pub parked: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxRow {
     pub seq: i64,
@@ -36,11 +45,17 @@ pub struct CentralProduct {
 impl Ledger {
     /// The oldest rows not yet sent nor parked, in order.
     pub fn outbox_batch(&self, limit: usize) -> StoreResult<Vec<OutboxRow>> {
+        self.outbox_batch_upto(limit, i64::MAX)
+    }
+
+    /// [`Ledger::outbox_batch`] among the rows up to `max_seq`: a sync round pushes what was
+    /// there when it began, never what it wrote itself (the audit rows of a parking).
+    pub fn outbox_batch_upto(&self, limit: usize, max_seq: i64) -> StoreResult<Vec<OutboxRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT seq, kind, entity_id, payload, attempts FROM outbox
-             WHERE sent_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT ?1",
+             WHERE sent_at IS NULL AND parked_at IS NULL AND seq <= ?2 ORDER BY seq LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
+        let rows = stmt.query_map(params![limit as i64, max_seq], |r| {
             Ok(OutboxRow {
                 seq: r.get(0)?,
                 kind: r.get(1)?,
@@ -50,6 +65,13 @@ impl Ledger {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The newest outbox row's sequence number (0 when the outbox is empty).
+    pub fn outbox_last_seq(&self) -> StoreResult<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM outbox", [], |r| r.get(0))?)
     }
 
     pub fn mark_sent(&mut self, seqs: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
@@ -99,20 +121,46 @@ impl Ledger {
     }
 
     pub fn outbox_parked(&self) -> StoreResult<i64> {
+        Ok(self.outbox_waiting()?.parked)
+    }
+
+    /// What still waits for the central database: every row not yet acknowledged, parked ones
+    /// included (a parked sale is not in the central database either), and of those how many
+    /// are parked. The one count behind `connectivity`, `status`, the screen, the heartbeat and
+    /// `report reconcile`.
+    pub fn outbox_waiting(&self) -> StoreResult<Waiting> {
         Ok(self.conn.query_row(
-            "SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL",
+            "SELECT count(*), count(parked_at) FROM outbox WHERE sent_at IS NULL",
             [],
-            |r| r.get(0),
+            |r| {
+                Ok(Waiting {
+                    pending: r.get(0)?,
+                    parked: r.get(1)?,
+                })
+            },
         )?)
     }
 
-    /// Rows still to push (parked ones excluded: they are reported separately).
-    pub fn outbox_unsent(&self) -> StoreResult<i64> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL",
+    /// Puts every parked row back in the queue (`kaching sync retry-parked`), audited with who
+    /// asked and how many rows; answers how many. The next sync round pushes them again (a row
+    /// whose conflict was not mended is parked again, once).
+    pub fn retry_parked(&mut self, by: &str, at: DateTime<Utc>) -> StoreResult<i64> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE outbox SET parked_at = NULL WHERE parked_at IS NOT NULL AND sent_at IS NULL",
             [],
-            |r| r.get(0),
-        )?)
+        )? as i64;
+        if n > 0 {
+            super::audit::audit_in(
+                &tx,
+                at,
+                None,
+                "outbox_retried",
+                &format!("{n} parked outbox row(s) put back in the queue by {by}"),
+            )?;
+        }
+        tx.commit()?;
+        Ok(n)
     }
 
     pub fn sync_cursor(&self, key: &str) -> StoreResult<Option<String>> {
@@ -301,11 +349,53 @@ mod tests {
             rest[1].payload
         );
         assert_eq!(rest.len(), 2);
+        // The parked row still waits: it is not in the central database either.
         assert_eq!(
-            (l.outbox_unsent().unwrap(), l.outbox_parked().unwrap()),
-            (2, 1)
+            l.outbox_waiting().unwrap(),
+            Waiting {
+                pending: 3,
+                parked: 1
+            }
         );
         assert_eq!(l.audit_log(1).unwrap()[0].action, "outbox_parked");
+        // A round pushes what was there when it began, not the audit row of its own parking.
+        assert_eq!(l.outbox_batch_upto(10, batch[2].seq).unwrap().len(), 1);
+        assert_eq!(l.outbox_last_seq().unwrap(), rest[1].seq);
+    }
+
+    #[test]
+    fn retry_parked_puts_parked_rows_back_once_and_audits_who_and_how_many() {
+        let (_d, mut l) = ledger();
+        let tz = chrono_tz::Europe::Brussels;
+        for id in ["a", "b"] {
+            l.commit_sale(draft(100), id.into(), "till-1", Utc::now(), tz)
+                .unwrap();
+        }
+        let batch = l.outbox_batch(10).unwrap();
+        l.park(batch[0].seq, "conflict", Utc::now()).unwrap();
+        l.park(batch[1].seq, "conflict", Utc::now()).unwrap();
+        assert_eq!(l.outbox_waiting().unwrap().parked, 2);
+        assert_eq!(
+            l.retry_parked("root (command line)", Utc::now()).unwrap(),
+            2
+        );
+        let w = l.outbox_waiting().unwrap();
+        assert_eq!(
+            (w.parked, w.pending),
+            (0, 5),
+            "2 sales, 2 parkings, 1 retry"
+        );
+        let last = &l.audit_log(1).unwrap()[0];
+        assert_eq!(last.action, "outbox_retried");
+        assert!(
+            last.detail.contains("2 parked") && last.detail.contains("root"),
+            "{}",
+            last.detail
+        );
+        // Nothing parked: nothing done, nothing audited.
+        assert_eq!(l.retry_parked("root", Utc::now()).unwrap(), 0);
+        assert_eq!(l.audit_log(1).unwrap()[0].action, "outbox_retried");
+        assert_eq!(l.outbox_batch(10).unwrap()[0].entity_id, "a");
     }
 
     #[test]
