@@ -166,7 +166,8 @@ fn main() {
 
     let system = actix::System::new();
     let results = system.block_on(async move {
-        let till = Till::start(settings, dir.path(), clock, hasher).expect("start the till");
+        let till =
+            Till::start(settings.runtime(), dir.path(), clock, hasher).expect("start the till");
         // The watcher: stamps each event the moment it is emitted.
         let mut events = till.subscribe();
         let (stamped_tx, mut stamped) = mpsc::unbounded_channel::<(TillEvent, Instant)>();

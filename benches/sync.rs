@@ -1147,7 +1147,7 @@ fn restore_bench(quick: bool) {
 
     let system = actix::System::new();
     let results: Vec<Trial> = system.block_on(async {
-        let till = Till::start(settings, dir.path(), clock, hasher).expect("start the till");
+        let till = Till::start(settings.runtime(), dir.path(), clock, hasher).expect("start the till");
         let events = till.subscribe();
         let mut c = Counter {
             till,

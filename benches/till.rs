@@ -459,7 +459,8 @@ fn scan_bench(quick: bool) {
 
     let system = actix::System::new();
     let results = system.block_on(async move {
-        let till = Till::start(settings, dir.path(), clock, hasher).expect("start the till");
+        let till =
+            Till::start(settings.runtime(), dir.path(), clock, hasher).expect("start the till");
         let mut events = till.subscribe();
         till.execute(Command::Login {
             id: "1".into(),

@@ -475,7 +475,7 @@ fn run_till(
     let data_dir = data_dir.to_owned();
     system.block_on(async move {
         let servers = qr_servers(&settings, &data_dir, &clock).await;
-        let till = Till::start_with_payments(settings, &data_dir, clock, hasher, servers)
+        let till = Till::start_with_payments(settings.runtime(), &data_dir, clock, hasher, servers)
             .context("starting the till")?;
         let stdin = tokio::io::BufReader::new(tokio::io::stdin());
         crate::headless::drive(till, stdin, std::io::stdout()).await;
@@ -514,8 +514,14 @@ fn run_gui(
             let system = actix::System::new();
             let r = system.block_on(async move {
                 let servers = qr_servers(&settings, &data_dir, &clock).await;
-                let till = Till::start_with_payments(settings, &data_dir, clock, hasher, servers)
-                    .context("starting the till")?;
+                let till = Till::start_with_payments(
+                    settings.runtime(),
+                    &data_dir,
+                    clock,
+                    hasher,
+                    servers,
+                )
+                .context("starting the till")?;
                 crate::gui::serve(till, end).await;
                 Ok::<(), anyhow::Error>(())
             });

@@ -210,16 +210,8 @@ impl AdminSettings {
     }
 }
 
-/// The barcode scanner and the in-store labels it reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScannerSettings {
-    /// A device path (`/dev/input/by-id/…`) or a part of its name; `None`: no evdev scanner (a
-    /// scanner in keyboard mode can still type into the GUI's article field).
-    pub device: Option<String>,
-    pub decoder: crate::devices::scanner::DecoderConfig,
-    /// In-store label layouts, applied to every scan (evdev, GUI, headless).
-    pub instore: crate::domain::instore::InstoreRules,
-}
+/// The barcode scanner and the in-store labels it reads (the runtime's own type).
+pub use crate::actors::runtime_config::ScannerConfig as ScannerSettings;
 
 impl ScannerSettings {
     pub fn from_raw(raw: &RawScanner) -> Result<ScannerSettings, ConfigError> {
@@ -269,16 +261,8 @@ pub struct RawSettings {
 pub use crate::devices::escpos::CodePage;
 pub use crate::devices::printer::{CupsFormat, Driver as PrinterDriver, DriverSetup};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrinterSettings {
-    /// The driver with `printer.write_timeout_secs` (how long one ticket may take to be handed
-    /// over) and `printer.drawer_window_secs` (how long after its sale a cash ticket still opens
-    /// the drawer). Derefs to the [`PrinterDriver`].
-    pub driver: DriverSetup,
-    pub width: usize,
-    /// The ESC/POS printers' code page (`printer.codepage`).
-    pub codepage: CodePage,
-}
+/// The receipt printer (the runtime's own type).
+pub use crate::actors::runtime_config::PrinterConfig as PrinterSettings;
 
 impl PrinterSettings {
     pub fn from_raw(raw: &RawPrinter) -> Result<PrinterSettings, ConfigError> {
@@ -363,7 +347,6 @@ pub struct Settings {
     /// True when the opening hours come from the config file or the environment rather than
     /// the built-in defaults: `kaching demo` then keeps them (else its shop is open all day).
     pub hours_configured: bool,
-    pub raw: RawSettings,
 }
 
 /// How the till takes QR payments.
@@ -578,12 +561,26 @@ impl RawSettings {
             printer,
             pin_pepper: (!self.pin_pepper.is_empty()).then(|| self.pin_pepper.clone()),
             hours_configured: false,
-            raw: self,
         })
     }
 }
 
 impl Settings {
+    /// What the runtime (the actors) runs with: only what it needs.
+    pub fn runtime(&self) -> crate::actors::RuntimeConfig {
+        crate::actors::RuntimeConfig {
+            till_id: self.till_id.clone(),
+            shop: self.shop.clone(),
+            tz: self.tz,
+            max_withdrawal: self.max_withdrawal,
+            hours: self.hours.clone(),
+            printer: self.printer.clone(),
+            scanner: self.scanner.clone(),
+            export_dir: self.admin.export_dir.clone(),
+            central_url: self.central_url.clone(),
+        }
+    }
+
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
         let overrides = overrides(file, std::env::vars_os())?;
         let mut settings = RawSettings::over_defaults(&overrides)?.validate()?;

@@ -63,7 +63,8 @@ impl Shop {
         drop(ledger);
         let settings = raw.validate().expect("settings");
         let shared: SharedClock = clock.clone();
-        let till = Till::start(settings, dir.path(), shared, hasher()).expect("start till");
+        let till =
+            Till::start(settings.runtime(), dir.path(), shared, hasher()).expect("start till");
         let events = till.subscribe();
         Shop {
             dir,

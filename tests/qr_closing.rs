@@ -106,7 +106,8 @@ async fn a_qr_payment_in_progress_at_closing_may_finish_before_the_cashier_is_lo
     };
 
     let settings = RawSettings::default().validate().unwrap();
-    let till = Till::start_with_payments(settings, dir.path(), shared, hasher, servers).unwrap();
+    let till =
+        Till::start_with_payments(settings.runtime(), dir.path(), shared, hasher, servers).unwrap();
     let mut rx = till.subscribe();
     till.execute(Command::Login {
         id: "14".into(),

@@ -64,7 +64,8 @@ impl Shop {
         drop(ledger);
         let settings = RawSettings::default().validate().expect("default settings");
         let shared: SharedClock = clock.clone();
-        let till = Till::start(settings, dir.path(), shared, hasher()).expect("start till");
+        let till =
+            Till::start(settings.runtime(), dir.path(), shared, hasher()).expect("start till");
         let events = till.subscribe();
         Shop {
             dir,

@@ -441,7 +441,7 @@ impl Shop {
         }
         let settings = raw.validate().unwrap();
         let shared: SharedClock = clock;
-        let till = Till::start(settings, dir.path(), shared, hasher()).unwrap();
+        let till = Till::start(settings.runtime(), dir.path(), shared, hasher()).unwrap();
         let events = till.subscribe();
         let shop = Shop {
             _dir: dir,

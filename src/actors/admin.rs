@@ -300,7 +300,7 @@ impl super::Till {
             }
             AdminRequest::Export { day, format } => {
                 let (_, report) = self.day_report(day).await?;
-                let dir = self.settings.admin.export_dir_in(&self.data_dir);
+                let dir = self.settings.export_dir_in(&self.data_dir);
                 let shop = self.settings.shop.name.clone();
                 let path = tokio::task::spawn_blocking(move || {
                     let bytes = format

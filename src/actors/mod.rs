@@ -11,6 +11,7 @@ pub mod events;
 pub mod ledger;
 pub mod payment;
 pub mod printer;
+pub mod runtime_config;
 pub mod scanner;
 pub mod session;
 pub mod sync;
@@ -22,12 +23,12 @@ use actix::prelude::*;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::clock::SharedClock;
-use crate::config::Settings;
 use crate::secrets::PinHasher;
 use crate::store::{Ledger, StoreError};
 
 pub use command::{Command, CommandError};
 pub use events::{EventHub, TillEvent};
+pub use runtime_config::RuntimeConfig;
 
 use basket::{
     AddWithdrawal, BasketActor, ClearBaskets, GetBasket, Refusal, ScanCode, SetQuantity,
@@ -62,7 +63,7 @@ pub struct Till {
     /// Why a configured central URL cannot be used (reported at start and in `status`).
     central_error: Option<String>,
     hub: EventHub,
-    settings: Arc<Settings>,
+    settings: Arc<RuntimeConfig>,
     clock: SharedClock,
     /// The ledger's directory (exports go under it by default).
     data_dir: PathBuf,
@@ -73,7 +74,7 @@ pub struct Till {
 impl Till {
     /// Opens the ledger in `data_dir` and starts the actors. Must run inside an actix `System`.
     pub fn start(
-        settings: Settings,
+        settings: RuntimeConfig,
         data_dir: &Path,
         clock: SharedClock,
         hasher: PinHasher,
@@ -83,7 +84,7 @@ impl Till {
 
     /// [`Till::start`] with payment servers for QR payments (the hosted one, the LAN one).
     pub fn start_with_payments(
-        settings: Settings,
+        settings: RuntimeConfig,
         data_dir: &Path,
         clock: SharedClock,
         hasher: PinHasher,
@@ -213,7 +214,7 @@ impl Till {
         self.hub.emit(event);
     }
 
-    pub fn settings(&self) -> &Settings {
+    pub fn settings(&self) -> &RuntimeConfig {
         &self.settings
     }
 
