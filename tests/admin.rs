@@ -690,6 +690,14 @@ async fn products_are_added_edited_disabled_and_bad_ones_change_nothing() {
         !p.iter().find(|p| p.code.as_str() == "7777").unwrap().active,
         "listed while disabled"
     );
+    // An edit never re-enables it (only SetProductActive does).
+    shop.ok(AdminRequest::SaveProduct(product(
+        "7777", None, "Baguette", 135,
+    )))
+    .await;
+    let p = shop.products().await;
+    let baguette = p.iter().find(|p| p.code.as_str() == "7777").unwrap();
+    assert_eq!((baguette.price.cents(), baguette.active), (135, false));
     shop.refused(
         AdminRequest::SetProductActive {
             code: "4242".into(),
@@ -709,7 +717,7 @@ async fn products_are_added_edited_disabled_and_bad_ones_change_nothing() {
     let audit = shop.ledger().audit_log(20).unwrap();
     assert_eq!(
         audit.iter().filter(|a| a.action == "catalog_edit").count(),
-        3,
+        4,
         "{audit:#?}"
     );
 }
@@ -1007,6 +1015,19 @@ async fn with_a_central_database_reports_cover_every_till_and_changes_reach_it_f
     })
     .await;
     assert_eq!(db.int("SELECT active FROM products WHERE code = '7777'"), 0);
+    // A price edit made from a list that still shows it enabled (the screen's list is stale:
+    // another till disabled it) keeps it disabled, centrally and here.
+    shop.ok(AdminRequest::SaveProduct(product(
+        "7777", None, "Baguette", 140,
+    )))
+    .await;
+    assert_eq!(
+        db.int("SELECT price_cents * 10 + active FROM products WHERE code = '7777'"),
+        1400
+    );
+    let here = shop.products().await;
+    let baguette = here.iter().find(|p| p.code.as_str() == "7777").unwrap();
+    assert_eq!((baguette.price.cents(), baguette.active), (140, false));
     // A barcode another article holds centrally is refused there, and nothing changes here.
     shop.ok(AdminRequest::SaveProduct(product(
         "7779",

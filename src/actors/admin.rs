@@ -90,6 +90,8 @@ pub enum AdminRequest {
     /// Every product, disabled ones included, by code.
     Products,
     /// Add a product, or edit the one with the same code.
+    /// Adds a product, or edits one by its code; an edit never enables or disables it (its
+    /// `active` counts only for a new product).
     SaveProduct(Product),
     SetProductActive {
         code: String,

@@ -1736,12 +1736,8 @@ impl Gui {
             })
         })();
         match built {
-            Ok(mut p) => {
-                if let Some(existing) = self.st.products.iter().find(|e| e.code == p.code) {
-                    p.active = existing.active;
-                }
-                self.admin(AdminRequest::SaveProduct(p));
-            }
+            // The runtime keeps an existing product's enabled flag: an edit never changes it.
+            Ok(p) => self.admin(AdminRequest::SaveProduct(p)),
             Err(e) => set_label(&mut self.view.admin.products_message, &e),
         }
     }

@@ -138,6 +138,10 @@ impl Ledger {
         self.write_products(products, Barcodes::Move, at, by, action)
     }
 
+    /// Adds or edits products. An edit or an import never changes whether an existing product
+    /// is enabled (only `set_product_active` does): a price edit made from a stale list must not
+    /// re-enable an article another till or the admin disabled meanwhile. A new product takes
+    /// its own flag.
     fn write_products(
         &mut self,
         products: &[Product],
@@ -159,7 +163,7 @@ impl Ledger {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)
                  ON CONFLICT (code) DO UPDATE SET barcode = excluded.barcode, name = excluded.name,
                    price_cents = excluded.price_cents, vat_rate = excluded.vat_rate,
-                   active = excluded.active, version = products.version + 1",
+                   version = products.version + 1",
             )?;
             // Free the barcodes that move between products within this import first.
             let mut clear = tx.prepare("UPDATE products SET barcode = NULL WHERE code = ?1")?;

@@ -447,7 +447,7 @@ impl Central {
             bounded(tx.exec_drop(
                 "INSERT INTO products (code, barcode, name, price_cents, vat_rate, active, version) VALUES (?, ?, ?, ?, ?, ?, ?) \
                  ON DUPLICATE KEY UPDATE barcode = VALUES(barcode), name = VALUES(name), price_cents = VALUES(price_cents), \
-                 vat_rate = VALUES(vat_rate), active = VALUES(active), version = VALUES(version)",
+                 vat_rate = VALUES(vat_rate), version = VALUES(version)",
                 (p.code.as_str(), barcode, &p.name, p.price.cents(), p.vat.percent(), p.active, v),
             ))
             .await?;
@@ -483,7 +483,7 @@ impl Central {
             bounded(tx.exec_drop(
                 "INSERT INTO products (code, barcode, name, price_cents, vat_rate, active, version) VALUES (?, ?, ?, ?, ?, ?, ?) \
                  ON DUPLICATE KEY UPDATE barcode = VALUES(barcode), name = VALUES(name), price_cents = VALUES(price_cents), \
-                 vat_rate = VALUES(vat_rate), active = VALUES(active), version = VALUES(version)",
+                 vat_rate = VALUES(vat_rate), version = VALUES(version)",
                 (p.code.as_str(), barcode, &p.name, p.price.cents(), p.vat.percent(), p.active, v),
             ))
             .await?;
