@@ -1262,3 +1262,57 @@ fn a_qr_payment_accepted_before_a_crash_is_on_screen_after_the_restart_and_recor
     assert_eq!(sale.method, kaching::domain::PaymentMethod::Qr);
     assert_eq!(sales(), 1);
 }
+
+/// A cancel the payment server never heard (the link is cut): the screen says the cancel is
+/// still going and keeps the basket; the customer pays on 4G meanwhile; once the link is back
+/// the screen turns to « PAYÉ APRÈS ANNULATION » and pressing it records the sale.
+#[test]
+fn a_cancel_through_a_cut_link_shows_cancelling_then_paid_after_cancel_and_records_it() {
+    let x = Xvfb::start(800, 480);
+    let server = common::pay_server::PayServer::start();
+    let proxy = common::proxy::Proxy::start(server.addr);
+    let dir = common::seeded_dir();
+    let mut cmd = till_cmd(dir.path(), None, OPEN_TIME);
+    cmd.env("KACHING_PAYMENT__LAN_BIND", "")
+        .env("KACHING_PAYMENT__SERVER_URL", proxy.url())
+        .env("KACHING_PAYMENT__TILL_SECRET", &server.secret);
+    let t = GuiTill::start(&x, cmd, &["till"]);
+    login_typed(&t, "14", "1414");
+    t.wait_screen("till");
+    t.click("till.article");
+    scan(&t, "1234");
+    t.click("till.pay");
+    let p = t.wait_for("the payment screen with its URL", |p| {
+        p["screen"] == "payment" && shown(p, "pay.url").starts_with("http")
+    });
+    let pay_url = shown(&p, "pay.url");
+
+    proxy.cut();
+    t.click("pay.cancel");
+    let p = t.wait_for("the cancel still going", |p| {
+        shown(p, "pay.status").contains("ANNULATION EN COURS")
+    });
+    assert_eq!(p["screen"], "payment", "the basket stays held");
+    assert!(
+        shown(&p, "pay.message").contains("bloqué"),
+        "pay.message: {}",
+        shown(&p, "pay.message")
+    );
+
+    let (status, page) = common::phone_confirms(&pay_url);
+    assert!(status < 400, "the phone's confirmation: {status} {page}");
+    proxy.restore();
+    let p = t.wait_for("paid after the cancel", |p| {
+        p["screen"] == "payment" && shown(p, "pay.status").contains("PAYÉ APRÈS ANNULATION")
+    });
+    assert!(
+        shown(&p, "pay.message").contains("1,20 €"),
+        "pay.message: {}",
+        shown(&p, "pay.message")
+    );
+    t.click("pay.status");
+    t.wait_screen("till");
+    let sale = last_sale(dir.path());
+    assert_eq!(sale.paid.cents(), 120);
+    assert_eq!(sale.method, kaching::domain::PaymentMethod::Qr);
+}

@@ -15,9 +15,9 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
@@ -96,68 +96,15 @@ fn the_proxy_forwards_bytes_stops_them_when_cut_and_forwards_again_when_restored
 // ---------------------------------------------------------------------------------------------
 // The shop: a pay-server, a proxy in front of it, a till's data dir.
 
-/// A `kaching pay-server` on a loopback port with till-1 registered, killed on drop.
-struct PayServer {
-    _dir: tempfile::TempDir,
-    child: Child,
-    addr: SocketAddr,
-    url: String,
-    secret: String,
-}
-
-impl Drop for PayServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[allow(clippy::zombie_processes)] // PayServer's Drop kills and waits for it.
-fn pay_server() -> PayServer {
-    let dir = tempfile::tempdir().unwrap();
-    let add = common::run(dir.path(), &["pay-server", "till", "add", "till-1"], "");
-    assert!(add.status.success(), "till add: {}", common::stderr(&add));
-    let secret = common::stdout(&add).trim().to_owned();
-    assert_eq!(secret.len(), 64, "{secret}");
-    let port = common::free_port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let child = common::kaching(dir.path())
-        .arg("pay-server")
-        .env("KACHING_PAY_SERVER__BIND", addr.to_string())
-        // The phone's and the till's requests all come from 127.0.0.1: no rate limit here.
-        .env("KACHING_PAY_SERVER__RATE_PER_SECOND", "100000")
-        .env("KACHING_PAY_SERVER__RATE_BURST", "100000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let server = PayServer {
-        _dir: dir,
-        child,
-        addr,
-        url: format!("http://{addr}"),
-        secret,
-    };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if TcpStream::connect(addr).is_ok() {
-            assert_eq!(common::get(&format!("{}/healthz", server.url)).0, 200);
-            return server;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    panic!("pay-server on {addr} did not start");
-}
-
 struct Shop {
-    server: PayServer,
+    server: common::pay_server::PayServer,
     proxy: Proxy,
     dir: tempfile::TempDir,
 }
 
 impl Shop {
     fn new() -> Shop {
-        let server = pay_server();
+        let server = common::pay_server::PayServer::start();
         let proxy = Proxy::start(server.addr);
         Shop {
             server,

@@ -5,6 +5,7 @@
 pub mod escpos_decode;
 pub mod gui;
 pub mod mysql;
+pub mod pay_server;
 pub mod proxy;
 pub mod rng;
 
