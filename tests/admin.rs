@@ -12,10 +12,9 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Brussels;
-use mysql_async::prelude::Queryable;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use common::mysql::{TestDb, with_conn};
+use common::mysql::TestDb;
 use kaching::actors::admin::{AdminReply, AdminRequest, ExportFormat, ReportSource};
 use kaching::actors::events::RefusalReason;
 use kaching::actors::{Command, CommandError, Till, TillEvent};
@@ -907,8 +906,7 @@ async fn staff_are_added_disabled_and_given_a_new_pin_that_logs_in() {
 
 /// Runs one SQL statement on the test database.
 fn exec(db: &TestDb, sql: &str) {
-    let sql = sql.to_owned();
-    with_conn(db.url.clone(), move |c| Box::pin(c.query_drop(sql))).unwrap();
+    db.exec(sql);
 }
 
 /// A sale of till-2 recorded centrally: 2 Tarte au riz by AYMAN at 16:00 on 31/05.

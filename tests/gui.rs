@@ -1316,3 +1316,50 @@ fn a_cancel_through_a_cut_link_shows_cancelling_then_paid_after_cancel_and_recor
     assert_eq!(sale.paid.cents(), 120);
     assert_eq!(sale.method, kaching::domain::PaymentMethod::Qr);
 }
+
+/// A sale the central database refuses for good (another sale already holds this till's ticket
+/// 1 there) is parked: the status bar says so, with the count, in the warning colour's text.
+#[test]
+fn a_sale_parked_by_the_central_database_shows_as_blocked_on_the_status_bar() {
+    let x = Xvfb::start(800, 480);
+    let db = common::mysql::TestDb::create();
+    let dir = common::seeded_dir();
+    let migrate = common::kaching(dir.path())
+        .env("KACHING_CENTRAL__URL", &db.url)
+        .args(["migrate", "--central"])
+        .output()
+        .unwrap();
+    assert!(migrate.status.success(), "{}", common::stderr(&migrate));
+    db.exec(
+        "INSERT INTO sales (id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, \
+         revenue_cents, withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, day, \
+         prev_hash, hash, received_at) VALUES ('00000000-0000-7000-8000-0000000000ff', 'till-1', 1, '1', \
+         'OTHER', 'main', 'cash', NULL, 100, 0, 100, NULL, 0, '2020-01-01T00:00:00.000Z', '2020-01-01', \
+         REPEAT('0', 64), REPEAT('f', 64), 0)",
+    );
+    let mut cmd = till_cmd(dir.path(), None, OPEN_TIME);
+    cmd.env("KACHING_CENTRAL__URL", &db.url)
+        .env("KACHING_TILL__ID", "till-1");
+    let t = GuiTill::start(&x, cmd, &["till"]);
+    t.wait_for("online", |p| {
+        shown(p, "status.network").contains("En ligne")
+    });
+    login_typed(&t, "14", "1414");
+    t.wait_screen("till");
+    t.click("till.article");
+    scan(&t, "1234");
+    t.click("till.cash");
+    t.wait_overlay("amount");
+    t.click("amount.ok");
+    t.wait_overlay("cash_change");
+    t.click("cash.ok");
+    // The audit rows behind it flow; the parked sale stays, counted as waiting.
+    let p = t.wait_for("the parked sale on the status bar", |p| {
+        shown(p, "status.network").contains("1 en attente (1 bloquée(s))")
+    });
+    let text = shown(&p, "status.network");
+    assert!(
+        text.starts_with('⚠') && text.contains("1 en attente") && text.contains("(1 bloquée(s))"),
+        "status.network: {text}"
+    );
+}

@@ -1092,9 +1092,7 @@ fn migrated_db() -> TestDb {
 }
 
 fn central_exec(db: &TestDb, sql: &str) {
-    let sql = sql.to_owned();
-    with_conn(db.url.clone(), move |c| Box::pin(c.query_drop(sql)))
-        .unwrap_or_else(|e| panic!("central statement failed: {e}"));
+    db.exec(sql);
 }
 
 /// The ledger's size once the till is gone, its WAL checkpointed into the file.

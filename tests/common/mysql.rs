@@ -81,6 +81,13 @@ impl TestDb {
         }
     }
 
+    /// Runs one statement; panics with the server's error.
+    pub fn exec(&self, sql: &str) {
+        let sql = sql.to_owned();
+        with_conn(self.url.clone(), move |c| Box::pin(c.query_drop(sql)))
+            .unwrap_or_else(|e| panic!("central statement failed: {e}"));
+    }
+
     /// One integer the database answers to `sql`.
     pub fn int(&self, sql: &str) -> i64 {
         let sql = sql.to_owned();
