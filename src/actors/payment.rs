@@ -906,9 +906,9 @@ impl Handler<Pay> for PaymentActor {
 
     fn handle(&mut self, msg: Pay, _: &mut Context<Self>) -> Self::Result {
         if self.busy || self.holds_a_basket() {
-            return Box::pin(actix::fut::ready(Err(Refusal::new(
+            return Box::pin(actix::fut::ready(Err(Refusal::says(
                 "payment_in_progress",
-                "a payment is already in progress",
+                crate::i18n::Text::msg("payment-in-progress"),
             ))));
         }
         if msg.method == PaymentMethod::Qr {
@@ -1009,7 +1009,7 @@ impl Handler<Accept> for PaymentActor {
                 Box::pin(next.map(|r, act, _| {
                     match r {
                         Err(e) if e.code == "empty_basket" => {}
-                        Err(e) => act.hub.emit(e.event()),
+                        Err(e) => act.hub.refuse(&e),
                         Ok(()) => {}
                     }
                     Ok(())
