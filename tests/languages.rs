@@ -58,13 +58,22 @@ fn messages(events: &[Value]) -> Vec<(String, String)> {
         .filter(|e| e["event"] == "login_refused" || e["event"] == "error")
         .map(|e| {
             let code = e["reason"].as_str().or(e["code"].as_str()).unwrap_or("");
-            (code.to_owned(), e["message"].as_str().unwrap_or("").to_owned())
+            (
+                code.to_owned(),
+                e["message"].as_str().unwrap_or("").to_owned(),
+            )
         })
         .collect()
 }
 
 /// Words only one language uses in the runtime's messages.
-const FRENCH: &[&str] = &["magasin", "fermé", "inconnu", "connectez", "heures d'ouverture"];
+const FRENCH: &[&str] = &[
+    "magasin",
+    "fermé",
+    "inconnu",
+    "connectez",
+    "heures d'ouverture",
+];
 const DUTCH: &[&str] = &["winkel", "gesloten", "onbekend", "meld", "openingsuren"];
 const ENGLISH: &[&str] = &["shop", "closed", "unknown", "log in", "opening hours"];
 

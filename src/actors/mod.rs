@@ -277,7 +277,10 @@ impl Till {
             }
             Command::Logout => {
                 if self.payment.send(payment::IsBusy).await.map_err(mailbox)? {
-                    return Err(Refusal::says("payment_in_progress", Text::msg("logout-payment")));
+                    return Err(Refusal::says(
+                        "payment_in_progress",
+                        Text::msg("logout-payment"),
+                    ));
                 }
                 // Active or locked (a locked session may be logged out too).
                 let (staff, _) = self

@@ -247,8 +247,7 @@ async fn attempt(
                 Some(today) => Text::msg("login-closed")
                     .arg("time", hours.local_time(now))
                     .arg("hours", today),
-                None => Text::msg("login-closed-today")
-                    .arg("time", hours.local_time(now)),
+                None => Text::msg("login-closed-today").arg("time", hours.local_time(now)),
             },
             lang,
         );
@@ -266,8 +265,7 @@ impl Handler<Login> for SessionActor {
     fn handle(&mut self, msg: Login, _: &mut Context<Self>) -> Self::Result {
         if let State::Active { staff, .. } = &self.state {
             let text = Text::msg("login-already").arg("name", staff.name.clone());
-            self.hub
-                .refuse(&Refusal::says("already_logged_in", text));
+            self.hub.refuse(&Refusal::says("already_logged_in", text));
             return AtomicResponse::new(Box::pin(actix::fut::ready(None)));
         }
         let fut = attempt(
@@ -382,10 +380,7 @@ impl Handler<Logout> for SessionActor {
         let staff = match std::mem::replace(&mut self.state, State::LoggedOut) {
             State::Active { staff, .. } | State::Locked { staff } => staff,
             State::LoggedOut => {
-                return Err(Refusal::says(
-                    "not_logged_in",
-                    Text::msg("session-nobody"),
-                ));
+                return Err(Refusal::says("not_logged_in", Text::msg("session-nobody")));
             }
         };
         let now = self.clock.now();

@@ -209,7 +209,8 @@ impl OpeningHours {
 
     /// `06:00-18:00` for the day of `now`, or `fermé` — for refusals and the locked screen.
     pub fn describe_day(&self, now: DateTime<Utc>) -> String {
-        self.open_hours_on(now).unwrap_or_else(|| "fermé".to_owned())
+        self.open_hours_on(now)
+            .unwrap_or_else(|| "fermé".to_owned())
     }
 
     /// `06:00-18:00` for the day of `now`, `None` on a day the shop does not open (a message

@@ -432,7 +432,11 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(!rec.staff.active);
-        assert_eq!(rec.staff.lang, crate::i18n::Lang::Nl, "the language is pulled too");
+        assert_eq!(
+            rec.staff.lang,
+            crate::i18n::Lang::Nl,
+            "the language is pulled too"
+        );
         assert_eq!(rec.pin_hash, "$argon2id$y");
         assert!(central_staff("x", "A".into(), "cashier", "h".into(), true, "fr", 1).is_err());
         assert!(central_product("1", Some("123"), "A".into(), 1, 6, true, 1).is_err());

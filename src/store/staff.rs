@@ -100,9 +100,9 @@ impl Ledger {
     }
 
     pub fn staff_list(&self) -> StoreResult<Vec<Staff>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, name, role, active, lang FROM staff ORDER BY CAST(id AS INTEGER)")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, name, role, active, lang FROM staff ORDER BY CAST(id AS INTEGER)",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
