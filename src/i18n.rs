@@ -77,11 +77,19 @@ impl std::str::FromStr for Lang {
     }
 }
 
-/// A message argument: a string or a number (numbers choose plural forms).
+/// A message argument: a string, a number (numbers choose plural forms) or an amount (written
+/// the way of the language it is rendered in, see [`money`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {
     Str(String),
     Num(i64),
+    Money(Money),
+}
+
+impl From<Money> for Arg {
+    fn from(m: Money) -> Arg {
+        Arg::Money(m)
+    }
 }
 
 impl From<&str> for Arg {
@@ -176,6 +184,7 @@ pub fn t(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
         let v = match value {
             Arg::Str(s) => FluentValue::String(Cow::Owned(s.clone())),
             Arg::Num(n) => FluentValue::from(*n),
+            Arg::Money(m) => FluentValue::String(Cow::Owned(money(lang, *m))),
         };
         fargs.set(*name, v);
     }
@@ -292,6 +301,11 @@ mod tests {
         assert_eq!(money(Lang::Nl, m), "18,70 €");
         assert_eq!(money(Lang::En, m), "€18.70");
         assert_eq!(money(Lang::En, Money::from_cents(-5)), "-€0.05");
+        let low = Text::msg("pay-tender-too-low")
+            .arg("tendered", Money::from_cents(1000))
+            .arg("total", m);
+        assert!(low.render(Lang::Nl).contains("10,00 €"), "{low:?}");
+        assert!(low.render(Lang::En).contains("€18.70"), "{low:?}");
     }
 
     #[test]

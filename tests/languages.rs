@@ -146,6 +146,9 @@ fn a_logged_in_cashier_reads_refusals_in_their_language_and_logged_in_says_which
         "login 21 2468",
         "scan 999999",
         "pay main cash",
+        "pay main qr",
+        "scan 1234",
+        "pay main cash 1",
         "logout",
         "scan 999999",
     ];
@@ -164,8 +167,26 @@ fn a_logged_in_cashier_reads_refusals_in_their_language_and_logged_in_says_which
     assert_eq!(logged_in[0]["lang"], "nl");
     let said = messages(&events);
     let codes: Vec<&str> = said.iter().map(|(c, _)| c.as_str()).collect();
-    assert_eq!(codes, ["unknown_code", "empty_basket", "not_logged_in"]);
+    assert_eq!(
+        codes,
+        [
+            "unknown_code",
+            "empty_basket",
+            "qr_unavailable",
+            "tender_too_low",
+            "not_logged_in"
+        ]
+    );
     assert_eq!(said[0].1, "onbekend artikel of streepjescode '999999'");
     assert_eq!(said[1].1, "het hoofdmandje is leeg: niets te betalen");
-    assert_eq!(said[2].1, "connectez-vous d'abord (login <id> <pin>)");
+    assert!(
+        said[2].1.starts_with("op deze kassa is geen betaalserver"),
+        "{}",
+        said[2].1
+    );
+    assert_eq!(
+        said[3].1,
+        "1,00 € ontvangen is minder dan de 1,20 € te betalen"
+    );
+    assert_eq!(said[4].1, "connectez-vous d'abord (login <id> <pin>)");
 }

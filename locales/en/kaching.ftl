@@ -38,6 +38,16 @@ basket-empty = the { $account ->
 
 ## Payment
 payment-in-progress = a payment is already in progress
+pay-qr-unavailable = no payment server is configured on this till: pay cash (pay <main|sub> cash [tendered])
+pay-not-recorded = the payment could not be recorded: { $error }
+pay-sale-not-recorded = the sale could not be recorded: { $error }
+pay-unavailable = { $error }: pay cash, or try again
+pay-already-paid = the customer has already paid: press accept to record the sale
+pay-not-paid-yet = the customer has not confirmed the payment yet
+pay-nothing-to-accept = no payment is waiting to be accepted
+pay-nothing-to-cancel = no payment to cancel
+pay-recording = a sale is being recorded
+pay-tender-too-low = { $tendered } tendered is less than the { $total } to pay
 reprint-nothing = no ticket has been printed on this till yet
 
 ## Reports

@@ -39,6 +39,16 @@ basket-empty = le panier { $account ->
 
 ## Paiement
 payment-in-progress = un paiement est déjà en cours
+pay-qr-unavailable = aucun serveur de paiement n'est configuré sur cette caisse : payez en espèces (pay <main|sub> cash [montant])
+pay-not-recorded = le paiement n'a pas pu être enregistré : { $error }
+pay-sale-not-recorded = la vente n'a pas pu être enregistrée : { $error }
+pay-unavailable = { $error } : payez en espèces, ou réessayez
+pay-already-paid = le client a déjà payé : appuyez sur accept pour enregistrer la vente
+pay-not-paid-yet = le client n'a pas encore confirmé le paiement
+pay-nothing-to-accept = aucun paiement n'attend d'être accepté
+pay-nothing-to-cancel = aucun paiement à annuler
+pay-recording = une vente est en cours d'enregistrement
+pay-tender-too-low = { $tendered } reçu, c'est moins que les { $total } à payer
 reprint-nothing = aucun ticket n'a encore été imprimé sur cette caisse
 
 ## Rapports

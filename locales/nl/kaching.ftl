@@ -38,6 +38,16 @@ basket-empty = het { $account ->
 
 ## Betaling
 payment-in-progress = er loopt al een betaling
+pay-qr-unavailable = op deze kassa is geen betaalserver ingesteld: betaal contant (pay <main|sub> cash [bedrag])
+pay-not-recorded = de betaling kon niet worden vastgelegd: { $error }
+pay-sale-not-recorded = de verkoop kon niet worden vastgelegd: { $error }
+pay-unavailable = { $error }: betaal contant, of probeer opnieuw
+pay-already-paid = de klant heeft al betaald: druk op accept om de verkoop vast te leggen
+pay-not-paid-yet = de klant heeft de betaling nog niet bevestigd
+pay-nothing-to-accept = er wacht geen betaling op aanvaarding
+pay-nothing-to-cancel = geen betaling om te annuleren
+pay-recording = er wordt een verkoop vastgelegd
+pay-tender-too-low = { $tendered } ontvangen is minder dan de { $total } te betalen
 reprint-nothing = op deze kassa is nog geen kasticket afgedrukt
 
 ## Rapporten
