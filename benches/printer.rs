@@ -143,6 +143,7 @@ fn main() {
             name: "BENCH".into(),
             role: Role::Admin,
             active: true,
+            lang: kaching::i18n::Lang::Fr,
         };
         let pin = Pin::parse("1111").expect("pin");
         ledger

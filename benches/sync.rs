@@ -1131,6 +1131,7 @@ fn restore_bench(quick: bool) {
             name: "BENCH".into(),
             role: Role::Admin,
             active: true,
+            lang: kaching::i18n::Lang::Fr,
         };
         let pin = Pin::parse("1111").expect("pin");
         ledger

@@ -154,6 +154,9 @@ pub enum StaffCmd {
         name: String,
         #[arg(long, default_value = "cashier")]
         role: String,
+        /// `fr`, `nl` or `en`: the language the till speaks to them (default: `till.language`).
+        #[arg(long)]
+        lang: Option<String>,
     },
     List,
     Disable {
@@ -710,6 +713,7 @@ pub fn seed_demo(ledger: &mut Ledger, hasher: &PinHasher, clock: &dyn Clock) -> 
                 name: name.to_owned(),
                 role: Role::parse(role)?,
                 active: true,
+                lang: crate::i18n::Lang::Fr,
             };
             ledger.add_staff(&staff, &hasher.hash(&Pin::parse(pin)?)?, clock.now(), None)?;
         }
@@ -740,12 +744,21 @@ fn staff(
         _ => StaffKind::Other,
     };
     match cmd {
-        StaffCmd::Add { id, name, role } => {
+        StaffCmd::Add {
+            id,
+            name,
+            role,
+            lang,
+        } => {
             let staff = Staff {
                 id: StaffId::parse(&id)?,
                 name: parse_staff_name(&name)?,
                 role: Role::parse(&role)?,
                 active: true,
+                lang: match lang {
+                    Some(l) => crate::i18n::Lang::parse(&l)?,
+                    None => settings.language,
+                },
             };
             let pin = read_pin()?;
             let hash = pin_hasher(settings, data_dir)?.hash(&pin)?;

@@ -51,6 +51,8 @@ impl Default for RawShop {
 pub struct RawTill {
     pub id: String,
     pub max_withdrawal: String,
+    /// `fr`, `nl` or `en`: the login screen's, and new staff members' default language.
+    pub language: String,
 }
 
 impl Default for RawTill {
@@ -58,6 +60,7 @@ impl Default for RawTill {
         RawTill {
             id: "till-1".into(),
             max_withdrawal: "500.00".into(),
+            language: "fr".into(),
         }
     }
 }
@@ -335,6 +338,8 @@ pub struct Settings {
     pub tz: Tz,
     pub till_id: String,
     pub max_withdrawal: Money,
+    /// The till's language (`till.language`): before anyone logs in, and new staff's default.
+    pub language: crate::i18n::Lang,
     pub hours: OpeningHours,
     pub printer: PrinterSettings,
     pub scanner: ScannerSettings,
@@ -483,6 +488,8 @@ impl RawSettings {
         }
         let max_withdrawal = Money::parse(&self.till.max_withdrawal)
             .map_err(|e| invalid("till.max_withdrawal", e))?;
+        let language = crate::i18n::Lang::parse(&self.till.language)
+            .map_err(|e| invalid("till.language", e))?;
         let default_day = DayHours::parse(&self.hours.open, &self.hours.close)
             .map_err(|e| invalid("hours", e))?;
         let mut hours = OpeningHours::every_day(tz, default_day);
@@ -557,6 +564,7 @@ impl RawSettings {
             tz,
             till_id,
             max_withdrawal,
+            language,
             hours,
             printer,
             pin_pepper: (!self.pin_pepper.is_empty()).then(|| self.pin_pepper.clone()),
@@ -570,6 +578,7 @@ impl Settings {
     pub fn runtime(&self) -> crate::actors::RuntimeConfig {
         crate::actors::RuntimeConfig {
             till_id: self.till_id.clone(),
+            language: self.language,
             shop: self.shop.clone(),
             tz: self.tz,
             max_withdrawal: self.max_withdrawal,

@@ -16,6 +16,7 @@ pub mod doctor;
 pub mod domain;
 pub mod gui;
 pub mod headless;
+pub mod i18n;
 pub mod pay_web;
 pub mod secrets;
 pub mod store;

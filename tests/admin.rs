@@ -231,6 +231,7 @@ fn staff(id: &str, name: &str, role: Role) -> Staff {
         name: name.into(),
         role,
         active: true,
+        lang: kaching::i18n::Lang::Fr,
     }
 }
 

@@ -109,10 +109,17 @@ fn a_cashier_added_from_one_data_dir_logs_in_on_the_other_at_once() {
 
     // Added from A (the same pepper, as every test till has), into the central database...
     let mut c = central(a.path(), &db.url);
-    c.args(["staff", "add", "31", "MARIE", "--role", "cashier"]);
+    c.args([
+        "staff", "add", "31", "MARIE", "--role", "cashier", "--lang", "nl",
+    ]);
     let o = common::run_cmd(c, "4242\n");
     assert!(o.status.success(), "{}", common::stderr(&o));
     assert_eq!(db.int("SELECT COUNT(*) FROM staff WHERE id = '31'"), 1);
+    assert_eq!(
+        db.int("SELECT COUNT(*) FROM staff WHERE id = '31' AND lang = 'nl'"),
+        1,
+        "her language is in the central database"
+    );
 
     // ...and B lets her in straight away (an unknown ID pulls the staff table first).
     let t = Instant::now();
@@ -120,17 +127,18 @@ fn a_cashier_added_from_one_data_dir_logs_in_on_the_other_at_once() {
     let took = t.elapsed();
     assert!(
         ev.iter()
-            .any(|e| e["event"] == "logged_in" && e["staff_id"] == "31"),
-        "{ev:#?}"
+            .any(|e| e["event"] == "logged_in" && e["staff_id"] == "31" && e["lang"] == "nl"),
+        "B pulled her language with her name: {ev:#?}"
     );
     eprintln!("login of a cashier added centrally a moment before: {took:?}");
     // A wrong PIN is still a wrong PIN, and an ID nobody has is still unknown, quickly.
     till.cmd("logout");
     let ev = till.cmd("login 31 9999");
     assert!(
-        ev.iter()
-            .any(|e| e["event"] == "login_refused" && e["reason"] == "bad_pin"),
-        "{ev:#?}"
+        ev.iter().any(|e| e["event"] == "login_refused"
+            && e["reason"] == "bad_pin"
+            && e["message"] == "foute pincode: nog 4 pogingen"),
+        "refused in her language: {ev:#?}"
     );
     let t = Instant::now();
     let ev = till.cmd("login 77 7777");

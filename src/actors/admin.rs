@@ -550,7 +550,7 @@ impl super::Till {
             .send(session::Authorize)
             .await
             .map_err(internal)?
-            .map_err(|r| err(r.code, r.message))?;
+            .map_err(|r| err(r.code, r.message(self.hub.lang())))?;
         if staff.role != Role::Admin {
             return Err(err(
                 "not_admin",

@@ -15,27 +15,40 @@ use crate::domain::Money;
 use crate::domain::barcode::ScannedCode;
 use crate::domain::basket::{Account, Basket, BasketError, Lines};
 use crate::domain::instore::{InstoreCode, InstoreError, InstoreRules};
+use crate::i18n::{Lang, Text};
 use crate::store::Lookup;
 
 use super::events::{EventHub, TillEvent};
 use super::ledger::{self, LedgerActor};
 
-/// An error for the screen: a protocol code and a French/English message.
+/// An error for the screen: a protocol code (never translated) and what to say, not yet in a
+/// language: the [`EventHub`] renders it in the session's (`EventHub::refuse`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     pub code: &'static str,
-    pub message: String,
+    pub text: Text,
 }
 
 impl Refusal {
+    /// A refusal whose message is a detail without a translation (a ledger or server error).
     pub fn new(code: &'static str, message: impl Into<String>) -> Refusal {
         Refusal {
             code,
-            message: message.into(),
+            text: Text::Raw(message.into()),
         }
     }
-    pub fn event(&self) -> TillEvent {
-        TillEvent::error(self.code, self.message.clone())
+
+    /// A refusal said with catalogue message `text`.
+    pub fn says(code: &'static str, text: Text) -> Refusal {
+        Refusal { code, text }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        self.text.render(lang)
+    }
+
+    pub fn event(&self, lang: Lang) -> TillEvent {
+        TillEvent::error(self.code, self.message(lang))
     }
 }
 
@@ -195,13 +208,11 @@ impl BasketActor {
             .map_err(|e| Refusal::new("store_error", e.to_string()))?;
             match found {
                 Some((product, by_article)) => Ok((product, by_article.then_some(label))),
-                None => Err(Refusal::new(
+                None => Err(Refusal::says(
                     "unknown_code",
-                    format!(
-                        "in-store label '{}': no article '{}'",
-                        raw.trim(),
-                        label.article
-                    ),
+                    Text::msg("basket-unknown-label")
+                        .arg("code", raw.trim())
+                        .arg("article", label.article.to_string()),
                 )),
             }
         };
@@ -213,7 +224,7 @@ impl BasketActor {
                         label
                             .line_price(&product.name, product.price)
                             .ok_or_else(|| {
-                                Refusal::new("bad_amount", "the weighed price is too large")
+                                Refusal::says("bad_amount", Text::msg("basket-weighed-too-large"))
                             })?;
                     act.basket.add_priced(&product, unit, name)
                 }
@@ -227,12 +238,9 @@ impl BasketActor {
 
     fn check_not_frozen(&self) -> Result<(), Refusal> {
         match &self.frozen {
-            Some((a, _)) if *a == self.basket.current() => Err(Refusal::new(
+            Some((a, _)) if *a == self.basket.current() => Err(Refusal::says(
                 "payment_in_progress",
-                format!(
-                    "the {} basket is being paid; finish or cancel the payment first",
-                    a.as_str()
-                ),
+                Text::msg("basket-being-paid").arg("account", a.as_str()),
             )),
             _ => Ok(()),
         }
@@ -263,9 +271,9 @@ impl Handler<ScanCode> for BasketActor {
             let display = scanned.code.to_string();
             match ledger::run(&ledger, move |l| l.lookup(&scanned)).await {
                 Ok(Lookup::Found(p)) => Ok(p),
-                Ok(Lookup::Unknown) => Err(Refusal::new(
+                Ok(Lookup::Unknown) => Err(Refusal::says(
                     "unknown_code",
-                    format!("unknown article or barcode '{display}'"),
+                    Text::msg("basket-unknown-code").arg("code", display),
                 )),
                 Ok(Lookup::BadCheckDigit(e)) => Err(Refusal::new("bad_check_digit", e.to_string())),
                 Err(e) => Err(Refusal::new("store_error", e.to_string())),
@@ -343,19 +351,16 @@ impl Handler<Checkout> for BasketActor {
 
     fn handle(&mut self, msg: Checkout, _: &mut Context<Self>) -> Self::Result {
         if self.frozen.is_some() {
-            return Err(Refusal::new(
+            return Err(Refusal::says(
                 "payment_in_progress",
-                "a payment is already in progress",
+                Text::msg("payment-in-progress"),
             ));
         }
         let lines = self.basket.lines(msg.account).clone();
         if lines.is_empty() {
-            return Err(Refusal::new(
+            return Err(Refusal::says(
                 "empty_basket",
-                format!(
-                    "the {} basket is empty: nothing to pay",
-                    msg.account.as_str()
-                ),
+                Text::msg("basket-empty").arg("account", msg.account.as_str()),
             ));
         }
         self.frozen = Some((msg.account, msg.holder));
@@ -397,12 +402,9 @@ impl Handler<ClearBaskets> for BasketActor {
 
     fn handle(&mut self, msg: ClearBaskets, _: &mut Context<Self>) -> Self::Result {
         if let Some((account, _)) = &self.frozen {
-            return Err(Refusal::new(
+            return Err(Refusal::says(
                 "payment_in_progress",
-                format!(
-                    "the {} basket is held by a payment: finish or cancel it first",
-                    account.as_str()
-                ),
+                Text::msg("basket-held").arg("account", account.as_str()),
             ));
         }
         if !self.basket.is_empty() {

@@ -8,6 +8,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::domain::basket::{Account, Basket, LineKind};
 use crate::domain::{Money, Role};
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,6 +95,8 @@ pub enum TillEvent {
         staff_id: String,
         name: String,
         role: Role,
+        /// The session's language: every `message` from now on is in it.
+        lang: crate::i18n::Lang,
     },
     LoginRefused {
         reason: RefusalReason,
@@ -227,14 +230,58 @@ impl TillEvent {
 
 /// Fans events out to every subscriber (the headless writer, the GUI, tests). Unbounded so an
 /// actor never waits on a slow screen; a subscriber that went away is dropped.
+///
+/// It also renders the actors' [`Refusal`](super::basket::Refusal)s: in the language of the
+/// session (set by the SessionActor at login, cleared at logout), else the till's.
 #[derive(Clone, Default)]
 pub struct EventHub {
     subscribers: Arc<Mutex<Vec<UnboundedSender<TillEvent>>>>,
+    langs: Arc<Mutex<Langs>>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Langs {
+    till: Lang,
+    session: Option<Lang>,
 }
 
 impl EventHub {
     pub fn new() -> EventHub {
         EventHub::default()
+    }
+
+    /// A hub whose messages are in `till` until someone logs in.
+    pub fn speaking(till: Lang) -> EventHub {
+        let hub = EventHub::default();
+        if let Ok(mut l) = hub.langs.lock() {
+            l.till = till;
+        }
+        hub
+    }
+
+    /// The till's language (`till.language`).
+    pub fn till_lang(&self) -> Lang {
+        self.langs.lock().map(|l| l.till).unwrap_or_default()
+    }
+
+    /// The language messages are in now: the session's, else the till's.
+    pub fn lang(&self) -> Lang {
+        self.langs
+            .lock()
+            .map(|l| l.session.unwrap_or(l.till))
+            .unwrap_or_default()
+    }
+
+    /// Set at login (`Some`) and logout (`None`).
+    pub fn set_session_lang(&self, lang: Option<Lang>) {
+        if let Ok(mut l) = self.langs.lock() {
+            l.session = lang;
+        }
+    }
+
+    /// Emits a refusal as an `error` event, its message in the current language.
+    pub fn refuse(&self, r: &super::basket::Refusal) {
+        self.emit(r.event(self.lang()));
     }
 
     pub fn subscribe(&self) -> UnboundedReceiver<TillEvent> {

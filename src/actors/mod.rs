@@ -23,6 +23,7 @@ use actix::prelude::*;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::clock::SharedClock;
+use crate::i18n::Text;
 use crate::secrets::PinHasher;
 use crate::store::{Ledger, StoreError};
 
@@ -92,7 +93,7 @@ impl Till {
     ) -> Result<Till, TillError> {
         let ledger = Ledger::open_in(data_dir)?;
         let ledger = LedgerActor::start(ledger, data_dir.join(crate::store::LEDGER_FILE));
-        let hub = EventHub::new();
+        let hub = EventHub::speaking(settings.language);
         let settings = Arc::new(settings);
         let printer = PrinterActor::new(
             crate::devices::printer::Printer::new(
@@ -222,12 +223,8 @@ impl Till {
     /// database that cannot be used (`error {code: "central_unusable"}`).
     pub fn report_start_problems(&self) {
         if let Some(e) = &self.central_error {
-            self.hub.emit(TillEvent::error(
-                "central_unusable",
-                format!(
-                    "base centrale inutilisable, les ventes restent dans la caisse / central database unusable, sales stay in this till until central.url is fixed: {e}"
-                ),
-            ));
+            let text = Text::msg("central-unusable").arg("error", e.as_str());
+            self.hub.refuse(&Refusal::says("central_unusable", text));
         }
     }
 
@@ -235,7 +232,7 @@ impl Till {
     /// (printing and syncing carry on in the background).
     pub async fn execute(&self, command: Command) {
         if let Err(r) = self.dispatch(command).await {
-            self.hub.emit(r.event());
+            self.hub.refuse(&r);
         }
     }
 
@@ -281,9 +278,9 @@ impl Till {
             }
             Command::Logout => {
                 if self.payment.send(payment::IsBusy).await.map_err(mailbox)? {
-                    return Err(Refusal::new(
+                    return Err(Refusal::says(
                         "payment_in_progress",
-                        "finish or cancel the payment before logging out",
+                        Text::msg("logout-payment"),
                     ));
                 }
                 // Active or locked (a locked session may be logged out too).
@@ -292,7 +289,7 @@ impl Till {
                     .send(session::GetSession)
                     .await
                     .map_err(mailbox)?
-                    .ok_or_else(|| Refusal::new("not_logged_in", "nobody is logged in"))?;
+                    .ok_or_else(|| Refusal::says("not_logged_in", Text::msg("session-nobody")))?;
                 // The basket checks and clears in one step: a payment that started meanwhile
                 // holds it, and then nobody is logged out.
                 self.basket
@@ -303,10 +300,7 @@ impl Till {
                     .await
                     .map_err(mailbox)?
                     .map_err(|_| {
-                        Refusal::new(
-                            "payment_in_progress",
-                            "finish or cancel the payment before logging out",
-                        )
+                        Refusal::says("payment_in_progress", Text::msg("logout-payment"))
                     })?;
                 self.session
                     .send(session::Logout { reason: "logout" })
@@ -380,9 +374,9 @@ impl Till {
                             .await
                             .map_err(|e| Refusal::new("store_error", e.to_string()))?;
                         if queued.is_none() {
-                            return Err(Refusal::new(
+                            return Err(Refusal::says(
                                 "nothing_to_reprint",
-                                "no ticket has been printed on this till yet",
+                                Text::msg("reprint-nothing"),
                             ));
                         }
                         self.printer.do_send(printer::PrintQueued);

@@ -33,6 +33,7 @@ use crate::clock::SharedClock;
 use crate::domain::basket::Lines;
 use crate::domain::sale::SaleError;
 use crate::domain::{Account, Money, PaymentMethod, SaleDraft, Staff, StaffId};
+use crate::i18n::Text;
 use crate::pay_web::api::{CreateIntent, IntentLine, IntentStatus, IntentView};
 use crate::pay_web::client::{ClientError, PayClient};
 use crate::store::{IntentState, NewIntentRecord, StoreError};
@@ -297,9 +298,9 @@ impl PaymentActor {
         staff_name: String,
     ) -> ResponseActFuture<Self, Result<(), Refusal>> {
         if self.servers.hosted.is_none() && self.servers.lan.is_none() {
-            return Box::pin(actix::fut::ready(Err(Refusal::new(
+            return Box::pin(actix::fut::ready(Err(Refusal::says(
                 "qr_unavailable",
-                "no payment server is configured on this till: pay cash (pay <main|sub> cash [tendered])",
+                Text::msg("pay-qr-unavailable"),
             ))));
         }
         self.busy = true;
@@ -352,9 +353,9 @@ impl PaymentActor {
             .await
             {
                 release(&basket);
-                return Err(Refusal::new(
+                return Err(Refusal::says(
                     "store_error",
-                    format!("the payment could not be recorded: {e}"),
+                    Text::msg("pay-not-recorded").arg("error", e.to_string()),
                 ));
             }
             let request = CreateIntent {
@@ -407,9 +408,9 @@ impl PaymentActor {
                                 )
                                 .await;
                                 release(&basket);
-                                return Err(Refusal::new(
+                                return Err(Refusal::says(
                                     "store_error",
-                                    format!("the payment could not be recorded: {e}"),
+                                    Text::msg("pay-not-recorded").arg("error", e.to_string()),
                                 ));
                             }
                         }
@@ -431,9 +432,9 @@ impl PaymentActor {
             })
             .await;
             release(&basket);
-            Err(Refusal::new(
+            Err(Refusal::says(
                 "payment_unavailable",
-                format!("{e}: pay cash, or try again"),
+                Text::msg("pay-unavailable").arg("error", e),
             ))
         };
         Box::pin(fut.into_actor(self).map(move |r, act, ctx| {
@@ -558,10 +559,7 @@ impl PaymentActor {
                 Box::pin(self.server_says(id, view.status, "cancel answered").map(
                     move |(), _, _| {
                         if paid {
-                            Err(Refusal::new(
-                                "already_paid",
-                                "the customer has already paid: press accept to record the sale",
-                            ))
+                            Err(Refusal::says("already_paid", Text::msg("pay-already-paid")))
                         } else {
                             Ok(())
                         }
@@ -641,8 +639,16 @@ impl Actor for PaymentActor {
 
 fn sale_refusal(e: SaleError) -> Refusal {
     match e {
-        SaleError::EmptyBasket(_) => Refusal::new("empty_basket", e.to_string()),
-        SaleError::TenderTooLow { .. } => Refusal::new("tender_too_low", e.to_string()),
+        SaleError::EmptyBasket(account) => Refusal::says(
+            "empty_basket",
+            Text::msg("basket-empty").arg("account", account),
+        ),
+        SaleError::TenderTooLow { tendered, total } => Refusal::says(
+            "tender_too_low",
+            Text::msg("pay-tender-too-low")
+                .arg("tendered", tendered)
+                .arg("total", total),
+        ),
         SaleError::Overflow => Refusal::new("bad_amount", e.to_string()),
     }
 }
@@ -762,9 +768,9 @@ impl Committer {
                 if cash {
                     release(&self.basket, false);
                 }
-                return Err(Refusal::new(
+                return Err(Refusal::says(
                     "store_error",
-                    format!("the sale could not be recorded: {e}"),
+                    Text::msg("pay-sale-not-recorded").arg("error", e.to_string()),
                 ));
             }
         };
@@ -906,9 +912,9 @@ impl Handler<Pay> for PaymentActor {
 
     fn handle(&mut self, msg: Pay, _: &mut Context<Self>) -> Self::Result {
         if self.busy || self.holds_a_basket() {
-            return Box::pin(actix::fut::ready(Err(Refusal::new(
+            return Box::pin(actix::fut::ready(Err(Refusal::says(
                 "payment_in_progress",
-                "a payment is already in progress",
+                Text::msg("payment-in-progress"),
             ))));
         }
         if msg.method == PaymentMethod::Qr {
@@ -965,19 +971,17 @@ impl Handler<Accept> for PaymentActor {
             .filter(|t| t.holds)
             .find(paid)
             .or_else(|| self.intents.iter().find(paid));
-        let refusal = |code, message| Box::pin(actix::fut::ready(Err(Refusal::new(code, message))));
+        let refusal =
+            |code, id| Box::pin(actix::fut::ready(Err(Refusal::says(code, Text::msg(id)))));
         let Some(t) = chosen else {
             return if self.intents.iter().any(|t| t.holds) {
-                refusal(
-                    "not_paid_yet",
-                    "the customer has not confirmed the payment yet",
-                )
+                refusal("not_paid_yet", "pay-not-paid-yet")
             } else {
-                refusal("nothing_pending", "no payment is waiting to be accepted")
+                refusal("nothing_pending", "pay-nothing-to-accept")
             };
         };
         if self.busy {
-            return refusal("payment_in_progress", "a sale is being recorded");
+            return refusal("payment_in_progress", "pay-recording");
         }
         self.busy = true;
         let sale = SaleToCommit {
@@ -1009,7 +1013,7 @@ impl Handler<Accept> for PaymentActor {
                 Box::pin(next.map(|r, act, _| {
                     match r {
                         Err(e) if e.code == "empty_basket" => {}
-                        Err(e) => act.hub.emit(e.event()),
+                        Err(e) => act.hub.refuse(&e),
                         Ok(()) => {}
                     }
                     Ok(())
@@ -1023,16 +1027,14 @@ impl Handler<Cancel> for PaymentActor {
     type Result = ResponseActFuture<Self, Result<(), Refusal>>;
 
     fn handle(&mut self, _: Cancel, _: &mut Context<Self>) -> Self::Result {
-        let refusal = |code, message| Box::pin(actix::fut::ready(Err(Refusal::new(code, message))));
+        let refusal =
+            |code, id| Box::pin(actix::fut::ready(Err(Refusal::says(code, Text::msg(id)))));
         let Some(t) = self.intents.iter_mut().find(|t| t.holds) else {
-            return refusal("nothing_pending", "no payment to cancel");
+            return refusal("nothing_pending", "pay-nothing-to-cancel");
         };
         match t.state {
             IntentState::Paid => {
-                return refusal(
-                    "already_paid",
-                    "the customer has already paid: press accept to record the sale",
-                );
+                return refusal("already_paid", "pay-already-paid");
             }
             IntentState::Cancelling => {
                 self.hub.emit(TillEvent::PaymentCancelling {

@@ -15,6 +15,7 @@ use crate::domain::Money;
 use crate::domain::hours::OpeningHours;
 use crate::domain::instore::InstoreRules;
 use crate::domain::receipt::ShopInfo;
+use crate::i18n::Lang;
 use crate::secrets::Secret;
 
 /// The receipt printer: driver (with its timings), paper width, code page.
@@ -43,6 +44,8 @@ pub struct ScannerConfig {
 #[derive(Debug, Clone)]
 pub struct RuntimeConfig {
     pub till_id: String,
+    /// The till's language (`till.language`): what it says before anyone logs in.
+    pub language: Lang,
     pub shop: ShopInfo,
     pub tz: Tz,
     pub max_withdrawal: Money,

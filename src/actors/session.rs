@@ -12,6 +12,7 @@ use crate::clock::SharedClock;
 use crate::domain::hours::OpeningHours;
 use crate::domain::staff::{IDLE_MINUTES, MAX_PIN_FAILURES};
 use crate::domain::{Pin, Staff, StaffId};
+use crate::i18n::{Lang, Text};
 use crate::secrets::PinHasher;
 use crate::store::LockState;
 
@@ -83,16 +84,19 @@ enum Outcome {
     Accepted(Staff),
     Refused {
         reason: RefusalReason,
-        message: String,
+        message: Text,
+        /// The language of the staff member trying to log in, when the ID is known.
+        lang: Option<Lang>,
         until: Option<String>,
         attempts_left: Option<u32>,
     },
 }
 
-fn refused(reason: RefusalReason, message: impl Into<String>) -> Outcome {
+fn refused(reason: RefusalReason, message: Text, lang: Option<Lang>) -> Outcome {
     Outcome::Refused {
         reason,
-        message: message.into(),
+        message,
+        lang,
         until: None,
         attempts_left: None,
     }
@@ -143,7 +147,8 @@ async fn attempt(
     let Ok(staff_id) = StaffId::parse(&id) else {
         return refused(
             RefusalReason::Unknown,
-            format!("ID '{id}' inconnu / unknown ID"),
+            Text::msg("login-unknown-id").arg("id", id),
+            None,
         );
     };
     let lookup = || {
@@ -166,24 +171,32 @@ async fn attempt(
         Ok((None, _)) => {
             return refused(
                 RefusalReason::Unknown,
-                format!("ID '{staff_id}' inconnu / unknown ID"),
+                Text::msg("login-unknown-id").arg("id", staff_id.to_string()),
+                None,
             );
         }
-        Err(e) => return refused(RefusalReason::Unknown, format!("ledger error: {e}")),
+        Err(e) => {
+            return refused(
+                RefusalReason::Unknown,
+                Text::Raw(format!("ledger error: {e}")),
+                None,
+            );
+        }
     };
+    let lang = Some(record.staff.lang);
     if !record.staff.active {
         return refused(
             RefusalReason::Disabled,
-            format!("{} est désactivé(e) / disabled", record.staff.name),
+            Text::msg("login-disabled").arg("name", record.staff.name.clone()),
+            lang,
         );
     }
     if let LockState::LockedUntil(until) = lock {
         let minutes = (until - now).num_minutes() + 1;
         return Outcome::Refused {
             reason: RefusalReason::LockedOut,
-            message: format!(
-                "trop d'essais : bloqué pendant {minutes} min / locked for {minutes} min"
-            ),
+            message: Text::msg("login-locked").arg("minutes", minutes),
+            lang,
             until: Some(crate::domain::sale::format_instant(until)),
             attempts_left: None,
         };
@@ -205,29 +218,38 @@ async fn attempt(
         return match state {
             Ok(LockState::LockedUntil(until)) => Outcome::Refused {
                 reason: RefusalReason::LockedOut,
-                message: format!(
-                    "{MAX_PIN_FAILURES} PIN erronés : bloqué 15 min / locked for 15 min"
-                ),
+                message: Text::msg("login-locked-now").arg("failures", MAX_PIN_FAILURES),
+                lang,
                 until: Some(crate::domain::sale::format_instant(until)),
                 attempts_left: Some(0),
             },
-            Ok(LockState::Free { failures }) => Outcome::Refused {
-                reason: RefusalReason::BadPin,
-                message: "PIN erroné / wrong PIN".into(),
-                until: None,
-                attempts_left: Some(MAX_PIN_FAILURES.saturating_sub(failures)),
-            },
-            Err(e) => refused(RefusalReason::BadPin, format!("ledger error: {e}")),
+            Ok(LockState::Free { failures }) => {
+                let left = MAX_PIN_FAILURES.saturating_sub(failures);
+                Outcome::Refused {
+                    reason: RefusalReason::BadPin,
+                    message: Text::msg("login-bad-pin").arg("attempts", left),
+                    lang,
+                    until: None,
+                    attempts_left: Some(left),
+                }
+            }
+            Err(e) => refused(
+                RefusalReason::BadPin,
+                Text::Raw(format!("ledger error: {e}")),
+                lang,
+            ),
         };
     }
     if record.staff.role.bound_by_opening_hours() && !hours.is_open(now) {
         return refused(
             RefusalReason::Closed,
-            format!(
-                "magasin fermé / shop closed: il est {} ; heures d'ouverture {}",
-                hours.local_time(now),
-                hours.describe_day(now)
-            ),
+            match hours.open_hours_on(now) {
+                Some(today) => Text::msg("login-closed")
+                    .arg("time", hours.local_time(now))
+                    .arg("hours", today),
+                None => Text::msg("login-closed-today").arg("time", hours.local_time(now)),
+            },
+            lang,
         );
     }
     let sid = staff_id.clone();
@@ -242,10 +264,8 @@ impl Handler<Login> for SessionActor {
 
     fn handle(&mut self, msg: Login, _: &mut Context<Self>) -> Self::Result {
         if let State::Active { staff, .. } = &self.state {
-            self.hub.emit(TillEvent::error(
-                "already_logged_in",
-                format!("{} is logged in; log out first", staff.name),
-            ));
+            let text = Text::msg("login-already").arg("name", staff.name.clone());
+            self.hub.refuse(&Refusal::says("already_logged_in", text));
             return AtomicResponse::new(Box::pin(actix::fut::ready(None)));
         }
         let fut = attempt(
@@ -275,10 +295,12 @@ impl Handler<Login> for SessionActor {
                             });
                             replaced = Some(previous.clone());
                         }
+                        act.hub.set_session_lang(Some(staff.lang));
                         act.hub.emit(TillEvent::LoggedIn {
                             staff_id: staff.id.to_string(),
                             name: staff.name.clone(),
                             role: staff.role,
+                            lang: staff.lang,
                         });
                         let id = staff.id.to_string();
                         act.state = State::Active {
@@ -290,9 +312,11 @@ impl Handler<Login> for SessionActor {
                     Outcome::Refused {
                         reason,
                         message,
+                        lang,
                         until,
                         attempts_left,
                     } => {
+                        let message = message.render(lang.unwrap_or(act.hub.till_lang()));
                         let action =
                             if reason == RefusalReason::LockedOut && attempts_left == Some(0) {
                                 "lockout"
@@ -335,16 +359,15 @@ impl Handler<Authorize> for SessionActor {
                 *last_activity = now;
                 Ok(staff.clone())
             }
-            State::Locked { staff } => Err(Refusal::new(
+            State::Locked { staff } => Err(Refusal::says(
                 "session_locked",
-                format!(
-                    "session locked after {IDLE_MINUTES} idle minutes: {} must log in again",
-                    staff.name
-                ),
+                Text::msg("session-locked")
+                    .arg("minutes", IDLE_MINUTES)
+                    .arg("name", staff.name.clone()),
             )),
-            State::LoggedOut => Err(Refusal::new(
+            State::LoggedOut => Err(Refusal::says(
                 "not_logged_in",
-                "log in first (login <id> <pin>)",
+                Text::msg("session-not-logged-in"),
             )),
         }
     }
@@ -356,7 +379,9 @@ impl Handler<Logout> for SessionActor {
     fn handle(&mut self, msg: Logout, _: &mut Context<Self>) -> Self::Result {
         let staff = match std::mem::replace(&mut self.state, State::LoggedOut) {
             State::Active { staff, .. } | State::Locked { staff } => staff,
-            State::LoggedOut => return Err(Refusal::new("not_logged_in", "nobody is logged in")),
+            State::LoggedOut => {
+                return Err(Refusal::says("not_logged_in", Text::msg("session-nobody")));
+            }
         };
         let now = self.clock.now();
         let id = staff.id.to_string();
@@ -364,6 +389,7 @@ impl Handler<Logout> for SessionActor {
         self.ledger.do_send(ledger::LedgerJob::new(move |l| {
             l.audit(now, Some(&id), "logout", reason)
         }));
+        self.hub.set_session_lang(None);
         self.hub.emit(TillEvent::LoggedOut {
             reason: reason.to_owned(),
         });

@@ -209,11 +209,15 @@ impl OpeningHours {
 
     /// `06:00-18:00` for the day of `now`, or `fermé` — for refusals and the locked screen.
     pub fn describe_day(&self, now: DateTime<Utc>) -> String {
+        self.open_hours_on(now)
+            .unwrap_or_else(|| "fermé".to_owned())
+    }
+
+    /// `06:00-18:00` for the day of `now`, `None` on a day the shop does not open (a message
+    /// in a language says "closed" its own way).
+    pub fn open_hours_on(&self, now: DateTime<Utc>) -> Option<String> {
         let day = now.with_timezone(&self.tz).weekday();
-        match self.hours_on(day) {
-            Some(h) => h.describe(),
-            None => "fermé".to_owned(),
-        }
+        self.hours_on(day).map(|h| h.describe())
     }
 
     /// The shop-local calendar day of an instant: what reports group by.

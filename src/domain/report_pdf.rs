@@ -114,9 +114,9 @@ fn rows(report: &DayReport) -> Vec<Row> {
     for s in &report.by_seller {
         out.push(row(
             format!(
-                "  {:<20} {:>4} tickets  {:>13}  retraits {:>13}",
+                "  {:<20} {:>12}  {:>13}  retraits {:>13}",
                 truncate(&s.seller, 20),
-                s.tickets,
+                super::report::tickets_fr(s.tickets),
                 s.revenue_cents.to_string(),
                 s.withdrawal_cents.to_string()
             ),

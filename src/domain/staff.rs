@@ -110,6 +110,8 @@ pub struct Staff {
     pub name: String,
     pub role: Role,
     pub active: bool,
+    /// The language the till speaks to this person once logged in.
+    pub lang: crate::i18n::Lang,
 }
 
 /// How many wrong PINs in a row lock an ID, and for how long.

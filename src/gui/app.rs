@@ -1754,6 +1754,8 @@ impl Gui {
                     Role::Cashier
                 },
                 active: true,
+                // The staff screen has no language picker yet (a later slice of issue 12).
+                lang: crate::i18n::Lang::default(),
             })
         })();
         let pin = a.staff_pin.value().trim().to_owned();

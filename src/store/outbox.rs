@@ -189,9 +189,9 @@ impl Ledger {
         let tx = self.write_tx()?;
         {
             let mut stmt = tx.prepare_cached(
-                "INSERT INTO staff (id, name, role, pin_hash, active, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                "INSERT INTO staff (id, name, role, pin_hash, active, version, lang) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash,
-                   active = excluded.active, version = excluded.version",
+                   active = excluded.active, version = excluded.version, lang = excluded.lang",
             )?;
             for r in rows {
                 stmt.execute(params![
@@ -200,7 +200,8 @@ impl Ledger {
                     r.staff.role.as_str(),
                     r.pin_hash,
                     r.staff.active,
-                    r.version
+                    r.version,
+                    r.staff.lang.as_str()
                 ])?;
             }
         }
@@ -268,6 +269,7 @@ pub fn central_staff(
     role: &str,
     pin_hash: String,
     active: bool,
+    lang: &str,
     version: i64,
 ) -> StoreResult<CentralStaff> {
     Ok(CentralStaff {
@@ -276,6 +278,7 @@ pub fn central_staff(
             name,
             role: Role::parse(role).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             active,
+            lang: super::staff::lang_from(lang)?,
         },
         pin_hash,
         version,
@@ -407,6 +410,7 @@ mod tests {
             "cashier",
             "$argon2id$x".into(),
             true,
+            "fr",
             7,
         )
         .unwrap();
@@ -418,6 +422,7 @@ mod tests {
             "cashier",
             "$argon2id$y".into(),
             false,
+            "nl",
             9,
         )
         .unwrap();
@@ -427,8 +432,13 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(!rec.staff.active);
+        assert_eq!(
+            rec.staff.lang,
+            crate::i18n::Lang::Nl,
+            "the language is pulled too"
+        );
         assert_eq!(rec.pin_hash, "$argon2id$y");
-        assert!(central_staff("x", "A".into(), "cashier", "h".into(), true, 1).is_err());
+        assert!(central_staff("x", "A".into(), "cashier", "h".into(), true, "fr", 1).is_err());
         assert!(central_product("1", Some("123"), "A".into(), 1, 6, true, 1).is_err());
     }
 }

@@ -25,6 +25,10 @@ fn role_from(s: &str) -> Result<Role, StoreError> {
     Role::parse(s).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+pub(crate) fn lang_from(s: &str) -> Result<crate::i18n::Lang, StoreError> {
+    crate::i18n::Lang::parse(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 impl Ledger {
     /// Adds a new staff member; an existing ID is a conflict (use `set_pin` / `set_staff_active`).
     pub fn add_staff(
@@ -47,13 +51,14 @@ impl Ledger {
             )));
         }
         tx.execute(
-            "INSERT INTO staff (id, name, role, pin_hash, active) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO staff (id, name, role, pin_hash, active, lang) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 staff.id.as_str(),
                 staff.name,
                 staff.role.as_str(),
                 pin_hash,
-                staff.active
+                staff.active,
+                staff.lang.as_str()
             ],
         )?;
         let detail = format!("{} {} ({})", staff.id, staff.name, staff.role.as_str());
@@ -65,7 +70,9 @@ impl Ledger {
     pub fn staff_record(&self, id: &StaffId) -> StoreResult<Option<StaffRecord>> {
         let row = self
             .conn
-            .prepare_cached("SELECT id, name, role, pin_hash, active FROM staff WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT id, name, role, pin_hash, active, lang FROM staff WHERE id = ?1",
+            )?
             .query_row([id.as_str()], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -73,16 +80,18 @@ impl Ledger {
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, bool>(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             })
             .optional()?;
-        row.map(|(id, name, role, pin_hash, active)| {
+        row.map(|(id, name, role, pin_hash, active, lang)| {
             Ok(StaffRecord {
                 staff: Staff {
                     id: StaffId::parse(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     name,
                     role: role_from(&role)?,
                     active,
+                    lang: lang_from(&lang)?,
                 },
                 pin_hash,
             })
@@ -91,25 +100,27 @@ impl Ledger {
     }
 
     pub fn staff_list(&self) -> StoreResult<Vec<Staff>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, name, role, active FROM staff ORDER BY CAST(id AS INTEGER)")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, name, role, active, lang FROM staff ORDER BY CAST(id AS INTEGER)",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, bool>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, name, role, active) = row?;
+            let (id, name, role, active, lang) = row?;
             out.push(Staff {
                 id: StaffId::parse(&id).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 name,
                 role: role_from(&role)?,
                 active,
+                lang: lang_from(&lang)?,
             });
         }
         Ok(out)
@@ -286,6 +297,7 @@ mod tests {
             name: "AYMAN".into(),
             role: Role::Cashier,
             active: true,
+            lang: crate::i18n::Lang::Fr,
         };
         l.add_staff(&s, "$argon2id$x", Utc::now(), None).unwrap();
         assert!(matches!(
@@ -310,6 +322,7 @@ mod tests {
             name: "AYMAN".into(),
             role: Role::Cashier,
             active: true,
+            lang: crate::i18n::Lang::Fr,
         };
         l.add_staff(&s, "$argon2id$old", Utc::now(), None).unwrap();
         let now = Utc::now();

@@ -288,14 +288,14 @@ impl Central {
     /// Staff changed since `after` (a version), in version order.
     pub async fn staff_since(&self, after: i64) -> Result<Vec<CentralStaff>, SyncError> {
         let mut conn = bounded(self.pool.get_conn()).await?;
-        let rows: Vec<(String, String, String, String, bool, i64)> = bounded(conn.exec(
-            "SELECT id, name, role, pin_hash, active, version FROM staff WHERE version > ? ORDER BY version LIMIT 5000",
+        let rows: Vec<(String, String, String, String, bool, String, i64)> = bounded(conn.exec(
+            "SELECT id, name, role, pin_hash, active, lang, version FROM staff WHERE version > ? ORDER BY version LIMIT 5000",
             (after,),
         ))
         .await?;
         rows.into_iter()
-            .map(|(id, name, role, hash, active, version)| {
-                central_staff(&id, name, &role, hash, active, version)
+            .map(|(id, name, role, hash, active, lang, version)| {
+                central_staff(&id, name, &role, hash, active, &lang, version)
                     .map_err(|e| SyncError::Permanent(e.to_string()))
             })
             .collect()
@@ -365,8 +365,16 @@ impl Central {
         }
         let v = Central::next_version(&mut tx, "staff").await?;
         bounded(tx.exec_drop(
-            "INSERT INTO staff (id, name, role, pin_hash, active, version) VALUES (?, ?, ?, ?, ?, ?)",
-            (staff.id.as_str(), &staff.name, staff.role.as_str(), pin_hash, staff.active, v),
+            "INSERT INTO staff (id, name, role, pin_hash, active, lang, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                staff.id.as_str(),
+                &staff.name,
+                staff.role.as_str(),
+                pin_hash,
+                staff.active,
+                staff.lang.as_str(),
+                v,
+            ),
         ))
         .await?;
         bounded(tx.commit()).await

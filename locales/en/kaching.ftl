@@ -1,0 +1,60 @@
+# KACHING, English. The same ids and arguments as in fr/ and nl/.
+
+## Login
+login-unknown-id = unknown ID '{ $id }'
+login-disabled = { $name } is disabled
+login-locked = too many attempts: locked for { $minutes } min
+login-locked-now = { $failures } wrong PINs: locked for 15 min
+login-bad-pin = { $attempts ->
+    [one] wrong PIN: 1 attempt left
+   *[other] wrong PIN: { $attempts } attempts left
+}
+login-closed = shop closed: it is { $time }; opening hours { $hours }
+login-closed-today = shop closed today: it is { $time }
+login-already = { $name } is logged in; log out first
+
+## Session
+session-not-logged-in = log in first (login <id> <pin>)
+session-nobody = nobody is logged in
+session-locked = session locked after { $minutes } idle minutes: { $name } must log in again
+logout-payment = finish or cancel the payment before logging out
+
+## Basket
+basket-unknown-code = unknown article or barcode '{ $code }'
+basket-unknown-label = in-store label '{ $code }': no article '{ $article }'
+basket-weighed-too-large = the weighed price is too large
+basket-being-paid = the { $account ->
+    [sub] sub
+   *[other] main
+} basket is being paid; finish or cancel the payment first
+basket-held = the { $account ->
+    [sub] sub
+   *[other] main
+} basket is held by a payment: finish or cancel it first
+basket-empty = the { $account ->
+    [sub] sub
+   *[other] main
+} basket is empty: nothing to pay
+
+## Payment
+payment-in-progress = a payment is already in progress
+pay-qr-unavailable = no payment server is configured on this till: pay cash (pay <main|sub> cash [tendered])
+pay-not-recorded = the payment could not be recorded: { $error }
+pay-sale-not-recorded = the sale could not be recorded: { $error }
+pay-unavailable = { $error }: pay cash, or try again
+pay-already-paid = the customer has already paid: press accept to record the sale
+pay-not-paid-yet = the customer has not confirmed the payment yet
+pay-nothing-to-accept = no payment is waiting to be accepted
+pay-nothing-to-cancel = no payment to cancel
+pay-recording = a sale is being recorded
+pay-tender-too-low = { $tendered } tendered is less than the { $total } to pay
+reprint-nothing = no ticket has been printed on this till yet
+
+## Reports
+report-tickets = { $count ->
+    [one] { $count } ticket
+   *[other] { $count } tickets
+}
+
+## Start-up
+central-unusable = central database unusable, sales stay in this till until central.url is fixed: { $error }

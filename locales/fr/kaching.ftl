@@ -1,0 +1,61 @@
+# KACHING, français. Les identifiants et les arguments sont les mêmes dans nl/ et en/
+# (src/i18n.rs le vérifie).
+
+## Connexion
+login-unknown-id = ID « { $id } » inconnu
+login-disabled = { $name } est désactivé(e)
+login-locked = trop d'essais : bloqué pendant { $minutes } min
+login-locked-now = { $failures } PIN erronés : bloqué pendant 15 min
+login-bad-pin = { $attempts ->
+    [one] PIN erroné : encore { $attempts } essai
+   *[other] PIN erroné : encore { $attempts } essais
+}
+login-closed = magasin fermé : il est { $time } ; heures d'ouverture { $hours }
+login-closed-today = magasin fermé aujourd'hui : il est { $time }
+login-already = { $name } est connecté(e) : déconnectez-vous d'abord
+
+## Session
+session-not-logged-in = connectez-vous d'abord (login <id> <pin>)
+session-nobody = personne n'est connecté
+session-locked = session verrouillée après { $minutes } min d'inactivité : { $name } doit se reconnecter
+logout-payment = terminez ou annulez le paiement avant de vous déconnecter
+
+## Panier
+basket-unknown-code = article ou code-barres « { $code } » inconnu
+basket-unknown-label = étiquette du magasin « { $code } » : pas d'article « { $article } »
+basket-weighed-too-large = le prix pesé est trop élevé
+basket-being-paid = le panier { $account ->
+    [sub] du sous-compte
+   *[other] principal
+} est en cours de paiement : terminez ou annulez d'abord le paiement
+basket-held = le panier { $account ->
+    [sub] du sous-compte
+   *[other] principal
+} est retenu par un paiement : terminez-le ou annulez-le d'abord
+basket-empty = le panier { $account ->
+    [sub] du sous-compte
+   *[other] principal
+} est vide : rien à payer
+
+## Paiement
+payment-in-progress = un paiement est déjà en cours
+pay-qr-unavailable = aucun serveur de paiement n'est configuré sur cette caisse : payez en espèces (pay <main|sub> cash [montant])
+pay-not-recorded = le paiement n'a pas pu être enregistré : { $error }
+pay-sale-not-recorded = la vente n'a pas pu être enregistrée : { $error }
+pay-unavailable = { $error } : payez en espèces, ou réessayez
+pay-already-paid = le client a déjà payé : appuyez sur accept pour enregistrer la vente
+pay-not-paid-yet = le client n'a pas encore confirmé le paiement
+pay-nothing-to-accept = aucun paiement n'attend d'être accepté
+pay-nothing-to-cancel = aucun paiement à annuler
+pay-recording = une vente est en cours d'enregistrement
+pay-tender-too-low = { $tendered } reçu, c'est moins que les { $total } à payer
+reprint-nothing = aucun ticket n'a encore été imprimé sur cette caisse
+
+## Rapports
+report-tickets = { $count ->
+    [one] { $count } ticket
+   *[other] { $count } tickets
+}
+
+## Démarrage
+central-unusable = base centrale inutilisable, les ventes restent dans la caisse tant que central.url n'est pas corrigé : { $error }

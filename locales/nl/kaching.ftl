@@ -1,0 +1,60 @@
+# KACHING, Nederlands. Dezelfde identificaties en argumenten als in fr/ en en/.
+
+## Aanmelden
+login-unknown-id = ID '{ $id }' onbekend
+login-disabled = { $name } is uitgeschakeld
+login-locked = te veel pogingen: { $minutes } min geblokkeerd
+login-locked-now = { $failures } foute pincodes: 15 min geblokkeerd
+login-bad-pin = { $attempts ->
+    [one] foute pincode: nog 1 poging
+   *[other] foute pincode: nog { $attempts } pogingen
+}
+login-closed = winkel gesloten: het is { $time }; openingsuren { $hours }
+login-closed-today = winkel vandaag gesloten: het is { $time }
+login-already = { $name } is aangemeld: meld eerst af
+
+## Sessie
+session-not-logged-in = meld eerst aan (login <id> <pin>)
+session-nobody = niemand is aangemeld
+session-locked = sessie vergrendeld na { $minutes } min inactiviteit: { $name } moet opnieuw aanmelden
+logout-payment = rond de betaling af of annuleer ze voor u afmeldt
+
+## Mandje
+basket-unknown-code = onbekend artikel of streepjescode '{ $code }'
+basket-unknown-label = winkeletiket '{ $code }': geen artikel '{ $article }'
+basket-weighed-too-large = de gewogen prijs is te hoog
+basket-being-paid = het { $account ->
+    [sub] submandje
+   *[other] hoofdmandje
+} wordt betaald: rond de betaling eerst af of annuleer ze
+basket-held = het { $account ->
+    [sub] submandje
+   *[other] hoofdmandje
+} wordt door een betaling vastgehouden: rond ze eerst af of annuleer ze
+basket-empty = het { $account ->
+    [sub] submandje
+   *[other] hoofdmandje
+} is leeg: niets te betalen
+
+## Betaling
+payment-in-progress = er loopt al een betaling
+pay-qr-unavailable = op deze kassa is geen betaalserver ingesteld: betaal contant (pay <main|sub> cash [bedrag])
+pay-not-recorded = de betaling kon niet worden vastgelegd: { $error }
+pay-sale-not-recorded = de verkoop kon niet worden vastgelegd: { $error }
+pay-unavailable = { $error }: betaal contant, of probeer opnieuw
+pay-already-paid = de klant heeft al betaald: druk op accept om de verkoop vast te leggen
+pay-not-paid-yet = de klant heeft de betaling nog niet bevestigd
+pay-nothing-to-accept = er wacht geen betaling op aanvaarding
+pay-nothing-to-cancel = geen betaling om te annuleren
+pay-recording = er wordt een verkoop vastgelegd
+pay-tender-too-low = { $tendered } ontvangen is minder dan de { $total } te betalen
+reprint-nothing = op deze kassa is nog geen kasticket afgedrukt
+
+## Rapporten
+report-tickets = { $count ->
+    [one] { $count } kasticket
+   *[other] { $count } kastickets
+}
+
+## Opstarten
+central-unusable = centrale databank onbruikbaar, de verkopen blijven in de kassa tot central.url is hersteld: { $error }
