@@ -196,6 +196,29 @@ pub fn t(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
     out.into_owned()
 }
 
+impl Lang {
+    /// The language a browser asks for (`Accept-Language: nl-BE,nl;q=0.9,en;q=0.8`), matched by
+    /// Project Fluent's own negotiation (`fluent-langneg`); French when it names none of ours.
+    pub fn from_accept_language(header: &str) -> Lang {
+        use fluent_langneg::{NegotiationStrategy, accepted_languages, negotiate_languages};
+        let requested = accepted_languages::parse(header);
+        let available: Vec<unic_langid::LanguageIdentifier> = Lang::ALL
+            .iter()
+            .filter_map(|l| l.as_str().parse().ok())
+            .collect();
+        let default = available.first().cloned();
+        negotiate_languages(
+            &requested,
+            &available,
+            default.as_ref(),
+            NegotiationStrategy::Lookup,
+        )
+        .first()
+        .and_then(|id| Lang::parse(id.language.as_str()).ok())
+        .unwrap_or_default()
+    }
+}
+
 /// An amount as people read it: `18,70 €` in French and Dutch, `€18.70` in English.
 pub fn money(lang: Lang, m: Money) -> String {
     match lang {
@@ -279,6 +302,21 @@ mod tests {
         for lang in Lang::ALL {
             let s = t(lang, "login-unknown-id", &[("id", "5".into())]);
             assert!(s.contains('5') && s != "login-unknown-id", "{lang}: {s}");
+        }
+    }
+
+    #[test]
+    fn a_browser_gets_the_language_it_asks_for_and_french_otherwise() {
+        for (header, lang) in [
+            ("nl-BE,nl;q=0.9,en;q=0.8", Lang::Nl),
+            ("en-US,en;q=0.9", Lang::En),
+            ("fr-BE", Lang::Fr),
+            ("de-DE,nl;q=0.5", Lang::Nl),
+            ("de-DE", Lang::Fr),
+            ("", Lang::Fr),
+            ("garbage;;q=x", Lang::Fr),
+        ] {
+            assert_eq!(Lang::from_accept_language(header), lang, "{header:?}");
         }
     }
 

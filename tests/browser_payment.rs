@@ -51,6 +51,12 @@ impl Browser {
     /// Starts chromedriver on a free port and opens a Chromium session emulating a phone.
     #[allow(clippy::zombie_processes)] // Browser's Drop (or the failure path) kills and waits.
     fn phone() -> Browser {
+        Browser::phone_in("fr-FR")
+    }
+
+    /// A phone whose browser asks for `lang` (`--lang` and its `Accept-Language`).
+    #[allow(clippy::zombie_processes)] // Browser's Drop (or the failure path) kills and waits.
+    fn phone_in(lang: &str) -> Browser {
         let chromium = program("chromium", "chromium");
         let chromedriver = program("chromedriver", "chromium-driver");
         let port = common::free_port();
@@ -102,7 +108,7 @@ impl Browser {
             "--disable-component-update".to_owned(),
             "--disable-sync".to_owned(),
             "--hide-scrollbars".to_owned(),
-            "--lang=fr-FR".to_owned(),
+            format!("--lang={lang}"),
             format!("--window-size={PHONE_W},{PHONE_H}"),
             format!("--user-data-dir={}", profile.path().display()),
         ];
@@ -111,6 +117,7 @@ impl Browser {
             "goog:chromeOptions": {
                 "binary": chromium,
                 "args": args,
+                "prefs": { "intl.accept_languages": lang },
                 "mobileEmulation": {
                     "deviceMetrics": { "width": PHONE_W, "height": PHONE_H, "pixelRatio": PIXEL_RATIO, "touch": true },
                     "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 \
@@ -364,7 +371,7 @@ fn a_phone_browser_opens_the_pay_url_presses_the_button_and_the_till_learns_of_i
         browser
             .eval("location.href")
             .as_str()
-            .is_some_and(|u| u == pay_url),
+            .is_some_and(|u| u.starts_with(&pay_url)),
         "the confirmation redirects back to the pay_url"
     );
     assert_eq!(
@@ -394,4 +401,64 @@ fn the_base64_and_png_helpers_read_what_they_should() {
     png.extend_from_slice(&1688u32.to_be_bytes());
     png.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
     assert_eq!(png_size(&png), (780, 1688));
+}
+
+/// A Dutch-speaking customer (`Accept-Language: nl-BE`) reads the page in Dutch, can switch it
+/// to French and back with the FR | NL | EN links, and pays in Dutch; the answer stays Dutch.
+#[test]
+fn a_dutch_phone_reads_the_page_in_dutch_switches_languages_and_pays() {
+    let browser = Browser::phone_in("nl-BE");
+    let dir = common::seeded_dir();
+    let mut cmd = common::kaching(dir.path());
+    cmd.env("KACHING_PAYMENT__LAN_BIND", "127.0.0.1:0");
+    let mut till = common::Till::start_with(cmd);
+    till.cmd("login 1 1111");
+    till.cmd("scan 1234");
+    let events = till.cmd("pay main");
+    let pending = events
+        .iter()
+        .find(|e| e["event"] == "payment_pending")
+        .unwrap_or_else(|| panic!("no payment_pending: {events:#?}"))
+        .clone();
+    let pay_url = pending["pay_url"].as_str().expect("pay_url").to_owned();
+
+    browser.goto(&pay_url);
+    let text = browser.wait_for_text("Betaling bevestigen");
+    assert!(
+        text.contains("Totaal: 1,20 €") && text.contains("Verkoper:"),
+        "the Dutch page: {text}"
+    );
+    assert!(
+        !text.contains("Valider"),
+        "no French on the Dutch page: {text}"
+    );
+    assert_eq!(browser.eval("document.documentElement.lang"), json!("nl"));
+    assert!(
+        browser
+            .eval("document.documentElement.scrollWidth")
+            .as_u64()
+            <= Some(u64::from(PHONE_W)),
+        "the Dutch page fits the phone's width"
+    );
+    let screens = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screens");
+    browser.screenshot(&screens.join("payment-page-phone-nl.png"));
+
+    // The switch: FR, then NL again.
+    let fr = browser.find("nav a[hreflang=fr]");
+    browser.call("POST", &format!("/element/{fr}/click"), Some(json!({})));
+    let text = browser.wait_for_text("Valider le paiement");
+    assert!(text.contains("Total : 1,20 €"), "the French page: {text}");
+    let nl = browser.find("nav a[hreflang=nl]");
+    browser.call("POST", &format!("/element/{nl}/click"), Some(json!({})));
+    browser.wait_for_text("Betaling bevestigen");
+
+    let button = browser.find("button[type=submit]");
+    assert_eq!(browser.text(&button), "Betaling bevestigen");
+    browser.call("POST", &format!("/element/{button}/click"), Some(json!({})));
+    let accepted = till.wait_for("payment_accepted");
+    assert_eq!(accepted["intent_id"], pending["intent_id"]);
+    let text = browser.wait_for_text("Betaald");
+    assert!(!text.contains("Payé"), "the answer stays Dutch: {text}");
+    drop(browser);
+    till.quit();
 }

@@ -58,3 +58,22 @@ report-tickets = { $count ->
 
 ## Start-up
 central-unusable = central database unusable, sales stay in this till until central.url is fixed: { $error }
+
+## The customer's page (phone)
+page-title = Payment
+page-total = Total: { $amount }
+page-seller = Seller: { $seller }
+page-confirm = Confirm the payment
+page-to-pay = To pay: press the button to pay { $amount }.
+page-paid = Paid ✓ Thank you!
+page-cancelled = Payment cancelled by the till.
+page-expired = Payment expired. Ask the till for a new code.
+page-no-such-link = This payment link does not exist.
+page-bad-form = Invalid form: reload the page.
+page-refused = Request refused.
+page-refused-reload = Request refused: reload the page.
+page-already-paid = This payment has already been confirmed.
+page-was-cancelled = This payment was cancelled.
+page-was-expired = This payment has expired.
+page-amount-mismatch = The amount does not match: reload the page.
+page-languages = Language

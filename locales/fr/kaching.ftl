@@ -59,3 +59,22 @@ report-tickets = { $count ->
 
 ## Démarrage
 central-unusable = base centrale inutilisable, les ventes restent dans la caisse tant que central.url n'est pas corrigé : { $error }
+
+## La page du client (téléphone)
+page-title = Paiement
+page-total = Total : { $amount }
+page-seller = Vendeur : { $seller }
+page-confirm = Valider le paiement
+page-to-pay = À payer : appuyez sur le bouton pour payer { $amount }.
+page-paid = Payé ✓ Merci !
+page-cancelled = Paiement annulé par la caisse.
+page-expired = Paiement expiré. Demandez un nouveau code à la caisse.
+page-no-such-link = Ce lien de paiement n'existe pas.
+page-bad-form = Formulaire invalide : rechargez la page.
+page-refused = Requête refusée.
+page-refused-reload = Requête refusée : rechargez la page.
+page-already-paid = Ce paiement a déjà été validé.
+page-was-cancelled = Ce paiement a été annulé.
+page-was-expired = Ce paiement a expiré.
+page-amount-mismatch = Le montant ne correspond pas : rechargez la page.
+page-languages = Langue

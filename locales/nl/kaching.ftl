@@ -58,3 +58,22 @@ report-tickets = { $count ->
 
 ## Opstarten
 central-unusable = centrale databank onbruikbaar, de verkopen blijven in de kassa tot central.url is hersteld: { $error }
+
+## De pagina van de klant (telefoon)
+page-title = Betaling
+page-total = Totaal: { $amount }
+page-seller = Verkoper: { $seller }
+page-confirm = Betaling bevestigen
+page-to-pay = Te betalen: druk op de knop om { $amount } te betalen.
+page-paid = Betaald ✓ Dank u!
+page-cancelled = Betaling geannuleerd door de kassa.
+page-expired = Betaling verlopen. Vraag een nieuwe code aan de kassa.
+page-no-such-link = Deze betaallink bestaat niet.
+page-bad-form = Ongeldig formulier: laad de pagina opnieuw.
+page-refused = Verzoek geweigerd.
+page-refused-reload = Verzoek geweigerd: laad de pagina opnieuw.
+page-already-paid = Deze betaling is al bevestigd.
+page-was-cancelled = Deze betaling is geannuleerd.
+page-was-expired = Deze betaling is verlopen.
+page-amount-mismatch = Het bedrag klopt niet: laad de pagina opnieuw.
+page-languages = Taal

@@ -1,10 +1,13 @@
-//! The customer's page: French, readable on a phone, no JavaScript. One page per intent state;
-//! the pending one holds the confirmation form (CSRF token and the amount shown, so a page
-//! rendered for another amount cannot confirm this one). Escaping is maud's.
+//! The customer's page: readable on a phone, no JavaScript, in the customer's language (French,
+//! Dutch or English: the browser's `Accept-Language`, or the FR | NL | EN switch at the top,
+//! which the form and its answer keep). One page per intent state; the pending one holds the
+//! confirmation form (CSRF token and the amount shown, so a page rendered for another amount
+//! cannot confirm this one). Escaping is maud's; the texts are the Fluent catalogues'.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::domain::Money;
+use crate::i18n::{Lang, money, t};
 
 use super::api::IntentStatus;
 use super::store::Intent;
@@ -17,68 +20,92 @@ td{padding:.55rem .6rem;border-bottom:1px solid #eee}td.n{text-align:right;white
 .total{font-size:1.6rem;font-weight:700;margin:1rem 0;text-align:right}\
 button{width:100%;font-family:inherit;font-weight:600;font-size:1.3rem;padding:1rem;border:0;border-radius:.6rem;background:#1565c0;color:#fff}\
 .state{font-size:1.5rem;font-weight:700;padding:1.2rem;border-radius:.6rem;text-align:center;margin:1rem 0}\
-.paid{background:#d7f5dd;color:#105c20}.cancelled,.expired,.error{background:#fde2e1;color:#8a1c14}";
+.paid{background:#d7f5dd;color:#105c20}.cancelled,.expired,.error{background:#fde2e1;color:#8a1c14}\
+nav{text-align:right;font-size:1rem;margin-bottom:.4rem}nav a,nav b{padding:.3rem .45rem}nav a{color:#1565c0}";
 
-fn layout(title: &str, body: Markup) -> Markup {
+/// The FR | NL | EN switch: links to this same page in each language, the current one in bold.
+fn languages(lang: Lang) -> Markup {
+    html! {
+        nav aria-label=(t(lang, "page-languages", &[])) {
+            @for (i, l) in Lang::ALL.iter().enumerate() {
+                @if i > 0 { " | " }
+                @if *l == lang {
+                    b lang=(l.as_str()) { (l.as_str().to_uppercase()) }
+                } @else {
+                    a href={ "?lang=" (l.as_str()) } hreflang=(l.as_str()) lang=(l.as_str()) {
+                        (l.as_str().to_uppercase())
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn layout(lang: Lang, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="fr" {
+        html lang=(lang.as_str()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
-                title { (title) }
+                title { (t(lang, "page-title", &[])) }
                 style { (PreEscaped(STYLE)) }
             }
-            body { main { (body) } }
+            body { main { (languages(lang)) (body) } }
         }
     }
 }
 
-fn basket(intent: &Intent) -> Markup {
+fn basket(lang: Lang, intent: &Intent) -> Markup {
+    let total = money(lang, Money::from_cents(intent.amount_cents));
     html! {
         h1 { (intent.shop_name) }
         table {
             @for l in &intent.lines {
-                tr { td { (l.name) } td.n { "x" (l.qty) } td.n { (Money::from_cents(l.total_cents)) } }
+                tr { td { (l.name) } td.n { "x" (l.qty) } td.n { (money(lang, Money::from_cents(l.total_cents))) } }
             }
         }
-        p.total { "Total : " (Money::from_cents(intent.amount_cents)) }
+        p.total { (t(lang, "page-total", &[("amount", total.into())])) }
     }
 }
 
-/// The page for `intent` as it stands at `status`; `csrf` is the form's token.
+/// The page for `intent` as it stands at `status`, in `lang`; `csrf` is the form's token;
+/// `notice` a message id (a refused confirmation).
 pub fn intent_page(
+    lang: Lang,
     intent: &Intent,
     status: IntentStatus,
     csrf: &str,
     notice: Option<&str>,
 ) -> Markup {
+    let amount = money(lang, Money::from_cents(intent.amount_cents));
     let body = html! {
-        (basket(intent))
-        @if let Some(n) = notice { p.state.error { (n) } }
+        (basket(lang, intent))
+        @if let Some(n) = notice { p.state.error { (t(lang, n, &[])) } }
         @match status {
             IntentStatus::Pending => {
-                p { "Vendeur : " (intent.seller) }
-                form method="post" action={ "/p/" (intent.token) "/confirm" } {
+                p { (t(lang, "page-seller", &[("seller", intent.seller.as_str().into())])) }
+                form method="post" action={ "/p/" (intent.token) "/confirm?lang=" (lang.as_str()) } {
                     input type="hidden" name="csrf" value=(csrf);
                     input type="hidden" name="amount_cents" value=(intent.amount_cents);
-                    button type="submit" { "Valider le paiement" }
+                    button type="submit" { (t(lang, "page-confirm", &[])) }
                 }
-                p { "À payer : appuyez sur le bouton pour payer " (Money::from_cents(intent.amount_cents)) "." }
+                p { (t(lang, "page-to-pay", &[("amount", amount.into())])) }
             }
-            IntentStatus::Paid => { p.state.paid { "Payé ✓ Merci !" } }
-            IntentStatus::Cancelled => { p.state.cancelled { "Paiement annulé par la caisse." } }
-            IntentStatus::Expired => { p.state.expired { "Paiement expiré. Demandez un nouveau code à la caisse." } }
+            IntentStatus::Paid => { p.state.paid { (t(lang, "page-paid", &[])) } }
+            IntentStatus::Cancelled => { p.state.cancelled { (t(lang, "page-cancelled", &[])) } }
+            IntentStatus::Expired => { p.state.expired { (t(lang, "page-expired", &[])) } }
         }
     };
-    layout("Paiement", body)
+    layout(lang, body)
 }
 
-/// A page for a request that matches no intent, or is refused before one is found.
-pub fn message_page(message: &str) -> Markup {
+/// A page for a request that matches no intent, or is refused before one is found: message
+/// `id` in `lang`.
+pub fn message_page(lang: Lang, id: &str) -> Markup {
     layout(
-        "Paiement",
-        html! { h1 { "Paiement" } p.state.error { (message) } },
+        lang,
+        html! { h1 { (t(lang, "page-title", &[])) } p.state.error { (t(lang, id, &[])) } },
     )
 }

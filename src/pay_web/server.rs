@@ -22,6 +22,7 @@ use tokio::sync::broadcast;
 use utoipa::OpenApi;
 
 use crate::clock::SharedClock;
+use crate::i18n::Lang;
 
 use super::api::{ApiError, CreateIntent, IntentEvent, IntentLine, IntentStatus, IntentView};
 use super::page;
@@ -385,21 +386,37 @@ async fn intent_events(
     Ok(sse::Sse::from_infallible_receiver(rx).with_keep_alive(Duration::from_secs(10)))
 }
 
+/// The customer's language: `?lang=fr|nl|en` (the page's switch), else the browser's
+/// `Accept-Language`, else French.
+fn customer_lang(req: &HttpRequest) -> Lang {
+    let chosen = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::parse(&v).ok());
+    chosen.unwrap_or_else(|| {
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|h| h.to_str().ok())
+            .map_or(Lang::Fr, Lang::from_accept_language)
+    })
+}
+
 async fn customer_page(
+    req: HttpRequest,
     path: web::Path<String>,
     state: web::Data<PayState>,
 ) -> Result<HttpResponse, PayError> {
+    let lang = customer_lang(&req);
     let token = path.into_inner();
     let Some(intent) = lookup_token(&state, &token).await? else {
         return Ok(html(
             StatusCode::NOT_FOUND,
-            page::message_page("Ce lien de paiement n'existe pas."),
+            page::message_page(lang, "page-no-such-link"),
         ));
     };
     let status = intent.status_at(state.now_ms());
     Ok(html(
         StatusCode::OK,
-        page::intent_page(&intent, status, &state.csrf(&token), None),
+        page::intent_page(lang, &intent, status, &state.csrf(&token), None),
     ))
 }
 
@@ -454,12 +471,13 @@ async fn confirm(
     form: Result<web::Form<ConfirmForm>, actix_web::Error>,
     state: web::Data<PayState>,
 ) -> Result<HttpResponse, PayError> {
+    let lang = customer_lang(&req);
     let token = path.into_inner();
     let Some(intent) = lookup_token(&state, &token).await? else {
         state.metrics.confirmed("unknown");
         return Ok(html(
             StatusCode::NOT_FOUND,
-            page::message_page("Ce lien de paiement n'existe pas."),
+            page::message_page(lang, "page-no-such-link"),
         ));
     };
     let now = state.now_ms();
@@ -468,6 +486,7 @@ async fn confirm(
         Ok(html(
             code,
             page::intent_page(
+                lang,
                 &intent,
                 intent.status_at(now),
                 &state.csrf(&token),
@@ -476,11 +495,7 @@ async fn confirm(
         ))
     };
     let Ok(form) = form else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            "Formulaire invalide : rechargez la page.",
-        );
+        return refuse(StatusCode::BAD_REQUEST, "malformed", "page-bad-form");
     };
     // A form posted from another site: refused (the CSRF token is the real guard).
     let host = req.connection_info().host().to_owned();
@@ -489,45 +504,33 @@ async fn confirm(
         .get(header::ORIGIN)
         .and_then(|o| o.to_str().ok());
     if origin.is_some_and(|o| !same_origin(o, &host)) {
-        return refuse(StatusCode::FORBIDDEN, "csrf", "Requête refusée.");
+        return refuse(StatusCode::FORBIDDEN, "csrf", "page-refused");
     }
     if !sign::hmac_hex_matches(
         &state.csrf_key,
         format!("csrf:{token}").as_bytes(),
         &form.csrf,
     ) {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "csrf",
-            "Requête refusée : rechargez la page.",
-        );
+        return refuse(StatusCode::FORBIDDEN, "csrf", "page-refused-reload");
     }
     match state.store.confirm(&token, form.amount_cents, now).await? {
         ConfirmOutcome::Confirmed(ev) => {
             state.metrics.confirmed("paid");
             let _ = state.events.send(ev);
             Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, format!("/p/{token}")))
+                .insert_header((header::LOCATION, format!("/p/{token}?lang={lang}")))
                 .finish())
         }
-        ConfirmOutcome::NotPending(IntentStatus::Paid) => refuse(
-            StatusCode::CONFLICT,
-            "replay",
-            "Ce paiement a déjà été validé.",
-        ),
-        ConfirmOutcome::NotPending(IntentStatus::Cancelled) => refuse(
-            StatusCode::CONFLICT,
-            "cancelled",
-            "Ce paiement a été annulé.",
-        ),
-        ConfirmOutcome::NotPending(_) => {
-            refuse(StatusCode::GONE, "expired", "Ce paiement a expiré.")
+        ConfirmOutcome::NotPending(IntentStatus::Paid) => {
+            refuse(StatusCode::CONFLICT, "replay", "page-already-paid")
         }
-        ConfirmOutcome::AmountMismatch => refuse(
-            StatusCode::CONFLICT,
-            "amount",
-            "Le montant ne correspond pas : rechargez la page.",
-        ),
+        ConfirmOutcome::NotPending(IntentStatus::Cancelled) => {
+            refuse(StatusCode::CONFLICT, "cancelled", "page-was-cancelled")
+        }
+        ConfirmOutcome::NotPending(_) => refuse(StatusCode::GONE, "expired", "page-was-expired"),
+        ConfirmOutcome::AmountMismatch => {
+            refuse(StatusCode::CONFLICT, "amount", "page-amount-mismatch")
+        }
         ConfirmOutcome::Unknown => refuse(
             StatusCode::NOT_FOUND,
             "unknown",
