@@ -1139,3 +1139,63 @@ async fn a_central_database_that_never_answers_costs_a_report_three_seconds_not_
     );
     drop(silent);
 }
+
+/// The admin's refusals are in the admin's own language, one language at a time: the French
+/// admin reads French, a Dutch-speaking admin Dutch (never « fr / en » pairs any more).
+#[actix::test]
+async fn admin_refusals_speak_the_admins_language_and_only_that_one() {
+    let mut shop = Shop::local();
+    shop.login_ok("1", "1111").await;
+    let mut dutch = staff("40", "JOKE", Role::Admin);
+    dutch.lang = kaching::i18n::Lang::Nl;
+    shop.ok(AdminRequest::AddStaff {
+        staff: dutch,
+        pin: "4040".into(),
+    })
+    .await;
+    let refusals = [
+        (
+            AdminRequest::AddStaff {
+                staff: staff("14", "Autre", Role::Cashier),
+                pin: "1234".into(),
+            },
+            "staff_exists",
+        ),
+        (
+            AdminRequest::SetStaffActive {
+                id: "99".into(),
+                active: false,
+            },
+            "unknown_staff",
+        ),
+    ];
+    let mut french = Vec::new();
+    for (r, code) in refusals.clone() {
+        french.push(shop.refused(r, code).await.message);
+    }
+    assert_eq!(
+        french,
+        ["l'ID 14 existe déjà", "membre du personnel introuvable"]
+    );
+
+    shop.logout().await;
+    shop.login_ok("40", "4040").await;
+    let mut dutch = Vec::new();
+    for (r, code) in refusals {
+        dutch.push(shop.refused(r, code).await.message);
+    }
+    assert_eq!(dutch, ["ID 14 bestaat al", "medewerker niet gevonden"]);
+    let e = shop
+        .refused(
+            AdminRequest::SetStaffActive {
+                id: "40".into(),
+                active: false,
+            },
+            "cannot_disable_self",
+        )
+        .await;
+    assert_eq!(e.message, "u kunt uzelf niet uitschakelen");
+    for m in french.iter().chain(&dutch) {
+        assert!(!m.contains(" / "), "two languages in one message: {m}");
+    }
+}

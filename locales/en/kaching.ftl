@@ -77,3 +77,18 @@ page-was-cancelled = This payment was cancelled.
 page-was-expired = This payment has expired.
 page-amount-mismatch = The amount does not match: reload the page.
 page-languages = Language
+
+## Administration
+admin-not-found = not found
+admin-no-such-staff = no such staff member
+admin-no-such-product = no such article
+admin-central-unreachable = central database unreachable, nothing changed: { $detail }
+admin-central-refused = refused by the central database, nothing changed: { $detail }
+admin-central-unusable = the central database is configured but unusable (see the log), nothing changed
+admin-saved-centrally = saved in the central database but not yet on this till (the next sync applies it): { $detail }
+admin-only = admins only ({ $name } is a { $role })
+admin-cannot-write = cannot write to { $dir }: { $error }
+admin-nothing-imported = { $error }; nothing was imported
+admin-staff-exists = staff ID { $id } already exists
+admin-not-yourself = you cannot disable yourself
+admin-unknown-id = unknown ID { $id }

@@ -78,3 +78,18 @@ page-was-cancelled = Ce paiement a été annulé.
 page-was-expired = Ce paiement a expiré.
 page-amount-mismatch = Le montant ne correspond pas : rechargez la page.
 page-languages = Langue
+
+## Administration
+admin-not-found = introuvable
+admin-no-such-staff = membre du personnel introuvable
+admin-no-such-product = article introuvable
+admin-central-unreachable = base centrale injoignable, rien n'a été modifié : { $detail }
+admin-central-refused = refusé par la base centrale, rien n'a été modifié : { $detail }
+admin-central-unusable = base centrale configurée mais inutilisable (voir le journal), rien n'a été modifié
+admin-saved-centrally = enregistré dans la base centrale mais pas encore sur cette caisse (la prochaine synchronisation l'applique) : { $detail }
+admin-only = réservé à l'administrateur ({ $name } est { $role })
+admin-cannot-write = impossible d'écrire dans { $dir } : { $error }
+admin-nothing-imported = { $error } ; rien n'a été importé
+admin-staff-exists = l'ID { $id } existe déjà
+admin-not-yourself = vous ne pouvez pas vous désactiver vous-même
+admin-unknown-id = ID { $id } inconnu

@@ -77,3 +77,18 @@ page-was-cancelled = Deze betaling is geannuleerd.
 page-was-expired = Deze betaling is verlopen.
 page-amount-mismatch = Het bedrag klopt niet: laad de pagina opnieuw.
 page-languages = Taal
+
+## Beheer
+admin-not-found = niet gevonden
+admin-no-such-staff = medewerker niet gevonden
+admin-no-such-product = artikel niet gevonden
+admin-central-unreachable = centrale databank onbereikbaar, er is niets gewijzigd: { $detail }
+admin-central-refused = geweigerd door de centrale databank, er is niets gewijzigd: { $detail }
+admin-central-unusable = centrale databank ingesteld maar onbruikbaar (zie het logboek), er is niets gewijzigd
+admin-saved-centrally = opgeslagen in de centrale databank maar nog niet op deze kassa (de volgende synchronisatie past het toe): { $detail }
+admin-only = alleen voor de beheerder ({ $name } is { $role })
+admin-cannot-write = kan niet schrijven in { $dir }: { $error }
+admin-nothing-imported = { $error }; er is niets geïmporteerd
+admin-staff-exists = ID { $id } bestaat al
+admin-not-yourself = u kunt uzelf niet uitschakelen
+admin-unknown-id = ID { $id } onbekend

@@ -47,6 +47,7 @@ use crate::domain::product::check_edit;
 use crate::domain::report::{DayReport, DaySummary, Journal};
 use crate::domain::staff::{Staff, parse_staff_name};
 use crate::domain::{ArticleCode, Pin, Product, Role, StaffId};
+use crate::i18n::{Lang, t};
 use crate::secrets::PinHasher;
 use crate::store::StoreError;
 use crate::sync::{Central, SyncError};
@@ -158,38 +159,54 @@ fn internal(e: impl std::fmt::Display) -> CommandError {
 }
 
 /// A ledger error: conflicts and missing rows get the request's own codes.
-fn store_error(e: StoreError, conflict: &'static str, not_found: &'static str) -> CommandError {
+fn store_error(
+    lang: Lang,
+    e: StoreError,
+    conflict: &'static str,
+    not_found: &'static str,
+) -> CommandError {
     match e {
         StoreError::Conflict(m) => err(conflict, m),
-        StoreError::NotFound(m) => err(not_found, format!("introuvable / not found: {m}")),
+        // The ledger's own words are English: the person reads what was not found, in their
+        // language, and the log keeps the detail.
+        StoreError::NotFound(m) => {
+            tracing::info!(detail = %m, code = not_found, "not found");
+            let id = match not_found {
+                "unknown_staff" => "admin-no-such-staff",
+                "unknown_product" => "admin-no-such-product",
+                _ => "admin-not-found",
+            };
+            err(not_found, t(lang, id, &[]))
+        }
         other => err("store_error", other.to_string()),
     }
 }
 
 /// A central database error on a write: nothing was changed.
-fn central_error(e: SyncError, conflict: &'static str, not_found: &'static str) -> CommandError {
+fn central_error(
+    lang: Lang,
+    e: SyncError,
+    conflict: &'static str,
+    not_found: &'static str,
+) -> CommandError {
     match e {
         SyncError::Retryable(m) => err(
             "central_unreachable",
-            format!(
-                "base centrale injoignable, rien n'a été modifié / central database unreachable, nothing changed: {m}"
-            ),
+            t(lang, "admin-central-unreachable", &[("detail", m.into())]),
         ),
         SyncError::Conflict(m) => err(conflict, m),
         SyncError::NotFound(m) => err(not_found, m),
         SyncError::Permanent(m) | SyncError::Ledger(m) => err(
             "central_refused",
-            format!(
-                "refusé par la base centrale, rien n'a été modifié / refused by the central database: {m}"
-            ),
+            t(lang, "admin-central-refused", &[("detail", m.into())]),
         ),
     }
 }
 
-fn unreachable_central() -> CommandError {
+fn unreachable_central(lang: Lang) -> CommandError {
     err(
         "central_unreachable",
-        "base centrale configurée mais inutilisable, rien n'a été modifié / the central database is configured but unusable (see the log), nothing changed",
+        t(lang, "admin-central-unusable", &[]),
     )
 }
 
@@ -304,6 +321,7 @@ impl super::Till {
                 let (_, report) = self.day_report(day).await?;
                 let dir = self.settings.export_dir_in(&self.data_dir);
                 let shop = self.settings.shop.name.clone();
+                let lang = self.hub.lang();
                 let path = tokio::task::spawn_blocking(move || {
                     let bytes = format
                         .render(&report, &shop)
@@ -311,9 +329,13 @@ impl super::Till {
                     write_atomically(&dir, &format.file_name(day), &bytes).map_err(|e| {
                         err(
                             "export_failed",
-                            format!(
-                                "impossible d'écrire dans {} / cannot write: {e}",
-                                dir.display()
+                            t(
+                                lang,
+                                "admin-cannot-write",
+                                &[
+                                    ("dir", dir.display().to_string().into()),
+                                    ("error", e.to_string().into()),
+                                ],
                             ),
                         )
                     })
@@ -356,7 +378,7 @@ impl super::Till {
                             "unknown_product",
                         )
                         .await
-                        .map_err(applied_centrally)?
+                        .map_err(|e| applied_centrally(self.hub.lang(), e))?
                     }
                     None => {
                         let now = self.clock.now();
@@ -394,7 +416,11 @@ impl super::Till {
                 let products = crate::domain::catalog::parse_csv(&bytes).map_err(|e| {
                     err(
                         "bad_csv",
-                        format!("{e} ; rien n'a été importé / nothing was imported"),
+                        t(
+                            self.hub.lang(),
+                            "admin-nothing-imported",
+                            &[("error", e.to_string().into())],
+                        ),
                     )
                 })?;
                 let now = self.clock.now();
@@ -413,7 +439,7 @@ impl super::Till {
                             "unknown_product",
                         )
                         .await
-                        .map_err(applied_centrally)?
+                        .map_err(|e| applied_centrally(self.hub.lang(), e))?
                     }
                     None => {
                         self.ledger_run(
@@ -446,7 +472,11 @@ impl super::Till {
                 {
                     return Err(err(
                         "staff_exists",
-                        format!("l'ID {} existe déjà / staff ID already exists", staff.id),
+                        t(
+                            self.hub.lang(),
+                            "admin-staff-exists",
+                            &[("id", staff.id.to_string().into())],
+                        ),
                     ));
                 }
                 let central = self.central_for_write()?;
@@ -472,7 +502,7 @@ impl super::Till {
                         // Already pulled by the sync in between: the same row, fine.
                         match r {
                             Err(e) if e.code == "staff_exists" => {}
-                            other => other.map_err(applied_centrally)?,
+                            other => other.map_err(|e| applied_centrally(self.hub.lang(), e))?,
                         }
                     }
                     None => {
@@ -491,7 +521,7 @@ impl super::Till {
                 if !active && sid == admin.id {
                     return Err(err(
                         "cannot_disable_self",
-                        "vous ne pouvez pas vous désactiver vous-même / you cannot disable yourself",
+                        t(self.hub.lang(), "admin-not-yourself", &[]),
                     ));
                 }
                 let now = self.clock.now();
@@ -524,7 +554,11 @@ impl super::Till {
                     {
                         return Err(err(
                             "unknown_staff",
-                            format!("ID {sid} inconnu / unknown ID"),
+                            t(
+                                self.hub.lang(),
+                                "admin-unknown-id",
+                                &[("id", sid.to_string().into())],
+                            ),
                         ));
                     }
                 }
@@ -554,10 +588,13 @@ impl super::Till {
         if staff.role != Role::Admin {
             return Err(err(
                 "not_admin",
-                format!(
-                    "réservé à l'administrateur / admins only ({} is a {})",
-                    staff.name,
-                    staff.role.as_str()
+                t(
+                    self.hub.lang(),
+                    "admin-only",
+                    &[
+                        ("name", staff.name.as_str().into()),
+                        ("role", staff.role.as_str().into()),
+                    ],
                 ),
             ));
         }
@@ -573,7 +610,7 @@ impl super::Till {
     ) -> Result<R, CommandError> {
         ledger::run(&self.ledger, f)
             .await
-            .map_err(|e| store_error(e, conflict, not_found))
+            .map_err(|e| store_error(self.hub.lang(), e, conflict, not_found))
     }
 
     /// A report from the central database, or `None` (none configured, unusable, failed or
@@ -626,7 +663,7 @@ impl super::Till {
         match (&self.settings.central_url, &self.central) {
             (None, _) => Ok(None),
             (Some(_), Some(c)) => Ok(Some(c.clone())),
-            (Some(_), None) => Err(unreachable_central()),
+            (Some(_), None) => Err(unreachable_central(self.hub.lang())),
         }
     }
 
@@ -647,7 +684,7 @@ impl super::Till {
                 self.central_write(central(c), "central_refused", not_found)
                     .await?;
                 let r = self.ledger_run(local, "store_error", not_found).await;
-                tolerate_missing_locally(r).map_err(applied_centrally)
+                tolerate_missing_locally(r).map_err(|e| applied_centrally(self.hub.lang(), e))
             }
             None => self.ledger_run(local, "store_error", not_found).await,
         }
@@ -662,8 +699,9 @@ impl super::Till {
         not_found: &'static str,
     ) -> Result<T, CommandError> {
         match tokio::time::timeout(WRITE_TIMEOUT, fut).await {
-            Ok(r) => r.map_err(|e| central_error(e, conflict, not_found)),
+            Ok(r) => r.map_err(|e| central_error(self.hub.lang(), e, conflict, not_found)),
             Err(_) => Err(central_error(
+                self.hub.lang(),
                 SyncError::Retryable(format!("no answer within {WRITE_TIMEOUT:?}")),
                 conflict,
                 not_found,
@@ -686,13 +724,14 @@ fn tolerate_missing_locally(r: Result<(), CommandError>) -> Result<(), CommandEr
 
 /// A local failure after the central database accepted the change: say so, the next sync
 /// pull applies it here.
-fn applied_centrally(e: CommandError) -> CommandError {
+fn applied_centrally(lang: Lang, e: CommandError) -> CommandError {
     tracing::warn!(code = e.code, message = %e.message, "central change not applied locally");
     err(
         "store_error",
-        format!(
-            "enregistré dans la base centrale mais pas encore sur cette caisse (la prochaine synchronisation l'applique) / saved centrally, not yet here: {}",
-            e.message
+        t(
+            lang,
+            "admin-saved-centrally",
+            &[("detail", e.message.into())],
         ),
     )
 }
