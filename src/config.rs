@@ -152,6 +152,8 @@ pub struct RawPrinter {
     pub write_timeout_secs: usize,
     #[serde(deserialize_with = "number_or_text")]
     pub drawer_window_secs: usize,
+    /// `fr`, `nl`, `en` or `fr+nl` (both side by side).
+    pub language: String,
 }
 
 impl Default for RawPrinter {
@@ -164,6 +166,7 @@ impl Default for RawPrinter {
             format: "escpos".into(),
             write_timeout_secs: 10,
             drawer_window_secs: 60,
+            language: "fr".into(),
         }
     }
 }
@@ -323,10 +326,13 @@ impl PrinterSettings {
             write_timeout: std::time::Duration::from_secs(raw.write_timeout_secs as u64),
             drawer_window: std::time::Duration::from_secs(raw.drawer_window_secs as u64),
         };
+        let language = crate::domain::receipt::TicketLanguage::parse(raw.language.trim())
+            .map_err(|e| invalid("printer.language", e))?;
         Ok(PrinterSettings {
             driver,
             width: raw.width,
             codepage,
+            language,
         })
     }
 }

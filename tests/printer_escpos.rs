@@ -180,6 +180,64 @@ fn cash_ticket_48_columns_pc858() {
 
 /// A product whose name has characters no code page holds: they print as `?` (or a look-alike
 /// of the same width), never as UTF-8, and the columns stay aligned.
+/// `printer.language = fr+nl`: the ticket's words in French and Dutch, the goods once, the
+/// accents of both the page's own bytes, and the whole equal to the layout in both languages.
+fn bilingual_ticket_prints_both_languages(width: usize, codepage: &str) {
+    let dir = common::seeded_dir();
+    let printer = TestPrinter::start();
+    let mut cmd = kaching_tcp(dir.path(), &printer, width, codepage);
+    cmd.env("KACHING_PRINTER__LANGUAGE", "fr+nl");
+    let mut till = common::Till::start_with(cmd);
+    let committed = sell_cafe_and_withdrawal(&mut till);
+    let id = committed["sale_id"].as_str().unwrap().to_owned();
+    let bytes = printer.expect_job(JOB_WAIT);
+    till.quit();
+    let sale = sale(dir.path(), &id);
+    let lang = receipt::TicketLanguage::parse("fr+nl").unwrap();
+    let d = escpos_decode::assert_ticket_in(&bytes, &sale, &shop(), width, codepage, false, lang);
+    let text = d.texts().join("\n");
+    for needle in [
+        "TOTAL PAYÉ",
+        "TOTAAL BETAALD",
+        "Merci de votre visite !",
+        "Bedankt voor uw bezoek!",
+        "Espèces reçues",
+        "Contant ontvangen",
+        "Rendu",
+        "Wisselgeld",
+        "TVA/BTW BE0123.456.789",
+        "Article",
+        "Artikel",
+        "Caisse/Kassa: ",
+        "Vendeur/Verkoper: ADMIN",
+        "COMPTE PRINCIPAL / HOOFDREKENING",
+        "RETRAIT ESPÈCES",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from\n{text}");
+    }
+    assert_eq!(
+        text.matches("Café").count(),
+        1,
+        "the goods are printed once: {text}"
+    );
+    let (e_acute, e_grave) = match codepage {
+        "cp1252" => (0xE9, 0xC8),
+        _ => (0x82, 0xD4),
+    };
+    assert!(bytes.windows(4).any(|w| w == [b'C', b'a', b'f', e_acute]));
+    assert!(bytes.windows(3).any(|w| w == [b'P', e_grave, b'C']));
+}
+
+#[test]
+fn a_french_and_dutch_ticket_32_columns_windows_1252() {
+    bilingual_ticket_prints_both_languages(32, "cp1252");
+}
+
+#[test]
+fn a_french_and_dutch_ticket_48_columns_pc858() {
+    bilingual_ticket_prints_both_languages(48, "pc858");
+}
+
 #[test]
 fn characters_the_page_lacks_print_as_question_marks() {
     let dir = common::seeded_dir();

@@ -103,7 +103,8 @@ impl Till {
                 settings.shop.clone(),
                 settings.tz,
                 data_dir,
-            ),
+            )
+            .with_language(settings.printer.language),
             ledger.clone(),
             hub.clone(),
             clock.clone(),

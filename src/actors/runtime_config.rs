@@ -14,7 +14,7 @@ use crate::devices::scanner::DecoderConfig;
 use crate::domain::Money;
 use crate::domain::hours::OpeningHours;
 use crate::domain::instore::InstoreRules;
-use crate::domain::receipt::ShopInfo;
+use crate::domain::receipt::{ShopInfo, TicketLanguage};
 use crate::i18n::Lang;
 use crate::secrets::Secret;
 
@@ -28,6 +28,8 @@ pub struct PrinterConfig {
     pub width: usize,
     /// The ESC/POS printers' code page (`printer.codepage`).
     pub codepage: CodePage,
+    /// The tickets' language(s) (`printer.language`: `fr`, `nl`, `en` or `fr+nl`).
+    pub language: TicketLanguage,
 }
 
 /// The barcode scanner and the in-store labels it reads.

@@ -57,7 +57,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::receipt::{self, ShopInfo};
+use crate::domain::receipt::{self, ShopInfo, TicketLanguage};
 use crate::domain::sale::{PaymentMethod, Sale};
 
 use super::escpos::{self, CodePage};
@@ -304,6 +304,8 @@ pub struct Printer {
     codepage: CodePage,
     shop: ShopInfo,
     tz: Tz,
+    /// The ticket's language(s) (`printer.language`).
+    language: TicketLanguage,
     unfinished: Arc<Mutex<Option<Unfinished>>>,
 }
 
@@ -332,8 +334,15 @@ impl Printer {
             codepage,
             shop,
             tz,
+            language: TicketLanguage::default(),
             unfinished: Arc::default(),
         }
+    }
+
+    /// Prints its tickets in `language` (French by default).
+    pub fn with_language(mut self, language: TicketLanguage) -> Printer {
+        self.language = language;
+        self
     }
 
     pub fn driver(&self) -> &Driver {
@@ -369,19 +378,25 @@ impl Printer {
             Driver::Tcp { .. } | Driver::Device { .. } => false,
         };
         if text_only {
-            return Rendered::Text(receipt::render(
-                sale, &self.shop, self.tz, self.width, duplicate,
+            return Rendered::Text(receipt::render_in(
+                sale,
+                &self.shop,
+                self.tz,
+                self.width,
+                duplicate,
+                self.language,
             ));
         }
-        Rendered::EscPos(escpos_ticket_with(
+        let lines = receipt::layout_in(
             sale,
             &self.shop,
             self.tz,
             self.width,
             duplicate,
-            drawer.opens(),
-            self.codepage,
-        ))
+            self.language,
+        );
+        let pulse = drawer.opens() && sale.method == PaymentMethod::Cash && !duplicate;
+        Rendered::EscPos(escpos::ticket(&lines, Some(&sale.id), pulse, self.codepage))
     }
 
     /// Renders and sends one ticket (blocking, at most `printer.write_timeout_secs` and a

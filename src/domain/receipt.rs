@@ -8,6 +8,7 @@ use super::basket::{Account, LineKind};
 use super::money::Money;
 use super::product::VatRate;
 use super::sale::{PaymentMethod, Sale};
+use crate::i18n::{Lang, money, t};
 
 /// What the ticket's header says about the shop (from config).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -145,6 +146,25 @@ impl Layout {
         }
     }
 
+    /// A label in one or two languages and its value: `TOTAL PAYÉ / TOTAAL BETAALD   3,70 €`
+    /// when that fits, else the first label with the value and the second under it.
+    fn labels_right(&mut self, labels: &[String], right: &str, style: Style) {
+        let joined = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| if i == 0 { l.as_str() } else { l.trim_start() })
+            .collect::<Vec<_>>()
+            .join(" / ");
+        if labels.len() < 2 || joined.chars().count() + 1 + right.chars().count() <= self.w {
+            self.left_right(&joined, right, style);
+            return;
+        }
+        self.left_right(&labels[0], right, style);
+        for l in &labels[1..] {
+            self.push_styled(l, style);
+        }
+    }
+
     /// `left` and `right` on one line, `right` flush right; on two lines when they do not fit.
     fn left_right(&mut self, left: &str, right: &str, style: Style) {
         let l = left.chars().count();
@@ -163,8 +183,101 @@ impl Layout {
     }
 }
 
-/// Lays out the ticket of `sale` at `width` columns (clamped to 32..=64), times in `tz`, as
-/// styled lines: what the ESC/POS encoder prints. [`render`] is the same ticket as plain text.
+/// The languages a ticket is printed in (`printer.language`): one, or French and Dutch side by
+/// side (`fr+nl`, for a Brussels shop: header, column titles, totals, VAT summary and thanks in
+/// both; what the customer bought is printed once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketLanguage {
+    first: Lang,
+    second: Option<Lang>,
+}
+
+impl Default for TicketLanguage {
+    fn default() -> TicketLanguage {
+        TicketLanguage::one(Lang::Fr)
+    }
+}
+
+impl TicketLanguage {
+    pub fn one(lang: Lang) -> TicketLanguage {
+        TicketLanguage {
+            first: lang,
+            second: None,
+        }
+    }
+
+    /// `fr`, `nl`, `en`, or two of them joined by `+` (`fr+nl`).
+    pub fn parse(s: &str) -> Result<TicketLanguage, String> {
+        let bad = || format!("'{s}': use fr, nl, en or fr+nl");
+        let mut parts = s.split('+').map(|p| Lang::parse(p).map_err(|_| bad()));
+        let first = parts.next().ok_or_else(bad)??;
+        let second = parts.next().transpose()?;
+        if parts.next().is_some() || second == Some(first) {
+            return Err(bad());
+        }
+        Ok(TicketLanguage { first, second })
+    }
+
+    pub fn langs(&self) -> impl Iterator<Item = Lang> + '_ {
+        std::iter::once(self.first).chain(self.second)
+    }
+}
+
+impl std::fmt::Display for TicketLanguage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.second {
+            Some(s) => write!(f, "{}+{}", self.first, s),
+            None => write!(f, "{}", self.first),
+        }
+    }
+}
+
+/// A ticket's words in its languages.
+struct Words(TicketLanguage);
+
+impl Words {
+    /// Message `id` in each language, a repeated word once (`Ticket`).
+    fn all(&self, id: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for l in self.0.langs() {
+            let w = t(l, id, &[]);
+            if !out.contains(&w) {
+                out.push(w);
+            }
+        }
+        out
+    }
+    /// The words joined: `TOTAL PAYÉ / TOTAAL BETAALD`.
+    fn joined(&self, id: &str) -> String {
+        self.all(id).join(" / ")
+    }
+    /// A label and its value: `Caisse : 2` in French (the catalogue's `<id>-line`), `Caisse/Kassa:
+    /// 2` side by side.
+    fn labelled(&self, id: &str, value: &str) -> String {
+        if self.0.second.is_none() {
+            return t(
+                self.0.first,
+                &format!("{id}-line"),
+                &[("value", value.to_owned().into())],
+            );
+        }
+        format!("{}: {value}", self.all(id).join("/"))
+    }
+    fn money(&self, m: Money) -> String {
+        money(self.0.first, m)
+    }
+    /// An amount without its currency (the VAT base column): `12,34`, `12.34` in English.
+    fn number(&self, m: Money) -> String {
+        match self.0.first {
+            Lang::En => m.to_decimal_string(),
+            _ => m.to_decimal_string().replace('.', ","),
+        }
+    }
+}
+
+/// Lays out the ticket of `sale` at `width` columns (clamped to 32..=64), times in `tz`, in
+/// French, as styled lines: what the ESC/POS encoder prints. [`render`] is the same ticket as
+/// plain text.
 pub fn layout(
     sale: &Sale,
     shop: &ShopInfo,
@@ -172,6 +285,19 @@ pub fn layout(
     width: usize,
     duplicate: bool,
 ) -> Vec<TicketLine> {
+    layout_in(sale, shop, tz, width, duplicate, TicketLanguage::default())
+}
+
+/// [`layout`] in `lang`.
+pub fn layout_in(
+    sale: &Sale,
+    shop: &ShopInfo,
+    tz: Tz,
+    width: usize,
+    duplicate: bool,
+    lang: TicketLanguage,
+) -> Vec<TicketLine> {
+    let words = Words(lang);
     let w = width.clamp(MIN_WIDTH, MAX_WIDTH);
     let mut t = Layout {
         w,
@@ -198,47 +324,66 @@ pub fn layout(
     );
     t.centered(&shop.address, Style::CENTER);
     if !shop.vat_number.trim().is_empty() {
-        t.centered(&format!("TVA {}", shop.vat_number.trim()), Style::CENTER);
+        t.centered(
+            &format!(
+                "{} {}",
+                words.all("ticket-vat").join("/"),
+                shop.vat_number.trim()
+            ),
+            Style::CENTER,
+        );
     }
     t.push(&eq);
     if duplicate {
         t.centered(
-            "*** DUPLICATA ***",
+            &format!("*** {} ***", words.joined("ticket-duplicate")),
             Style {
                 bold: true,
                 ..Style::CENTER
             },
         );
     }
-    t.push_styled(
+    let account = match sale.account {
+        Account::Main => "ticket-main",
+        Account::Sub => "ticket-sub",
+    };
+    t.push_styled(&format!(" {}", words.joined(account)), bold);
+    t.left_right(
         &format!(
             " {}",
-            match sale.account {
-                Account::Main => "COMPTE PRINCIPAL",
-                Account::Sub => "SOUS-COMPTE",
-            }
+            words.labelled("ticket-number", &sale.ticket_no.to_string())
         ),
-        bold,
-    );
-    t.left_right(
-        &format!(" Ticket : {}", sale.ticket_no),
-        &format!("Caisse : {}", sale.till_id),
+        &words.labelled("ticket-till", &sale.till_id),
         Style::PLAIN,
     );
     t.push(&format!(
-        " Date : {}",
-        sale.paid_at.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S")
+        " {}",
+        words.labelled(
+            "ticket-date",
+            &sale
+                .paid_at
+                .with_timezone(&tz)
+                .format("%d/%m/%Y %H:%M:%S")
+                .to_string()
+        )
     ));
-    t.push(&format!(" Vendeur: {}", sale.staff_name));
+    t.push(&format!(
+        " {}",
+        words.labelled("ticket-seller", &sale.staff_name)
+    ));
     t.push(&dash);
-    // Columns: name | qty (5) | amount (11).
+    // Columns: name | qty (5) | amount (11); side by side, one title line per language.
     let amount_w = 11;
     let qty_w = 5;
     let name_w = w - amount_w - qty_w;
-    t.push(&format!(
-        "{:<name_w$}{:>qty_w$}{:>amount_w$}",
-        "Article", "Qté", "Prix"
-    ));
+    for l in lang.langs() {
+        t.push(&format!(
+            "{:<name_w$}{:>qty_w$}{:>amount_w$}",
+            crate::i18n::t(l, "ticket-article", &[]),
+            crate::i18n::t(l, "ticket-qty", &[]),
+            crate::i18n::t(l, "ticket-price", &[])
+        ));
+    }
     t.push(&dash);
     for line in &sale.lines {
         let name_lines = wrap(&line.name, name_w - 1);
@@ -248,66 +393,109 @@ pub fn layout(
                 let padded = format!("{part:<name_w$}");
                 t.push(&format!(
                     "{padded}{qty:>qty_w$}{:>amount_w$}",
-                    line.total.to_string()
+                    words.money(line.total)
                 ));
             } else {
                 t.push(&format!("  {part}"));
             }
         }
         if line.qty > 1 && line.kind == LineKind::Item {
-            t.push(&format!("  à {}", line.unit));
+            t.push(&format!(
+                "  {} {}",
+                words.all("ticket-each").join("/"),
+                words.money(line.unit)
+            ));
         }
     }
     t.push(&dash);
-    t.left_right("TOTAL PAYÉ", &sale.paid.to_string(), bold);
+    t.labels_right(&words.all("ticket-total"), &words.money(sale.paid), bold);
     if sale.withdrawal > Money::ZERO {
-        t.left_right(
-            " dont retrait espèces",
-            &sale.withdrawal.to_string(),
+        t.labels_right(
+            &indent(words.all("ticket-withdrawal")),
+            &words.money(sale.withdrawal),
             Style::PLAIN,
         );
     }
     let vat = vat_summary(sale);
     if !vat.is_empty() {
-        t.left_right(" TVA", "Base      TVA", Style::PLAIN);
+        t.left_right(
+            &format!(" {}", words.all("ticket-vat").join("/")),
+            &{
+                let base = words.all("ticket-base").join("/");
+                let gap = if base.chars().count() >= 10 { " " } else { "" };
+                format!("{base:<10}{gap}{}", words.all("ticket-vat").join("/"))
+            },
+            Style::PLAIN,
+        );
         for (rate, gross, tax) in vat {
             let base = gross.checked_sub(tax).unwrap_or(Money::ZERO);
             t.left_right(
                 &format!(" {:>2} %", rate.percent()),
-                &format!(
-                    "{:>10} {:>9}",
-                    base.to_decimal_string().replace('.', ","),
-                    tax.to_string()
-                ),
+                &format!("{:>10} {:>9}", words.number(base), words.money(tax)),
                 Style::PLAIN,
             );
         }
     }
     match sale.method {
         PaymentMethod::Cash => {
-            t.left_right(" Paiement", "Espèces", Style::PLAIN);
-            t.left_right(
-                " Espèces reçues",
-                &sale.tendered.unwrap_or(sale.paid).to_string(),
+            t.labels_right(
+                &indent(words.all("ticket-payment")),
+                &words.all("ticket-cash").join("/"),
                 Style::PLAIN,
             );
-            t.left_right(" Rendu", &sale.change.to_string(), Style::PLAIN);
+            t.labels_right(
+                &indent(words.all("ticket-cash-received")),
+                &words.money(sale.tendered.unwrap_or(sale.paid)),
+                Style::PLAIN,
+            );
+            t.labels_right(
+                &indent(words.all("ticket-change")),
+                &words.money(sale.change),
+                Style::PLAIN,
+            );
         }
-        PaymentMethod::Qr => t.left_right(" Paiement", "QR", Style::PLAIN),
+        PaymentMethod::Qr => {
+            t.labels_right(&indent(words.all("ticket-payment")), "QR", Style::PLAIN)
+        }
     }
     t.push(&eq);
-    t.centered("Merci de votre visite !", Style::CENTER);
+    for thanks in words.all("ticket-thanks") {
+        t.centered(&thanks, Style::CENTER);
+    }
     t.push(&dash);
-    t.centered(&format!("Sceau {}", sale.short_hash()), Style::CENTER);
+    t.centered(
+        &format!(
+            "{} {}",
+            words.all("ticket-seal").join("/"),
+            sale.short_hash()
+        ),
+        Style::CENTER,
+    );
     t.lines
+}
+
+fn indent(words: Vec<String>) -> Vec<String> {
+    words.into_iter().map(|w| format!(" {w}")).collect()
 }
 
 /// The ticket of `sale` as plain text at `width` columns (clamped to 32..=64), times in `tz`:
 /// one `\n`-terminated line per [`layout`] line, centred lines padded with spaces.
 pub fn render(sale: &Sale, shop: &ShopInfo, tz: Tz, width: usize, duplicate: bool) -> String {
+    render_in(sale, shop, tz, width, duplicate, TicketLanguage::default())
+}
+
+/// [`render`] in `lang`.
+pub fn render_in(
+    sale: &Sale,
+    shop: &ShopInfo,
+    tz: Tz,
+    width: usize,
+    duplicate: bool,
+    lang: TicketLanguage,
+) -> String {
     let w = width.clamp(MIN_WIDTH, MAX_WIDTH);
     let mut text = String::new();
-    for line in layout(sale, shop, tz, width, duplicate) {
+    for line in layout_in(sale, shop, tz, width, duplicate, lang) {
         text.push_str(&line.plain(w));
         text.push('\n');
     }

@@ -589,6 +589,27 @@ pub fn assert_ticket(
     codepage: &str,
     duplicate: bool,
 ) -> Decoded {
+    assert_ticket_in(
+        bytes,
+        sale,
+        shop,
+        width,
+        codepage,
+        duplicate,
+        kaching::domain::receipt::TicketLanguage::default(),
+    )
+}
+
+/// [`assert_ticket`] for a ticket in `lang` (`printer.language`).
+pub fn assert_ticket_in(
+    bytes: &[u8],
+    sale: &kaching::domain::sale::Sale,
+    shop: &kaching::domain::receipt::ShopInfo,
+    width: usize,
+    codepage: &str,
+    duplicate: bool,
+    lang: kaching::domain::receipt::TicketLanguage,
+) -> Decoded {
     if let Some(c) = contains_utf8_of(bytes, "éèàçôÉÈ€ïÏ") {
         panic!("{c} was sent as UTF-8: {bytes:02X?}");
     }
@@ -596,8 +617,14 @@ pub fn assert_ticket(
     assert!(d.starts_with_init, "a ticket starts with ESC @");
     assert_eq!(d.inits, 1);
     assert_eq!(d.code_pages, vec![table_of(codepage)]);
-    let expected =
-        kaching::domain::receipt::render(sale, shop, chrono_tz::Europe::Brussels, width, duplicate);
+    let expected = kaching::domain::receipt::render_in(
+        sale,
+        shop,
+        chrono_tz::Europe::Brussels,
+        width,
+        duplicate,
+        lang,
+    );
     let n = expected.lines().count();
     assert_eq!(
         d.plain(n, width),
