@@ -386,13 +386,17 @@ async fn intent_events(
     Ok(sse::Sse::from_infallible_receiver(rx).with_keep_alive(Duration::from_secs(10)))
 }
 
+/// The language the customer chose with the page's switch (`?lang=fr|nl|en`), if any.
+fn chosen_lang(req: &HttpRequest) -> Option<Lang> {
+    url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::parse(&v).ok())
+}
+
 /// The customer's language: `?lang=fr|nl|en` (the page's switch), else the browser's
 /// `Accept-Language`, else French.
 fn customer_lang(req: &HttpRequest) -> Lang {
-    let chosen = url::form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(k, _)| k == "lang")
-        .and_then(|(_, v)| Lang::parse(&v).ok());
-    chosen.unwrap_or_else(|| {
+    chosen_lang(req).unwrap_or_else(|| {
         req.headers()
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|h| h.to_str().ok())
@@ -518,7 +522,14 @@ async fn confirm(
             state.metrics.confirmed("paid");
             let _ = state.events.send(ev);
             Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, format!("/p/{token}?lang={lang}")))
+                .insert_header((
+                    header::LOCATION,
+                    // The language the page was read in, when it was chosen there.
+                    match chosen_lang(&req) {
+                        Some(l) => format!("/p/{token}?lang={l}"),
+                        None => format!("/p/{token}"),
+                    },
+                ))
                 .finish())
         }
         ConfirmOutcome::NotPending(IntentStatus::Paid) => {
