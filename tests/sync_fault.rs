@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use common::mysql::{TestDb, server_url, with_conn};
 use mysql_async::prelude::Queryable;
@@ -53,22 +53,7 @@ const RESTART_IN_PROCESS: usize = 4;
 const TILL_ID: &str = "fault-till";
 const SERVER_BIN: &str = "/usr/sbin/mariadbd";
 
-/// A small xorshift generator: the seed is printed so a failing run can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// Uniform in `lo..hi`.
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo).max(1)
-    }
-}
+use common::rng::Rng;
 
 /// One test of this binary at a time (see the file's header): the restart test kills every
 /// connection to the server.
@@ -150,7 +135,7 @@ impl ChaosProxy {
             proxy.stats.clone(),
         );
         std::thread::spawn(move || {
-            let mut rng = Rng(seed | 1);
+            let mut rng = Rng::new(seed);
             let mut next_id = 0u64;
             for client in listener.incoming() {
                 let Ok(client) = client else { continue };
@@ -217,7 +202,7 @@ impl ChaosProxy {
             proxy.stats.clone(),
         );
         std::thread::spawn(move || {
-            let mut rng = Rng(seed.rotate_left(17) | 1);
+            let mut rng = Rng::new(seed.rotate_left(17));
             loop {
                 std::thread::sleep(Duration::from_millis(rng.range(50, 500)));
                 if !chaos.load(Ordering::SeqCst) {
@@ -786,18 +771,8 @@ fn gapless(what: &str, mut numbers: Vec<i64>) -> i64 {
 #[test]
 fn random_cuts_sigkills_and_a_server_restart_leave_central_equal_to_the_ledger() {
     let _serial = serial();
-    let seed = std::env::var("KACHING_FAULT_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
-    eprintln!("sync fault test seed: {seed} (set KACHING_FAULT_SEED to replay)");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::from_env("KACHING_FAULT_SEED", "sync fault test");
+    let seed = rng.seed();
     let began = Instant::now();
 
     let db = TestDb::create();

@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub struct Rng(u64);
+pub struct Rng(u64, u64);
 
 impl Rng {
     /// Seeded from `var` when set, else from the clock; says which on stderr.
@@ -19,7 +19,17 @@ impl Rng {
                     | 1
             });
         eprintln!("{what} seed: {seed} (set {var} to replay)");
-        Rng(seed)
+        Rng(seed, seed)
+    }
+
+    /// From a seed of the caller's (a thread's own stream); a zero seed is made odd.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed | 1, seed | 1)
+    }
+
+    /// The seed it started from (to print with a failure).
+    pub fn seed(&self) -> u64 {
+        self.1
     }
 
     pub fn next(&mut self) -> u64 {
