@@ -1,5 +1,5 @@
 //! The till's languages: French, Dutch and English (Brussels is bilingual). The strings live in
-//! Fluent catalogues (`locales/<lang>/kaching.ftl`), embedded in the binary at build time, one
+//! Fluent catalogues (`locales/<lang>/*.ftl`), embedded in the binary at build time, one
 //! bundle per language so two can be rendered side by side (a future `fr+nl` ticket).
 //!
 //! Why `fluent-bundle` (with `unic-langid`) and not `fluent-templates`: it is Project Fluent's
@@ -55,11 +55,26 @@ impl Lang {
         }
     }
 
-    fn catalogue(self) -> &'static str {
+    /// The language's catalogue files: the runtime's and the customer page's words
+    /// (`kaching.ftl`), the touch screen's (`gui.ftl`), and the reports', the CLI's and
+    /// `kaching doctor`'s (`reports.ftl`). One bundle holds all three.
+    fn catalogues(self) -> [&'static str; 3] {
         match self {
-            Lang::Fr => include_str!("../locales/fr/kaching.ftl"),
-            Lang::Nl => include_str!("../locales/nl/kaching.ftl"),
-            Lang::En => include_str!("../locales/en/kaching.ftl"),
+            Lang::Fr => [
+                include_str!("../locales/fr/kaching.ftl"),
+                include_str!("../locales/fr/gui.ftl"),
+                include_str!("../locales/fr/reports.ftl"),
+            ],
+            Lang::Nl => [
+                include_str!("../locales/nl/kaching.ftl"),
+                include_str!("../locales/nl/gui.ftl"),
+                include_str!("../locales/nl/reports.ftl"),
+            ],
+            Lang::En => [
+                include_str!("../locales/en/kaching.ftl"),
+                include_str!("../locales/en/gui.ftl"),
+                include_str!("../locales/en/reports.ftl"),
+            ],
         }
     }
 }
@@ -160,13 +175,15 @@ fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
     // No Unicode isolation marks around arguments: the texts go to a JSON protocol, a
     // terminal and a thermal printer, none of which mixes writing directions.
     b.set_use_isolating(false);
-    // A catalogue with a syntax error keeps its good messages (the test below fails on it).
-    let res = match FluentResource::try_new(lang.catalogue().to_owned()) {
-        Ok(r) => r,
-        Err((r, _)) => r,
-    };
-    if let Err(errors) = b.add_resource(res) {
-        tracing::error!(?errors, lang = lang.as_str(), "duplicate Fluent messages");
+    for text in lang.catalogues() {
+        // A catalogue with a syntax error keeps its good messages (the test below fails on it).
+        let res = match FluentResource::try_new(text.to_owned()) {
+            Ok(r) => r,
+            Err((r, _)) => r,
+        };
+        if let Err(errors) = b.add_resource(res) {
+            tracing::error!(?errors, lang = lang.as_str(), "duplicate Fluent messages");
+        }
     }
     b
 }
@@ -242,16 +259,22 @@ mod tests {
 
     /// Every message id and the variables it uses, read from the catalogue's syntax tree.
     fn ids_and_args(lang: Lang) -> BTreeMap<String, BTreeSet<String>> {
-        let res = fluent_syntax::parser::parse(lang.catalogue())
-            .unwrap_or_else(|(_, e)| panic!("{lang}: syntax errors {e:?}"));
         let mut out = BTreeMap::new();
-        for entry in res.body {
-            if let ast::Entry::Message(m) = entry {
-                let mut vars = BTreeSet::new();
-                if let Some(p) = &m.value {
-                    pattern_vars(p, &mut vars);
+        for (file, text) in lang.catalogues().into_iter().enumerate() {
+            let res = fluent_syntax::parser::parse(text)
+                .unwrap_or_else(|(_, e)| panic!("{lang} file {file}: syntax errors {e:?}"));
+            for entry in res.body {
+                if let ast::Entry::Message(m) = entry {
+                    let mut vars = BTreeSet::new();
+                    if let Some(p) = &m.value {
+                        pattern_vars(p, &mut vars);
+                    }
+                    let id = m.id.name.to_owned();
+                    assert!(
+                        out.insert(id.clone(), vars).is_none(),
+                        "{lang}: message {id} defined twice"
+                    );
                 }
-                out.insert(m.id.name.to_owned(), vars);
             }
         }
         out

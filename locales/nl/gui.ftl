@@ -1,0 +1,1 @@
+# The touch screen (src/gui): buttons, titles, messages. Ids start with gui-.
