@@ -1,1 +1,178 @@
 # The touch screen (src/gui): buttons, titles, messages. Ids start with gui-.
+# A button's text must fit its button at 800×480 (the GUI tests check it).
+
+## Fixed buttons and titles.
+gui-l-login-id = Staff ID
+gui-l-login-pin = PIN
+gui-l-login-ok = Log in
+gui-l-till-article = Article no. (or scan)
+gui-l-till-article-tip = Article number
+gui-l-till-withdraw =
+    Cash
+    withdrawal
+gui-l-till-plus = Qty +
+gui-l-till-minus = Qty −
+gui-l-till-void =
+    Delete
+    the line
+gui-l-logout = Log out
+gui-l-till-admin = Admin
+gui-l-till-cash = Cash
+gui-l-till-pay = Pay
+gui-l-col-article = Article
+gui-l-col-qty = Qty
+gui-l-col-price = Price
+gui-l-col-amount = Amount
+gui-l-pay-total = TOTAL DUE
+gui-l-pay-cancel = CANCEL
+gui-l-tab-days = Reports
+gui-l-tab-journal = Journal
+gui-l-tab-products = Products
+gui-l-tab-staff = Staff
+gui-l-admin-till = Till
+gui-l-col-day = Day
+gui-l-col-tickets = Tickets
+gui-l-col-revenue = Takings
+gui-l-col-withdrawals = Withdrawals
+gui-l-days-open = Open
+gui-l-days-delete = Delete
+gui-l-col-time = Time
+gui-l-col-seller = Seller
+gui-l-col-product = Product
+gui-l-report-back = Back
+gui-l-journal-from = From
+gui-l-journal-to = to
+gui-l-journal-show = Show
+gui-l-col-vat = VAT
+gui-l-col-code = Code
+gui-l-col-name = Name
+gui-l-form-barcode = Barcode
+gui-l-form-price = Price (€)
+gui-l-products-save = Save
+gui-l-products-import = Import CSV
+gui-l-col-id = ID
+gui-l-col-role = Role
+gui-l-col-lang = Language
+gui-l-form-pin = PIN
+gui-l-staff-add = Add
+gui-l-staff-reset-pin = New PIN
+gui-l-reprint = Reprint
+gui-l-amount-cancel = Cancel
+gui-l-amount-ok = Confirm
+gui-l-choose-question = Which account do you want to pay first?
+gui-l-cash-title = CHANGE DUE
+gui-l-ok = OK
+gui-l-confirm-no = No
+gui-l-confirm-yes = Yes, delete
+gui-l-kbd-shift = ⇧ Shift
+gui-l-kbd-space = space
+gui-l-kbd-enter = Enter
+gui-l-kbd-close = Close
+
+## Texts that follow the state.
+gui-seller = Seller: { $name }
+gui-account-main = MAIN BASKET
+gui-account-sub = SUB-ACCOUNT
+gui-total-main = Main: { $amount }
+gui-total-sub = Sub-account: { $amount }
+gui-till-to-sub = Sub-account
+gui-till-to-main =
+    Back to the
+    main basket
+gui-line-withdrawal = { $name } (withdrawal)
+gui-pay-pending = WAITING FOR PAYMENT
+gui-pay-accepted = PAYMENT ACCEPTED
+gui-pay-cancelling = CANCELLING…
+gui-pay-paid-after-cancel = PAID AFTER CANCEL
+gui-withdraw-title = Cash withdrawal
+gui-cash-title-main = Cash · main · amount received (empty = exact)
+gui-cash-title-sub = Cash · sub-account · amount received (empty = exact)
+gui-choose-main =
+    Main basket
+    { $amount }
+gui-choose-sub =
+    Sub-account
+    { $amount }
+gui-net-standalone = Standalone till
+gui-net-unusable = ⚠ Central database unusable (central.url)
+gui-net-online = ● Online
+gui-net-online-pending = ● Online · { $pending } waiting
+gui-net-offline = ○ Offline · { $pending ->
+        [one] { $pending } sale waiting
+       *[other] { $pending } sales waiting
+    }
+gui-net-connecting = … Central: connecting · { $pending } waiting
+gui-net-parked = ⚠ { $text } ({ $parked } blocked)
+gui-printer-ready = Printer: ready
+gui-printer-ok = Printer: OK
+gui-printer-failed = ⚠ Printing failed
+gui-printer-failed-queue = ⚠ Printing failed ({ $count })
+gui-scanner = Scanner: { $message }
+gui-clock-warning = The clock is behind the last sale!
+gui-closing-at = Closing at { $time }
+gui-role-admin = Admin
+gui-role-cashier = Cashier
+gui-disabled-name = { $name } (disabled)
+gui-enable = Enable
+gui-disable = Disable
+gui-source-central = Source: central database (all tills)
+gui-source-local-unreachable = Source: this till only (central database unreachable)
+gui-source-local = Source: this till
+gui-days-title = Daily reports
+gui-days-title-central = Daily reports · all tills
+gui-days-title-local = Daily reports · this till
+gui-report-title = Report of { $day }
+gui-report-balance = TILL BALANCE
+gui-report-withdrawals = Cash withdrawals (not in total)
+gui-report-tickets = Tickets: { $count }
+gui-report-seller = Seller
+gui-report-seller-detail = { $count ->
+        [one] { $count } ticket
+       *[other] { $count } tickets
+    } · withdrawals { $withdrawals }
+gui-report-vat = VAT
+gui-report-vat-detail = Excl. VAT { $net } · VAT { $vat }
+gui-journal-total = TOTAL
+
+## Messages.
+gui-logout-closed = Shop closed: the till is locked. Opening hours: { $hours }
+gui-logout-replaced = Someone else logged in.
+gui-session-locked = Session locked after 15 min without activity: enter your PIN (the basket is kept).
+gui-pay-unavailable = Payment server unreachable: try again or take cash.
+gui-error = { $message } ({ $code })
+gui-pay-cancelling-note = The payment server does not answer: the basket stays held until it does.
+gui-pay-paid-after-cancel-note = The customer paid { $amount } despite the cancel: press PAYMENT ACCEPTED.
+gui-pay-cancelled = Payment cancelled.
+gui-sale-recorded = ✔ Ticket no. { $ticket }: { $amount }
+gui-change-detail = Received { $received } · ticket no. { $ticket }
+gui-enter-id = Enter your staff ID.
+gui-no-line = No line.
+gui-empty-basket = The basket is empty.
+gui-payment-busy = A payment is in progress: finish or cancel it first.
+gui-pay-connecting = Connecting to the payment server…
+gui-enter-amount = Enter an amount.
+gui-bad-amount = Invalid amount: digits and one decimal comma, two decimals at most.
+gui-pay-not-confirmed = The customer has not confirmed on their phone yet.
+gui-close-during-payment = Finish or cancel the payment before closing the till.
+gui-no-day = No day to open.
+gui-pick-day = Pick a day in the list.
+gui-hide-day-question =
+    Remove the report of { $day } from the list?
+    The sales stay recorded; the removal is logged.
+gui-exporting = Exporting…
+gui-exported = Exported: { $path }
+gui-no-report = No report open.
+gui-bad-dates = Dates expected as YYYY-MM-DD or DD/MM/YYYY.
+gui-pick-product = Pick a product in the list.
+gui-import-path = Give the path of the CSV file (code,barcode,name,price,vat_rate).
+gui-importing = Importing…
+gui-imported = Import done: { $added } added, { $updated } changed.
+gui-pick-person = Pick a person in the list.
+gui-pick-person-pin = Pick a person and enter the new PIN.
+gui-nothing-changed = Nothing changed.
+gui-field-code = Code: { $error }
+gui-field-barcode = Barcode: { $error }
+gui-field-name = Name: { $error }
+gui-field-price = Price: { $error }
+gui-field-vat = VAT: pick a rate
+gui-field-id = ID: { $error }

@@ -119,3 +119,14 @@ ticket-cash-received = Cash received
 ticket-change = Change
 ticket-thanks = Thank you for your visit!
 ticket-seal = Seal
+
+## The basket's refusals (src/actors/basket.rs).
+basket-no-line = Line { $line } does not exist.
+basket-qty-below-one = To take the article off: Delete the line.
+basket-bad-qty = Quantity { $qty } refused (1 to { $max }).
+basket-withdrawal-qty = A withdrawal's quantity cannot change: delete the line.
+basket-zero-withdrawal = A withdrawal must be more than €0.00.
+basket-withdrawal-max = Withdrawals in this basket would reach { $total }, above the maximum of { $max }.
+basket-full = The basket is full ({ $max } lines).
+basket-overflow = The amount is too large.
+basket-inactive = Product { $product } is disabled.

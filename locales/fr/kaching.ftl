@@ -120,3 +120,14 @@ ticket-cash-received = Espèces reçues
 ticket-change = Rendu
 ticket-thanks = Merci de votre visite !
 ticket-seal = Sceau
+
+## The basket's refusals (src/actors/basket.rs).
+basket-no-line = La ligne { $line } n'existe pas.
+basket-qty-below-one = Pour retirer l'article : Supprimer la ligne.
+basket-bad-qty = Quantité { $qty } refusée (1 à { $max }).
+basket-withdrawal-qty = La quantité d'un retrait ne change pas : supprimez la ligne.
+basket-zero-withdrawal = Un retrait doit dépasser 0,00 €.
+basket-withdrawal-max = Les retraits de ce panier atteindraient { $total }, au-delà du maximum de { $max }.
+basket-full = Le panier est plein ({ $max } lignes).
+basket-overflow = Montant trop élevé.
+basket-inactive = L'article { $product } est désactivé.

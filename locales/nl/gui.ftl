@@ -1,1 +1,178 @@
-# The touch screen (src/gui): buttons, titles, messages. Ids start with gui-.
+# Het aanraakscherm (src/gui): knoppen, titels, berichten. De id's beginnen met gui-.
+# Een knoptekst moet in zijn knop passen op 800×480 (de GUI-tests controleren het).
+
+## Vaste knoppen en titels.
+gui-l-login-id = Gebruikers-ID
+gui-l-login-pin = Pincode
+gui-l-login-ok = Aanmelden
+gui-l-till-article = Artikelnr. (of scanner)
+gui-l-till-article-tip = Artikelnummer
+gui-l-till-withdraw =
+    Geld
+    afhalen
+gui-l-till-plus = Aantal +
+gui-l-till-minus = Aantal −
+gui-l-till-void =
+    Lijn
+    wissen
+gui-l-logout = Afmelden
+gui-l-till-admin = Beheer
+gui-l-till-cash = Contant
+gui-l-till-pay = Betalen
+gui-l-col-article = Artikel
+gui-l-col-qty = Aantal
+gui-l-col-price = Prijs
+gui-l-col-amount = Bedrag
+gui-l-pay-total = TE BETALEN
+gui-l-pay-cancel = ANNULEREN
+gui-l-tab-days = Rapporten
+gui-l-tab-journal = Journaal
+gui-l-tab-products = Producten
+gui-l-tab-staff = Personeel
+gui-l-admin-till = Kassa
+gui-l-col-day = Dag
+gui-l-col-tickets = Tickets
+gui-l-col-revenue = Ontvangst
+gui-l-col-withdrawals = Afhalingen
+gui-l-days-open = Openen
+gui-l-days-delete = Wissen
+gui-l-col-time = Uur
+gui-l-col-seller = Verkoper
+gui-l-col-product = Product
+gui-l-report-back = Terug
+gui-l-journal-from = Van
+gui-l-journal-to = tot
+gui-l-journal-show = Tonen
+gui-l-col-vat = Btw
+gui-l-col-code = Code
+gui-l-col-name = Naam
+gui-l-form-barcode = Streepjescode
+gui-l-form-price = Prijs (€)
+gui-l-products-save = Opslaan
+gui-l-products-import = CSV importeren
+gui-l-col-id = ID
+gui-l-col-role = Rol
+gui-l-col-lang = Taal
+gui-l-form-pin = Pin
+gui-l-staff-add = Toevoegen
+gui-l-staff-reset-pin = Nieuwe pin
+gui-l-reprint = Herdrukken
+gui-l-amount-cancel = Annuleren
+gui-l-amount-ok = Bevestigen
+gui-l-choose-question = Welke rekening wilt u eerst betalen?
+gui-l-cash-title = TERUG TE GEVEN
+gui-l-ok = OK
+gui-l-confirm-no = Nee
+gui-l-confirm-yes = Ja, wissen
+gui-l-kbd-shift = ⇧ Hoofdl.
+gui-l-kbd-space = spatie
+gui-l-kbd-enter = Enter
+gui-l-kbd-close = Sluiten
+
+## Teksten die de toestand volgen.
+gui-seller = Verkoper: { $name }
+gui-account-main = HOOFDMANDJE
+gui-account-sub = SUBREKENING
+gui-total-main = Hoofdmandje: { $amount }
+gui-total-sub = Subrekening: { $amount }
+gui-till-to-sub = Subrekening
+gui-till-to-main =
+    Terug naar
+    hoofdmandje
+gui-line-withdrawal = { $name } (afhaling)
+gui-pay-pending = WACHTEN OP BETALING
+gui-pay-accepted = BETALING AANVAARD
+gui-pay-cancelling = BEZIG MET ANNULEREN…
+gui-pay-paid-after-cancel = BETAALD NA ANNULERING
+gui-withdraw-title = Geld afhalen
+gui-cash-title-main = Contant · hoofdmandje · ontvangen bedrag (leeg = gepast)
+gui-cash-title-sub = Contant · subrekening · ontvangen bedrag (leeg = gepast)
+gui-choose-main =
+    Hoofdmandje
+    { $amount }
+gui-choose-sub =
+    Subrekening
+    { $amount }
+gui-net-standalone = Zelfstandige kassa
+gui-net-unusable = ⚠ Centrale databank onbruikbaar (central.url)
+gui-net-online = ● Online
+gui-net-online-pending = ● Online · { $pending } in wachtrij
+gui-net-offline = ○ Offline · { $pending ->
+        [one] { $pending } verkoop in wachtrij
+       *[other] { $pending } verkopen in wachtrij
+    }
+gui-net-connecting = … Centraal: verbinden · { $pending } in wachtrij
+gui-net-parked = ⚠ { $text } ({ $parked } geblokkeerd)
+gui-printer-ready = Printer: klaar
+gui-printer-ok = Printer: OK
+gui-printer-failed = ⚠ Afdrukken mislukt
+gui-printer-failed-queue = ⚠ Afdrukken mislukt ({ $count })
+gui-scanner = Scanner: { $message }
+gui-clock-warning = De klok loopt achter op de laatste verkoop!
+gui-closing-at = Sluiting om { $time }
+gui-role-admin = Beheerder
+gui-role-cashier = Kassier
+gui-disabled-name = { $name } (uitgeschakeld)
+gui-enable = Inschakelen
+gui-disable = Uitschakelen
+gui-source-central = Bron: centrale databank (alle kassa's)
+gui-source-local-unreachable = Bron: alleen deze kassa (centrale databank onbereikbaar)
+gui-source-local = Bron: deze kassa
+gui-days-title = Dagrapporten
+gui-days-title-central = Dagrapporten · alle kassa's
+gui-days-title-local = Dagrapporten · deze kassa
+gui-report-title = Rapport van { $day }
+gui-report-balance = KASSALDO
+gui-report-withdrawals = Geldafhalingen (buiten totaal)
+gui-report-tickets = Kastickets: { $count }
+gui-report-seller = Verkoper
+gui-report-seller-detail = { $count ->
+        [one] { $count } kasticket
+       *[other] { $count } kastickets
+    } · afhalingen { $withdrawals }
+gui-report-vat = Btw
+gui-report-vat-detail = Excl. btw { $net } · btw { $vat }
+gui-journal-total = TOTAAL
+
+## Berichten.
+gui-logout-closed = Winkel gesloten: kassa vergrendeld. Openingsuren: { $hours }
+gui-logout-replaced = Iemand anders heeft zich aangemeld.
+gui-session-locked = Sessie vergrendeld na 15 min zonder activiteit: geef uw pincode in (het mandje blijft bewaard).
+gui-pay-unavailable = Betaalserver onbereikbaar: probeer opnieuw of reken contant af.
+gui-error = { $message } ({ $code })
+gui-pay-cancelling-note = De betaalserver antwoordt niet: het mandje blijft geblokkeerd tot zijn antwoord.
+gui-pay-paid-after-cancel-note = De klant heeft { $amount } betaald ondanks de annulering: druk op BETALING AANVAARD.
+gui-pay-cancelled = Betaling geannuleerd.
+gui-sale-recorded = ✔ Kasticket nr. { $ticket }: { $amount }
+gui-change-detail = Ontvangen { $received } · kasticket nr. { $ticket }
+gui-enter-id = Geef uw gebruikers-ID in.
+gui-no-line = Geen lijn.
+gui-empty-basket = Het mandje is leeg.
+gui-payment-busy = Er loopt een betaling: rond ze af of annuleer ze eerst.
+gui-pay-connecting = Verbinden met de betaalserver…
+gui-enter-amount = Geef een bedrag in.
+gui-bad-amount = Ongeldig bedrag: cijfers en één komma, hoogstens twee decimalen.
+gui-pay-not-confirmed = De klant heeft nog niet bevestigd op zijn telefoon.
+gui-close-during-payment = Rond de betaling af of annuleer ze voor u de kassa sluit.
+gui-no-day = Geen dag om te openen.
+gui-pick-day = Kies een dag in de lijst.
+gui-hide-day-question =
+    Het rapport van { $day } uit de lijst wissen?
+    De verkopen blijven bewaard; het wissen wordt gelogd.
+gui-exporting = Bezig met exporteren…
+gui-exported = Geëxporteerd: { $path }
+gui-no-report = Geen rapport geopend.
+gui-bad-dates = Datums verwacht als JJJJ-MM-DD of DD/MM/JJJJ.
+gui-pick-product = Kies een product in de lijst.
+gui-import-path = Geef het pad van het CSV-bestand (code,barcode,name,price,vat_rate).
+gui-importing = Bezig met importeren…
+gui-imported = Import klaar: { $added } toegevoegd, { $updated } gewijzigd.
+gui-pick-person = Kies een persoon in de lijst.
+gui-pick-person-pin = Kies een persoon en geef de nieuwe pincode in.
+gui-nothing-changed = Er is niets gewijzigd.
+gui-field-code = Code: { $error }
+gui-field-barcode = Streepjescode: { $error }
+gui-field-name = Naam: { $error }
+gui-field-price = Prijs: { $error }
+gui-field-vat = Btw: kies een tarief
+gui-field-id = ID: { $error }

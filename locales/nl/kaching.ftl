@@ -119,3 +119,14 @@ ticket-cash-received = Contant ontvangen
 ticket-change = Wisselgeld
 ticket-thanks = Bedankt voor uw bezoek!
 ticket-seal = Zegel
+
+## The basket's refusals (src/actors/basket.rs).
+basket-no-line = Lijn { $line } bestaat niet.
+basket-qty-below-one = Artikel verwijderen: gebruik Lijn wissen.
+basket-bad-qty = Aantal { $qty } geweigerd (1 tot { $max }).
+basket-withdrawal-qty = Het aantal van een geldopname verandert niet: wis de lijn.
+basket-zero-withdrawal = Een geldopname moet meer zijn dan 0,00 €.
+basket-withdrawal-max = De geldopnames in dit mandje zouden { $total } bereiken, boven het maximum van { $max }.
+basket-full = Het mandje is vol ({ $max } lijnen).
+basket-overflow = Bedrag te hoog.
+basket-inactive = Artikel { $product } is uitgeschakeld.

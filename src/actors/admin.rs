@@ -43,7 +43,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::domain::product::check_edit;
+use crate::domain::product::{ProductPatch, check_edit};
 use crate::domain::report::{DayReport, DaySummary, Journal};
 use crate::domain::staff::{Staff, parse_staff_name};
 use crate::domain::{ArticleCode, Pin, Product, Role, StaffId};
@@ -94,6 +94,12 @@ pub enum AdminRequest {
     /// Adds a product, or edits one by its code; an edit never enables or disables it (its
     /// `active` counts only for a new product).
     SaveProduct(Product),
+    /// Changes only the patched fields of the product with this code, as it is now (the
+    /// admin's screen sends what the admin changed, never a stale copy of the rest).
+    EditProduct {
+        code: String,
+        patch: ProductPatch,
+    },
     SetProductActive {
         code: String,
         active: bool,
@@ -355,46 +361,10 @@ impl super::Till {
                 self.ledger_run(|l| l.products(), "store_error", "store_error")
                     .await?,
             )),
-            AdminRequest::SaveProduct(product) => {
-                let product =
-                    check_edit(&product).map_err(|e| err("bad_product", e.to_string()))?;
-                let what = format!("{} {}", product.code, product.name);
-                let added = match self.central_for_write()? {
-                    Some(c) => {
-                        let p = vec![product.clone()];
-                        self.central_write(
-                            async move { c.save_products(&p).await },
-                            "barcode_taken",
-                            "unknown_product",
-                        )
-                        .await?;
-                        let now = self.clock.now();
-                        self.ledger_run(
-                            move |l| {
-                                l.mirror_products(&[product], now, Some(&by), "catalog_edit")
-                                    .map(|s| s.added == 1)
-                            },
-                            "barcode_taken",
-                            "unknown_product",
-                        )
-                        .await
-                        .map_err(|e| applied_centrally(self.hub.lang(), e))?
-                    }
-                    None => {
-                        let now = self.clock.now();
-                        self.ledger_run(
-                            move |l| l.save_product(&product, now, Some(&by)),
-                            "barcode_taken",
-                            "unknown_product",
-                        )
-                        .await?
-                    }
-                };
-                Ok(done(if added {
-                    format!("article {what} ajouté")
-                } else {
-                    format!("article {what} modifié")
-                }))
+            AdminRequest::SaveProduct(product) => self.save_product(product, by).await,
+            AdminRequest::EditProduct { code, patch } => {
+                let product = self.patched_product(&code, &patch).await?;
+                self.save_product(product, by).await
             }
             AdminRequest::SetProductActive { code, active } => {
                 let code = ArticleCode::parse(&code).map_err(|e| err("bad_code", e.to_string()))?;
@@ -578,6 +548,65 @@ impl super::Till {
     }
 
     /// The logged-in admin, or the reason to refuse.
+    async fn save_product(&self, product: Product, by: String) -> Result<AdminReply, CommandError> {
+        let product = check_edit(&product).map_err(|e| err("bad_product", e.to_string()))?;
+        let what = format!("{} {}", product.code, product.name);
+        let added = match self.central_for_write()? {
+            Some(c) => {
+                let p = vec![product.clone()];
+                self.central_write(
+                    async move { c.save_products(&p).await },
+                    "barcode_taken",
+                    "unknown_product",
+                )
+                .await?;
+                let now = self.clock.now();
+                self.ledger_run(
+                    move |l| {
+                        l.mirror_products(&[product], now, Some(&by), "catalog_edit")
+                            .map(|s| s.added == 1)
+                    },
+                    "barcode_taken",
+                    "unknown_product",
+                )
+                .await
+                .map_err(|e| applied_centrally(self.hub.lang(), e))?
+            }
+            None => {
+                let now = self.clock.now();
+                self.ledger_run(
+                    move |l| l.save_product(&product, now, Some(&by)),
+                    "barcode_taken",
+                    "unknown_product",
+                )
+                .await?
+            }
+        };
+        Ok(done(if added {
+            format!("article {what} ajouté")
+        } else {
+            format!("article {what} modifié")
+        }))
+    }
+
+    /// The product with `code` as the ledger has it now (mirrored from the central database
+    /// when there is one), with `patch` applied.
+    async fn patched_product(
+        &self,
+        code: &str,
+        patch: &ProductPatch,
+    ) -> Result<Product, CommandError> {
+        let code = ArticleCode::parse(code).map_err(|e| err("bad_code", e.to_string()))?;
+        let products = self
+            .ledger_run(|l| l.products(), "store_error", "store_error")
+            .await?;
+        let current = products
+            .into_iter()
+            .find(|p| p.code == code)
+            .ok_or_else(|| err("unknown_product", format!("{code}")))?;
+        Ok(patch.apply(&current))
+    }
+
     async fn authorize_admin(&self) -> Result<Staff, CommandError> {
         let staff = self
             .session

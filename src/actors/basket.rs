@@ -13,7 +13,7 @@ use actix::prelude::*;
 
 use crate::domain::Money;
 use crate::domain::barcode::ScannedCode;
-use crate::domain::basket::{Account, Basket, BasketError, Lines};
+use crate::domain::basket::{Account, Basket, BasketError, Lines, MAX_LINES, MAX_QTY};
 use crate::domain::instore::{InstoreCode, InstoreError, InstoreRules};
 use crate::i18n::{Lang, Text};
 use crate::store::Lookup;
@@ -53,17 +53,37 @@ impl Refusal {
 }
 
 fn basket_refusal(e: BasketError) -> Refusal {
-    let code = match e {
-        BasketError::NoSuchLine(_) => "bad_line",
-        BasketError::BadQuantity(_) => "bad_quantity",
-        BasketError::WithdrawalQuantity => "bad_quantity",
-        BasketError::ZeroWithdrawal => "bad_amount",
-        BasketError::WithdrawalAboveMax { .. } => "withdrawal_limit",
-        BasketError::TooManyLines => "basket_full",
-        BasketError::Overflow => "bad_amount",
-        BasketError::InactiveProduct(_) => "inactive_product",
+    let (code, text) = match e {
+        BasketError::NoSuchLine(n) => (
+            "bad_line",
+            Text::msg("basket-no-line").arg("line", n as i64),
+        ),
+        BasketError::BadQuantity(q) if q < 1 => ("bad_quantity", Text::msg("basket-qty-below-one")),
+        BasketError::BadQuantity(q) => (
+            "bad_quantity",
+            Text::msg("basket-bad-qty")
+                .arg("qty", q)
+                .arg("max", MAX_QTY),
+        ),
+        BasketError::WithdrawalQuantity => ("bad_quantity", Text::msg("basket-withdrawal-qty")),
+        BasketError::ZeroWithdrawal => ("bad_amount", Text::msg("basket-zero-withdrawal")),
+        BasketError::WithdrawalAboveMax { total, max } => (
+            "withdrawal_limit",
+            Text::msg("basket-withdrawal-max")
+                .arg("total", total)
+                .arg("max", max),
+        ),
+        BasketError::TooManyLines => (
+            "basket_full",
+            Text::msg("basket-full").arg("max", MAX_LINES as i64),
+        ),
+        BasketError::Overflow => ("bad_amount", Text::msg("basket-overflow")),
+        BasketError::InactiveProduct(p) => (
+            "inactive_product",
+            Text::msg("basket-inactive").arg("product", p),
+        ),
     };
-    Refusal::new(code, e.to_string())
+    Refusal::says(code, text)
 }
 
 /// Scan or type an article code or barcode into the current account.

@@ -31,6 +31,8 @@ pub enum Command {
     /// Print the last ticket again, marked DUPLICATA.
     Reprint,
     Status,
+    /// Speak `fr`, `nl` or `en` from now on (until the next logout).
+    Language(crate::i18n::Lang),
     Quit,
 }
 
@@ -155,10 +157,16 @@ impl Command {
             "status" => arity(0, "status").map(|_| Command::Status),
             "reprint" => arity(0, "reprint").map(|_| Command::Reprint),
             "quit" | "exit" => arity(0, "quit").map(|_| Command::Quit),
+            "lang" => {
+                arity(1, "lang <fr|nl|en>")?;
+                crate::i18n::Lang::parse(args[0])
+                    .map(Command::Language)
+                    .map_err(|e| err("bad_arguments", e.to_string()))
+            }
             other => Err(err(
                 "unknown_command",
                 format!(
-                    "unknown command '{other}' (login, logout, scan, qty, void, withdraw, account, pay, accept, cancel, reprint, status, quit)"
+                    "unknown command '{other}' (login, logout, scan, qty, void, withdraw, account, pay, accept, cancel, reprint, status, lang, quit)"
                 ),
             )),
         }

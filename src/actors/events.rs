@@ -243,6 +243,8 @@ pub struct EventHub {
 struct Langs {
     till: Lang,
     session: Option<Lang>,
+    /// Picked with `lang` (the login screen's other languages): until the next logout.
+    chosen: Option<Lang>,
 }
 
 impl EventHub {
@@ -268,14 +270,28 @@ impl EventHub {
     pub fn lang(&self) -> Lang {
         self.langs
             .lock()
-            .map(|l| l.session.unwrap_or(l.till))
+            .map(|l| l.session.or(l.chosen).unwrap_or(l.till))
             .unwrap_or_default()
     }
 
-    /// Set at login (`Some`) and logout (`None`).
+    /// Set at login (`Some`) and logout (`None`: back to the till's language).
     pub fn set_session_lang(&self, lang: Option<Lang>) {
         if let Ok(mut l) = self.langs.lock() {
+            if lang.is_none() {
+                l.chosen = None;
+            }
             l.session = lang;
+        }
+    }
+
+    /// The person at the till asked for `lang` (`lang nl`): before a login, for the login
+    /// and its refusals; during a session, for the rest of it. A logout ends the choice.
+    pub fn choose_lang(&self, lang: Lang) {
+        if let Ok(mut l) = self.langs.lock() {
+            l.chosen = Some(lang);
+            if l.session.is_some() {
+                l.session = Some(lang);
+            }
         }
     }
 

@@ -314,6 +314,10 @@ impl Till {
                 Ok(())
             }
             Command::Quit => Ok(()),
+            Command::Language(lang) => {
+                self.hub.choose_lang(lang);
+                Ok(())
+            }
             other => {
                 let staff = self
                     .session
@@ -383,9 +387,11 @@ impl Till {
                         self.printer.do_send(printer::PrintQueued);
                         Ok(())
                     }
-                    Command::Login { .. } | Command::Logout | Command::Status | Command::Quit => {
-                        Ok(())
-                    }
+                    Command::Login { .. }
+                    | Command::Logout
+                    | Command::Status
+                    | Command::Language(_)
+                    | Command::Quit => Ok(()),
                 }
             }
         }

@@ -350,9 +350,36 @@ impl Basket {
     }
 }
 
+/// Which basket a payment takes: with both holding something the cashier chooses (the till
+/// never guesses which one the customer pays first); with one, that one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayChoice {
+    Nothing,
+    Only(Account),
+    Choose,
+}
+
+/// What to pay, knowing whether the main basket and the sub-account hold something.
+pub fn pay_choice(main_has_items: bool, sub_has_items: bool) -> PayChoice {
+    match (main_has_items, sub_has_items) {
+        (true, true) => PayChoice::Choose,
+        (true, false) => PayChoice::Only(Account::Main),
+        (false, true) => PayChoice::Only(Account::Sub),
+        (false, false) => PayChoice::Nothing,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cashier_chooses_only_when_both_baskets_hold_something() {
+        assert_eq!(pay_choice(true, true), PayChoice::Choose);
+        assert_eq!(pay_choice(true, false), PayChoice::Only(Account::Main));
+        assert_eq!(pay_choice(false, true), PayChoice::Only(Account::Sub));
+        assert_eq!(pay_choice(false, false), PayChoice::Nothing);
+    }
 
     fn product(code: &str, cents: i64) -> Product {
         Product {

@@ -125,9 +125,84 @@ pub fn check_edit(p: &Product) -> Result<Product, ProductError> {
     Ok(Product { name, ..p.clone() })
 }
 
+/// What an edit of a known product changes, field by field: the admin's screen sends only
+/// this, and the runtime applies it to the product as it is now (another till may have
+/// changed another field, or disabled it, meanwhile). `active` is never part of an edit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProductPatch {
+    /// `Some(None)` removes the barcode.
+    pub barcode: Option<Option<Gtin>>,
+    pub name: Option<String>,
+    pub price: Option<Money>,
+    pub vat: Option<VatRate>,
+}
+
+impl ProductPatch {
+    /// The fields in which `new` differs from `old`.
+    pub fn between(old: &Product, new: &Product) -> ProductPatch {
+        ProductPatch {
+            barcode: (old.barcode != new.barcode).then(|| new.barcode.clone()),
+            name: (old.name != new.name).then(|| new.name.clone()),
+            price: (old.price != new.price).then_some(new.price),
+            vat: (old.vat != new.vat).then_some(new.vat),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == ProductPatch::default()
+    }
+
+    /// `current` with the patched fields changed.
+    pub fn apply(&self, current: &Product) -> Product {
+        let mut p = current.clone();
+        if let Some(b) = &self.barcode {
+            p.barcode = b.clone();
+        }
+        if let Some(n) = &self.name {
+            p.name = n.clone();
+        }
+        if let Some(price) = self.price {
+            p.price = price;
+        }
+        if let Some(vat) = self.vat {
+            p.vat = vat;
+        }
+        p
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_patch_carries_only_what_changed_and_never_the_enabled_flag() {
+        let old = Product {
+            code: ArticleCode::parse("0000").unwrap(),
+            barcode: None,
+            name: "Café".into(),
+            price: Money::from_cents(250),
+            vat: VatRate::TwentyOne,
+            active: true,
+        };
+        let mut edited = old.clone();
+        edited.price = Money::from_cents(270);
+        let patch = ProductPatch::between(&old, &edited);
+        assert_eq!(patch.price, Some(Money::from_cents(270)));
+        assert_eq!(
+            (patch.name.clone(), patch.vat, patch.barcode.clone()),
+            (None, None, None)
+        );
+        // Meanwhile another till renamed and disabled it: both survive the price edit.
+        let mut now = old.clone();
+        now.name = "Café noir".into();
+        now.active = false;
+        let applied = patch.apply(&now);
+        assert_eq!(applied.name, "Café noir");
+        assert!(!applied.active);
+        assert_eq!(applied.price, Money::from_cents(270));
+        assert!(ProductPatch::between(&old, &old).is_empty());
+    }
 
     #[test]
     fn vat_is_extracted_from_gross_prices() {

@@ -1284,6 +1284,7 @@ impl Gui {
             Ui::LoginIdEnter => {
                 let _ = self.view.login.pin.take_focus();
             }
+            Ui::LoginLang(_) => {}
             Ui::LoginOk => {
                 let id = self.view.login.id.value().trim().to_owned();
                 let pin = self.view.login.pin.value().trim().to_owned();

@@ -14,6 +14,7 @@
 //! end-to-end tests drive the real window with xdotool and read what it shows from there.
 
 mod app;
+pub mod model;
 mod probe;
 mod view;
 mod widgets;
@@ -78,6 +79,8 @@ pub enum Ui {
     LoginBack,
     LoginOk,
     LoginIdEnter,
+    /// The login screen in another language.
+    LoginLang(crate::i18n::Lang),
     Article,
     Withdraw,
     ToggleSub,

@@ -1,0 +1,784 @@
+//! The touch screen as a pure model (the Elm / fltk-rs "app" pattern of ../shared/STYLE.md):
+//! [`Model`] is everything every screen and overlay shows, [`update`] is the one function that
+//! changes it, and what it wants done outside — a [`Command`] or an [`AdminRequest`] for the
+//! runtime, a focus change, a beep, the file of a catalogue import to read — comes back as
+//! [`Effect`]s. No FLTK here: the renderers in `gui::render` draw a model onto the widgets, and
+//! the tests in `model/tests.rs` drive every screen transition without a display.
+//!
+//! The text fields the cashier types into (login ID and PIN, the article field, the admin's
+//! forms) are part of the model ([`Fields`]): the shell copies what the widgets hold into it
+//! before each update and writes the model's values back after, so a physical keyboard, a
+//! keyboard-mode scanner and the on-screen keypads all edit the same thing.
+//!
+//! Every word on the screen comes from the Fluent catalogue (`locales/*/gui.ftl`) in
+//! [`Model::lang`]: the logged-in person's language, or on the login screen the till's
+//! (`till.language`) or the one picked there. Texts that follow the state (totals, the status
+//! bar, the payment's state) are computed from it when drawn, so a change of language redraws
+//! them; one-off messages are written when they happen, in the language of that moment.
+
+mod admin;
+mod events;
+#[cfg(test)]
+mod tests;
+mod ui;
+
+use chrono::{DateTime, NaiveDate};
+use chrono_tz::Tz;
+
+use super::{KbdTarget, Msg};
+use crate::actors::Command;
+use crate::actors::admin::{AdminRequest, ReportSource};
+use crate::actors::events::{BasketLineView, StatusView};
+use crate::domain::basket::LineKind;
+use crate::domain::staff::{Role, Staff};
+use crate::domain::{Account, Money, PaymentMethod, Product};
+use crate::i18n::{self, Arg, Lang};
+
+pub use admin::AdminModel;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Login,
+    Till,
+    Payment,
+    Admin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Days,
+    Report,
+    Journal,
+    Products,
+    Staff,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Amount,
+    Choose,
+    CashChange,
+    Confirm,
+    Keyboard,
+}
+
+/// How a message reads: a refusal or a problem in red, good news in green.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tone {
+    #[default]
+    Danger,
+    Good,
+}
+
+/// A row's colour in a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowTone {
+    Plain,
+    Withdrawal,
+    Disabled,
+    Total,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub cells: Vec<String>,
+    pub tone: RowTone,
+}
+
+impl Row {
+    fn plain(cells: Vec<String>) -> Row {
+        Row {
+            cells,
+            tone: RowTone::Plain,
+        }
+    }
+
+    fn toned(cells: Vec<String>, tone: RowTone) -> Row {
+        Row { cells, tone }
+    }
+}
+
+/// A list's rows, the selected one, and a revision the renderer compares to know when to
+/// redraw it (a basket of 40 lines is not rebuilt on every tick).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct List {
+    pub rows: Vec<Row>,
+    pub selected: Option<usize>,
+    pub rev: u64,
+}
+
+impl List {
+    fn set(&mut self, rows: Vec<Row>, selected: Option<usize>) {
+        self.rows = rows;
+        self.selected = selected;
+        self.rev += 1;
+    }
+}
+
+/// Every field a person can type into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    LoginId,
+    LoginPin,
+    Article,
+    JournalFrom,
+    JournalTo,
+    ProductCode,
+    ProductBarcode,
+    ProductName,
+    ProductPrice,
+    ImportPath,
+    StaffId,
+    StaffName,
+    StaffPin,
+}
+
+impl From<KbdTarget> for Field {
+    fn from(t: KbdTarget) -> Field {
+        match t {
+            KbdTarget::Article => Field::Article,
+            KbdTarget::JournalFrom => Field::JournalFrom,
+            KbdTarget::JournalTo => Field::JournalTo,
+            KbdTarget::ProductCode => Field::ProductCode,
+            KbdTarget::ProductBarcode => Field::ProductBarcode,
+            KbdTarget::ProductName => Field::ProductName,
+            KbdTarget::ProductPrice => Field::ProductPrice,
+            KbdTarget::ImportPath => Field::ImportPath,
+            KbdTarget::StaffId => Field::StaffId,
+            KbdTarget::StaffName => Field::StaffName,
+            KbdTarget::StaffPin => Field::StaffPin,
+        }
+    }
+}
+
+/// What the text fields, the choices and the lists' selections hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fields {
+    pub login_id: String,
+    pub login_pin: String,
+    pub article: String,
+    pub journal_from: String,
+    pub journal_to: String,
+    pub product_code: String,
+    pub product_barcode: String,
+    pub product_name: String,
+    pub product_price: String,
+    /// Index into [`VAT_CHOICES`].
+    pub product_vat: usize,
+    pub import_path: String,
+    pub staff_id: String,
+    pub staff_name: String,
+    pub staff_pin: String,
+    /// 0 cashier, 1 admin.
+    pub staff_role: usize,
+    /// Index into [`Lang::ALL`].
+    pub staff_lang: usize,
+    /// The field that has the keyboard focus.
+    pub focus: Option<Field>,
+    /// The selected row of the basket and of the admin's lists, as the widgets have it.
+    pub basket_sel: Option<usize>,
+    pub days_sel: Option<usize>,
+    pub products_sel: Option<usize>,
+    pub staff_sel: Option<usize>,
+}
+
+impl Fields {
+    pub fn text_mut(&mut self, f: Field) -> &mut String {
+        match f {
+            Field::LoginId => &mut self.login_id,
+            Field::LoginPin => &mut self.login_pin,
+            Field::Article => &mut self.article,
+            Field::JournalFrom => &mut self.journal_from,
+            Field::JournalTo => &mut self.journal_to,
+            Field::ProductCode => &mut self.product_code,
+            Field::ProductBarcode => &mut self.product_barcode,
+            Field::ProductName => &mut self.product_name,
+            Field::ProductPrice => &mut self.product_price,
+            Field::ImportPath => &mut self.import_path,
+            Field::StaffId => &mut self.staff_id,
+            Field::StaffName => &mut self.staff_name,
+            Field::StaffPin => &mut self.staff_pin,
+        }
+    }
+
+    pub fn text(&self, f: Field) -> &str {
+        match f {
+            Field::LoginId => &self.login_id,
+            Field::LoginPin => &self.login_pin,
+            Field::Article => &self.article,
+            Field::JournalFrom => &self.journal_from,
+            Field::JournalTo => &self.journal_to,
+            Field::ProductCode => &self.product_code,
+            Field::ProductBarcode => &self.product_barcode,
+            Field::ProductName => &self.product_name,
+            Field::ProductPrice => &self.product_price,
+            Field::ImportPath => &self.import_path,
+            Field::StaffId => &self.staff_id,
+            Field::StaffName => &self.staff_name,
+            Field::StaffPin => &self.staff_pin,
+        }
+    }
+}
+
+/// The VAT rates the product form offers, in its order.
+pub const VAT_CHOICES: [u8; 4] = [21, 12, 6, 0];
+
+/// What the model asks the shell to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Send(Command),
+    Admin(AdminRequest),
+    /// Read this catalogue file off the screen's thread (a USB stick may be slow) and import it.
+    ImportFile(String),
+    Focus(Field),
+    /// A refusal the cashier may not be looking at.
+    Beep,
+    /// A scan was sent: start the scan → repaint stopwatch.
+    ScanSent,
+    /// The basket a scan changed is about to be drawn: stop the stopwatch.
+    ScanShown,
+    /// The scan was refused: no repaint to time.
+    ScanDropped,
+    /// Close the till (the runtime has been told).
+    Quit,
+}
+
+/// A QR payment as the payment screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub account: Account,
+    pub amount: Money,
+    pub url: String,
+    pub state: PayState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayState {
+    Pending,
+    Accepted,
+    Cancelling,
+    PaidAfterCancel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountFor {
+    Withdraw,
+    Cash(Account),
+}
+
+/// The amount keypad.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmountPad {
+    pub purpose: AmountFor,
+    /// What was typed, with a decimal comma (`12,5`).
+    pub text: String,
+    pub message: String,
+}
+
+/// The printer as the status bar shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PrinterState {
+    #[default]
+    Unknown,
+    Ready,
+    Printed,
+    Failed {
+        reason: String,
+        queue: i64,
+    },
+}
+
+/// The central database as the status bar shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Network {
+    #[default]
+    Unknown,
+    Standalone,
+    Unusable,
+    Sync {
+        online: Option<bool>,
+        pending: i64,
+        parked: i64,
+    },
+}
+
+/// Everything the screen shows and knows.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// `till.language`: the login screen's language until someone picks another.
+    pub till_lang: Lang,
+    /// The login screen's language now.
+    pub login_lang: Lang,
+    /// The language everything is said in now.
+    pub lang: Lang,
+    pub shop: String,
+    pub tz: Tz,
+    /// The time, set by the shell before each update.
+    pub now: DateTime<Tz>,
+    pub screen: Screen,
+    pub pane: Pane,
+    pub overlay: Option<Overlay>,
+    pub role: Option<Role>,
+    pub seller: String,
+    pub account: Account,
+    pub lines: [Vec<BasketLineView>; 2],
+    pub main_total: Money,
+    pub sub_total: Money,
+    /// The current account's lines as the table shows them.
+    pub basket: List,
+    pub fields: Fields,
+    /// A session locked for inactivity: the ID is kept and cannot be edited.
+    pub login_locked: bool,
+    pub login_message: String,
+    pub till_message: (String, Tone),
+    /// A QR payment is being created: the pay buttons wait.
+    pub paying: bool,
+    pub payment: Option<Payment>,
+    pub pay_message: String,
+    pub amount: AmountPad,
+    pub choose_for: PaymentMethod,
+    /// The change due and its detail line, after a cash sale.
+    pub change: (Money, String),
+    pub confirm_question: String,
+    pub kbd_target: Option<Field>,
+    pub kbd_shift: bool,
+    pub status: Option<StatusView>,
+    pub network: Network,
+    pub printer: PrinterState,
+    /// The closing time (local `HH:MM`) once the runtime warned of it.
+    pub closing_at: Option<String>,
+    pub clock_warning: bool,
+    /// The scanner's problem, while it lasts.
+    pub scanner_problem: Option<String>,
+    pub admin: AdminModel,
+    /// Messages handled (the probe shows it: tests wait for a message to be handled).
+    pub handled: u64,
+    ticks: u64,
+}
+
+pub fn idx(a: Account) -> usize {
+    match a {
+        Account::Main => 0,
+        Account::Sub => 1,
+    }
+}
+
+pub fn other(a: Account) -> Account {
+    match a {
+        Account::Main => Account::Sub,
+        Account::Sub => Account::Main,
+    }
+}
+
+/// Accepts 2026-05-31 and 31/05/2026.
+pub fn parse_day(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .ok()
+}
+
+impl Model {
+    pub fn new(shop: &str, till_lang: Lang, tz: Tz, now: DateTime<Tz>) -> Model {
+        Model {
+            till_lang,
+            login_lang: till_lang,
+            lang: till_lang,
+            shop: shop.to_owned(),
+            tz,
+            now,
+            screen: Screen::Login,
+            pane: Pane::Days,
+            overlay: None,
+            role: None,
+            seller: String::new(),
+            account: Account::Main,
+            lines: [Vec::new(), Vec::new()],
+            main_total: Money::ZERO,
+            sub_total: Money::ZERO,
+            basket: List::default(),
+            fields: Fields {
+                focus: Some(Field::LoginId),
+                ..Fields::default()
+            },
+            login_locked: false,
+            login_message: String::new(),
+            till_message: (String::new(), Tone::Danger),
+            paying: false,
+            payment: None,
+            pay_message: String::new(),
+            amount: AmountPad {
+                purpose: AmountFor::Withdraw,
+                text: String::new(),
+                message: String::new(),
+            },
+            choose_for: PaymentMethod::Qr,
+            change: (Money::ZERO, String::new()),
+            confirm_question: String::new(),
+            kbd_target: None,
+            kbd_shift: false,
+            status: None,
+            network: Network::Unknown,
+            printer: PrinterState::Unknown,
+            closing_at: None,
+            clock_warning: false,
+            scanner_problem: None,
+            admin: AdminModel::default(),
+            handled: 0,
+            ticks: 0,
+        }
+    }
+
+    /// Catalogue message `id` in the current language.
+    pub fn t(&self, id: &str) -> String {
+        i18n::t(self.lang, id, &[])
+    }
+
+    /// Catalogue message `id` with arguments, in the current language.
+    pub fn ta(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        i18n::t(self.lang, id, args)
+    }
+
+    pub fn money(&self, m: Money) -> String {
+        i18n::money(self.lang, m)
+    }
+
+    fn set_till_message(&mut self, text: String, tone: Tone) {
+        self.till_message = (text, tone);
+    }
+
+    fn refuse(&mut self, text: String) -> Vec<Effect> {
+        self.set_till_message(text, Tone::Danger);
+        vec![Effect::Beep]
+    }
+
+    fn show(&mut self, screen: Screen) -> Vec<Effect> {
+        self.screen = screen;
+        match screen {
+            Screen::Login => vec![Effect::Focus(if self.login_locked {
+                Field::LoginPin
+            } else {
+                Field::LoginId
+            })],
+            Screen::Till => vec![Effect::Focus(Field::Article)],
+            Screen::Payment | Screen::Admin => vec![],
+        }
+    }
+
+    fn open(&mut self, o: Overlay) {
+        self.overlay = Some(o);
+    }
+
+    fn close_overlay(&mut self) -> Vec<Effect> {
+        self.overlay = None;
+        if self.screen == Screen::Till {
+            vec![Effect::Focus(Field::Article)]
+        } else {
+            vec![]
+        }
+    }
+
+    pub fn has_items(&self, a: Account) -> bool {
+        !self.lines[idx(a)].is_empty()
+            || match a {
+                Account::Main => self.main_total != Money::ZERO,
+                Account::Sub => self.sub_total != Money::ZERO,
+            }
+    }
+
+    /// The selected basket line (0-based), or the last one.
+    pub fn selected_line(&self) -> Option<usize> {
+        let n = self.lines[idx(self.account)].len();
+        self.fields
+            .basket_sel
+            .filter(|i| *i < n)
+            .or(n.checked_sub(1))
+    }
+
+    /// The basket table's rows for the current account, keeping the selection when the number
+    /// of lines did not change (a quantity edit), else on the last line (a scan).
+    fn rebuild_basket(&mut self) {
+        let lines = &self.lines[idx(self.account)];
+        let rows: Vec<Row> = lines
+            .iter()
+            .map(|l| {
+                let name = match l.kind {
+                    LineKind::Item => l.name.clone(),
+                    LineKind::Withdrawal => {
+                        self.ta("gui-line-withdrawal", &[("name", l.name.as_str().into())])
+                    }
+                };
+                let cells = vec![
+                    name,
+                    l.qty.to_string(),
+                    self.money(l.unit_cents),
+                    self.money(l.total_cents),
+                ];
+                match l.kind {
+                    LineKind::Withdrawal => Row::toned(cells, RowTone::Withdrawal),
+                    LineKind::Item => Row::plain(cells),
+                }
+            })
+            .collect();
+        let n = rows.len();
+        let keep = self
+            .fields
+            .basket_sel
+            .filter(|i| *i < n && self.basket.rows.len() == n);
+        let sel = keep.or(n.checked_sub(1));
+        self.fields.basket_sel = sel;
+        self.basket.set(rows, sel);
+    }
+
+    /// Called when the language changes: the lists are rebuilt in the new one.
+    fn set_lang(&mut self, lang: Lang) {
+        if self.lang != lang {
+            self.lang = lang;
+            self.rebuild_basket();
+            admin::rebuild_lists(self);
+        }
+    }
+
+    // ----- texts that follow the state ------------------------------------------------------
+
+    pub fn account_name(&self, a: Account) -> String {
+        self.t(match a {
+            Account::Main => "gui-account-main",
+            Account::Sub => "gui-account-sub",
+        })
+    }
+
+    pub fn seller_text(&self) -> String {
+        if self.seller.is_empty() {
+            String::new()
+        } else {
+            self.ta("gui-seller", &[("name", self.seller.as_str().into())])
+        }
+    }
+
+    pub fn main_total_text(&self) -> String {
+        self.ta("gui-total-main", &[("amount", self.main_total.into())])
+    }
+
+    pub fn sub_total_text(&self) -> String {
+        self.ta("gui-total-sub", &[("amount", self.sub_total.into())])
+    }
+
+    pub fn total_text(&self) -> String {
+        self.money(match self.account {
+            Account::Main => self.main_total,
+            Account::Sub => self.sub_total,
+        })
+    }
+
+    /// The account switch's label: to the sub-account, or back to the main basket.
+    pub fn switch_text(&self) -> String {
+        self.t(match self.account {
+            Account::Main => "gui-till-to-sub",
+            Account::Sub => "gui-till-to-main",
+        })
+    }
+
+    pub fn pay_status_text(&self) -> String {
+        let id = match self.payment.as_ref().map(|p| p.state) {
+            Some(PayState::Accepted) => "gui-pay-accepted",
+            Some(PayState::Cancelling) => "gui-pay-cancelling",
+            Some(PayState::PaidAfterCancel) => "gui-pay-paid-after-cancel",
+            Some(PayState::Pending) | None => "gui-pay-pending",
+        };
+        self.t(id)
+    }
+
+    /// The amount keypad's display: what was typed, as an amount.
+    pub fn amount_text(&self) -> String {
+        let typed = if self.amount.text.is_empty() {
+            "0,00".to_owned()
+        } else {
+            self.amount.text.clone()
+        };
+        match self.lang {
+            Lang::En => format!("€{}", typed.replace(',', ".")),
+            Lang::Fr | Lang::Nl => format!("{typed} €"),
+        }
+    }
+
+    pub fn amount_title(&self) -> String {
+        self.t(match self.amount.purpose {
+            AmountFor::Withdraw => "gui-withdraw-title",
+            AmountFor::Cash(Account::Main) => "gui-cash-title-main",
+            AmountFor::Cash(Account::Sub) => "gui-cash-title-sub",
+        })
+    }
+
+    pub fn choose_text(&self, a: Account) -> String {
+        match a {
+            Account::Main => self.ta("gui-choose-main", &[("amount", self.main_total.into())]),
+            Account::Sub => self.ta("gui-choose-sub", &[("amount", self.sub_total.into())]),
+        }
+    }
+
+    /// What the on-screen keyboard shows of the field it types into.
+    pub fn kbd_preview(&self) -> String {
+        let Some(f) = self.kbd_target else {
+            return String::new();
+        };
+        let v = self.fields.text(f);
+        let shown = if f == Field::StaffPin {
+            "•".repeat(v.chars().count())
+        } else {
+            v.to_owned()
+        };
+        format!("{shown}▏")
+    }
+
+    pub fn network_text(&self) -> String {
+        match self.network {
+            Network::Unknown => String::new(),
+            Network::Standalone => self.t("gui-net-standalone"),
+            Network::Unusable => self.t("gui-net-unusable"),
+            Network::Sync {
+                online,
+                pending,
+                parked,
+            } => {
+                let p = [("pending", Arg::Num(pending))];
+                let text = match online {
+                    Some(true) if pending == 0 => self.t("gui-net-online"),
+                    Some(true) => self.ta("gui-net-online-pending", &p),
+                    Some(false) => self.ta("gui-net-offline", &p),
+                    None => self.ta("gui-net-connecting", &p),
+                };
+                if parked > 0 {
+                    self.ta(
+                        "gui-net-parked",
+                        &[("text", text.into()), ("parked", Arg::Num(parked))],
+                    )
+                } else {
+                    text
+                }
+            }
+        }
+    }
+
+    pub fn printer_text(&self) -> String {
+        match &self.printer {
+            PrinterState::Unknown => String::new(),
+            PrinterState::Ready => self.t("gui-printer-ready"),
+            PrinterState::Printed => self.t("gui-printer-ok"),
+            PrinterState::Failed { queue, .. } if *queue > 0 => {
+                self.ta("gui-printer-failed-queue", &[("count", Arg::Num(*queue))])
+            }
+            PrinterState::Failed { .. } => self.t("gui-printer-failed"),
+        }
+    }
+
+    pub fn banner_text(&self) -> String {
+        if let Some(problem) = &self.scanner_problem {
+            return self.ta("gui-scanner", &[("message", problem.as_str().into())]);
+        }
+        if self.clock_warning {
+            return self.t("gui-clock-warning");
+        }
+        match &self.closing_at {
+            Some(at) if self.screen != Screen::Login => {
+                self.ta("gui-closing-at", &[("time", at.as_str().into())])
+            }
+            _ => String::new(),
+        }
+    }
+
+    pub fn clock_text(&self) -> String {
+        self.now.format("%H:%M").to_string()
+    }
+
+    pub fn local_hm(&self, instant: &str) -> String {
+        chrono::DateTime::parse_from_rfc3339(instant)
+            .map(|t| t.with_timezone(&self.tz).format("%H:%M").to_string())
+            .unwrap_or_else(|_| instant.to_owned())
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Some(Role::Admin)
+    }
+}
+
+/// The one update function: a message in, the model changed, what to do outside out.
+pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
+    m.handled += 1;
+    match msg {
+        Msg::Event(e) => events::on_event(m, *e),
+        Msg::Admin(r) => admin::on_reply(m, *r),
+        Msg::Ui(u) => ui::on_ui(m, u),
+        Msg::Tick => tick(m),
+    }
+}
+
+fn tick(m: &mut Model) -> Vec<Effect> {
+    m.ticks += 1;
+    if m.ticks % 5 == 1 {
+        vec![Effect::Send(Command::Status)]
+    } else {
+        vec![]
+    }
+}
+
+/// Helpers the sub-modules share.
+pub(super) fn staff_role_text(m: &Model, role: Role) -> String {
+    m.t(match role {
+        Role::Admin => "gui-role-admin",
+        _ => "gui-role-cashier",
+    })
+}
+
+pub(super) fn product_row(m: &Model, p: &Product) -> Row {
+    Row {
+        cells: vec![
+            p.code.as_str().to_owned(),
+            if p.active {
+                p.name.clone()
+            } else {
+                m.ta("gui-disabled-name", &[("name", p.name.as_str().into())])
+            },
+            m.money(p.price),
+            format!("{} %", p.vat.percent()),
+        ],
+        tone: if p.active {
+            RowTone::Plain
+        } else {
+            RowTone::Disabled
+        },
+    }
+}
+
+pub(super) fn staff_row(m: &Model, s: &Staff) -> Row {
+    Row {
+        cells: vec![
+            s.id.to_string(),
+            if s.active {
+                s.name.clone()
+            } else {
+                m.ta("gui-disabled-name", &[("name", s.name.as_str().into())])
+            },
+            staff_role_text(m, s.role),
+            s.lang.as_str().to_uppercase(),
+        ],
+        tone: if s.active {
+            RowTone::Plain
+        } else {
+            RowTone::Disabled
+        },
+    }
+}
+
+pub(super) fn source_text(m: &Model, source: ReportSource) -> String {
+    let central = m.status.as_ref().is_some_and(|s| s.central);
+    m.t(match (source, central) {
+        (ReportSource::Central, _) => "gui-source-central",
+        (ReportSource::Local, true) => "gui-source-local-unreachable",
+        (ReportSource::Local, false) => "gui-source-local",
+    })
+}
+
+pub(super) fn day_text(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
