@@ -1,0 +1,143 @@
+//! The widgets of every screen, built once at start-up for the window's size. The screens are
+//! groups stacked in the same place (one shown at a time); overlays sit above them and make the
+//! rest of the window inactive while they are up. Each screen's builder lives in its own module;
+//! this one holds the window, the layout helpers they share, and re-exports their views.
+
+mod admin;
+mod keyboard;
+mod login;
+mod overlays;
+mod pay;
+mod status;
+mod till;
+
+use fltk::app::Sender;
+use fltk::enums::{Color, FrameType};
+use fltk::frame::Frame;
+use fltk::group::{Flex, Group};
+use fltk::prelude::*;
+use fltk::window::Window;
+
+use super::Msg;
+use super::widgets::{Registry, Scale, button, colors};
+
+pub use admin::{AdminView, VAT_CHOICES};
+pub use keyboard::KeyboardView;
+pub use login::LoginView;
+pub use overlays::{AmountView, ChangeView, ChooseView, ConfirmView};
+pub use pay::PayView;
+pub use status::StatusView;
+pub use till::TillView;
+
+pub struct View {
+    pub window: Window,
+    /// Everything under the overlays (deactivated while one is up).
+    pub base: Group,
+    pub login: LoginView,
+    pub till: TillView,
+    pub pay: PayView,
+    pub admin: AdminView,
+    pub status: StatusView,
+    pub amount: AmountView,
+    pub choose: ChooseView,
+    pub change: ChangeView,
+    pub confirm: ConfirmView,
+    pub keyboard: KeyboardView,
+    pub reg: Registry,
+    pub scale: Scale,
+}
+
+fn flex(x: i32, y: i32, w: i32, h: i32, column: bool) -> Flex {
+    let f = Flex::new(x, y, w, h, None::<&str>);
+    if column { f.column() } else { f.row() }
+}
+
+fn row() -> Flex {
+    Flex::default().row()
+}
+
+fn column() -> Flex {
+    Flex::default().column()
+}
+
+fn spacer() -> Frame {
+    Frame::default()
+}
+
+/// A 3-column keypad (1-9, then the three keys of the last row).
+#[allow(clippy::too_many_arguments)]
+fn keypad(
+    reg: &mut Registry,
+    s: &Sender<Msg>,
+    sc: Scale,
+    ids: &[&'static str; 12],
+    labels: [&str; 12],
+    msgs: [Msg; 12],
+    pad: i32,
+) -> Flex {
+    let mut grid = column();
+    grid.set_pad(pad);
+    for r in 0..4 {
+        let mut line = row();
+        line.set_pad(pad);
+        for c in 0..3 {
+            let i = r * 3 + c;
+            button(reg, ids[i], labels[i], sc.font(26), s, msgs[i].clone());
+        }
+        line.end();
+    }
+    grid.end();
+    grid
+}
+
+/// The frame of an overlay: a white bordered box above the screens (hidden by its builder).
+fn overlay_box(x: i32, y: i32, w: i32, h: i32) -> Group {
+    let mut g = Group::new(x, y, w, h, None::<&str>);
+    g.set_frame(FrameType::BorderBox);
+    g.set_color(Color::White);
+    g
+}
+
+impl View {
+    pub fn build(w: i32, h: i32, shop: &str, s: &Sender<Msg>) -> View {
+        let sc = Scale::for_window(w, h);
+        let mut reg = Registry::default();
+        let mut window = Window::new(0, 0, w, h, "KACHING");
+        window.set_color(colors::BG);
+        let bar_h = sc.px(52);
+        let body_h = h - bar_h;
+        let m = sc.px(8);
+
+        let base = Group::new(0, 0, w, h, None::<&str>);
+        let login = login::build(&mut reg, s, sc, shop, (0, 0, w, body_h), m);
+        let till = till::build(&mut reg, s, sc, (0, 0, w, body_h), m);
+        let pay = pay::build(&mut reg, s, sc, (0, 0, w, body_h), m);
+        let admin = admin::build(&mut reg, s, sc, (0, 0, w, body_h), m);
+        let status = status::build(&mut reg, s, sc, (0, body_h, w, bar_h), m);
+        base.end();
+        base.resizable(&base.clone());
+
+        let amount = overlays::build_amount(&mut reg, s, sc, w, body_h, m);
+        let choose = overlays::build_choose(&mut reg, s, sc, w, body_h, m);
+        let change = overlays::build_change(&mut reg, s, sc, w, body_h, m);
+        let confirm = overlays::build_confirm(&mut reg, s, sc, w, body_h, m);
+        let keyboard = keyboard::build(&mut reg, s, sc, w, h, m);
+        window.end();
+        View {
+            window,
+            base,
+            login,
+            till,
+            pay,
+            admin,
+            status,
+            amount,
+            choose,
+            change,
+            confirm,
+            keyboard,
+            reg,
+            scale: sc,
+        }
+    }
+}
