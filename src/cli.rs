@@ -505,6 +505,7 @@ fn run_gui(
     let (gui, end) = crate::gui::open(
         crate::gui::WindowMode { size: windowed },
         &settings.shop.name,
+        settings.language,
         settings.tz,
         clock.clone(),
         started,

@@ -67,6 +67,8 @@ fn till_cmd(dir: &Path, printer: Option<&TestPrinter>, local: &str) -> Command {
 
 /// Widget ids of the contract that are not buttons (inputs, lists, the QR drawing, texts).
 const NOT_BUTTONS: &[&str] = &[
+    "journal.from_label",
+    "journal.to_label",
     "login.id",
     "login.pin",
     "login.message",
@@ -147,6 +149,16 @@ fn layout_problems(p: &Value, w: i64, h: i64) -> Vec<String> {
             problems.push(format!(
                 "{place}: touch target {id} is {}×{} px (< {MIN_TOUCH}×{MIN_TOUCH})",
                 r.w, r.h
+            ));
+        }
+        // A button's words must fit it, in every language (measured by the GUI in the
+        // button's own font).
+        if g["button"] == true && g["fits"] != true {
+            problems.push(format!(
+                "{place}: the label of {id} ({:?}) does not fit its {}×{} px",
+                g["label"].as_str().unwrap_or_default(),
+                r.w,
+                r.h
             ));
         }
     }
@@ -1355,11 +1367,11 @@ fn a_sale_parked_by_the_central_database_shows_as_blocked_on_the_status_bar() {
     t.click("cash.ok");
     // The audit rows behind it flow; the parked sale stays, counted as waiting.
     let p = t.wait_for("the parked sale on the status bar", |p| {
-        shown(p, "status.network").contains("1 en attente (1 bloquée(s))")
+        shown(p, "status.network").contains("1 en attente (1 bloquée)")
     });
     let text = shown(&p, "status.network");
     assert!(
-        text.starts_with('⚠') && text.contains("1 en attente") && text.contains("(1 bloquée(s))"),
+        text.starts_with('⚠') && text.contains("1 en attente") && text.contains("(1 bloquée)"),
         "status.network: {text}"
     );
 }

@@ -52,7 +52,7 @@ gui-l-products-save = Save
 gui-l-products-import = Import CSV
 gui-l-col-id = ID
 gui-l-col-role = Role
-gui-l-col-lang = Language
+gui-l-col-role-lang = Role · lang.
 gui-l-form-pin = PIN
 gui-l-staff-add = Add
 gui-l-staff-reset-pin = New PIN
@@ -77,8 +77,8 @@ gui-total-main = Main: { $amount }
 gui-total-sub = Sub-account: { $amount }
 gui-till-to-sub = Sub-account
 gui-till-to-main =
-    Back to the
-    main basket
+    Main
+    basket
 gui-line-withdrawal = { $name } (withdrawal)
 gui-pay-pending = WAITING FOR PAYMENT
 gui-pay-accepted = PAYMENT ACCEPTED

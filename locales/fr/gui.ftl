@@ -52,7 +52,7 @@ gui-l-products-save = Enregistrer
 gui-l-products-import = Importer CSV
 gui-l-col-id = ID
 gui-l-col-role = Rôle
-gui-l-col-lang = Langue
+gui-l-col-role-lang = Rôle · langue
 gui-l-form-pin = PIN
 gui-l-staff-add = Ajouter
 gui-l-staff-reset-pin = Nouveau PIN
@@ -77,8 +77,8 @@ gui-total-main = Principal : { $amount }
 gui-total-sub = Sous-compte : { $amount }
 gui-till-to-sub = Sous-compte
 gui-till-to-main =
-    Retour au
-    panier principal
+    Panier
+    principal
 gui-line-withdrawal = { $name } (retrait)
 gui-pay-pending = EN ATTENTE DU PAIEMENT
 gui-pay-accepted = PAIEMENT ACCEPTÉ

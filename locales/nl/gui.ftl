@@ -52,7 +52,7 @@ gui-l-products-save = Opslaan
 gui-l-products-import = CSV importeren
 gui-l-col-id = ID
 gui-l-col-role = Rol
-gui-l-col-lang = Taal
+gui-l-col-role-lang = Rol · taal
 gui-l-form-pin = Pin
 gui-l-staff-add = Toevoegen
 gui-l-staff-reset-pin = Nieuwe pin
@@ -76,9 +76,7 @@ gui-account-sub = SUBREKENING
 gui-total-main = Hoofdmandje: { $amount }
 gui-total-sub = Subrekening: { $amount }
 gui-till-to-sub = Subrekening
-gui-till-to-main =
-    Terug naar
-    hoofdmandje
+gui-till-to-main = Hoofdmandje
 gui-line-withdrawal = { $name } (afhaling)
 gui-pay-pending = WACHTEN OP BETALING
 gui-pay-accepted = BETALING AANVAARD

@@ -1,21 +1,26 @@
 //! The FLTK touch screen: a view over the runtime. It sends [`Command`]s (and the admin's
 //! [`AdminRequest`]s) and renders the [`TillEvent`]s that come back; no business rule lives here
-//! (DESIGN §2). FLTK owns the main thread; the actix runtime runs on a thread of its own, so no
-//! network, disk or printer wait ever reaches the screen.
+//! (DESIGN §2). Its parts: `model` (the state of every screen and the one `update` function,
+//! pure, tested without a display), `render` (draws a model onto the widgets), `view` (builds
+//! the widgets, one module per screen), `shell` (the window and the event loop), `probe`.
+//! FLTK owns the main thread; the actix runtime runs on a thread of its own, so no network,
+//! disk or printer wait ever reaches the screen.
 //!
 //! One message enum, [`Msg`], for the whole GUI (fltk's channel is global and silently drops
 //! messages of another type). Screens: login, till, payment, admin (days, report, journal,
 //! products, staff); overlays: amount keypad, which-account dialog, change due, confirmation,
-//! the on-screen AZERTY keyboard. Labels are French, amounts `18,70 €`, every touch target at
-//! least 48 px at 800×480.
+//! the on-screen AZERTY keyboard. Words in French, Dutch or English (`locales/*/gui.ftl`: the
+//! till's language on the login screen, the cashier's once logged in), amounts `18,70 €`,
+//! every touch target at least 48 px at 800×480.
 //!
 //! With `KACHING_GUI_PROBE=/path/file.json` the GUI writes what it shows (screen, named widgets
 //! and their screen coordinates, texts, basket, list rows, timings) after every message: the
 //! end-to-end tests drive the real window with xdotool and read what it shows from there.
 
-mod app;
 pub mod model;
 mod probe;
+mod render;
+mod shell;
 mod view;
 mod widgets;
 
@@ -179,12 +184,13 @@ pub struct RuntimeEnd {
 pub fn open(
     mode: WindowMode,
     shop_name: &str,
+    lang: crate::i18n::Lang,
     tz: chrono_tz::Tz,
     clock: SharedClock,
     started: Instant,
-) -> anyhow::Result<(app::Gui, RuntimeEnd)> {
+) -> anyhow::Result<(shell::Gui, RuntimeEnd)> {
     let (tx, rx) = unbounded_channel();
-    let gui = app::Gui::new(mode, shop_name, tz, clock, started, tx)?;
+    let gui = shell::Gui::new(mode, shop_name, lang, tz, clock, started, tx)?;
     let end = RuntimeEnd {
         requests: rx,
         messages: gui.sender(),

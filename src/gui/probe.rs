@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use fltk::prelude::*;
 use serde_json::{Map, Value, json};
 
-use super::app::{Overlay, Pane, Screen, State};
+use super::model::{Model, Overlay, Pane, Screen};
 use super::view::View;
 
 pub struct Probe {
@@ -25,6 +25,18 @@ fn rss_kb() -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// Whether a widget's label fits inside it, measured in its own font (a Dutch word longer than
+/// its button is a bug the tests catch).
+fn label_fits(w: &fltk::widget::Widget) -> bool {
+    let label = w.label();
+    if label.is_empty() {
+        return true;
+    }
+    fltk::draw::set_font(w.label_font(), w.label_size());
+    let (tw, th) = fltk::draw::measure(&label, false);
+    tw <= w.w() - 4 && th <= w.h()
+}
+
 impl Probe {
     pub fn from_env() -> Option<Probe> {
         let path = std::env::var_os("KACHING_GUI_PROBE")?;
@@ -37,7 +49,7 @@ impl Probe {
         })
     }
 
-    pub fn write(&self, view: &View, st: &State, first_draw_ms: Option<f64>, paint: &[u64]) {
+    pub fn write(&self, view: &View, st: &Model, first_draw_ms: Option<f64>, paint: &[u64]) {
         self.seq.set(self.seq.get() + 1);
         let (wx, wy) = (view.window.x(), view.window.y());
         let mut widgets = Map::new();
@@ -52,6 +64,8 @@ impl Probe {
                 json!({
                     "x": wx + w.x(), "y": wy + w.y(), "w": w.w(), "h": w.h(),
                     "label": label, "active": w.active_r(),
+                    "button": fltk::button::Button::from_dyn_widget(w).is_some(),
+                    "fits": label_fits(w),
                 }),
             );
             texts.insert((*id).to_owned(), Value::String(label));
@@ -68,7 +82,12 @@ impl Probe {
             texts.insert((*id).to_owned(), Value::String(v));
         }
         if st.screen == Screen::Payment {
-            texts.insert("pay.url".into(), Value::String(st.pay_url.clone()));
+            let url = st
+                .payment
+                .as_ref()
+                .map(|p| p.url.clone())
+                .unwrap_or_default();
+            texts.insert("pay.url".into(), Value::String(url));
         }
         for (id, c) in [
             ("products.vat", &view.admin.product_vat),

@@ -158,7 +158,7 @@ impl Row {
 
 #[derive(Default)]
 struct ListData {
-    headers: Vec<&'static str>,
+    headers: Vec<String>,
     aligns: Vec<Align>,
     /// Relative widths of the columns.
     weights: Vec<f32>,
@@ -204,7 +204,7 @@ impl ListView {
     ) -> ListView {
         let mut table = TableRow::default();
         let data = Rc::new(RefCell::new(ListData {
-            headers: columns.iter().map(|c| c.0).collect(),
+            headers: columns.iter().map(|c| c.0.to_owned()).collect(),
             weights: columns.iter().map(|c| c.1).collect(),
             aligns: columns.iter().map(|c| c.2).collect(),
             font: scale.font(18),
@@ -295,6 +295,20 @@ impl ListView {
     }
 
     /// Replaces the rows; `select` picks a row (0-based) to highlight and show.
+    /// New column titles (the screen's language changed).
+    pub fn set_headers(&mut self, headers: Vec<String>) {
+        let changed = match self.data.try_borrow_mut() {
+            Ok(mut d) if d.headers != headers => {
+                d.headers = headers;
+                true
+            }
+            _ => false,
+        };
+        if changed {
+            self.table.redraw();
+        }
+    }
+
     pub fn set_rows(&mut self, rows: Vec<Row>, select: Option<usize>) {
         let n = rows.len() as i32;
         if let Ok(mut d) = self.data.try_borrow_mut() {

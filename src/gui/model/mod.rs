@@ -759,8 +759,11 @@ pub(super) fn staff_row(m: &Model, s: &Staff) -> Row {
             } else {
                 m.ta("gui-disabled-name", &[("name", s.name.as_str().into())])
             },
-            staff_role_text(m, s.role),
-            s.lang.as_str().to_uppercase(),
+            format!(
+                "{} · {}",
+                staff_role_text(m, s.role),
+                s.lang.as_str().to_uppercase()
+            ),
         ],
         tone: if s.active {
             RowTone::Plain

@@ -262,7 +262,7 @@ fn with_both_baskets_full_the_cashier_chooses_then_pays_by_qr_and_the_sub_accoun
         &mut m,
         basket(Account::Sub, vec![line(1, "Croissant", 2, 110)], 250, 220),
     );
-    assert_eq!(m.switch_text(), "Retour au\npanier principal");
+    assert_eq!(m.switch_text(), "Panier\nprincipal");
     let fx = ui(&mut m, Ui::Pay);
     assert!(sent(&fx).is_empty());
     assert_eq!(m.overlay, Some(Overlay::Choose));
@@ -834,7 +834,7 @@ fn staff_are_added_with_their_language_and_refusals_name_the_field() {
     );
     assert_eq!(
         m.admin.staff_list.rows[0].cells,
-        ["31", "Pieter", "Caissier", "NL"]
+        ["31", "Pieter", "Caissier · NL"]
     );
     m.fields.staff_sel = Some(0);
     ui(&mut m, Ui::Select(ListId::Staff));

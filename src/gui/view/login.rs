@@ -2,6 +2,7 @@
 //! on the touch screen.
 
 use fltk::app::Sender;
+use fltk::button::Button;
 use fltk::enums::{Align, Font};
 use fltk::frame::Frame;
 use fltk::group::Flex;
@@ -9,8 +10,9 @@ use fltk::input::Input;
 use fltk::prelude::*;
 
 use super::{column, flex, keypad};
-use crate::gui::widgets::{Registry, Scale, action, colors, input, label};
+use crate::gui::widgets::{Registry, Scale, action, button, colors, input, label};
 use crate::gui::{Msg, Ui};
+use crate::i18n::Lang;
 
 pub struct LoginView {
     pub group: Flex,
@@ -18,6 +20,8 @@ pub struct LoginView {
     pub id: Input,
     pub pin: Input,
     pub message: Frame,
+    /// FR, NL, EN: the two that are not the screen's language are shown.
+    pub langs: Vec<(Lang, Button)>,
 }
 
 pub(super) fn build(
@@ -67,6 +71,19 @@ pub(super) fn build(
         Msg::Ui(Ui::LoginOk),
     );
     left.fixed(&ok, sc.px(64));
+    let mut lrow = super::row();
+    lrow.set_pad(m);
+    let mut langs = Vec::new();
+    for (lang, id, name) in [
+        (Lang::Fr, "login.lang.fr", "Français"),
+        (Lang::Nl, "login.lang.nl", "Nederlands"),
+        (Lang::En, "login.lang.en", "English"),
+    ] {
+        let b = button(reg, id, name, sc.font(16), s, Msg::Ui(Ui::LoginLang(lang)));
+        langs.push((lang, b));
+    }
+    lrow.end();
+    left.fixed(&lrow, sc.px(48));
     left.end();
     let pad = keypad(
         reg,
@@ -111,5 +128,6 @@ pub(super) fn build(
         id,
         pin,
         message,
+        langs,
     }
 }

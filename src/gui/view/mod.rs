@@ -21,7 +21,7 @@ use fltk::window::Window;
 use super::Msg;
 use super::widgets::{Registry, Scale, button, colors};
 
-pub use admin::{AdminView, VAT_CHOICES};
+pub use admin::AdminView;
 pub use keyboard::KeyboardView;
 pub use login::LoginView;
 pub use overlays::{AmountView, ChangeView, ChooseView, ConfirmView};

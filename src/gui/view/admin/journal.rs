@@ -32,7 +32,7 @@ pub(super) fn build(
     journal.set_pad(m);
     let mut jrow = row();
     jrow.set_pad(sc.px(4));
-    let l = label(reg, "", "Du", sc.font(16), Align::Right);
+    let l = label(reg, "journal.from_label", "Du", sc.font(16), Align::Right);
     jrow.fixed(&l, sc.px(30));
     let journal_from = input(reg, "journal.from", sc.font(18), false);
     let b = button(
@@ -44,7 +44,7 @@ pub(super) fn build(
         Msg::Ui(Ui::Keyboard(KbdTarget::JournalFrom)),
     );
     jrow.fixed(&b, sc.px(48));
-    let l = label(reg, "", "au", sc.font(16), Align::Right);
+    let l = label(reg, "journal.to_label", "au", sc.font(16), Align::Right);
     jrow.fixed(&l, sc.px(30));
     let journal_to = input(reg, "journal.to", sc.font(18), false);
     let b = button(

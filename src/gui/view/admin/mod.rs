@@ -22,7 +22,6 @@ use crate::gui::{AdminTab, KbdTarget, Msg, Ui};
 use days::DaysPane;
 use journal::JournalPane;
 use products::ProductsPane;
-pub use products::VAT_CHOICES;
 use report::ReportPane;
 use staff::StaffPane;
 
@@ -57,6 +56,7 @@ pub struct AdminView {
     pub staff_name: Input,
     pub staff_pin: Input,
     pub staff_role: Choice,
+    pub staff_lang: Choice,
     pub staff_toggle: Button,
     pub staff_message: Frame,
     pub tabs: Vec<(AdminTab, Button)>,
@@ -66,14 +66,14 @@ fn form_row(
     reg: &mut Registry,
     s: &Sender<Msg>,
     sc: Scale,
-    text: &str,
+    (label_id, text): (&'static str, &str),
     id: &'static str,
     kbd: Option<(&'static str, KbdTarget)>,
     secret: bool,
 ) -> (Flex, Input) {
     let mut r = row();
     r.set_pad(sc.px(4));
-    let l = label(reg, "", text, sc.font(14), Align::Left);
+    let l = label(reg, label_id, text, sc.font(14), Align::Left);
     r.fixed(&l, sc.px(74));
     let i = input(reg, id, sc.font(20), secret);
     if let Some((kid, target)) = kbd {
@@ -88,12 +88,12 @@ fn form_row(
 fn choice_row(
     reg: &mut Registry,
     sc: Scale,
-    text: &str,
+    (label_id, text): (&'static str, &str),
     id: &'static str,
     items: &str,
 ) -> (Flex, Choice) {
     let mut r = row();
-    let l = label(reg, "", text, sc.font(14), Align::Left);
+    let l = label(reg, label_id, text, sc.font(14), Align::Left);
     r.fixed(&l, sc.px(74));
     let mut c = Choice::default();
     c.add_choice(items);
@@ -196,6 +196,7 @@ pub(super) fn build(
         staff_name,
         staff_pin,
         staff_role,
+        staff_lang,
         staff_toggle,
         staff_message,
     } = staff::build(reg, s, sc, pane, m);
@@ -233,6 +234,7 @@ pub(super) fn build(
         staff_name,
         staff_pin,
         staff_role,
+        staff_lang,
         staff_toggle,
         staff_message,
         tabs,

@@ -12,11 +12,9 @@ use fltk::prelude::*;
 
 use super::super::{column, flex, row};
 use super::{choice_row, form_row};
+use crate::gui::model::VAT_CHOICES;
 use crate::gui::widgets::{ListView, Registry, Scale, action, button, colors, input, label};
 use crate::gui::{KbdTarget, ListId, Msg, Ui};
-
-/// The VAT rates of the product form's choice, in its order.
-pub const VAT_CHOICES: [u8; 4] = [21, 12, 6, 0];
 
 pub(super) struct ProductsPane {
     pub(super) products: Flex,
@@ -61,7 +59,7 @@ pub(super) fn build(
         reg,
         s,
         sc,
-        "Code",
+        ("products.code_label", "Code"),
         "products.code",
         Some(("products.code_kbd", KbdTarget::ProductCode)),
         false,
@@ -71,7 +69,7 @@ pub(super) fn build(
         reg,
         s,
         sc,
-        "Code-barres",
+        ("products.barcode_label", "Code-barres"),
         "products.barcode",
         Some(("products.barcode_kbd", KbdTarget::ProductBarcode)),
         false,
@@ -81,7 +79,7 @@ pub(super) fn build(
         reg,
         s,
         sc,
-        "Nom",
+        ("products.name_label", "Nom"),
         "products.name",
         Some(("products.name_kbd", KbdTarget::ProductName)),
         false,
@@ -91,14 +89,20 @@ pub(super) fn build(
         reg,
         s,
         sc,
-        "Prix (€)",
+        ("products.price_label", "Prix (€)"),
         "products.price",
         Some(("products.price_kbd", KbdTarget::ProductPrice)),
         false,
     );
     pform.fixed(&r, sc.px(48));
     let choices = VAT_CHOICES.map(|v| format!("{v} %")).join("|");
-    let (vrow, product_vat) = choice_row(reg, sc, "TVA", "products.vat", &choices);
+    let (vrow, product_vat) = choice_row(
+        reg,
+        sc,
+        ("products.vat_label", "TVA"),
+        "products.vat",
+        &choices,
+    );
     pform.fixed(&vrow, sc.px(48));
     let mut prow = row();
     prow.set_pad(sc.px(4));

@@ -22,6 +22,7 @@ pub(super) struct StaffPane {
     pub(super) staff_name: Input,
     pub(super) staff_pin: Input,
     pub(super) staff_role: Choice,
+    pub(super) staff_lang: Choice,
     pub(super) staff_toggle: Button,
     pub(super) staff_message: Frame,
 }
@@ -40,9 +41,9 @@ pub(super) fn build(
         reg,
         "staff.list",
         &[
-            ("ID", 1.0, Align::Left),
-            ("Nom", 3.0, Align::Left),
-            ("Rôle", 1.8, Align::Left),
+            ("ID", 0.8, Align::Left),
+            ("Nom", 2.6, Align::Left),
+            ("Rôle · langue", 2.6, Align::Left),
         ],
         sc,
         s,
@@ -55,7 +56,7 @@ pub(super) fn build(
         reg,
         s,
         sc,
-        "ID",
+        ("staff.id_label", "ID"),
         "staff.id",
         Some(("staff.id_kbd", KbdTarget::StaffId)),
         false,
@@ -65,7 +66,7 @@ pub(super) fn build(
         reg,
         s,
         sc,
-        "Nom",
+        ("staff.name_label", "Nom"),
         "staff.name",
         Some(("staff.name_kbd", KbdTarget::StaffName)),
         false,
@@ -75,13 +76,30 @@ pub(super) fn build(
         reg,
         s,
         sc,
-        "PIN",
+        ("staff.pin_label", "PIN"),
         "staff.pin",
         Some(("staff.pin_kbd", KbdTarget::StaffPin)),
         true,
     );
     sform.fixed(&r, sc.px(48));
-    let (rrow, staff_role) = choice_row(reg, sc, "Rôle", "staff.role", "Caissier|Admin");
+    // The role and, beside it, the language the till speaks to the person (on one row: the
+    // form must fit 800×480).
+    let (mut rrow, staff_role) = choice_row(
+        reg,
+        sc,
+        ("staff.role_label", "Rôle"),
+        "staff.role",
+        "Caissier|Admin",
+    );
+    rrow.begin();
+    let mut staff_lang = Choice::default();
+    staff_lang.add_choice("FR|NL|EN");
+    staff_lang.set_value(0);
+    staff_lang.set_text_size(sc.font(18));
+    staff_lang.clear_visible_focus();
+    reg.add("staff.lang", &staff_lang);
+    rrow.fixed(&staff_lang, sc.px(72));
+    rrow.end();
     sform.fixed(&rrow, sc.px(48));
     let mut srow = row();
     srow.set_pad(sc.px(4));
@@ -125,6 +143,7 @@ pub(super) fn build(
         staff_name,
         staff_pin,
         staff_role,
+        staff_lang,
         staff_toggle,
         staff_message,
     }
