@@ -18,14 +18,16 @@
 
 mod admin;
 mod events;
+mod fields;
 #[cfg(test)]
 mod tests;
+mod texts;
 mod ui;
 
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
-use super::{KbdTarget, Msg};
+use super::Msg;
 use crate::actors::Command;
 use crate::actors::admin::{AdminRequest, ReportSource};
 use crate::actors::events::{BasketLineView, StatusView};
@@ -35,6 +37,7 @@ use crate::domain::{Account, Money, PaymentMethod, Product};
 use crate::i18n::{self, Arg, Lang};
 
 pub use admin::AdminModel;
+pub use fields::{Field, Fields};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -112,111 +115,6 @@ impl List {
         self.rows = rows;
         self.selected = selected;
         self.rev += 1;
-    }
-}
-
-/// Every field a person can type into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Field {
-    LoginId,
-    LoginPin,
-    Article,
-    JournalFrom,
-    JournalTo,
-    ProductCode,
-    ProductBarcode,
-    ProductName,
-    ProductPrice,
-    ImportPath,
-    StaffId,
-    StaffName,
-    StaffPin,
-}
-
-impl From<KbdTarget> for Field {
-    fn from(t: KbdTarget) -> Field {
-        match t {
-            KbdTarget::Article => Field::Article,
-            KbdTarget::JournalFrom => Field::JournalFrom,
-            KbdTarget::JournalTo => Field::JournalTo,
-            KbdTarget::ProductCode => Field::ProductCode,
-            KbdTarget::ProductBarcode => Field::ProductBarcode,
-            KbdTarget::ProductName => Field::ProductName,
-            KbdTarget::ProductPrice => Field::ProductPrice,
-            KbdTarget::ImportPath => Field::ImportPath,
-            KbdTarget::StaffId => Field::StaffId,
-            KbdTarget::StaffName => Field::StaffName,
-            KbdTarget::StaffPin => Field::StaffPin,
-        }
-    }
-}
-
-/// What the text fields, the choices and the lists' selections hold.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Fields {
-    pub login_id: String,
-    pub login_pin: String,
-    pub article: String,
-    pub journal_from: String,
-    pub journal_to: String,
-    pub product_code: String,
-    pub product_barcode: String,
-    pub product_name: String,
-    pub product_price: String,
-    /// Index into [`VAT_CHOICES`].
-    pub product_vat: usize,
-    pub import_path: String,
-    pub staff_id: String,
-    pub staff_name: String,
-    pub staff_pin: String,
-    /// 0 cashier, 1 admin.
-    pub staff_role: usize,
-    /// Index into [`Lang::ALL`].
-    pub staff_lang: usize,
-    /// The field that has the keyboard focus.
-    pub focus: Option<Field>,
-    /// The selected row of the basket and of the admin's lists, as the widgets have it.
-    pub basket_sel: Option<usize>,
-    pub days_sel: Option<usize>,
-    pub products_sel: Option<usize>,
-    pub staff_sel: Option<usize>,
-}
-
-impl Fields {
-    pub fn text_mut(&mut self, f: Field) -> &mut String {
-        match f {
-            Field::LoginId => &mut self.login_id,
-            Field::LoginPin => &mut self.login_pin,
-            Field::Article => &mut self.article,
-            Field::JournalFrom => &mut self.journal_from,
-            Field::JournalTo => &mut self.journal_to,
-            Field::ProductCode => &mut self.product_code,
-            Field::ProductBarcode => &mut self.product_barcode,
-            Field::ProductName => &mut self.product_name,
-            Field::ProductPrice => &mut self.product_price,
-            Field::ImportPath => &mut self.import_path,
-            Field::StaffId => &mut self.staff_id,
-            Field::StaffName => &mut self.staff_name,
-            Field::StaffPin => &mut self.staff_pin,
-        }
-    }
-
-    pub fn text(&self, f: Field) -> &str {
-        match f {
-            Field::LoginId => &self.login_id,
-            Field::LoginPin => &self.login_pin,
-            Field::Article => &self.article,
-            Field::JournalFrom => &self.journal_from,
-            Field::JournalTo => &self.journal_to,
-            Field::ProductCode => &self.product_code,
-            Field::ProductBarcode => &self.product_barcode,
-            Field::ProductName => &self.product_name,
-            Field::ProductPrice => &self.product_price,
-            Field::ImportPath => &self.import_path,
-            Field::StaffId => &self.staff_id,
-            Field::StaffName => &self.staff_name,
-            Field::StaffPin => &self.staff_pin,
-        }
     }
 }
 
@@ -537,164 +435,6 @@ impl Model {
             self.rebuild_basket();
             admin::rebuild_lists(self);
         }
-    }
-
-    // ----- texts that follow the state ------------------------------------------------------
-
-    pub fn account_name(&self, a: Account) -> String {
-        self.t(match a {
-            Account::Main => "gui-account-main",
-            Account::Sub => "gui-account-sub",
-        })
-    }
-
-    pub fn seller_text(&self) -> String {
-        if self.seller.is_empty() {
-            String::new()
-        } else {
-            self.ta("gui-seller", &[("name", self.seller.as_str().into())])
-        }
-    }
-
-    pub fn main_total_text(&self) -> String {
-        self.ta("gui-total-main", &[("amount", self.main_total.into())])
-    }
-
-    pub fn sub_total_text(&self) -> String {
-        self.ta("gui-total-sub", &[("amount", self.sub_total.into())])
-    }
-
-    pub fn total_text(&self) -> String {
-        self.money(match self.account {
-            Account::Main => self.main_total,
-            Account::Sub => self.sub_total,
-        })
-    }
-
-    /// The account switch's label: to the sub-account, or back to the main basket.
-    pub fn switch_text(&self) -> String {
-        self.t(match self.account {
-            Account::Main => "gui-till-to-sub",
-            Account::Sub => "gui-till-to-main",
-        })
-    }
-
-    pub fn pay_status_text(&self) -> String {
-        let id = match self.payment.as_ref().map(|p| p.state) {
-            Some(PayState::Accepted) => "gui-pay-accepted",
-            Some(PayState::Cancelling) => "gui-pay-cancelling",
-            Some(PayState::PaidAfterCancel) => "gui-pay-paid-after-cancel",
-            Some(PayState::Pending) | None => "gui-pay-pending",
-        };
-        self.t(id)
-    }
-
-    /// The amount keypad's display: what was typed, as an amount.
-    pub fn amount_text(&self) -> String {
-        let typed = if self.amount.text.is_empty() {
-            "0,00".to_owned()
-        } else {
-            self.amount.text.clone()
-        };
-        match self.lang {
-            Lang::En => format!("€{}", typed.replace(',', ".")),
-            Lang::Fr | Lang::Nl => format!("{typed} €"),
-        }
-    }
-
-    pub fn amount_title(&self) -> String {
-        self.t(match self.amount.purpose {
-            AmountFor::Withdraw => "gui-withdraw-title",
-            AmountFor::Cash(Account::Main) => "gui-cash-title-main",
-            AmountFor::Cash(Account::Sub) => "gui-cash-title-sub",
-        })
-    }
-
-    pub fn choose_text(&self, a: Account) -> String {
-        match a {
-            Account::Main => self.ta("gui-choose-main", &[("amount", self.main_total.into())]),
-            Account::Sub => self.ta("gui-choose-sub", &[("amount", self.sub_total.into())]),
-        }
-    }
-
-    /// What the on-screen keyboard shows of the field it types into.
-    pub fn kbd_preview(&self) -> String {
-        let Some(f) = self.kbd_target else {
-            return String::new();
-        };
-        let v = self.fields.text(f);
-        let shown = if f == Field::StaffPin {
-            "•".repeat(v.chars().count())
-        } else {
-            v.to_owned()
-        };
-        format!("{shown}▏")
-    }
-
-    pub fn network_text(&self) -> String {
-        match self.network {
-            Network::Unknown => String::new(),
-            Network::Standalone => self.t("gui-net-standalone"),
-            Network::Unusable => self.t("gui-net-unusable"),
-            Network::Sync {
-                online,
-                pending,
-                parked,
-            } => {
-                let p = [("pending", Arg::Num(pending))];
-                let text = match online {
-                    Some(true) if pending == 0 => self.t("gui-net-online"),
-                    Some(true) => self.ta("gui-net-online-pending", &p),
-                    Some(false) => self.ta("gui-net-offline", &p),
-                    None => self.ta("gui-net-connecting", &p),
-                };
-                if parked > 0 {
-                    self.ta(
-                        "gui-net-parked",
-                        &[("text", text.into()), ("parked", Arg::Num(parked))],
-                    )
-                } else {
-                    text
-                }
-            }
-        }
-    }
-
-    pub fn printer_text(&self) -> String {
-        match &self.printer {
-            PrinterState::Unknown => String::new(),
-            PrinterState::Ready => self.t("gui-printer-ready"),
-            PrinterState::Printed => self.t("gui-printer-ok"),
-            PrinterState::Failed { queue, .. } if *queue > 0 => {
-                self.ta("gui-printer-failed-queue", &[("count", Arg::Num(*queue))])
-            }
-            PrinterState::Failed { .. } => self.t("gui-printer-failed"),
-        }
-    }
-
-    pub fn banner_text(&self) -> String {
-        if let Some(problem) = &self.scanner_problem {
-            return self.ta("gui-scanner", &[("message", problem.as_str().into())]);
-        }
-        if self.clock_warning {
-            return self.t("gui-clock-warning");
-        }
-        match &self.closing_at {
-            Some(at) if self.screen != Screen::Login => {
-                self.ta("gui-closing-at", &[("time", at.as_str().into())])
-            }
-            _ => String::new(),
-        }
-    }
-
-    pub fn clock_text(&self) -> String {
-        self.now.format("%H:%M").to_string()
-    }
-
-    pub fn local_hm(&self, instant: &str) -> String {
-        chrono::DateTime::parse_from_rfc3339(instant)
-            .map(|t| t.with_timezone(&self.tz).format("%H:%M").to_string())
-            .unwrap_or_else(|_| instant.to_owned())
     }
 
     pub fn is_admin(&self) -> bool {
