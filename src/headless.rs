@@ -16,8 +16,10 @@ use std::sync::mpsc;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt};
 use tokio::sync::oneshot;
 
+use crate::actors::basket::Refusal;
 use crate::actors::command::MAX_LINE;
 use crate::actors::{Command, Till, TillEvent};
+use crate::i18n::Text;
 
 /// Writes each event as one JSON line, flushed, until the queue closes or `out` fails.
 fn write_events(mut out: impl Write, events: mpsc::Receiver<TillEvent>) {
@@ -122,10 +124,7 @@ where
             continue;
         }
         let Ok(line) = std::str::from_utf8(&buf) else {
-            till.emit(TillEvent::error(
-                "bad_command",
-                "the line is not valid UTF-8",
-            ));
+            till.refuse(&Refusal::says("bad_command", Text::msg("cmd-not-utf8")));
             continue;
         };
         let line = line.trim();
@@ -135,7 +134,8 @@ where
         match Command::parse(line) {
             Ok(Command::Quit) => break,
             Ok(cmd) => till.execute(cmd).await,
-            Err(e) => till.emit(TillEvent::error(e.code, e.message)),
+            // Said in the session's language (the till's before a login).
+            Err(r) => till.refuse(&r),
         }
     }
     let _ = stop_tx.send(());

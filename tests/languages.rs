@@ -190,3 +190,49 @@ fn a_logged_in_cashier_reads_refusals_in_their_language_and_logged_in_says_which
     );
     assert_eq!(said[4].1, "connectez-vous d'abord (login <id> <pin>)");
 }
+
+#[test]
+fn lines_the_driver_refuses_are_refused_in_the_tills_language_and_lang_switches_it() {
+    let dir = shop();
+    let events = evening(
+        dir.path(),
+        Some("nl"),
+        &[
+            "qty 1 x",
+            "withdraw abc",
+            "dance",
+            "lang en",
+            "withdraw 1,234",
+            "lang xx",
+        ],
+    );
+    let said = messages(&events);
+    let codes: Vec<&str> = said.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "bad_quantity",
+            "bad_amount",
+            "unknown_command",
+            "bad_amount",
+            "bad_arguments"
+        ],
+        "{events:#?}"
+    );
+    assert_eq!(said[0].1, "\"x\" is geen aantal (1 tot 999)");
+    assert_eq!(said[1].1, "\"abc\" is geen bedrag (15, 15.00 of 15,00)");
+    assert!(
+        said[2].1.starts_with("onbekend commando \"dance\""),
+        "{}",
+        said[2].1
+    );
+    // After `lang en`, English.
+    assert_eq!(said[3].1, "'1,234' has more than two decimals");
+    assert_eq!(said[4].1, "'xx' is not fr, nl or en");
+    for (_, m) in &said[..3] {
+        assert!(
+            !speaks(m, FRENCH) && !speaks(m, ENGLISH),
+            "not only Dutch: {m}"
+        );
+    }
+}

@@ -367,7 +367,8 @@ impl super::Till {
                 self.save_product(product, by).await
             }
             AdminRequest::SetProductActive { code, active } => {
-                let code = ArticleCode::parse(&code).map_err(|e| err("bad_code", e.to_string()))?;
+                let code =
+                    ArticleCode::parse(&code).map_err(|e| self.says("bad_code", e.text()))?;
                 let now = self.clock.now();
                 let label = code.to_string();
                 let s = code.to_string();
@@ -431,8 +432,8 @@ impl super::Till {
             )),
             AdminRequest::AddStaff { staff, pin } => {
                 let name =
-                    parse_staff_name(&staff.name).map_err(|e| err("bad_staff", e.to_string()))?;
-                let pin = Pin::parse(&pin).map_err(|e| err("bad_pin", e.to_string()))?;
+                    parse_staff_name(&staff.name).map_err(|e| self.says("bad_staff", e.text()))?;
+                let pin = Pin::parse(&pin).map_err(|e| self.says("bad_pin", e.text()))?;
                 let staff = Staff { name, ..staff };
                 let sid = staff.id.clone();
                 if self
@@ -487,7 +488,7 @@ impl super::Till {
                 Ok(done(format!("{label} ajouté(e)")))
             }
             AdminRequest::SetStaffActive { id, active } => {
-                let sid = StaffId::parse(&id).map_err(|e| err("bad_staff", e.to_string()))?;
+                let sid = StaffId::parse(&id).map_err(|e| self.says("bad_staff", e.text()))?;
                 if !active && sid == admin.id {
                     return Err(err(
                         "cannot_disable_self",
@@ -513,8 +514,8 @@ impl super::Till {
                 )))
             }
             AdminRequest::ResetPin { id, pin } => {
-                let sid = StaffId::parse(&id).map_err(|e| err("bad_staff", e.to_string()))?;
-                let pin = Pin::parse(&pin).map_err(|e| err("bad_pin", e.to_string()))?;
+                let sid = StaffId::parse(&id).map_err(|e| self.says("bad_staff", e.text()))?;
+                let pin = Pin::parse(&pin).map_err(|e| self.says("bad_pin", e.text()))?;
                 if self.central_for_write()?.is_none() {
                     let s = sid.clone();
                     if self
@@ -549,7 +550,7 @@ impl super::Till {
 
     /// The logged-in admin, or the reason to refuse.
     async fn save_product(&self, product: Product, by: String) -> Result<AdminReply, CommandError> {
-        let product = check_edit(&product).map_err(|e| err("bad_product", e.to_string()))?;
+        let product = check_edit(&product).map_err(|e| self.says("bad_product", e.text()))?;
         let what = format!("{} {}", product.code, product.name);
         let added = match self.central_for_write()? {
             Some(c) => {
@@ -596,7 +597,7 @@ impl super::Till {
         code: &str,
         patch: &ProductPatch,
     ) -> Result<Product, CommandError> {
-        let code = ArticleCode::parse(code).map_err(|e| err("bad_code", e.to_string()))?;
+        let code = ArticleCode::parse(code).map_err(|e| self.says("bad_code", e.text()))?;
         let products = self
             .ledger_run(|l| l.products(), "store_error", "store_error")
             .await?;
@@ -605,6 +606,11 @@ impl super::Till {
             .find(|p| p.code == code)
             .ok_or_else(|| err("unknown_product", format!("{code}")))?;
         Ok(patch.apply(&current))
+    }
+
+    /// A refusal said in the admin's language.
+    fn says(&self, code: &'static str, text: crate::i18n::Text) -> CommandError {
+        err(code, text.render(self.hub.lang()))
     }
 
     async fn authorize_admin(&self) -> Result<Staff, CommandError> {

@@ -204,9 +204,9 @@ impl BasketActor {
             frozen?;
             let label = decoded.map_err(|e| match e {
                 InstoreError::BadCheckDigit(_) | InstoreError::BadValueCheck(_) => {
-                    Refusal::new("bad_check_digit", e.to_string())
+                    Refusal::says("bad_check_digit", e.text())
                 }
-                InstoreError::ZeroValue(_) => Refusal::new("bad_code", e.to_string()),
+                InstoreError::ZeroValue(_) => Refusal::says("bad_code", e.text()),
             })?;
             let whole = ScannedCode::parse(&raw).ok();
             let candidates = label.article_candidates();
@@ -287,7 +287,7 @@ impl Handler<ScanCode> for BasketActor {
         let parsed = ScannedCode::parse(&msg.0);
         let fut = async move {
             frozen?;
-            let scanned = parsed.map_err(|e| Refusal::new("bad_code", e.to_string()))?;
+            let scanned = parsed.map_err(|e| Refusal::says("bad_code", e.text()))?;
             let display = scanned.code.to_string();
             match ledger::run(&ledger, move |l| l.lookup(&scanned)).await {
                 Ok(Lookup::Found(p)) => Ok(p),
@@ -295,7 +295,7 @@ impl Handler<ScanCode> for BasketActor {
                     "unknown_code",
                     Text::msg("basket-unknown-code").arg("code", display),
                 )),
-                Ok(Lookup::BadCheckDigit(e)) => Err(Refusal::new("bad_check_digit", e.to_string())),
+                Ok(Lookup::BadCheckDigit(e)) => Err(Refusal::says("bad_check_digit", e.text())),
                 Err(e) => Err(Refusal::new("store_error", e.to_string())),
             }
         };

@@ -2,7 +2,9 @@
 //! command lines, also used by the GUI's debug console). Parsed at the edge: a `Command` only
 //! holds valid values; a bad line becomes a [`CommandError`] with a code and a message.
 
+use super::basket::Refusal;
 use crate::domain::{Account, Money, PaymentMethod};
+use crate::i18n::Text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -43,44 +45,46 @@ pub struct CommandError {
     pub message: String,
 }
 
-fn err(code: &'static str, message: impl Into<String>) -> CommandError {
-    CommandError {
-        code,
-        message: message.into(),
-    }
+/// A line the parser refuses: its code, and what to say in the person's language.
+fn err(code: &'static str, text: Text) -> Refusal {
+    Refusal::says(code, text)
 }
 
 /// The longest command line accepted (a scan is at most a few dozen characters).
 pub const MAX_LINE: usize = 1024;
 
-fn parse_line_no(s: &str) -> Result<usize, CommandError> {
+fn parse_line_no(s: &str) -> Result<usize, Refusal> {
     s.parse::<usize>()
         .ok()
         .filter(|n| *n >= 1)
-        .ok_or_else(|| err("bad_line", format!("'{s}' is not a line number (1, 2, …)")))
+        .ok_or_else(|| err("bad_line", Text::msg("cmd-bad-line").arg("value", s)))
 }
 
-fn parse_amount(s: &str) -> Result<Money, CommandError> {
-    Money::parse(s).map_err(|e| err("bad_amount", e.to_string()))
+fn parse_amount(s: &str) -> Result<Money, Refusal> {
+    Money::parse(s).map_err(|e| err("bad_amount", e.text()))
 }
 
 impl Command {
-    pub fn parse(line: &str) -> Result<Command, CommandError> {
+    /// One protocol line; a refusal says why in the language it is rendered in.
+    pub fn parse(line: &str) -> Result<Command, Refusal> {
         if line.len() > MAX_LINE {
             return Err(err(
                 "bad_command",
-                format!("line longer than {MAX_LINE} bytes"),
+                Text::msg("cmd-too-long").arg("max", MAX_LINE as i64),
             ));
         }
         let words: Vec<&str> = line.split_whitespace().collect();
         let Some((&verb, args)) = words.split_first() else {
-            return Err(err("bad_command", "empty command"));
+            return Err(err("bad_command", Text::msg("cmd-empty")));
         };
         let arity = |n: usize, usage: &str| {
             if args.len() == n {
                 Ok(())
             } else {
-                Err(err("bad_arguments", format!("usage: {usage}")))
+                Err(err(
+                    "bad_arguments",
+                    Text::msg("cmd-usage").arg("usage", usage),
+                ))
             }
         };
         match verb.to_ascii_lowercase().as_str() {
@@ -102,7 +106,7 @@ impl Command {
                 let qty = args[1].parse::<i64>().map_err(|_| {
                     err(
                         "bad_quantity",
-                        format!("'{}' is not a quantity (1 to 999)", args[1]),
+                        Text::msg("cmd-bad-qty").arg("value", args[1]),
                     )
                 })?;
                 Ok(Command::Qty { line, qty })
@@ -120,7 +124,7 @@ impl Command {
             "account" => {
                 arity(1, "account main|sub")?;
                 let a = Account::parse(args[0]).ok_or_else(|| {
-                    err("bad_account", format!("'{}' is not main or sub", args[0]))
+                    err("bad_account", Text::msg("cmd-bad-account").arg("value", args[0]))
                 })?;
                 Ok(Command::Account(a))
             }
@@ -128,21 +132,23 @@ impl Command {
                 if args.is_empty() || args.len() > 3 {
                     return Err(err(
                         "bad_arguments",
-                        "usage: pay <main|sub> [qr|cash [tendered]]",
+                        Text::msg("cmd-usage").arg("usage", "pay <main|sub> [qr|cash [tendered]]"),
                     ));
                 }
                 let account = Account::parse(args[0]).ok_or_else(|| {
-                    err("bad_account", format!("'{}' is not main or sub", args[0]))
+                    err("bad_account", Text::msg("cmd-bad-account").arg("value", args[0]))
                 })?;
                 let method = match args.get(1) {
                     None => PaymentMethod::Qr,
                     Some(m) => PaymentMethod::parse(m)
-                        .ok_or_else(|| err("bad_method", format!("'{m}' is not qr or cash")))?,
+                        .ok_or_else(|| {
+                            err("bad_method", Text::msg("cmd-bad-method").arg("value", *m))
+                        })?,
                 };
                 let tendered = match args.get(2) {
                     None => None,
                     Some(_) if method == PaymentMethod::Qr => {
-                        return Err(err("bad_arguments", "an amount tendered is only for cash"));
+                        return Err(err("bad_arguments", Text::msg("cmd-tendered-cash-only")));
                     }
                     Some(t) => Some(parse_amount(t)?),
                 };
@@ -161,12 +167,13 @@ impl Command {
                 arity(1, "lang <fr|nl|en>")?;
                 crate::i18n::Lang::parse(args[0])
                     .map(Command::Language)
-                    .map_err(|e| err("bad_arguments", e.to_string()))
+                    .map_err(|_| err("bad_arguments", Text::msg("cmd-bad-lang").arg("value", args[0])))
             }
             other => Err(err(
                 "unknown_command",
-                format!(
-                    "unknown command '{other}' (login, logout, scan, qty, void, withdraw, account, pay, accept, cancel, reprint, status, lang, quit)"
+                Text::msg("cmd-unknown").arg("verb", other).arg(
+                    "verbs",
+                    "login, logout, scan, qty, void, withdraw, account, pay, accept, cancel, reprint, status, lang, quit",
                 ),
             )),
         }

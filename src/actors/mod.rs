@@ -216,6 +216,12 @@ impl Till {
         self.hub.emit(event);
     }
 
+    /// Publishes a face's refusal (a line the headless parser refused) as an `error` event, in
+    /// the session's language (the till's before a login).
+    pub fn refuse(&self, r: &basket::Refusal) {
+        self.hub.refuse(r);
+    }
+
     pub fn settings(&self) -> &RuntimeConfig {
         &self.settings
     }

@@ -15,6 +15,21 @@ pub enum CodeError {
     BadCheckDigit(String),
 }
 
+impl CodeError {
+    /// What to tell a person, in their language (the `Display` text is for logs).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            CodeError::Empty => Text::msg("code-empty"),
+            CodeError::TooLong(v) => Text::msg("code-too-long").arg("value", v.as_str()),
+            CodeError::BadCharacters(v) => {
+                Text::msg("code-bad-characters").arg("value", v.as_str())
+            }
+            CodeError::BadCheckDigit(v) => Text::msg("code-check-digit").arg("value", v.as_str()),
+        }
+    }
+}
+
 /// A GTIN (EAN-13, EAN-8 or UPC-A) whose check digit is right. UPC-A codes are kept as their
 /// EAN-13 form (a leading 0), so a product stored under either form is found by both.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

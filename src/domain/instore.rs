@@ -91,6 +91,22 @@ pub enum InstoreError {
     ZeroValue(String),
 }
 
+impl InstoreError {
+    /// What to tell a person, in their language (the `Display` text is for logs).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            InstoreError::BadCheckDigit(v) => {
+                Text::msg("instore-check-digit").arg("value", v.as_str())
+            }
+            InstoreError::BadValueCheck(v) => {
+                Text::msg("instore-value-check").arg("value", v.as_str())
+            }
+            InstoreError::ZeroValue(v) => Text::msg("instore-zero").arg("value", v.as_str()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("in-store pattern '{pattern}': {message}")]
 pub struct PatternError {

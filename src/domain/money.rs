@@ -35,6 +35,21 @@ pub enum MoneyError {
     Overflow,
 }
 
+impl MoneyError {
+    /// What to tell a person, in their language (the `Display` text is for logs).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            MoneyError::Empty => Text::msg("money-empty"),
+            MoneyError::Malformed(v) => Text::msg("money-malformed").arg("value", v.as_str()),
+            MoneyError::Negative(v) => Text::msg("money-negative").arg("value", v.as_str()),
+            MoneyError::TooPrecise(v) => Text::msg("money-too-precise").arg("value", v.as_str()),
+            MoneyError::TooLarge(v) => Text::msg("money-too-large").arg("value", v.as_str()),
+            MoneyError::Overflow => Text::msg("money-overflow"),
+        }
+    }
+}
+
 impl Money {
     pub const ZERO: Money = Money(0);
 

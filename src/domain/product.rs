@@ -29,6 +29,22 @@ pub enum ProductError {
     BadPrice(String),
 }
 
+impl ProductError {
+    /// What to tell a person, in their language (the `Display` text is for logs).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            ProductError::BadVatRate(v) => Text::msg("product-bad-vat").arg("value", v.as_str()),
+            ProductError::EmptyName => Text::msg("product-empty-name"),
+            ProductError::NameTooLong => Text::msg("product-name-too-long").arg("max", 80i64),
+            ProductError::NameTooLongForEdit => {
+                Text::msg("product-name-too-long").arg("max", MAX_EDIT_NAME as i64)
+            }
+            ProductError::BadPrice(v) => Text::msg("product-bad-price").arg("price", v.as_str()),
+        }
+    }
+}
+
 impl VatRate {
     pub const ALL: [VatRate; 4] = [
         VatRate::Zero,

@@ -16,6 +16,19 @@ pub enum StaffError {
     BadName,
 }
 
+impl StaffError {
+    /// What to tell a person, in their language (the `Display` text is for logs).
+    pub fn text(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            StaffError::BadId(v) => Text::msg("staff-bad-id").arg("value", v.as_str()),
+            StaffError::BadPin => Text::msg("staff-bad-pin"),
+            StaffError::BadRole(v) => Text::msg("staff-bad-role").arg("value", v.as_str()),
+            StaffError::BadName => Text::msg("staff-bad-name"),
+        }
+    }
+}
+
 /// A staff member's numeric ID as typed on the keypad (`1`, `14`), kept as text without leading
 /// zeros so `014` and `14` are the same person.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

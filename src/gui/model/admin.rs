@@ -514,15 +514,17 @@ fn save_product(m: &mut Model) -> Vec<Effect> {
     let field = |id: &str, e: String| m.ta(id, &[("error", e.into())]);
     let built = (|| -> Result<Product, String> {
         let code = ArticleCode::parse(f.product_code.trim())
-            .map_err(|e| field("gui-field-code", e.to_string()))?;
+            .map_err(|e| field("gui-field-code", e.text().render(m.lang)))?;
         let barcode = match f.product_barcode.trim() {
             "" => None,
-            b => Some(Gtin::parse(b).map_err(|e| field("gui-field-barcode", e.to_string()))?),
+            b => Some(
+                Gtin::parse(b).map_err(|e| field("gui-field-barcode", e.text().render(m.lang)))?,
+            ),
         };
-        let name =
-            parse_name(&f.product_name).map_err(|e| field("gui-field-name", e.to_string()))?;
+        let name = parse_name(&f.product_name)
+            .map_err(|e| field("gui-field-name", e.text().render(m.lang)))?;
         let price = Money::parse(f.product_price.trim())
-            .map_err(|e| field("gui-field-price", e.to_string()))?;
+            .map_err(|e| field("gui-field-price", e.text().render(m.lang)))?;
         let vat = VAT_CHOICES
             .get(f.product_vat)
             .and_then(|v| VatRate::parse(&v.to_string()).ok())
@@ -565,9 +567,13 @@ fn add_staff(m: &mut Model) -> Vec<Effect> {
     let built = (|| -> Result<Staff, String> {
         Ok(Staff {
             id: StaffId::parse(f.staff_id.trim())
-                .map_err(|e| m.ta("gui-field-id", &[("error", e.to_string().into())]))?,
-            name: parse_staff_name(&f.staff_name)
-                .map_err(|e| m.ta("gui-field-name", &[("error", e.to_string().into())]))?,
+                .map_err(|e| m.ta("gui-field-id", &[("error", e.text().render(m.lang).into())]))?,
+            name: parse_staff_name(&f.staff_name).map_err(|e| {
+                m.ta(
+                    "gui-field-name",
+                    &[("error", e.text().render(m.lang).into())],
+                )
+            })?,
             role: if f.staff_role == 1 {
                 Role::Admin
             } else {
