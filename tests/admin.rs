@@ -25,6 +25,7 @@ use kaching::domain::{
     Account, ArticleCode, Gtin, LineKind, Money, PaymentMethod, Product, Role, Staff, StaffId,
     VatRate,
 };
+use kaching::i18n::Lang;
 use kaching::secrets::{PinHasher, Secret};
 use kaching::store::Ledger;
 use kaching::sync::Central;
@@ -1198,4 +1199,79 @@ async fn admin_refusals_speak_the_admins_language_and_only_that_one() {
     for m in french.iter().chain(&dutch) {
         assert!(!m.contains(" / "), "two languages in one message: {m}");
     }
+}
+
+#[actix::test]
+async fn an_admin_sets_a_persons_language_and_their_next_login_speaks_it() {
+    let mut shop = Shop::local();
+    shop.login_ok("1", "1111").await;
+    shop.ok(AdminRequest::SetStaffLang {
+        id: "14".into(),
+        lang: Lang::Nl,
+    })
+    .await;
+    shop.refused(
+        AdminRequest::SetStaffLang {
+            id: "99".into(),
+            lang: Lang::Nl,
+        },
+        "unknown_staff",
+    )
+    .await;
+    let list = shop.staff().await;
+    let khadija = list.iter().find(|s| s.id.as_str() == "14").unwrap();
+    assert_eq!(khadija.lang, Lang::Nl);
+    shop.logout().await;
+    let ev = shop.login("14", "1414").await;
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, TillEvent::LoggedIn { lang: Lang::Nl, .. })),
+        "{ev:#?}"
+    );
+}
+
+#[actix::test]
+async fn a_product_edit_changes_only_the_patched_fields_of_the_product_as_it_is_now() {
+    let mut shop = Shop::local();
+    shop.login_ok("1", "1111").await;
+    let before = shop
+        .products()
+        .await
+        .into_iter()
+        .find(|p| p.code.as_str() == "0000")
+        .expect("the demo's café");
+    // Meanwhile (another screen, a stale list) the café was disabled.
+    shop.ok(AdminRequest::SetProductActive {
+        code: "0000".into(),
+        active: false,
+    })
+    .await;
+    shop.ok(AdminRequest::EditProduct {
+        code: "0000".into(),
+        patch: kaching::domain::product::ProductPatch {
+            price: Some(Money::from_cents(before.price.cents() + 20)),
+            ..Default::default()
+        },
+    })
+    .await;
+    let after = shop
+        .products()
+        .await
+        .into_iter()
+        .find(|p| p.code.as_str() == "0000")
+        .unwrap();
+    assert_eq!(after.price.cents(), before.price.cents() + 20);
+    assert_eq!(after.name, before.name, "the name was not part of the edit");
+    assert!(!after.active, "an edit never re-enables a product");
+    shop.refused(
+        AdminRequest::EditProduct {
+            code: "7777".into(),
+            patch: kaching::domain::product::ProductPatch {
+                name: Some("Nouveau".into()),
+                ..Default::default()
+            },
+        },
+        "unknown_product",
+    )
+    .await;
 }

@@ -164,3 +164,4 @@ cmd-unknown = unknown command '{ $verb }' ({ $verbs })
 instore-check-digit = in-store barcode '{ $value }' has a wrong check digit (a bad read? scan again)
 instore-value-check = in-store barcode '{ $value }' has a wrong price/weight check digit (a bad read? scan again)
 instore-zero = in-store barcode '{ $value }' carries a zero price or weight
+admin-staff-lang = { $id }: language { $lang }, from their next login

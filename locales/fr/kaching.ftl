@@ -165,3 +165,4 @@ cmd-unknown = commande inconnue « { $verb } » ({ $verbs })
 instore-check-digit = le code-barres magasin « { $value } » a une clé de contrôle fausse (mal lu ? scannez encore)
 instore-value-check = le code-barres magasin « { $value } » a une clé de prix/poids fausse (mal lu ? scannez encore)
 instore-zero = le code-barres magasin « { $value } » porte un prix ou un poids nul
+admin-staff-lang = { $id } : langue { $lang }, dès sa prochaine connexion

@@ -164,3 +164,4 @@ cmd-unknown = onbekend commando "{ $verb }" ({ $verbs })
 instore-check-digit = winkelstreepjescode "{ $value }" heeft een fout controlecijfer (slecht gelezen? scan opnieuw)
 instore-value-check = winkelstreepjescode "{ $value }" heeft een fout controlecijfer voor prijs/gewicht (slecht gelezen? scan opnieuw)
 instore-zero = winkelstreepjescode "{ $value }" draagt een prijs of gewicht van nul
+admin-staff-lang = { $id }: taal { $lang }, vanaf de volgende aanmelding

@@ -117,6 +117,11 @@ pub enum AdminRequest {
         id: String,
         active: bool,
     },
+    /// The language the till speaks to this person from their next login.
+    SetStaffLang {
+        id: String,
+        lang: crate::i18n::Lang,
+    },
     /// A new PIN (4-8 digits); clears a lockout.
     ResetPin {
         id: String,
@@ -511,6 +516,23 @@ impl super::Till {
                     } else {
                         "désactivé(e)"
                     }
+                )))
+            }
+            AdminRequest::SetStaffLang { id, lang } => {
+                let sid = StaffId::parse(&id).map_err(|e| self.says("bad_staff", e.text()))?;
+                let now = self.clock.now();
+                let label = sid.to_string();
+                let s = sid.to_string();
+                self.write_through(
+                    |c| async move { c.set_staff_lang(&s, lang).await },
+                    move |l| l.set_staff_lang(&sid, lang, now, Some(&by)),
+                    "unknown_staff",
+                )
+                .await?;
+                Ok(done(t(
+                    self.hub.lang(),
+                    "admin-staff-lang",
+                    &[("id", label.into()), ("lang", lang.as_str().into())],
                 )))
             }
             AdminRequest::ResetPin { id, pin } => {

@@ -120,6 +120,8 @@ pub enum Ui {
     ProductImport,
     StaffAdd,
     StaffToggle,
+    /// The language choice changed: saved for the selected person.
+    StaffLang,
     StaffResetPin,
     Select(ListId),
     Keyboard(KbdTarget),

@@ -151,6 +151,28 @@ impl Ledger {
         Ok(())
     }
 
+    /// The language the till speaks to a staff member; audited `staff_lang`.
+    pub fn set_staff_lang(
+        &mut self,
+        id: &StaffId,
+        lang: crate::i18n::Lang,
+        at: DateTime<Utc>,
+        by: Option<&str>,
+    ) -> StoreResult<()> {
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE staff SET lang = ?2, version = version + 1 WHERE id = ?1",
+            params![id.as_str(), lang.as_str()],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("staff ID {id}")));
+        }
+        let detail = format!("{id} {lang}");
+        super::audit::audit_in(&tx, at, by, "staff_lang", &detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Sets a new PIN hash (the admin's PIN reset) and lifts any lockout; audited `pin_reset`.
     pub fn set_staff_pin(
         &mut self,

@@ -391,6 +391,17 @@ impl Central {
         .await
     }
 
+    /// Sets a staff member's language centrally; every till applies it at its next sync.
+    pub async fn set_staff_lang(&self, id: &str, lang: crate::i18n::Lang) -> Result<(), SyncError> {
+        self.update_versioned(
+            "staff",
+            "UPDATE staff SET lang = ?, version = ? WHERE id = ?",
+            |v| vec![Value::from(lang.as_str()), Value::from(v), Value::from(id)],
+            || format!("staff ID {id}"),
+        )
+        .await
+    }
+
     /// One change to one row of `table` (staff or products) in a transaction: the row takes the
     /// table's next version, so every till pulls it at its next sync. `sql` is an UPDATE whose
     /// parameters `params(version)` gives; no row matched is [`SyncError::NotFound`].

@@ -405,6 +405,21 @@ pub(super) fn on_ui(m: &mut Model, u: Ui) -> Option<Vec<Effect>> {
                 vec![Effect::Beep]
             }
         },
+        Ui::StaffLang => {
+            let lang = Lang::ALL
+                .get(m.fields.staff_lang)
+                .copied()
+                .unwrap_or_default();
+            match m.fields.staff_sel.and_then(|i| m.admin.staff.get(i)) {
+                // A person picked in the list: their language is saved at once.
+                Some(s) if s.lang != lang => vec![Effect::Admin(AdminRequest::SetStaffLang {
+                    id: s.id.to_string(),
+                    lang,
+                })],
+                // Nobody picked: the choice is for the person being added.
+                _ => vec![],
+            }
+        }
         Ui::StaffResetPin => {
             let id = match m.fields.staff_sel.and_then(|i| m.admin.staff.get(i)) {
                 Some(s) => s.id.to_string(),

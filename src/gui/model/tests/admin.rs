@@ -199,6 +199,16 @@ fn staff_are_added_with_their_language_and_refusals_name_the_field() {
     m.fields.staff_sel = Some(0);
     ui(&mut m, Ui::Select(ListId::Staff));
     assert_eq!(m.fields.staff_lang, 1);
+    // Picking another language for the selected person saves it; the same one sends nothing.
+    assert!(admin_sent(&ui(&mut m, Ui::StaffLang)).is_empty());
+    m.fields.staff_lang = 2;
+    assert_eq!(
+        admin_sent(&ui(&mut m, Ui::StaffLang)),
+        [AdminRequest::SetStaffLang {
+            id: "31".into(),
+            lang: Lang::En
+        }]
+    );
     // Reset PIN needs a PIN.
     m.fields.staff_pin.clear();
     let fx = ui(&mut m, Ui::StaffResetPin);

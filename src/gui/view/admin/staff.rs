@@ -97,6 +97,7 @@ pub(super) fn build(
     staff_lang.set_value(0);
     staff_lang.set_text_size(sc.font(18));
     staff_lang.clear_visible_focus();
+    staff_lang.emit(*s, Msg::Ui(Ui::StaffLang));
     reg.add("staff.lang", &staff_lang);
     rrow.fixed(&staff_lang, sc.px(72));
     rrow.end();
