@@ -160,6 +160,19 @@ impl Text {
     }
 }
 
+/// A detail said as it is, in no language (an error of the system, a program's own words).
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text::Raw(s)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::Raw(s.to_owned())
+    }
+}
+
 static BUNDLES: LazyLock<[FluentBundle<FluentResource>; 3]> =
     LazyLock::new(|| Lang::ALL.map(bundle));
 
