@@ -423,6 +423,51 @@ mod tests {
     }
 
     #[test]
+    fn the_table_speaks_the_language_asked_and_the_json_stays_english() {
+        let dir = Path::new("/d");
+        let checks = [
+            Check::pass(CheckId::Disk, text::disk_ok("5.0 GB", "8.0 GB", dir)),
+            Check::fail(
+                CheckId::Printer,
+                text::printer_tcp_failed("10.0.0.9:9100", "Connection refused"),
+                text::printer_tcp_fix(),
+            ),
+            Check::not_configured(CheckId::Central, text::central_none()),
+        ];
+        let nl = to_table_in(Lang::Nl, Some("till-1"), dir, &checks);
+        let lines: Vec<&str> = nl.lines().collect();
+        assert_eq!(lines[0], "KACHING doctor — kassa till-1, datamap /d");
+        assert_eq!(lines[1], "✔ vrije schijf 5.0 GB vrij van 8.0 GB op /d");
+        assert_eq!(
+            lines[2],
+            "✘ printer      tcp 10.0.0.9:9100: Connection refused"
+        );
+        assert!(
+            lines[3].trim().starts_with("oplossing: zet de printer aan"),
+            "{nl}"
+        );
+        assert_eq!(
+            lines[4],
+            "- centrale db  geen centrale databank ingesteld: de kassa werkt alleen"
+        );
+        assert!(lines[5].starts_with("1 vereiste controle faalt"), "{nl}");
+        let fr = to_table_in(Lang::Fr, None, dir, &checks);
+        assert!(
+            fr.contains("✘ imprimante    tcp 10.0.0.9:9100 : Connection refused"),
+            "{fr}"
+        );
+        assert!(fr.contains("correctif : allumez l'imprimante"), "{fr}");
+        let json: serde_json::Value = serde_json::from_str(&to_json(&checks).unwrap()).unwrap();
+        assert_eq!(json[0]["detail"], "5.0 GB free of 8.0 GB on /d");
+        assert!(
+            json[1]["fix"]
+                .as_str()
+                .unwrap()
+                .starts_with("switch the printer on")
+        );
+    }
+
+    #[test]
     fn the_table_shows_the_fix_under_each_failure_only() {
         let checks = [
             Check::pass(CheckId::Disk, "plenty".into()),
