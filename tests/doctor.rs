@@ -652,7 +652,7 @@ fn the_doctor_speaks_dutch_when_asked_and_french_by_default_and_its_json_stays_e
     );
     nl.assert_passes("instellingen", "KACHING_*-variabele(n): geldig");
     nl.assert_passes("datamap", "bestaat en is beschrijfbaar");
-    nl.assert_passes("register", "elke keten klopt");
+    nl.assert_passes("register", "0 verkopen in 0 ketens: elke keten klopt");
     nl.assert_passes("PIN-peper", "uitdrukkelijk ingesteld");
     assert!(
         nl.line("centrale db")
@@ -702,6 +702,11 @@ fn the_doctor_speaks_dutch_when_asked_and_french_by_default_and_its_json_stays_e
         "allumez l'imprimante, vérifiez son câble et son adresse IP (sa page d'autotest l'indique), ou corrigez printer.target",
     );
     fr.assert_passes("données", "existe et est accessible en écriture");
+    // French plurals: zero is singular.
+    fr.assert_passes(
+        "registre",
+        "0 vente dans 0 chaîne : chaque chaîne est vérifiée",
+    );
     assert!(
         fr.line("fuseau horaire")
             .starts_with("✔ fuseau horaire Europe/Brussels, maintenant UTC"),

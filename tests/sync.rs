@@ -158,7 +158,7 @@ fn two_tills_sync_into_one_central_database_and_its_day_report_adds_both_up() {
     );
     assert!(nl.contains("KASSA ") && nl.contains("ONTVANGSTEN"), "{nl}");
     assert!(
-        nl.contains("BETALINGEN: elke betaling heeft haar verkoop"),
+        nl.contains("BETALINGEN: bij elke betaling hoort een verkoop"),
         "{nl}"
     );
 

@@ -133,8 +133,20 @@ doctor-ledger-missing = pas de registre dans { $file }
 doctor-ledger-missing-fix = mauvais dossier de données ? Pointez --data-dir / KACHING_DATA_DIR vers celui de la caisse ; pour une nouvelle caisse, lancez `kaching migrate`
 doctor-ledger-open-failed = { $file } ne s'ouvre pas : { $error }
 doctor-ledger-open-fix = vérifiez le propriétaire et les droits du fichier ; s'il est abîmé, restaurez le dossier de données depuis sa dernière sauvegarde
-doctor-ledger-ok = { $sales } vente(s) dans { $tills } chaîne(s) : chaque chaîne est vérifiée
-doctor-ledger-broken = { $problems } problème(s) dans { $sales } vente(s), le premier : { $first }
+doctor-ledger-ok = { $sales ->
+    [one] { $sales } vente
+   *[other] { $sales } ventes
+} dans { $tills ->
+    [one] { $tills } chaîne
+   *[other] { $tills } chaînes
+} : chaque chaîne est vérifiée
+doctor-ledger-broken = { $problems ->
+    [one] { $problems } problème
+   *[other] { $problems } problèmes
+} dans { $sales ->
+    [one] { $sales } vente
+   *[other] { $sales } ventes
+}, le premier : { $first }
 doctor-ledger-broken-fix = `kaching verify` les liste ; gardez une copie du dossier de données tel quel et restaurez la dernière bonne sauvegarde
 doctor-pepper-explicit = défini explicitement (KACHING_PIN_PEPPER ou pin_pepper)
 doctor-pepper-in-file = gardé dans { $file } (propre à cette caisse)

@@ -42,7 +42,7 @@ cli-reconcile-till = KASSA
 cli-reconcile-central = CENTRAAL
 cli-reconcile-central-revenue = ONTV. CENTRAAL
 cli-reconcile-waiting = WACHTEND
-cli-reconcile-all-paid = BETALINGEN: elke betaling heeft haar verkoop
+cli-reconcile-all-paid = BETALINGEN: bij elke betaling hoort een verkoop
 cli-reconcile-to-check = TE CONTROLEREN BETALINGEN ({ $count })
 cli-reconcile-payment = BETALING
 cli-reconcile-ticket = KASTICKET
@@ -133,8 +133,20 @@ doctor-ledger-missing = geen register in { $file }
 doctor-ledger-missing-fix = een verkeerde datamap? Laat --data-dir / KACHING_DATA_DIR naar die van de kassa wijzen; voer voor een nieuwe kassa `kaching migrate` uit
 doctor-ledger-open-failed = { $file } gaat niet open: { $error }
 doctor-ledger-open-fix = controleer de eigenaar en de rechten van het bestand; is het beschadigd, zet dan de datamap terug uit de laatste back-up
-doctor-ledger-ok = { $sales } verkoop/verkopen in { $tills } keten(s): elke keten klopt
-doctor-ledger-broken = { $problems } probleem/problemen in { $sales } verkoop/verkopen, het eerste: { $first }
+doctor-ledger-ok = { $sales ->
+    [one] { $sales } verkoop
+   *[other] { $sales } verkopen
+} in { $tills ->
+    [one] { $tills } keten
+   *[other] { $tills } ketens
+}: elke keten klopt
+doctor-ledger-broken = { $problems ->
+    [one] { $problems } probleem
+   *[other] { $problems } problemen
+} in { $sales ->
+    [one] { $sales } verkoop
+   *[other] { $sales } verkopen
+}, het eerste: { $first }
 doctor-ledger-broken-fix = `kaching verify` somt ze op; bewaar een kopie van de datamap zoals ze is en zet de laatste goede back-up terug
 doctor-pepper-explicit = uitdrukkelijk ingesteld (KACHING_PIN_PEPPER of pin_pepper)
 doctor-pepper-in-file = bewaard in { $file } (eigen aan deze kassa)
@@ -142,7 +154,10 @@ doctor-pepper-only-in-file-central = central.url is ingesteld maar de peper staa
 doctor-pepper-only-in-file-fix = stel KACHING_PIN_PEPPER in op de inhoud van { $file } op elke kassa die deze centrale databank deelt
 doctor-pepper-none-central = central.url is ingesteld maar er is geen PIN-peper: de PIN-hashes uit de centrale databank zouden op geen enkele kassa kloppen
 doctor-pepper-none-central-fix = stel dezelfde KACHING_PIN_PEPPER (of pin_pepper) in op elke kassa die deze centrale databank deelt
-doctor-pepper-lost = geen peper en geen { $file }, terwijl het register { $staff } personeelslid/personeelsleden bevat van wie de PIN met een peper gehasht werd: geen enkele PIN zal kloppen
+doctor-pepper-lost = geen peper en geen { $file }, terwijl het register { $staff ->
+    [one] { $staff } personeelslid bevat van wie de PIN
+   *[other] { $staff } personeelsleden bevat van wie de PIN's
+} met een peper gehasht werd: geen enkele PIN zal kloppen
 doctor-pepper-lost-fix = zet het bestand pin_pepper terug uit de back-up van de datamap, of zet KACHING_PIN_PEPPER terug op de waarde waarmee de PIN's ingesteld werden
 doctor-pepper-none-yet = nog geen: de kassa maakt { $file } aan bij haar eerste start
 doctor-central-none = geen centrale databank ingesteld: de kassa werkt alleen
