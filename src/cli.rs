@@ -476,15 +476,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 for p in &r.problems {
                     println!(
                         "{}",
-                        t(
-                            lang,
-                            "cli-verify-fail",
-                            &[
-                                ("till", p.till_id.as_str().into()),
-                                ("ticket", p.ticket_no.into()),
-                                ("problem", p.problem.as_str().into()),
-                            ]
-                        )
+                        t(lang, "cli-verify-fail", &[("problem", p.describe().into())])
                     );
                 }
                 println!(

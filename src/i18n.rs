@@ -99,6 +99,14 @@ pub enum Arg {
     Str(String),
     Num(i64),
     Money(Money),
+    /// A text of its own, rendered in the same language (a problem inside a sentence).
+    Text(Box<Text>),
+}
+
+impl From<Text> for Arg {
+    fn from(t: Text) -> Arg {
+        Arg::Text(Box::new(t))
+    }
 }
 
 impl From<Money> for Arg {
@@ -215,6 +223,7 @@ pub fn t(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
             Arg::Str(s) => FluentValue::String(Cow::Owned(s.clone())),
             Arg::Num(n) => FluentValue::from(*n),
             Arg::Money(m) => FluentValue::String(Cow::Owned(money(lang, *m))),
+            Arg::Text(t) => FluentValue::String(Cow::Owned(t.render(lang))),
         };
         fargs.set(*name, v);
     }
@@ -380,6 +389,34 @@ mod tests {
             .arg("total", m);
         assert!(low.render(Lang::Nl).contains("10,00 €"), "{low:?}");
         assert!(low.render(Lang::En).contains("€18.70"), "{low:?}");
+    }
+
+    #[test]
+    fn a_text_inside_a_message_is_said_in_the_same_language() {
+        let problem = Text::msg("report-chain-no-head");
+        let said = |lang| {
+            t(
+                lang,
+                "report-chain-problem",
+                &[
+                    ("till", "till-1".into()),
+                    ("ticket", 3i64.into()),
+                    ("problem", problem.clone().into()),
+                ],
+            )
+        };
+        assert_eq!(
+            said(Lang::Nl),
+            "till-1 kasticket 3: geen kop van de keten voor deze kassa"
+        );
+        assert_eq!(
+            said(Lang::En),
+            "till-1 ticket 3: no chain head for this till"
+        );
+        assert_eq!(
+            said(Lang::Fr),
+            "till-1 ticket 3 : pas de tête de chaîne pour cette caisse"
+        );
     }
 
     #[test]

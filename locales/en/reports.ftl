@@ -33,6 +33,13 @@ report-journal-title = { $shop } — DAILY TAKINGS JOURNAL from { $from } to { $
 report-col-vat-rate = VAT { $rate } %
 report-total = TOTAL
 report-day-hidden = report of { $day } hidden (its sales stay recorded)
+report-chain-problem = { $till } ticket { $ticket }: { $problem }
+report-chain-gap = ticket numbers jump from { $from } to { $to }: a sale is missing
+report-chain-unreadable = unreadable: { $error }
+report-chain-broken-link = does not follow the previous ticket's hash
+report-chain-altered = content does not match its hash: the sale was altered
+report-chain-head = the chain head says ticket { $head } but the ledger ends at { $last }: sales were removed or the head was altered
+report-chain-no-head = no chain head for this till
 
 ## The command line
 cli-report-written = report written to { $path }
@@ -84,7 +91,7 @@ cli-verify-ok = OK: { $sales ->
     [one] { $tills } till
    *[other] { $tills } tills
 }, hash chains intact, no gap in ticket numbers
-cli-verify-fail = FAIL { $till } ticket { $ticket }: { $problem }
+cli-verify-fail = FAIL { $problem }
 cli-verify-summary = { $problems ->
     [one] { $problems } problem
    *[other] { $problems } problems

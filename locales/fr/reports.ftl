@@ -33,6 +33,13 @@ report-journal-title = { $shop } — JOURNAL DES RECETTES du { $from } au { $to 
 report-col-vat-rate = TVA { $rate } %
 report-total = TOTAL
 report-day-hidden = rapport du { $day } masqué (les ventes restent enregistrées)
+report-chain-problem = { $till } ticket { $ticket } : { $problem }
+report-chain-gap = les numéros de ticket sautent de { $from } à { $to } : une vente manque
+report-chain-unreadable = illisible : { $error }
+report-chain-broken-link = ne suit pas le hachage du ticket précédent
+report-chain-altered = le contenu ne correspond pas à son hachage : la vente a été modifiée
+report-chain-head = la tête de chaîne indique le ticket { $head } mais le registre s'arrête au ticket { $last } : des ventes ont été supprimées ou la tête a été modifiée
+report-chain-no-head = pas de tête de chaîne pour cette caisse
 
 ## La ligne de commande
 cli-report-written = rapport écrit dans { $path }
@@ -84,7 +91,7 @@ cli-verify-ok = OK : { $sales ->
     [one] { $tills } caisse
    *[other] { $tills } caisses
 }, chaînes de hachage intactes, aucun trou dans les numéros de ticket
-cli-verify-fail = ÉCHEC { $till } ticket { $ticket } : { $problem }
+cli-verify-fail = ÉCHEC { $problem }
 cli-verify-summary = { $problems ->
     [one] { $problems } problème
    *[other] { $problems } problèmes

@@ -33,6 +33,13 @@ report-journal-title = { $shop } — DAGBOEK VAN ONTVANGSTEN van { $from } tot {
 report-col-vat-rate = BTW { $rate } %
 report-total = TOTAAL
 report-day-hidden = rapport van { $day } verborgen (de verkopen blijven geregistreerd)
+report-chain-problem = { $till } kasticket { $ticket }: { $problem }
+report-chain-gap = de ticketnummers springen van { $from } naar { $to }: er ontbreekt een verkoop
+report-chain-unreadable = onleesbaar: { $error }
+report-chain-broken-link = volgt niet op de hash van het vorige kasticket
+report-chain-altered = de inhoud klopt niet met de hash: de verkoop werd gewijzigd
+report-chain-head = de kop van de keten zegt kasticket { $head } maar het register eindigt bij kasticket { $last }: er werden verkopen verwijderd of de kop werd gewijzigd
+report-chain-no-head = geen kop van de keten voor deze kassa
 
 ## De opdrachtregel
 cli-report-written = rapport geschreven naar { $path }
@@ -84,7 +91,7 @@ cli-verify-ok = OK: { $sales ->
     [one] { $tills } kassa
    *[other] { $tills } kassa's
 }, hashketens intact, geen gat in de ticketnummers
-cli-verify-fail = FOUT { $till } kasticket { $ticket }: { $problem }
+cli-verify-fail = FOUT { $problem }
 cli-verify-summary = { $problems ->
     [one] { $problems } probleem
    *[other] { $problems } problemen

@@ -106,11 +106,7 @@ pub fn ledger(dir: &Path, dir_ok: bool) -> (Check, Option<Ledger>) {
                 None => Check::pass(id, text::ledger_ok(r.sales, r.tills)),
                 Some(p) => Check::fail(
                     id,
-                    text::ledger_broken(
-                        r.problems.len(),
-                        r.sales,
-                        &format!("{} ticket {}: {}", p.till_id, p.ticket_no, p.problem),
-                    ),
+                    text::ledger_broken(r.problems.len(), r.sales, p.describe()),
                     text::ledger_broken_fix(),
                 ),
             };

@@ -140,7 +140,7 @@ pub fn ledger_ok(sales: usize, tills: usize) -> Text {
         .arg("tills", num(tills))
 }
 
-pub fn ledger_broken(problems: usize, sales: usize, first: &str) -> Text {
+pub fn ledger_broken(problems: usize, sales: usize, first: Text) -> Text {
     msg("doctor-ledger-broken")
         .arg("problems", num(problems))
         .arg("sales", num(sales))
