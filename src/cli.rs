@@ -16,6 +16,7 @@ use crate::domain::Money;
 use crate::domain::report;
 use crate::domain::report::ExportFormat;
 use crate::domain::staff::{Pin, Role, Staff, StaffId, parse_staff_name};
+use crate::i18n::{Lang, money, t};
 use crate::pay_web;
 use crate::pay_web::client::PayClient;
 use crate::pay_web::server::PayServerOptions;
@@ -37,6 +38,12 @@ pub struct Cli {
     /// Settings file (TOML) over the built-in defaults; KACHING_* variables override both.
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
+    /// The language of what the command prints for people (reports, lists, `doctor`): `fr`,
+    /// `nl` or `en`, before the subcommand (`kaching --lang nl report day …`; after `staff add`,
+    /// `--lang` is the new member's language). Default: `till.language`. JSON and CSV output
+    /// and error codes never change.
+    #[arg(long, value_name = "fr|nl|en")]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Cmd,
 }
@@ -287,9 +294,10 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     // The doctor loads the settings itself: a settings error is one of its checks.
     if let Cmd::Doctor { format } = cli.command {
         let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
-        return crate::doctor::run(cli.config.as_deref(), &data_dir, format);
+        return crate::doctor::run(cli.config.as_deref(), &data_dir, format, cli.lang);
     }
     let settings = Settings::load(cli.config.as_deref()).context("loading settings")?;
+    let lang = cli.lang.unwrap_or(settings.language);
     let clock: SharedClock = Arc::new(SystemClock);
     let data_dir = match (&cli.command, cli.data_dir.clone()) {
         (_, Some(d)) => d,
@@ -369,15 +377,21 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Cmd::Migrate { central } => {
             open()?;
+            let path = data_dir.join(crate::store::LEDGER_FILE);
             println!(
-                "ledger migrated: {}",
-                data_dir.join(crate::store::LEDGER_FILE).display()
+                "{}",
+                t(
+                    lang,
+                    "cli-migrated-ledger",
+                    &[("path", path.display().to_string().into())]
+                )
             );
             if central {
                 let applied = with_central(&settings, |c| async move { c.migrate().await })?;
+                let count = i64::try_from(applied.len()).unwrap_or(i64::MAX);
                 println!(
-                    "central database migrated ({} migration(s) applied)",
-                    applied.len()
+                    "{}",
+                    t(lang, "cli-migrated-central", &[("count", count.into())])
                 );
             }
             Ok(0)
@@ -391,19 +405,28 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 let ps = products.clone();
                 let n = with_central(&settings, |c| async move { c.import_products(&ps).await })
                     .map_err(|e| anyhow::anyhow!("{e:#}; nothing was imported"))?;
+                let count = i64::try_from(n).unwrap_or(i64::MAX);
                 println!(
-                    "{n} products imported into the central database (the tills pull them at their next sync)"
+                    "{}",
+                    t(lang, "cli-imported-central", &[("count", count.into())])
                 );
                 return Ok(0);
             }
             let s = open()?
                 .import_products(&products, clock.now(), None)
                 .map_err(|e| anyhow::anyhow!("{e}; nothing was imported"))?;
+            let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX).into();
             println!(
-                "{} products imported ({} added, {} updated)",
-                products.len(),
-                s.added,
-                s.updated
+                "{}",
+                t(
+                    lang,
+                    "cli-imported",
+                    &[
+                        ("count", count(products.len())),
+                        ("added", count(s.added)),
+                        ("updated", count(s.updated)),
+                    ]
+                )
             );
             Ok(0)
         }
@@ -417,8 +440,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             Ok(0)
         }
-        Cmd::Staff(cmd) => staff(cmd, &settings, &data_dir, clock.as_ref(), open),
-        Cmd::Report(cmd) => report(cmd, &settings, clock.as_ref(), open),
+        Cmd::Staff(cmd) => staff(cmd, lang, &settings, &data_dir, clock.as_ref(), open),
+        Cmd::Report(cmd) => report(cmd, lang, &settings, clock.as_ref(), open),
         Cmd::Sync(SyncCmd::RetryParked { by }) => {
             let user = std::env::var("SUDO_USER")
                 .or_else(|_| std::env::var("USER"))
@@ -430,27 +453,43 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             };
             let n = open()?.retry_parked(&by, clock.now())?;
             if n == 0 {
-                println!("no parked outbox row: nothing to put back");
+                println!("{}", t(lang, "cli-retry-nothing", &[]));
             } else {
-                println!(
-                    "{n} parked outbox row(s) put back in the queue (audited): the till pushes them at its next sync"
-                );
+                println!("{}", t(lang, "cli-retry-done", &[("count", n.into())]));
             }
             Ok(0)
         }
         Cmd::Verify => {
             let r = open()?.verify_chain()?;
+            let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX).into();
             if r.is_ok() {
                 println!(
-                    "OK: {} sales on {} till(s), hash chains intact, no gap in ticket numbers",
-                    r.sales, r.tills
+                    "{}",
+                    t(
+                        lang,
+                        "cli-verify-ok",
+                        &[("sales", count(r.sales)), ("tills", count(r.tills))]
+                    )
                 );
                 Ok(0)
             } else {
                 for p in &r.problems {
-                    println!("FAIL {} ticket {}: {}", p.till_id, p.ticket_no, p.problem);
+                    println!(
+                        "{}",
+                        t(lang, "cli-verify-fail", &[("problem", p.describe().into())])
+                    );
                 }
-                println!("{} problem(s) in {} sales", r.problems.len(), r.sales);
+                println!(
+                    "{}",
+                    t(
+                        lang,
+                        "cli-verify-summary",
+                        &[
+                            ("problems", count(r.problems.len())),
+                            ("sales", count(r.sales))
+                        ]
+                    )
+                );
                 Ok(1)
             }
         }
@@ -462,7 +501,14 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
                 bail!("no sale to reprint on {}", settings.till_id)
             };
             l.queue_reprint(&id, clock.now(), None)?;
-            println!("duplicate of sale {id} queued; the till prints it within 10 s");
+            println!(
+                "{}",
+                t(
+                    lang,
+                    "cli-reprint-queued",
+                    &[("sale", id.to_string().into())]
+                )
+            );
             Ok(0)
         }
     }
@@ -735,6 +781,7 @@ fn read_pin() -> anyhow::Result<Pin> {
 
 fn staff(
     cmd: StaffCmd,
+    lang: Lang,
     settings: &Settings,
     data_dir: &Path,
     clock: &dyn Clock,
@@ -749,47 +796,51 @@ fn staff(
             id,
             name,
             role,
-            lang,
+            lang: staff_lang,
         } => {
             let staff = Staff {
                 id: StaffId::parse(&id)?,
                 name: parse_staff_name(&name)?,
                 role: Role::parse(&role)?,
                 active: true,
-                lang: match lang {
+                lang: match staff_lang {
                     Some(l) => crate::i18n::Lang::parse(&l)?,
                     None => settings.language,
                 },
             };
             let pin = read_pin()?;
             let hash = pin_hasher(settings, data_dir)?.hash(&pin)?;
+            let args = [
+                ("id", staff.id.to_string().into()),
+                ("name", staff.name.as_str().into()),
+                ("role", role_name(lang, staff.role).into()),
+            ];
             if settings.central_url.is_some() {
                 let s = staff.clone();
                 with_central(settings, |c| async move { c.add_staff(&s, &hash).await })?;
-                println!(
-                    "added {} {} ({}) in the central database",
-                    staff.id,
-                    staff.name,
-                    staff.role.as_str()
-                );
+                println!("{}", t(lang, "cli-staff-added-central", &args));
                 return Ok(0);
             }
             open()?.add_staff(&staff, &hash, clock.now(), None)?;
-            println!(
-                "added {} {} ({})",
-                staff.id,
-                staff.name,
-                staff.role.as_str()
-            );
+            println!("{}", t(lang, "cli-staff-added", &args));
         }
         StaffCmd::List => {
+            // ID, name, role, language (the code `staff add --lang` takes), state.
+            let roles = [Role::Cashier, Role::Admin].map(|r| role_name(lang, r));
+            let wrole = roles.iter().fold(8, |w, r| w.max(r.chars().count()));
             for s in open()?.staff_list()? {
+                let state = if s.active {
+                    "cli-staff-active"
+                } else {
+                    "cli-staff-disabled"
+                };
                 println!(
-                    "{:>8}  {:<20} {:<8} {}",
+                    "{:>8}  {:<20} {:<wrole$} {:<2}  {}",
                     s.id.as_str(),
                     s.name,
-                    s.role.as_str(),
-                    if s.active { "active" } else { "disabled" }
+                    role_name(lang, s.role),
+                    s.lang.as_str(),
+                    t(lang, state, &[])
                 );
             }
         }
@@ -805,24 +856,35 @@ fn staff(
             } else {
                 open()?.set_staff_active(&sid, active, clock.now(), None)?;
             }
-            println!("{id} {}", if active { "enabled" } else { "disabled" });
+            let said = if active {
+                "cli-staff-enabled-now"
+            } else {
+                "cli-staff-disabled-now"
+            };
+            println!("{}", t(lang, said, &[("id", id.as_str().into())]));
         }
         StaffCmd::Unlock { id } => {
             let sid = StaffId::parse(&id)?;
             let mut l = open()?;
             let cleared = l.clear_pin_failures(&sid)?;
             l.audit(clock.now(), None, "unlock", sid.as_str())?;
-            println!(
-                "{id} {}",
-                if cleared {
-                    "unlocked"
-                } else {
-                    "was not locked"
-                }
-            );
+            let said = if cleared {
+                "cli-staff-unlocked"
+            } else {
+                "cli-staff-not-locked"
+            };
+            println!("{}", t(lang, said, &[("id", id.as_str().into())]));
         }
     }
     Ok(0)
+}
+
+/// A role as `staff list` shows it.
+fn role_name(lang: Lang, role: Role) -> String {
+    match role {
+        Role::Cashier => t(lang, "cli-role-cashier", &[]),
+        Role::Admin => t(lang, "cli-role-admin", &[]),
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -851,6 +913,7 @@ where
 
 fn report(
     cmd: ReportCmd,
+    lang: Lang,
     settings: &Settings,
     clock: &dyn Clock,
     open: impl Fn() -> anyhow::Result<Ledger>,
@@ -874,9 +937,9 @@ fn report(
                 }
             };
             let bytes = match format {
-                Format::Txt => ExportFormat::Txt.render(&r, shop)?,
-                Format::Csv => ExportFormat::Csv.render(&r, shop)?,
-                Format::Pdf => ExportFormat::Pdf.render(&r, shop)?,
+                Format::Txt => ExportFormat::Txt.render_in(lang, &r, shop)?,
+                Format::Csv => ExportFormat::Csv.render_in(lang, &r, shop)?,
+                Format::Pdf => ExportFormat::Pdf.render_in(lang, &r, shop)?,
                 Format::Json => (serde_json::to_string_pretty(&r)? + "\n").into_bytes(),
             };
             match output {
@@ -891,7 +954,14 @@ fn report(
                     };
                     let path = write_atomically(&dir, name, &bytes)
                         .with_context(|| format!("writing {}", file.display()))?;
-                    eprintln!("report written to {}", path.display());
+                    eprintln!(
+                        "{}",
+                        t(
+                            lang,
+                            "cli-report-written",
+                            &[("path", path.display().to_string().into())]
+                        )
+                    );
                     return Ok(0);
                 }
                 None => String::from_utf8_lossy(&bytes).into_owned(),
@@ -903,7 +973,7 @@ fn report(
                 Source::Central => with_central(settings, |c| async move { c.days().await })?,
             };
             match format {
-                Format::Txt => report::days_to_text(&days),
+                Format::Txt => report::days_to_text_in(lang, &days),
                 Format::Csv => report::days_to_csv(&days)?,
                 Format::Json => serde_json::to_string_pretty(&days)? + "\n",
                 Format::Pdf => bail!("--format pdf is for `report day` only"),
@@ -922,7 +992,7 @@ fn report(
                 }
             };
             match format {
-                Format::Txt => j.to_text(shop),
+                Format::Txt => j.to_text_in(lang, shop),
                 Format::Csv => j.to_csv()?,
                 Format::Json => serde_json::to_string_pretty(&j)? + "\n",
                 Format::Pdf => bail!("--format pdf is for `report day` only"),
@@ -942,101 +1012,177 @@ fn report(
             let (central, mismatches) = with_central(settings, |c| async move {
                 Ok((c.reconcile(day).await?, c.payment_mismatches(day).await?))
             })?;
-            let mut out = format!(
-                "RAPPROCHEMENT DU {} — caisse {}\n",
-                day.format("%d/%m/%Y"),
-                settings.till_id
-            );
-            out.push_str(&format!(
-                "{:<16} {:>8} {:>14} {:>8} {:>14} {:>10}\n",
-                "CAISSE", "TICKETS", "RECETTE", "CENTRAL", "RECETTE CENTR.", "EN ATTENTE"
-            ));
-            let mut tills: Vec<String> = central.iter().map(|t| t.till_id.clone()).collect();
-            if !tills.contains(&settings.till_id) {
-                tills.push(settings.till_id.clone());
-            }
-            tills.sort();
-            for till in tills {
-                let c = central.iter().find(|t| t.till_id == till);
-                let (lt, lr) = if till == settings.till_id {
-                    (local.0.to_string(), Money::from_cents(local.1).to_string())
-                } else {
-                    ("-".into(), "-".into())
-                };
-                let waiting = if till == settings.till_id {
-                    pending.to_string()
-                } else {
-                    c.and_then(|c| c.pending_at_last_heartbeat)
-                        .map_or("?".into(), |p| p.to_string())
-                };
-                out.push_str(&format!(
-                    "{:<16} {:>8} {:>14} {:>8} {:>14} {:>10}\n",
-                    till,
-                    lt,
-                    lr,
-                    c.map_or(0, |c| c.tickets),
-                    Money::from_cents(c.map_or(0, |c| c.revenue_cents)).to_string(),
-                    waiting
-                ));
-            }
-            let mut payments: Vec<String> = mismatches
-                .iter()
-                .filter(|m| {
-                    // Shown once: the local list below has this till's unrecorded ones.
-                    !(m.till_id == settings.till_id
-                        && m.ticket_no.is_none()
-                        && local_unrecorded.iter().any(|i| i.id == m.intent_id))
-                })
-                .map(|m| {
-                    format!(
-                        "{:<16} {:<40} {:>8} {:>12}  {}\n",
-                        m.till_id,
-                        m.intent_id,
-                        m.ticket_no.map_or("-".into(), |t| t.to_string()),
-                        Money::from_cents(m.amount_cents).to_string(),
-                        m.problem
-                    )
-                })
-                .collect();
-            for i in &local_unrecorded {
-                payments.push(format!(
-                    "{:<16} {:<40} {:>8} {:>12}  {}\n",
-                    settings.till_id,
-                    i.id,
-                    "-",
-                    i.amount.to_string(),
-                    "paid, no sale (accept it on the till)"
-                ));
-            }
-            if payments.is_empty() {
-                out.push_str("PAIEMENTS : tout paiement a sa vente / every payment has its sale\n");
-            } else {
-                out.push_str(&format!(
-                    "PAIEMENTS À VÉRIFIER / PAYMENTS TO CHECK ({})\n{:<16} {:<40} {:>8} {:>12}  {}\n",
-                    payments.len(),
-                    "CAISSE",
-                    "PAIEMENT",
-                    "TICKET",
-                    "MONTANT",
-                    "PROBLÈME"
-                ));
-                for p in payments {
-                    out.push_str(&p);
-                }
-            }
-            if parked > 0 {
-                out.push_str(&format!(
-                    "⚠ {parked} of the {pending} waiting outbox row(s) of {} are parked (in conflict with the central database): see the audit log, mend the central rows, then `kaching sync retry-parked`\n",
-                    settings.till_id
-                ));
-            }
-            out
+            reconcile_text(
+                lang,
+                settings,
+                day,
+                local,
+                pending,
+                parked,
+                &local_unrecorded,
+                &central,
+                &mismatches,
+            )
         }
         ReportCmd::Hide { day } => {
             open()?.hide_day(day, clock.now(), None)?;
-            format!("{day} hidden from the list of days (its sales stay in the ledger)\n")
+            t(lang, "cli-day-hidden", &[("day", day.to_string().into())]) + "\n"
         }
     };
     print!("{out}");
     Ok(0)
+}
+
+/// `kaching report reconcile`: this till's and the central database's tickets and takings per
+/// till, what waits to be pushed, and the payments to check, in `lang`. The problems of the
+/// payments come from the central database's query, in English.
+#[allow(clippy::too_many_arguments)]
+fn reconcile_text(
+    lang: Lang,
+    settings: &Settings,
+    day: NaiveDate,
+    local: (i64, i64),
+    pending: i64,
+    parked: i64,
+    local_unrecorded: &[crate::store::IntentRecord],
+    central: &[crate::sync::central::TillDay],
+    mismatches: &[crate::sync::central::PaymentMismatch],
+) -> String {
+    let tr = |id: &str| t(lang, id, &[]);
+    let mut out = t(
+        lang,
+        "cli-reconcile-title",
+        &[
+            ("day", report::local_date(lang, day).into()),
+            ("till", settings.till_id.as_str().into()),
+        ],
+    );
+    out.push('\n');
+    let heads = [
+        tr("cli-reconcile-till"),
+        tr("report-col-tickets"),
+        tr("report-col-revenue"),
+        tr("cli-reconcile-central"),
+        tr("cli-reconcile-central-revenue"),
+        tr("cli-reconcile-waiting"),
+    ];
+    let w: Vec<usize> = [16, 8, 14, 8, 14, 10]
+        .iter()
+        .zip(&heads)
+        .map(|(w, h)| (*w).max(h.chars().count()))
+        .collect();
+    out.push_str(&format!(
+        "{:<w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$}\n",
+        heads[0],
+        heads[1],
+        heads[2],
+        heads[3],
+        heads[4],
+        heads[5],
+        w0 = w[0],
+        w1 = w[1],
+        w2 = w[2],
+        w3 = w[3],
+        w4 = w[4],
+        w5 = w[5],
+    ));
+    let mut tills: Vec<String> = central.iter().map(|t| t.till_id.clone()).collect();
+    if !tills.contains(&settings.till_id) {
+        tills.push(settings.till_id.clone());
+    }
+    tills.sort();
+    for till in tills {
+        let c = central.iter().find(|t| t.till_id == till);
+        let (lt, lr) = if till == settings.till_id {
+            (local.0.to_string(), money(lang, Money::from_cents(local.1)))
+        } else {
+            ("-".into(), "-".into())
+        };
+        let waiting = if till == settings.till_id {
+            pending.to_string()
+        } else {
+            c.and_then(|c| c.pending_at_last_heartbeat)
+                .map_or("?".into(), |p| p.to_string())
+        };
+        out.push_str(&format!(
+            "{:<w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$}\n",
+            till,
+            lt,
+            lr,
+            c.map_or(0, |c| c.tickets),
+            money(lang, Money::from_cents(c.map_or(0, |c| c.revenue_cents))),
+            waiting,
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3],
+            w4 = w[4],
+            w5 = w[5],
+        ));
+    }
+    let payment_row = |till: &str, intent: &str, ticket: &str, amount: &str, problem: &str| {
+        format!("{till:<16} {intent:<40} {ticket:>8} {amount:>12}  {problem}\n")
+    };
+    let mut payments: Vec<String> = mismatches
+        .iter()
+        .filter(|m| {
+            // Shown once: the local list below has this till's unrecorded ones.
+            !(m.till_id == settings.till_id
+                && m.ticket_no.is_none()
+                && local_unrecorded.iter().any(|i| i.id == m.intent_id))
+        })
+        .map(|m| {
+            payment_row(
+                &m.till_id,
+                &m.intent_id.to_string(),
+                &m.ticket_no.map_or("-".into(), |t| t.to_string()),
+                &money(lang, Money::from_cents(m.amount_cents)),
+                &m.problem,
+            )
+        })
+        .collect();
+    for i in local_unrecorded {
+        payments.push(payment_row(
+            &settings.till_id,
+            &i.id.to_string(),
+            "-",
+            &money(lang, i.amount),
+            &tr("cli-reconcile-paid-no-sale"),
+        ));
+    }
+    if payments.is_empty() {
+        out.push_str(&tr("cli-reconcile-all-paid"));
+        out.push('\n');
+    } else {
+        let count = i64::try_from(payments.len()).unwrap_or(i64::MAX);
+        out.push_str(&t(
+            lang,
+            "cli-reconcile-to-check",
+            &[("count", count.into())],
+        ));
+        out.push('\n');
+        out.push_str(&payment_row(
+            &tr("cli-reconcile-till"),
+            &tr("cli-reconcile-payment"),
+            &tr("cli-reconcile-ticket"),
+            &tr("report-col-amount"),
+            &tr("cli-reconcile-problem"),
+        ));
+        for p in payments {
+            out.push_str(&p);
+        }
+    }
+    if parked > 0 {
+        out.push_str(&t(
+            lang,
+            "cli-reconcile-parked",
+            &[
+                ("parked", parked.into()),
+                ("pending", pending.into()),
+                ("till", settings.till_id.as_str().into()),
+            ],
+        ));
+        out.push('\n');
+    }
+    out
 }

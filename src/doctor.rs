@@ -9,7 +9,11 @@
 //!   dir, ledger, pepper, central, payment, printer, scanner, time zone, clock, disk), so each is
 //!   unit-tested alone; [`run`] only loads, calls and prints. The checks of this machine and
 //!   its data dir are in `local.rs`, of the servers in `network.rs`, of the devices in
-//!   `devices.rs`; every sentence is in `text.rs`, ready to become a Fluent catalogue.
+//!   `devices.rs`; every sentence is a [`Text`] made in `text.rs`, its words in the Fluent
+//!   catalogues (`locales/<lang>/reports.ftl`, ids `doctor-…`).
+//! - The table speaks the CLI's language (`--lang`, else `till.language`, else French when the
+//!   settings do not load). The JSON is for programs: its fields and `check`/`status` values
+//!   never change, and its `detail` and `fix` are always in English.
 //! - Settings come first and are loaded here, not by `cli::run`: a settings error is the one
 //!   thing the doctor must still report (one ✘ line, exit 1) rather than die on.
 //! - A check of something not configured (central database, payment server, scanner) is `-`
@@ -52,6 +56,7 @@ use serde::Serialize;
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Settings;
+use crate::i18n::{Lang, Text};
 
 /// How long the central database has to answer (connect, `SELECT 1`, the schema version).
 pub const CENTRAL_WAIT: Duration = Duration::from_secs(3);
@@ -138,13 +143,23 @@ pub struct Check {
     pub status: Status,
     /// Whether the deployment needs it to pass (false only for what is not configured).
     pub required: bool,
-    pub detail: String,
+    pub detail: Text,
     /// What to do, in one line (every failure has one).
-    pub fix: Option<String>,
+    pub fix: Option<Text>,
 }
 
 impl Check {
-    pub fn pass(id: CheckId, detail: String) -> Check {
+    /// The detail in `lang`.
+    pub fn detail_in(&self, lang: Lang) -> String {
+        self.detail.render(lang)
+    }
+
+    /// The fix in `lang`.
+    pub fn fix_in(&self, lang: Lang) -> Option<String> {
+        self.fix.as_ref().map(|f| f.render(lang))
+    }
+
+    pub fn pass(id: CheckId, detail: Text) -> Check {
         Check {
             id,
             status: Status::Pass,
@@ -154,7 +169,7 @@ impl Check {
         }
     }
 
-    pub fn fail(id: CheckId, detail: String, fix: String) -> Check {
+    pub fn fail(id: CheckId, detail: Text, fix: Text) -> Check {
         Check {
             id,
             status: Status::Fail,
@@ -164,7 +179,7 @@ impl Check {
         }
     }
 
-    pub fn warn(id: CheckId, detail: String) -> Check {
+    pub fn warn(id: CheckId, detail: Text) -> Check {
         Check {
             status: Status::Warn,
             ..Check::pass(id, detail)
@@ -172,7 +187,7 @@ impl Check {
     }
 
     /// An optional part that is not configured: nothing to check.
-    pub fn not_configured(id: CheckId, detail: String) -> Check {
+    pub fn not_configured(id: CheckId, detail: Text) -> Check {
         Check {
             id,
             status: Status::Skip,
@@ -183,7 +198,7 @@ impl Check {
     }
 
     /// A required check that could not run (an earlier one failed): it did not pass.
-    pub fn not_checked(id: CheckId, detail: String) -> Check {
+    pub fn not_checked(id: CheckId, detail: Text) -> Check {
         Check {
             required: true,
             ..Check::not_configured(id, detail)
@@ -209,18 +224,24 @@ pub fn exit_code(checks: &[Check]) -> i32 {
 }
 
 /// `kaching doctor`: load the settings (a failure is the first and only ✘), run every check,
-/// print them, return the exit code.
-pub fn run(config: Option<&Path>, data_dir: &Path, format: OutputFormat) -> anyhow::Result<i32> {
+/// print them in `lang` (default: `till.language`), return the exit code.
+pub fn run(
+    config: Option<&Path>,
+    data_dir: &Path,
+    format: OutputFormat,
+    lang: Option<Lang>,
+) -> anyhow::Result<i32> {
     let clock: SharedClock = Arc::new(SystemClock);
-    let (till, checks) = match Settings::load(config) {
+    let (till, checks, lang) = match Settings::load(config) {
         Ok(settings) => {
             let checks = check_all(&settings, config, data_dir, clock);
-            (Some(settings.till_id), checks)
+            let lang = lang.unwrap_or(settings.language);
+            (Some(settings.till_id), checks, lang)
         }
-        Err(e) => (None, vec![settings_failed(&e)]),
+        Err(e) => (None, vec![settings_failed(&e)], lang.unwrap_or_default()),
     };
     match format {
-        OutputFormat::Txt => print!("{}", to_table(till.as_deref(), data_dir, &checks)),
+        OutputFormat::Txt => print!("{}", to_table_in(lang, till.as_deref(), data_dir, &checks)),
         OutputFormat::Json => println!("{}", to_json(&checks)?),
     }
     Ok(exit_code(&checks))
@@ -261,39 +282,50 @@ pub fn check_all(
     checks
 }
 
-/// The table `kaching doctor` prints.
+/// The table `kaching doctor` prints, in English. See [`to_table_in`].
 pub fn to_table(till: Option<&str>, data_dir: &Path, checks: &[Check]) -> String {
-    let mut out = text::header(till, data_dir);
+    to_table_in(Lang::En, till, data_dir, checks)
+}
+
+/// The table `kaching doctor` prints, in `lang`.
+pub fn to_table_in(lang: Lang, till: Option<&str>, data_dir: &Path, checks: &[Check]) -> String {
+    let mut out = text::header(lang, till, data_dir);
     out.push('\n');
-    let width = 12;
+    // The labels' column: 12 wide, or as wide as the language's longest label.
+    let width = checks
+        .iter()
+        .map(|c| text::label(lang, c.id).chars().count())
+        .fold(12, usize::max);
+    let fix_word = text::fix(lang);
     for c in checks {
         out.push_str(&format!(
             "{} {:<width$} {}\n",
             c.status.mark(),
-            text::label(c.id),
-            c.detail
+            text::label(lang, c.id),
+            c.detail_in(lang)
         ));
-        if let Some(fix) = c.fix.as_deref().filter(|_| !c.ok()) {
-            out.push_str(&format!("  {:<width$} {} {fix}\n", "", text::FIX));
+        if let Some(fix) = c.fix_in(lang).filter(|_| !c.ok()) {
+            out.push_str(&format!("  {:<width$} {fix_word} {fix}\n", ""));
         }
     }
     let failing = checks.iter().filter(|c| c.required && !c.ok()).count();
-    out.push_str(&text::summary(failing));
+    out.push_str(&text::summary(lang, failing));
     out.push('\n');
     out
 }
 
 #[derive(Serialize)]
-struct JsonCheck<'a> {
+struct JsonCheck {
     check: &'static str,
     ok: bool,
     required: bool,
     status: Status,
-    detail: &'a str,
-    fix: Option<&'a str>,
+    detail: String,
+    fix: Option<String>,
 }
 
-/// The same as JSON: `[{check, ok, required, status, detail, fix}]`.
+/// The same as JSON: `[{check, ok, required, status, detail, fix}]`, `detail` and `fix` in
+/// English whatever the CLI's language (a file format, not a sentence to a person).
 pub fn to_json(checks: &[Check]) -> serde_json::Result<String> {
     let rows: Vec<JsonCheck> = checks
         .iter()
@@ -302,8 +334,8 @@ pub fn to_json(checks: &[Check]) -> serde_json::Result<String> {
             ok: c.ok(),
             required: c.required,
             status: c.status,
-            detail: &c.detail,
-            fix: c.fix.as_deref(),
+            detail: c.detail_in(Lang::En),
+            fix: c.fix_in(Lang::En),
         })
         .collect();
     serde_json::to_string_pretty(&rows)
@@ -388,6 +420,51 @@ mod tests {
         assert_eq!(exit_code(&[pass.clone(), not_checked]), 1);
         let fail = Check::fail(CheckId::Printer, "p".into(), "f".into());
         assert_eq!(exit_code(&[pass, fail]), 1);
+    }
+
+    #[test]
+    fn the_table_speaks_the_language_asked_and_the_json_stays_english() {
+        let dir = Path::new("/d");
+        let checks = [
+            Check::pass(CheckId::Disk, text::disk_ok("5.0 GB", "8.0 GB", dir)),
+            Check::fail(
+                CheckId::Printer,
+                text::printer_tcp_failed("10.0.0.9:9100", "Connection refused"),
+                text::printer_tcp_fix(),
+            ),
+            Check::not_configured(CheckId::Central, text::central_none()),
+        ];
+        let nl = to_table_in(Lang::Nl, Some("till-1"), dir, &checks);
+        let lines: Vec<&str> = nl.lines().collect();
+        assert_eq!(lines[0], "KACHING doctor — kassa till-1, datamap /d");
+        assert_eq!(lines[1], "✔ vrije schijf 5.0 GB vrij van 8.0 GB op /d");
+        assert_eq!(
+            lines[2],
+            "✘ printer      tcp 10.0.0.9:9100: Connection refused"
+        );
+        assert!(
+            lines[3].trim().starts_with("oplossing: zet de printer aan"),
+            "{nl}"
+        );
+        assert_eq!(
+            lines[4],
+            "- centrale db  geen centrale databank ingesteld: de kassa werkt alleen"
+        );
+        assert!(lines[5].starts_with("1 vereiste controle faalt"), "{nl}");
+        let fr = to_table_in(Lang::Fr, None, dir, &checks);
+        assert!(
+            fr.contains("✘ imprimante    tcp 10.0.0.9:9100 : Connection refused"),
+            "{fr}"
+        );
+        assert!(fr.contains("correctif : allumez l'imprimante"), "{fr}");
+        let json: serde_json::Value = serde_json::from_str(&to_json(&checks).unwrap()).unwrap();
+        assert_eq!(json[0]["detail"], "5.0 GB free of 8.0 GB on /d");
+        assert!(
+            json[1]["fix"]
+                .as_str()
+                .unwrap()
+                .starts_with("switch the printer on")
+        );
     }
 
     #[test]

@@ -99,6 +99,14 @@ pub enum Arg {
     Str(String),
     Num(i64),
     Money(Money),
+    /// A text of its own, rendered in the same language (a problem inside a sentence).
+    Text(Box<Text>),
+}
+
+impl From<Text> for Arg {
+    fn from(t: Text) -> Arg {
+        Arg::Text(Box::new(t))
+    }
 }
 
 impl From<Money> for Arg {
@@ -160,6 +168,19 @@ impl Text {
     }
 }
 
+/// A detail said as it is, in no language (an error of the system, a program's own words).
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text::Raw(s)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::Raw(s.to_owned())
+    }
+}
+
 static BUNDLES: LazyLock<[FluentBundle<FluentResource>; 3]> =
     LazyLock::new(|| Lang::ALL.map(bundle));
 
@@ -202,6 +223,7 @@ pub fn t(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
             Arg::Str(s) => FluentValue::String(Cow::Owned(s.clone())),
             Arg::Num(n) => FluentValue::from(*n),
             Arg::Money(m) => FluentValue::String(Cow::Owned(money(lang, *m))),
+            Arg::Text(t) => FluentValue::String(Cow::Owned(t.render(lang))),
         };
         fargs.set(*name, v);
     }
@@ -367,6 +389,34 @@ mod tests {
             .arg("total", m);
         assert!(low.render(Lang::Nl).contains("10,00 €"), "{low:?}");
         assert!(low.render(Lang::En).contains("€18.70"), "{low:?}");
+    }
+
+    #[test]
+    fn a_text_inside_a_message_is_said_in_the_same_language() {
+        let problem = Text::msg("report-chain-no-head");
+        let said = |lang| {
+            t(
+                lang,
+                "report-chain-problem",
+                &[
+                    ("till", "till-1".into()),
+                    ("ticket", 3i64.into()),
+                    ("problem", problem.clone().into()),
+                ],
+            )
+        };
+        assert_eq!(
+            said(Lang::Nl),
+            "till-1 kasticket 3: geen kop van de keten voor deze kassa"
+        );
+        assert_eq!(
+            said(Lang::En),
+            "till-1 ticket 3: no chain head for this till"
+        );
+        assert_eq!(
+            said(Lang::Fr),
+            "till-1 ticket 3 : pas de tête de chaîne pour cette caisse"
+        );
     }
 
     #[test]

@@ -1275,3 +1275,58 @@ async fn a_product_edit_changes_only_the_patched_fields_of_the_product_as_it_is_
     )
     .await;
 }
+
+/// The exports are in the logged-in admin's language: a Dutch-speaking admin downloads a Dutch
+/// TXT and PDF (« 1 kasticket », amounts as 12,70 €), an English-speaking one « €12.70 », and the
+/// CSV is the same file for both (its columns are a file format).
+#[actix::test]
+async fn exports_speak_the_admins_language_and_the_csv_stays_the_same() {
+    let mut shop = Shop::local();
+    shop.with_sales_then_admin().await;
+    let french_csv = std::fs::read(shop.export(may(31), ExportFormat::Csv).await).unwrap();
+    for (id, name, lang) in [
+        ("40", "JOKE", kaching::i18n::Lang::Nl),
+        ("41", "JANE", kaching::i18n::Lang::En),
+    ] {
+        let mut admin = staff(id, name, Role::Admin);
+        admin.lang = lang;
+        shop.ok(AdminRequest::AddStaff {
+            staff: admin,
+            pin: "4040".into(),
+        })
+        .await;
+    }
+
+    shop.logout().await;
+    shop.login_ok("40", "4040").await;
+    let txt = std::fs::read_to_string(shop.export(may(31), ExportFormat::Txt).await).unwrap();
+    assert!(txt.contains("DAGRAPPORT VAN 31/05/2026"), "{txt}");
+    assert!(txt.contains("KASSALDO: 12,70 €"), "{txt}");
+    assert!(txt.contains(" 2 kastickets "), "{txt}");
+    assert!(txt.contains("[geldopname]"), "{txt}");
+    assert!(!txt.contains("SOLDE CAISSE"), "{txt}");
+    let pdf = pdf_text(&shop.export(may(31), ExportFormat::Pdf).await);
+    assert!(pdf.contains("DAGRAPPORT VAN 31/05/2026"), "{pdf}");
+    assert!(pdf.contains("KASSALDO: 12,70 €"), "{pdf}");
+    assert!(pdf.contains("Pagina 1/1"), "{pdf}");
+    let csv = std::fs::read(shop.export(may(31), ExportFormat::Csv).await).unwrap();
+    assert_eq!(csv, french_csv);
+    match shop.ok(AdminRequest::HideDay(may(30))).await {
+        AdminReply::Done { message } => assert_eq!(
+            message,
+            "rapport van 30/05/2026 verborgen (de verkopen blijven geregistreerd)"
+        ),
+        other => panic!("{other:?}"),
+    }
+
+    shop.logout().await;
+    shop.login_ok("41", "4040").await;
+    let txt = std::fs::read_to_string(shop.export(may(31), ExportFormat::Txt).await).unwrap();
+    assert!(txt.contains("DAY REPORT FOR 31/05/2026"), "{txt}");
+    assert!(txt.contains("TILL BALANCE: €12.70"), "{txt}");
+    assert!(!txt.contains("12,70"), "{txt}");
+    let pdf = pdf_text(&shop.export(may(31), ExportFormat::Pdf).await);
+    assert!(pdf.contains("TILL BALANCE: €12.70"), "{pdf}");
+    let csv = std::fs::read(shop.export(may(31), ExportFormat::Csv).await).unwrap();
+    assert_eq!(csv, french_csv);
+}

@@ -568,7 +568,7 @@ fn ticket_numbers_continue_without_a_gap_after_refused_payments_and_a_restart() 
     assert_eq!(sale(&evs).expect("sale 3")["ticket_no"], 3);
     till.quit();
     let out = cli_ok(dir.path(), &["verify"]);
-    assert!(out.contains("OK: 3 sales"), "{out}");
+    assert!(out.contains("OK : 3 ventes"), "{out}");
     let d: Value = serde_json::from_str(&days(dir.path())).unwrap();
     assert_eq!(d[0]["tickets"], 3, "{d}");
     assert_eq!(d[0]["revenue_cents"], 120 + 250 + 100, "{d}");
@@ -702,7 +702,7 @@ fn five_wrong_pins_lock_the_id_even_against_the_right_pin() {
     login_refused(&mut till, "login 14 1414", "locked_out");
     // An admin can lift it before the 15 minutes are over.
     let out = cli_ok(dir.path(), &["staff", "unlock", "14"]);
-    assert!(out.contains("unlocked"), "{out}");
+    assert_eq!(out.trim(), "14 débloqué", "{out}");
     let open = till.status()["shop_open"] == true;
     let evs = till.cmd("login 14 1414");
     if open {
@@ -718,11 +718,11 @@ fn a_disabled_staff_member_is_refused_even_with_the_right_pin() {
     // The till is already running when the admin disables Khadija: it must not trust a cache.
     let mut till = Till::start(dir.path());
     let out = cli_ok(dir.path(), &["staff", "disable", "14"]);
-    assert!(out.contains("disabled"), "{out}");
+    assert_eq!(out.trim(), "14 désactivé", "{out}");
     let list = cli_ok(dir.path(), &["staff", "list"]);
     assert!(
         list.lines()
-            .any(|l| l.contains("Khadija") && l.contains("disabled")),
+            .any(|l| l.contains("Khadija") && l.ends_with(" désactivé")),
         "{list}"
     );
     login_refused(&mut till, "login 14 1414", "disabled");

@@ -1,5 +1,6 @@
 //! The command line as an administrator uses it: staff with PINs from stdin, catalogue import
-//! and export, reports in three formats, settings from a file and the environment.
+//! and export, reports in three formats, settings from a file and the environment, and what
+//! the commands print in the till's language (`till.language`) or the one `--lang` asks for.
 
 mod common;
 
@@ -15,13 +16,10 @@ fn a_staff_member_added_with_a_pin_on_stdin_can_log_in_and_is_listed() {
     );
     assert!(add.status.success(), "{}", common::stderr(&add));
     let list = common::stdout(&common::run(dir.path(), &["staff", "list"], ""));
-    assert!(
-        list.contains("31")
-            && list.contains("MARIE")
-            && list.contains("admin")
-            && list.contains("active"),
-        "{list}"
-    );
+    // French by default (till.language): ID, name, role, language, state.
+    let marie = list.lines().find(|l| l.contains("MARIE")).unwrap_or("");
+    let cols: Vec<&str> = marie.split_whitespace().collect();
+    assert_eq!(cols, ["31", "MARIE", "admin", "fr", "actif"], "{list}");
     // The PIN is stored hashed, never in clear.
     let conn = rusqlite::Connection::open(dir.path().join(kaching::store::LEDGER_FILE)).unwrap();
     let hash: String = conn
@@ -107,7 +105,7 @@ fn the_catalogue_round_trips_through_import_and_export() {
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
     assert!(
-        common::stdout(&o).contains("2 products imported (2 added, 0 updated)"),
+        common::stdout(&o).contains("2 articles importés (2 ajouté(s), 0 mis à jour)"),
         "{}",
         common::stdout(&o)
     );
@@ -120,11 +118,11 @@ fn the_catalogue_round_trips_through_import_and_export() {
     std::fs::write(&csv, out.replace("3.10", "3.20")).unwrap();
     let o = common::run(
         dir.path(),
-        &["catalog", "import", csv.to_str().unwrap()],
+        &["--lang", "en", "catalog", "import", csv.to_str().unwrap()],
         "",
     );
     assert!(
-        common::stdout(&o).contains("(0 added, 2 updated)"),
+        common::stdout(&o).contains("2 products imported (0 added, 2 updated)"),
         "{}",
         common::stdout(&o)
     );
@@ -331,4 +329,204 @@ fn reprint_queues_a_duplicate_that_the_till_prints() {
         .find(|p| p.to_string_lossy().contains("-dup"))
         .expect("a duplicate ticket file");
     assert!(std::fs::read_to_string(dup).unwrap().contains("DUPLICATA"));
+}
+
+/// A seeded till with one sale of the day (a croissant at 1,20 € and a 10,00 € withdrawal),
+/// and the day the ledger filed it under.
+fn one_sale_day() -> (tempfile::TempDir, String) {
+    let dir = common::seeded_dir();
+    let mut till = common::Till::start(dir.path());
+    till.cmd("login 1 1111");
+    till.cmd("scan 1234");
+    till.cmd("withdraw 10");
+    till.cmd("pay main cash 20");
+    till.quit();
+    let days: Value = serde_json::from_str(&common::stdout(&common::run(
+        dir.path(),
+        &["report", "days", "--format", "json"],
+        "",
+    )))
+    .unwrap();
+    let day = days[0]["day"].as_str().unwrap().to_owned();
+    (dir, day)
+}
+
+fn ok_stdout(o: std::process::Output) -> String {
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    common::stdout(&o)
+}
+
+#[test]
+fn the_day_report_speaks_dutch_english_or_french_with_the_right_plurals() {
+    let (dir, day) = one_sale_day();
+    let report = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["report", "day", &day]);
+        ok_stdout(common::run(dir.path(), &all, ""))
+    };
+
+    let fr = report(&[]);
+    assert!(fr.contains("RAPPORT DU "), "{fr}");
+    assert!(fr.contains("SOLDE CAISSE : 1,20 €"), "{fr}");
+    assert!(fr.contains(" 1 ticket "), "{fr}");
+    assert!(!fr.contains("1 tickets"), "{fr}");
+
+    let nl = report(&["--lang", "nl"]);
+    assert!(nl.contains("DAGRAPPORT VAN "), "{nl}");
+    assert!(nl.contains("KASSALDO: 1,20 €"), "{nl}");
+    assert!(
+        nl.contains("Geldopnames (buiten het totaal): 10,00 €"),
+        "{nl}"
+    );
+    assert!(nl.contains(" 1 kasticket "), "{nl}");
+    assert!(nl.contains("[geldopname]"), "{nl}");
+    assert!(!nl.contains("SOLDE") && !nl.contains("Par vendeur"), "{nl}");
+
+    let en = report(&["--lang", "en"]);
+    assert!(en.contains("DAY REPORT FOR "), "{en}");
+    assert!(en.contains("TILL BALANCE: €1.20"), "{en}");
+    assert!(
+        en.contains("Cash withdrawals (not in the total): €10.00"),
+        "{en}"
+    );
+    assert!(en.contains(" 1 ticket "), "{en}");
+    assert!(!en.contains("1,20"), "{en}");
+
+    // The till's language is the default; --lang wins over it.
+    let mut cmd = common::kaching(dir.path());
+    cmd.env("KACHING_TILL__LANGUAGE", "nl")
+        .args(["report", "day", &day]);
+    let by_setting = ok_stdout(common::run_cmd(cmd, ""));
+    assert_eq!(by_setting, nl);
+    let mut cmd = common::kaching(dir.path());
+    cmd.env("KACHING_TILL__LANGUAGE", "nl")
+        .args(["--lang", "en", "report", "day", &day]);
+    assert_eq!(ok_stdout(common::run_cmd(cmd, "")), en);
+
+    // The list of days and the journal follow too.
+    let days = ok_stdout(common::run(
+        dir.path(),
+        &["--lang", "nl", "report", "days"],
+        "",
+    ));
+    assert!(
+        days.starts_with("DAG ") && days.contains("KASTICKETS"),
+        "{days}"
+    );
+    assert!(days.contains("1,20 €"), "{days}");
+    let journal = ok_stdout(common::run(
+        dir.path(),
+        &["--lang", "en", "report", "journal", &day, &day],
+        "",
+    ));
+    assert!(journal.contains("DAILY TAKINGS JOURNAL"), "{journal}");
+    assert!(
+        journal.contains("VAT 21 %") && journal.contains("€1.20"),
+        "{journal}"
+    );
+}
+
+#[test]
+fn json_and_csv_reports_are_the_same_in_every_language() {
+    let (dir, day) = one_sale_day();
+    for format in ["json", "csv"] {
+        let out = |lang: &str| {
+            ok_stdout(common::run(
+                dir.path(),
+                &["--lang", lang, "report", "day", &day, "--format", format],
+                "",
+            ))
+        };
+        let fr = out("fr");
+        assert!(fr.len() > 40, "{fr}");
+        assert_eq!(out("nl"), fr, "{format}");
+        assert_eq!(out("en"), fr, "{format}");
+    }
+    let json = ok_stdout(common::run(
+        dir.path(),
+        &["--lang", "nl", "report", "days", "--format", "json"],
+        "",
+    ));
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["revenue_cents"], 120, "{json}");
+}
+
+#[test]
+fn staff_list_shows_each_members_language_and_speaks_the_chosen_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |args: &[&str], pin: &str| {
+        let mut all = vec!["staff", "add"];
+        all.extend(args);
+        ok_stdout(common::run(dir.path(), &all, pin))
+    };
+    assert!(add(&["31", "MARIE", "--lang", "nl"], "4242\n").contains("ajouté : 31 MARIE"));
+    let added = ok_stdout(common::run(
+        dir.path(),
+        &["--lang", "en", "staff", "add", "32", "PAUL", "--lang", "en"],
+        "4343\n",
+    ));
+    assert_eq!(added.trim(), "added 32 PAUL (cashier)");
+    ok_stdout(common::run(dir.path(), &["staff", "disable", "32"], ""));
+
+    let row = |list: &str, name: &str| -> Vec<String> {
+        list.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not in {list}"))
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    };
+    let nl = ok_stdout(common::run(
+        dir.path(),
+        &["--lang", "nl", "staff", "list"],
+        "",
+    ));
+    assert_eq!(
+        row(&nl, "MARIE"),
+        ["31", "MARIE", "kassier", "nl", "actief"],
+        "{nl}"
+    );
+    assert_eq!(
+        row(&nl, "PAUL"),
+        ["32", "PAUL", "kassier", "en", "uitgeschakeld"],
+        "{nl}"
+    );
+    let en = ok_stdout(common::run(
+        dir.path(),
+        &["--lang", "en", "staff", "list"],
+        "",
+    ));
+    assert_eq!(
+        row(&en, "PAUL"),
+        ["32", "PAUL", "cashier", "en", "disabled"],
+        "{en}"
+    );
+    let fr = ok_stdout(common::run(dir.path(), &["staff", "list"], ""));
+    assert_eq!(
+        row(&fr, "MARIE"),
+        ["31", "MARIE", "caissier", "nl", "actif"],
+        "{fr}"
+    );
+}
+
+#[test]
+fn verify_speaks_the_chosen_language_and_an_unknown_one_is_refused() {
+    let (dir, _) = one_sale_day();
+    let nl = ok_stdout(common::run(dir.path(), &["--lang", "nl", "verify"], ""));
+    assert_eq!(
+        nl.trim(),
+        "OK: 1 verkoop op 1 kassa, hashketens intact, geen gat in de ticketnummers"
+    );
+    let fr = ok_stdout(common::run(dir.path(), &["verify"], ""));
+    assert!(fr.starts_with("OK : 1 vente sur 1 caisse,"), "{fr}");
+    let en = ok_stdout(common::run(dir.path(), &["--lang", "en", "verify"], ""));
+    assert!(en.starts_with("OK: 1 sale on 1 till,"), "{en}");
+
+    let de = common::run(dir.path(), &["--lang", "de", "verify"], "");
+    assert_eq!(de.status.code(), Some(2), "{}", common::stderr(&de));
+    assert!(
+        common::stderr(&de).contains("unknown language 'de'"),
+        "{}",
+        common::stderr(&de)
+    );
 }

@@ -132,6 +132,23 @@ fn verify_fails_when_a_sale_is_altered_or_removed() {
         "{}",
         common::stdout(&altered)
     );
+    // Said in the till's language (French), or the one asked for.
+    assert!(
+        common::stdout(&altered).contains(
+            "ÉCHEC till-1 ticket 2 : le contenu ne correspond pas à son hachage : la vente a été modifiée"
+        ),
+        "{}",
+        common::stdout(&altered)
+    );
+    let dutch = common::run(dir.path(), &["--lang", "nl", "verify"], "");
+    assert_eq!(dutch.status.code(), Some(1));
+    assert!(
+        common::stdout(&dutch).contains(
+            "FOUT till-1 kasticket 2: de inhoud klopt niet met de hash: de verkoop werd gewijzigd"
+        ),
+        "{}",
+        common::stdout(&dutch)
+    );
 
     // Another copy of the ledger where the last sale is deleted instead.
     let dir2 = common::seeded_dir();

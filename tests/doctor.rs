@@ -2,7 +2,9 @@
 //! cause per ✘ — a closed port as the printer, device paths that do not exist, a wrong till
 //! secret against a real `kaching pay-server`, a central database (a real MariaDB one) without a
 //! shared pepper, a central URL at a closed port, a bad setting — each with its fix line and
-//! exit code 1; and a healthy till, in the table and in JSON, with exit code 0.
+//! exit code 1; and a healthy till, in the table and in JSON, with exit code 0. The table is
+//! read in English (`--lang en`), and in Dutch and French by the tests of the languages; the JSON
+//! is English whatever the language.
 
 mod common;
 
@@ -36,7 +38,16 @@ struct Doctor {
 }
 
 impl Doctor {
-    fn run(mut cmd: Command) -> Doctor {
+    /// `kaching --lang en doctor`.
+    fn run(cmd: Command) -> Doctor {
+        Doctor::run_in(cmd, Some("en"))
+    }
+
+    /// `kaching [--lang LANG] doctor`.
+    fn run_in(mut cmd: Command, lang: Option<&str>) -> Doctor {
+        if let Some(lang) = lang {
+            cmd.args(["--lang", lang]);
+        }
         let started = Instant::now();
         let o = cmd.arg("doctor").stdin(Stdio::null()).output().unwrap();
         let took = started.elapsed();
@@ -68,6 +79,11 @@ impl Doctor {
 
     /// Asserts the check is ✘, its detail contains `detail` and its fix line `fix`.
     fn assert_fails(&self, label: &str, detail: &str, fix: &str) {
+        self.assert_fails_in("fix: ", label, detail, fix);
+    }
+
+    /// The same, with the fix line's word of the table's language (`oplossing: `).
+    fn assert_fails_in(&self, fix_word: &str, label: &str, detail: &str, fix: &str) {
         let line = self.line(label);
         assert!(line.starts_with("✘ "), "{label} should fail:\n{}", self.out);
         assert!(
@@ -79,7 +95,7 @@ impl Doctor {
         let at = lines.iter().position(|l| *l == line).unwrap();
         let next = lines.get(at + 1).copied().unwrap_or("");
         assert_eq!(
-            next.trim_start().strip_prefix("fix: "),
+            next.trim_start().strip_prefix(fix_word),
             Some(fix),
             "{label}'s fix line:\n{}",
             self.out
@@ -603,4 +619,140 @@ fn an_altered_sale_breaks_the_ledger_check() {
         "`kaching verify` lists them; keep a copy of the data dir as it is and restore the last good backup",
     );
     assert_eq!(d.failing(), ["ledger"], "{}", d.out);
+}
+
+#[test]
+fn the_doctor_speaks_dutch_when_asked_and_french_by_default_and_its_json_stays_english() {
+    let dir = common::seeded_dir();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let closed_printer = || {
+        let mut cmd = common::kaching(dir.path());
+        cmd.env("KACHING_PRINTER__DRIVER", "tcp")
+            .env("KACHING_PRINTER__TARGET", format!("127.0.0.1:{port}"));
+        cmd
+    };
+
+    let nl = Doctor::run_in(closed_printer(), Some("nl"));
+    assert!(
+        nl.out.starts_with(&format!(
+            "KACHING doctor — kassa till-1, datamap {}\n",
+            dir.path().display()
+        )),
+        "{}",
+        nl.out
+    );
+    nl.assert_fails_in(
+        "oplossing: ",
+        "printer",
+        &format!("tcp 127.0.0.1:{port}: "),
+        "zet de printer aan, controleer de kabel en het IP-adres (de testpagina van de printer toont het), of verbeter printer.target",
+    );
+    nl.assert_passes("instellingen", "KACHING_*-variabele(n): geldig");
+    nl.assert_passes("datamap", "bestaat en is beschrijfbaar");
+    nl.assert_passes("register", "0 verkopen in 0 ketens: elke keten klopt");
+    nl.assert_passes("PIN-peper", "uitdrukkelijk ingesteld");
+    assert!(
+        nl.line("centrale db")
+            .contains("geen centrale databank ingesteld: de kassa werkt alleen"),
+        "{}",
+        nl.out
+    );
+    assert_eq!(nl.failing(), ["printer"], "{}", nl.out);
+    assert!(
+        nl.out.ends_with(
+            "1 vereiste controle faalt: pas de oplossing toe en voer `kaching doctor` opnieuw uit.\n"
+        ),
+        "{}",
+        nl.out
+    );
+    for english in [
+        "data dir",
+        "fix:",
+        "required check",
+        "exists and is writable",
+    ] {
+        assert!(!nl.out.contains(english), "{english:?} in\n{}", nl.out);
+    }
+
+    // till.language = nl says the same without --lang.
+    let mut cmd = closed_printer();
+    cmd.env("KACHING_TILL__LANGUAGE", "nl");
+    let by_setting = Doctor::run_in(cmd, None);
+    assert_eq!(
+        by_setting.out.lines().next(),
+        nl.out.lines().next(),
+        "{}",
+        by_setting.out
+    );
+    assert!(
+        by_setting.out.contains("oplossing: zet de printer aan"),
+        "{}",
+        by_setting.out
+    );
+
+    // French by default: the labels' column widens to « fuseau horaire ».
+    let fr = Doctor::run_in(closed_printer(), None);
+    fr.assert_fails_in(
+        "correctif : ",
+        "imprimante",
+        &format!("tcp 127.0.0.1:{port} : "),
+        "allumez l'imprimante, vérifiez son câble et son adresse IP (sa page d'autotest l'indique), ou corrigez printer.target",
+    );
+    fr.assert_passes("données", "existe et est accessible en écriture");
+    // French plurals: zero is singular.
+    fr.assert_passes(
+        "registre",
+        "0 vente dans 0 chaîne : chaque chaîne est vérifiée",
+    );
+    assert!(
+        fr.line("fuseau horaire")
+            .starts_with("✔ fuseau horaire Europe/Brussels, maintenant UTC"),
+        "{}",
+        fr.out
+    );
+    assert!(
+        fr.line("disque libre").starts_with("✔ disque libre   "),
+        "{}",
+        fr.out
+    );
+    assert!(
+        fr.out.ends_with("`kaching doctor`.\n") && fr.out.contains("1 contrôle requis échoue"),
+        "{}",
+        fr.out
+    );
+
+    // The JSON is for programs: the same fields, ids and English sentences in every language.
+    let mut cmd = closed_printer();
+    cmd.args(["--lang", "nl"]);
+    let (code, checks) = doctor_json(cmd);
+    assert_eq!(code, 1);
+    let printer = checks.iter().find(|c| c["check"] == "printer").unwrap();
+    assert_eq!(printer["status"], "fail");
+    assert!(
+        printer["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("switch the printer on"),
+        "{printer}"
+    );
+    let data_dir = checks.iter().find(|c| c["check"] == "data_dir").unwrap();
+    assert!(
+        data_dir["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with(": exists and is writable"),
+        "{data_dir}"
+    );
+    let (_, default_checks) = doctor_json(closed_printer());
+    let strip = |cs: &[Value]| -> Vec<Value> {
+        // The clock's and the disk's details move between two runs.
+        cs.iter()
+            .filter(|c| c["check"] != "clock" && c["check"] != "disk")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(strip(&default_checks), strip(&checks));
 }

@@ -530,7 +530,7 @@ fn the_deb_installs_runs_the_pay_server_as_kaching_and_removal_keeps_the_data() 
     migrate.pop();
     migrate.push("migrate".to_owned());
     let migrated = ok(&mut as_kaching(&migrate));
-    assert!(migrated.contains("ledger migrated"), "{migrated}");
+    assert!(migrated.contains("registre migré"), "{migrated}");
     let broken = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
     std::fs::write(broken.path(), "[printer]\nwidth = \"wide\"\n").unwrap();
     let refused = run(Command::new(installed)

@@ -143,6 +143,24 @@ fn two_tills_sync_into_one_central_database_and_its_day_report_adds_both_up() {
     let rec = run_central(dir1.path(), &db.url, &["report", "reconcile", &day], "");
     let text = common::stdout(&rec);
     assert!(text.contains("till-1") && text.contains("till-2"), "{text}");
+    assert!(text.starts_with("RAPPROCHEMENT DU "), "{text}");
+    // The same table in Dutch, the language asked for.
+    let rec = run_central(
+        dir1.path(),
+        &db.url,
+        &["--lang", "nl", "report", "reconcile", &day],
+        "",
+    );
+    let nl = common::stdout(&rec);
+    assert!(
+        nl.starts_with("AFSTEMMING VAN ") && nl.contains("— kassa till-1"),
+        "{nl}"
+    );
+    assert!(nl.contains("KASSA ") && nl.contains("ONTVANGSTEN"), "{nl}");
+    assert!(
+        nl.contains("BETALINGEN: bij elke betaling hoort een verkoop"),
+        "{nl}"
+    );
 
     // Re-sending everything (a crash between COMMIT and marking sent) doubles nothing.
     for (dir, till) in tills.iter_mut() {
@@ -360,7 +378,7 @@ fn qr_intents_reach_the_central_database_and_reconcile_lists_a_payment_without_i
     let text = common::stdout(&run_central(
         dir.path(),
         &db.url,
-        &["report", "reconcile", &day],
+        &["--lang", "en", "report", "reconcile", &day],
         "",
     ));
     assert!(text.contains("every payment has its sale"), "{text}");
@@ -389,7 +407,7 @@ fn qr_intents_reach_the_central_database_and_reconcile_lists_a_payment_without_i
     let text = common::stdout(&run_central(
         dir.path(),
         &db.url,
-        &["report", "reconcile", &day],
+        &["--lang", "en", "report", "reconcile", &day],
         "",
     ));
     assert!(text.contains("PAYMENTS TO CHECK (1)"), "{text}");

@@ -50,12 +50,6 @@ pay-recording = a sale is being recorded
 pay-tender-too-low = { $tendered } tendered is less than the { $total } to pay
 reprint-nothing = no ticket has been printed on this till yet
 
-## Reports
-report-tickets = { $count ->
-    [one] { $count } ticket
-   *[other] { $count } tickets
-}
-
 ## Start-up
 central-unusable = central database unusable, sales stay in this till until central.url is fixed: { $error }
 

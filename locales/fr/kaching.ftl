@@ -51,12 +51,6 @@ pay-recording = une vente est en cours d'enregistrement
 pay-tender-too-low = { $tendered } reçu, c'est moins que les { $total } à payer
 reprint-nothing = aucun ticket n'a encore été imprimé sur cette caisse
 
-## Rapports
-report-tickets = { $count ->
-    [one] { $count } ticket
-   *[other] { $count } tickets
-}
-
 ## Démarrage
 central-unusable = base centrale inutilisable, les ventes restent dans la caisse tant que central.url n'est pas corrigé : { $error }
 

@@ -50,12 +50,6 @@ pay-recording = er wordt een verkoop vastgelegd
 pay-tender-too-low = { $tendered } ontvangen is minder dan de { $total } te betalen
 reprint-nothing = op deze kassa is nog geen kasticket afgedrukt
 
-## Rapporten
-report-tickets = { $count ->
-    [one] { $count } kasticket
-   *[other] { $count } kastickets
-}
-
 ## Opstarten
 central-unusable = centrale databank onbruikbaar, de verkopen blijven in de kassa tot central.url is hersteld: { $error }
 

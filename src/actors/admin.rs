@@ -306,9 +306,11 @@ impl super::Till {
                     "store_error",
                 )
                 .await?;
-                Ok(done(format!(
-                    "rapport du {} masqué (les ventes restent enregistrées)",
-                    day.format("%d/%m/%Y")
+                let lang = self.hub.lang();
+                Ok(done(t(
+                    lang,
+                    "report-day-hidden",
+                    &[("day", crate::domain::report::local_date(lang, day).into())],
                 )))
             }
             AdminRequest::Journal { from, to } => {
@@ -334,8 +336,9 @@ impl super::Till {
                 let shop = self.settings.shop.name.clone();
                 let lang = self.hub.lang();
                 let path = tokio::task::spawn_blocking(move || {
+                    // In the logged-in admin's language, like the refusals.
                     let bytes = format
-                        .render(&report, &shop)
+                        .render_in(lang, &report, &shop)
                         .map_err(|e| err("export_failed", e.to_string()))?;
                     write_atomically(&dir, &format.file_name(day), &bytes).map_err(|e| {
                         err(

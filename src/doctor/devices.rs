@@ -221,15 +221,16 @@ pub fn scanner(device: Option<&str>) -> Check {
 mod tests {
     use super::*;
     use crate::doctor::Status;
+    use crate::i18n::Lang;
     #[test]
     fn a_network_printer_must_accept_a_connection() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap().to_string();
         let c = printer(&PrinterDriver::Tcp { addr: addr.clone() }, Path::new("/"));
-        assert_eq!(c.status, Status::Pass, "{}", c.detail);
+        assert_eq!(c.status, Status::Pass, "{:?}", c.detail);
         drop(listener);
         let c = printer(&PrinterDriver::Tcp { addr }, Path::new("/"));
-        assert_eq!(c.status, Status::Fail, "{}", c.detail);
+        assert_eq!(c.status, Status::Fail, "{:?}", c.detail);
     }
 
     #[test]
@@ -241,7 +242,7 @@ mod tests {
         assert!(!path.exists(), "the doctor created the device file");
         std::fs::write(&path, "").unwrap();
         let c = printer(&PrinterDriver::Device { path: path.clone() }, dir.path());
-        assert_eq!(c.status, Status::Pass, "{}", c.detail);
+        assert_eq!(c.status, Status::Pass, "{:?}", c.detail);
         assert_eq!(
             std::fs::read(&path).unwrap().len(),
             0,
@@ -253,10 +254,11 @@ mod tests {
     fn the_preview_dir_is_checked_without_being_created() {
         let dir = tempfile::tempdir().unwrap();
         let c = printer(&PrinterDriver::File { dir: None }, dir.path());
-        assert_eq!(c.status, Status::Pass, "{}", c.detail);
+        assert_eq!(c.status, Status::Pass, "{:?}", c.detail);
         assert!(
-            c.detail.contains("created at the first ticket"),
-            "{}",
+            c.detail_in(Lang::En)
+                .contains("created at the first ticket"),
+            "{:?}",
             c.detail
         );
         assert!(!dir.path().join("tickets").exists());
@@ -268,12 +270,12 @@ mod tests {
         assert!(!scanner(None).required);
         let c = scanner(Some("/dev/input/by-id/nonexistent"));
         assert_eq!(c.status, Status::Fail);
-        assert!(c.fix.unwrap().contains("/dev/input/by-id/"));
+        assert!(c.fix_in(Lang::En).unwrap().contains("/dev/input/by-id/"));
         let c = scanner(Some("no scanner is called like this 7f3a"));
         assert_eq!(c.status, Status::Fail);
         // A file that is no input device.
         let f = tempfile::NamedTempFile::new().unwrap();
         let c = scanner(f.path().to_str());
-        assert_eq!(c.status, Status::Fail, "{}", c.detail);
+        assert_eq!(c.status, Status::Fail, "{:?}", c.detail);
     }
 }

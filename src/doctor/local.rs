@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::config::{ConfigError, Settings};
+use crate::i18n::Text;
 use crate::store::{LEDGER_FILE, Ledger};
 
 use super::{
@@ -39,7 +40,7 @@ pub fn settings_failed(e: &ConfigError) -> Check {
         ConfigError::Missing(_) => text::settings_fix_missing(),
         ConfigError::Load(_) => text::settings_fix_load(),
     };
-    Check::fail(CheckId::Settings, e.to_string(), fix)
+    Check::fail(CheckId::Settings, Text::Raw(e.to_string()), fix)
 }
 
 // Data dir and ledger.
@@ -105,11 +106,7 @@ pub fn ledger(dir: &Path, dir_ok: bool) -> (Check, Option<Ledger>) {
                 None => Check::pass(id, text::ledger_ok(r.sales, r.tills)),
                 Some(p) => Check::fail(
                     id,
-                    text::ledger_broken(
-                        r.problems.len(),
-                        r.sales,
-                        &format!("{} ticket {}: {}", p.till_id, p.ticket_no, p.problem),
-                    ),
+                    text::ledger_broken(r.problems.len(), r.sales, p.describe()),
                     text::ledger_broken_fix(),
                 ),
             };
@@ -207,22 +204,23 @@ pub fn clock_check(now: DateTime<Utc>, last_sale: LastSale, tz: Tz, ntp: &Ntp) -
             text::clock_fix_time(),
         );
     }
+    let at = match last_sale {
+        LastSale::At(t) => show(t),
+        LastSale::NoneYet | LastSale::Unknown => String::new(),
+    };
     let last = match last_sale {
-        LastSale::At(t) => text::last_sale_at(&show(t)),
-        LastSale::NoneYet => text::no_sale_yet(),
-        LastSale::Unknown => text::last_sale_unknown(),
+        LastSale::At(_) => text::LastSaleSaid::At(&at),
+        LastSale::NoneYet => text::LastSaleSaid::NoneYet,
+        LastSale::Unknown => text::LastSaleSaid::Unknown,
     };
     match ntp {
-        Ntp::Synchronised => Check::pass(id, text::clock_ok(&show(now), &last, text::NTP_SYNCED)),
+        Ntp::Synchronised => Check::pass(id, text::clock_ok(&show(now), last, None)),
         Ntp::NotSynchronised => Check::fail(
             id,
             text::clock_ntp_not_synced(&show(now)),
             text::clock_fix_ntp(),
         ),
-        Ntp::Unknown(why) => Check::warn(
-            id,
-            text::clock_ok(&show(now), &last, &text::ntp_unknown(why)),
-        ),
+        Ntp::Unknown(why) => Check::warn(id, text::clock_ok(&show(now), last, Some(why))),
     }
 }
 
@@ -281,6 +279,7 @@ mod tests {
     use super::*;
     use crate::config::RawSettings;
     use crate::doctor::Status;
+    use crate::i18n::Lang;
     use crate::secrets::Secret;
 
     fn settings() -> Settings {
@@ -298,8 +297,16 @@ mod tests {
         };
         let c = settings_failed(&e);
         assert_eq!(c.status, Status::Fail);
-        assert!(c.detail.contains("printer.width"), "{}", c.detail);
-        assert!(c.fix.unwrap().contains("KACHING_PRINTER__WIDTH"));
+        assert!(
+            c.detail_in(Lang::En).contains("printer.width"),
+            "{:?}",
+            c.detail
+        );
+        assert!(
+            c.fix_in(Lang::En)
+                .unwrap()
+                .contains("KACHING_PRINTER__WIDTH")
+        );
     }
 
     #[test]
@@ -314,7 +321,7 @@ mod tests {
         let missing = dir.path().join("nope");
         let c = data_dir_check(&missing);
         assert_eq!(c.status, Status::Fail);
-        assert!(c.fix.unwrap().contains("kaching migrate"));
+        assert!(c.fix_in(Lang::En).unwrap().contains("kaching migrate"));
         assert!(!missing.exists(), "the doctor created the data dir");
         let file = dir.path().join("f");
         std::fs::write(&file, "").unwrap();
@@ -335,13 +342,13 @@ mod tests {
         assert_eq!((c.status, c.required), (Status::Skip, true));
         Ledger::open_in(dir.path()).unwrap();
         let (c, l) = ledger(dir.path(), true);
-        assert_eq!(c.status, Status::Pass, "{}", c.detail);
+        assert_eq!(c.status, Status::Pass, "{:?}", c.detail);
         assert!(l.is_some());
         std::fs::write(dir.path().join(LEDGER_FILE), "not a database, not at all").unwrap();
         let _ = std::fs::remove_file(dir.path().join("ledger.sqlite-wal"));
         let _ = std::fs::remove_file(dir.path().join("ledger.sqlite-shm"));
         let (c, _) = ledger(dir.path(), true);
-        assert_eq!(c.status, Status::Fail, "{}", c.detail);
+        assert_eq!(c.status, Status::Fail, "{:?}", c.detail);
     }
 
     #[test]
@@ -355,7 +362,7 @@ mod tests {
         s.central_url = Some(Secret::new("mysql://u@h/db"));
         let c = pin_pepper(&s, dir.path(), Some(3));
         assert_eq!(c.status, Status::Fail);
-        assert!(c.fix.unwrap().contains("KACHING_PIN_PEPPER"));
+        assert!(c.fix_in(Lang::En).unwrap().contains("KACHING_PIN_PEPPER"));
         std::fs::remove_file(dir.path().join(PEPPER_FILE)).unwrap();
         assert_eq!(pin_pepper(&s, dir.path(), Some(0)).status, Status::Fail);
         s.pin_pepper = Some(Secret::new("shared"));
@@ -373,7 +380,11 @@ mod tests {
             &Ntp::Synchronised,
         );
         assert_eq!(c.status, Status::Fail);
-        assert!(c.detail.contains("2026-11-20 11:00:00"), "{}", c.detail);
+        assert!(
+            c.detail_in(Lang::En).contains("2026-11-20 11:00:00"),
+            "{:?}",
+            c.detail
+        );
         let c = clock_check(
             ts("2026-11-20T11:00:00Z"),
             LastSale::At(last),
@@ -397,17 +408,24 @@ mod tests {
         assert_eq!(c.status, Status::Warn);
         assert!(c.ok());
         let c = time_zone(tz, ts("2026-07-01T12:00:00Z"));
-        assert_eq!(c.detail, "Europe/Brussels, now UTC+02:00 (CEST)");
+        assert_eq!(
+            c.detail_in(Lang::En),
+            "Europe/Brussels, now UTC+02:00 (CEST)"
+        );
     }
 
     #[test]
     fn low_disk_fails_and_shows_the_free_space() {
         let c = disk_space(Path::new("/d"), 50_000_000, 8_000_000_000);
         assert_eq!(c.status, Status::Fail);
-        assert!(c.detail.contains("50 MB"), "{}", c.detail);
+        assert!(c.detail_in(Lang::En).contains("50 MB"), "{:?}", c.detail);
         let c = disk_space(Path::new("/d"), 5_000_000_000, 8_000_000_000);
         assert_eq!(c.status, Status::Pass);
-        assert!(c.detail.contains("5.0 GB free of 8.0 GB"), "{}", c.detail);
+        assert!(
+            c.detail_in(Lang::En).contains("5.0 GB free of 8.0 GB"),
+            "{:?}",
+            c.detail
+        );
         assert_eq!(disk(Path::new("/definitely/not/here")).status, Status::Pass);
     }
 }

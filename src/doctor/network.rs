@@ -273,6 +273,7 @@ fn api_message(body: &str) -> String {
 mod tests {
     use super::*;
     use crate::doctor::Status;
+    use crate::i18n::Lang;
     #[test]
     fn the_central_schema_must_be_the_programs() {
         let latest = latest_central_version();
@@ -283,11 +284,14 @@ mod tests {
         };
         let c = judge_central("h:3306/db", "db", answered(Some(latest)), latest);
         assert_eq!(c.status, Status::Pass);
-        assert!(c.detail.contains("3 ms"), "{}", c.detail);
+        assert!(c.detail_in(Lang::En).contains("3 ms"), "{:?}", c.detail);
         for v in [None, Some(latest - 1)] {
             let c = judge_central("h:3306/db", "db", answered(v), latest);
             assert_eq!(c.status, Status::Fail);
-            assert_eq!(c.fix.unwrap(), "run `kaching migrate --central`");
+            assert_eq!(
+                c.fix_in(Lang::En).unwrap(),
+                "run `kaching migrate --central`"
+            );
         }
         let c = judge_central("h:3306/db", "db", answered(Some(latest + 1)), latest);
         assert_eq!(c.status, Status::Warn);
@@ -323,12 +327,13 @@ mod tests {
         );
         assert_eq!(bad.status, Status::Fail);
         assert!(
-            bad.detail.ends_with("signature does not match"),
-            "{}",
+            bad.detail_in(Lang::En)
+                .ends_with("signature does not match"),
+            "{:?}",
             bad.detail
         );
         assert!(
-            bad.fix
+            bad.fix_in(Lang::En)
                 .unwrap()
                 .contains("kaching pay-server till add till-1")
         );
@@ -342,6 +347,6 @@ mod tests {
                     .into(),
             }),
         );
-        assert!(stale.fix.unwrap().contains("clock"));
+        assert!(stale.fix_in(Lang::En).unwrap().contains("clock"));
     }
 }

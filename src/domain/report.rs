@@ -2,6 +2,9 @@
 //! totals per seller and per VAT rate), the list of days, and the daily receipts journal
 //! (journal des recettes: one row per calendar day, days without sales included, totals per VAT
 //! rate). Built from rows the ledger returns; formatted as text, CSV or JSON at the edge.
+//! The text (and the PDF, `report_pdf.rs`) speaks French, Dutch or English: its words come from
+//! `locales/<lang>/reports.ftl`, its amounts from [`crate::i18n::money`]; the CSV and the JSON
+//! are file formats and the same in every language.
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -9,6 +12,7 @@ use serde::Serialize;
 use super::basket::LineKind;
 use super::money::Money;
 use super::product::VatRate;
+use crate::i18n::{Lang, money, t};
 
 /// One sold line as the day report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -136,24 +140,41 @@ impl DayReport {
         }
     }
 
-    /// The report as the admin reads it (and downloads it as TXT).
+    /// The report as the admin reads it (and downloads it as TXT), in French: the text of
+    /// releases before the report spoke three languages. See [`DayReport::to_text_in`].
     pub fn to_text(&self, shop_name: &str) -> String {
+        self.to_text_in(Lang::Fr, shop_name)
+    }
+
+    /// The report as the admin reads it (and downloads it as TXT), in `lang`: its words from
+    /// the catalogue, amounts and dates the language's way, plurals right.
+    pub fn to_text_in(&self, lang: Lang, shop_name: &str) -> String {
+        let tr = |id: &str| t(lang, id, &[]);
         let mut out = String::new();
-        out.push_str(&format!(
-            "{} — RAPPORT DU {}\n",
-            shop_name,
-            self.day.format("%d/%m/%Y")
+        out.push_str(&t(
+            lang,
+            "report-day-title",
+            &[
+                ("shop", shop_name.into()),
+                ("day", local_date(lang, self.day).into()),
+            ],
         ));
+        out.push('\n');
         out.push_str(&format!(
             "{:<9} {:<12} {:<28} {:>5} {:>12}\n",
-            "HEURE", "VENDEUR", "PRODUIT", "QTÉ", "MONTANT"
+            tr("report-col-time"),
+            tr("report-col-seller"),
+            tr("report-col-product"),
+            tr("report-col-qty"),
+            tr("report-col-amount")
         ));
         out.push_str(&"-".repeat(70));
         out.push('\n');
+        let mark = tr("report-withdrawal-mark");
         for l in &self.lines {
             let product = match l.kind {
                 LineKind::Item => l.product.clone(),
-                LineKind::Withdrawal => format!("{} [retrait]", l.product),
+                LineKind::Withdrawal => format!("{} {mark}", l.product),
             };
             out.push_str(&format!(
                 "{:<9} {:<12} {:<28} {:>5} {:>12}\n",
@@ -161,41 +182,66 @@ impl DayReport {
                 truncate(&l.seller, 12),
                 truncate(&product, 28),
                 format!("x{}", l.qty),
-                l.total_cents.to_string()
+                money(lang, l.total_cents)
             ));
         }
         out.push_str(&"-".repeat(70));
         out.push('\n');
-        out.push_str(&format!("SOLDE CAISSE : {}\n", self.revenue_cents));
-        out.push_str(&format!(
-            "Retraits espèces (hors total) : {}\n",
-            self.withdrawal_cents
+        out.push_str(&t(
+            lang,
+            "report-balance",
+            &[("amount", self.revenue_cents.into())],
         ));
-        out.push_str(&format!("Tickets : {}\n", self.tickets));
-        out.push_str("\nPar vendeur\n");
+        out.push('\n');
+        out.push_str(&t(
+            lang,
+            "report-withdrawals",
+            &[("amount", self.withdrawal_cents.into())],
+        ));
+        out.push('\n');
+        out.push_str(&t(
+            lang,
+            "report-ticket-count",
+            &[("count", self.tickets.into())],
+        ));
+        out.push('\n');
+        out.push('\n');
+        out.push_str(&tr("report-by-seller"));
+        out.push('\n');
+        let withdrawals = tr("report-seller-withdrawals");
         for s in &self.by_seller {
             out.push_str(&format!(
-                "  {:<20} {:>11}  {:>12}  retraits {:>12}\n",
+                "  {:<20} {:>11}  {:>12}  {withdrawals} {:>12}\n",
                 truncate(&s.seller, 20),
-                tickets_fr(s.tickets),
-                s.revenue_cents.to_string(),
-                s.withdrawal_cents.to_string()
+                tickets(lang, s.tickets),
+                money(lang, s.revenue_cents),
+                money(lang, s.withdrawal_cents)
             ));
         }
-        out.push_str("\nPar taux de TVA           TTC         HTVA          TVA\n");
+        out.push('\n');
+        out.push_str(&format!(
+            "{:<17}{:>12} {:>12} {:>12}\n",
+            tr("report-by-vat"),
+            tr("report-col-gross"),
+            tr("report-col-net"),
+            tr("report-col-vat")
+        ));
         for v in &self.by_vat {
             out.push_str(&format!(
                 "  {:>2} %           {:>12} {:>12} {:>12}\n",
                 v.rate.percent(),
-                v.gross_cents.to_string(),
-                v.net_cents.to_string(),
-                v.vat_cents.to_string()
+                money(lang, v.gross_cents),
+                money(lang, v.net_cents),
+                money(lang, v.vat_cents)
             ));
         }
         out
     }
 
-    /// One row per line: `day,time,till,ticket,seller,product,qty,kind,amount,vat_rate`.
+    /// One row per line: `day,time,till,ticket,seller,product,qty,kind,amount,vat_rate`. The
+    /// same in every language: the header, `item`/`withdrawal`, ISO dates and decimal points
+    /// are a file format that spreadsheets' import settings and scripts rely on (see
+    /// docs/DECISIONS.md, « The CSV exports are not translated »).
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
@@ -241,12 +287,25 @@ impl ExportFormat {
         }
     }
 
-    /// The report in this format: UTF-8 text for TXT and CSV, a PDF document for PDF.
+    /// The report in this format, in French (kept for the callers written before the report
+    /// spoke three languages). See [`ExportFormat::render_in`].
     pub fn render(self, report: &DayReport, shop_name: &str) -> Result<Vec<u8>, csv::Error> {
+        self.render_in(Lang::Fr, report, shop_name)
+    }
+
+    /// The report in this format and language: UTF-8 text for TXT and CSV, a PDF document
+    /// for PDF. The CSV is the same in every language (its columns are a file format, see
+    /// [`DayReport::to_csv`]).
+    pub fn render_in(
+        self,
+        lang: Lang,
+        report: &DayReport,
+        shop_name: &str,
+    ) -> Result<Vec<u8>, csv::Error> {
         Ok(match self {
-            ExportFormat::Txt => report.to_text(shop_name).into_bytes(),
+            ExportFormat::Txt => report.to_text_in(lang, shop_name).into_bytes(),
             ExportFormat::Csv => report.to_csv()?.into_bytes(),
-            ExportFormat::Pdf => super::report_pdf::day_report_pdf(report, shop_name),
+            ExportFormat::Pdf => super::report_pdf::day_report_pdf_in(lang, report, shop_name),
         })
     }
 
@@ -276,28 +335,54 @@ pub struct DaySummary {
     pub withdrawal_cents: Money,
 }
 
-/// `1 ticket`, `2 tickets`: the report is still in French (its translation is a later slice of
-/// issue 12), but its plurals already come from the catalogue.
-pub(crate) fn tickets_fr(n: i64) -> String {
-    crate::i18n::t(
-        crate::i18n::Lang::Fr,
-        "report-tickets",
-        &[("count", n.into())],
-    )
+/// `1 ticket`, `2 tickets`, `1 kasticket`: the count with its plural from the catalogue.
+pub(crate) fn tickets(lang: Lang, n: i64) -> String {
+    t(lang, "report-tickets", &[("count", n.into())])
 }
 
+/// A day as the reports write it. fr-BE, nl-BE and en-GB all write the day first, with
+/// slashes (31/05/2026); ISO 8601 (2026-05-31) is for the CSV and JSON, which are read by
+/// programs.
+pub fn local_date(lang: Lang, day: NaiveDate) -> String {
+    match lang {
+        Lang::Fr | Lang::Nl | Lang::En => day.format("%d/%m/%Y").to_string(),
+    }
+}
+
+/// `s` padded on the left to `width` characters, the width growing to the label's own length
+/// (a Dutch column header may be longer than the French one the column was drawn for).
+fn col(width: usize, label: &str) -> usize {
+    width.max(label.chars().count())
+}
+
+/// The list of days in French. See [`days_to_text_in`].
 pub fn days_to_text(days: &[DaySummary]) -> String {
-    let mut out = format!(
-        "{:<12} {:>8} {:>14} {:>14}\n",
-        "JOUR", "TICKETS", "RECETTE", "RETRAITS"
+    days_to_text_in(Lang::Fr, days)
+}
+
+/// The list of days: day, tickets, takings, withdrawals.
+pub fn days_to_text_in(lang: Lang, days: &[DaySummary]) -> String {
+    let tr = |id: &str| t(lang, id, &[]);
+    let (day, tickets, revenue, withdrawals) = (
+        tr("report-col-day"),
+        tr("report-col-tickets"),
+        tr("report-col-revenue"),
+        tr("report-col-withdrawals"),
     );
+    let (wd, wt, wr, ww) = (
+        col(12, &day),
+        col(8, &tickets),
+        col(14, &revenue),
+        col(14, &withdrawals),
+    );
+    let mut out = format!("{day:<wd$} {tickets:>wt$} {revenue:>wr$} {withdrawals:>ww$}\n");
     for d in days {
         out.push_str(&format!(
-            "{:<12} {:>8} {:>14} {:>14}\n",
-            d.day.format("%d/%m/%Y").to_string(),
+            "{:<wd$} {:>wt$} {:>wr$} {:>ww$}\n",
+            local_date(lang, d.day),
             d.tickets,
-            d.revenue_cents.to_string(),
-            d.withdrawal_cents.to_string()
+            money(lang, d.revenue_cents),
+            money(lang, d.withdrawal_cents)
         ));
     }
     out
@@ -413,32 +498,67 @@ impl Journal {
         })
     }
 
+    /// The journal in French. See [`Journal::to_text_in`].
     pub fn to_text(&self, shop_name: &str) -> String {
-        let mut out = format!(
-            "{} — JOURNAL DES RECETTES du {} au {}\n",
-            shop_name,
-            self.from.format("%d/%m/%Y"),
-            self.to.format("%d/%m/%Y")
+        self.to_text_in(Lang::Fr, shop_name)
+    }
+
+    /// The journal in `lang`: one row per day, the VAT-inclusive total per rate, the total.
+    pub fn to_text_in(&self, lang: Lang, shop_name: &str) -> String {
+        let tr = |id: &str| t(lang, id, &[]);
+        let mut out = t(
+            lang,
+            "report-journal-title",
+            &[
+                ("shop", shop_name.into()),
+                ("from", local_date(lang, self.from).into()),
+                ("to", local_date(lang, self.to).into()),
+            ],
         );
-        out.push_str(&format!(
-            "{:<12} {:>7} {:>12} {:>11} {:>11} {:>11} {:>11}\n",
-            "JOUR", "TICKETS", "RECETTE", "TVA 0 %", "TVA 6 %", "TVA 12 %", "TVA 21 %"
-        ));
+        out.push('\n');
+        let (day, tickets, revenue) = (
+            tr("report-col-day"),
+            tr("report-col-tickets"),
+            tr("report-col-revenue"),
+        );
+        let (wd, wt, wr) = (col(12, &day), col(7, &tickets), col(12, &revenue));
+        out.push_str(&format!("{day:<wd$} {tickets:>wt$} {revenue:>wr$}"));
+        let rates: Vec<String> = VatRate::ALL
+            .iter()
+            .map(|r| {
+                t(
+                    lang,
+                    "report-col-vat-rate",
+                    &[("rate", i64::from(r.percent()).into())],
+                )
+            })
+            .collect();
+        let wv = rates.iter().fold(11, |w, r| col(w, r));
+        for r in &rates {
+            out.push_str(&format!(" {r:>wv$}"));
+        }
+        out.push('\n');
         for d in &self.days {
             out.push_str(&format!(
-                "{:<12} {:>7} {:>12}",
-                d.day.format("%d/%m/%Y").to_string(),
+                "{:<wd$} {:>wt$} {:>wr$}",
+                local_date(lang, d.day),
                 d.tickets,
-                d.revenue_cents.to_string()
+                money(lang, d.revenue_cents)
             ));
             for v in &d.by_vat {
-                out.push_str(&format!(" {:>11}", v.gross_cents.to_string()));
+                out.push_str(&format!(" {:>wv$}", money(lang, v.gross_cents)));
             }
             out.push('\n');
         }
-        out.push_str(&format!("TOTAL {:>19}", self.revenue_cents.to_string()));
+        let total = tr("report-total");
+        // The total's amount ends where the takings column ends.
+        let wtotal = (wd + 1 + wt + 1 + wr).saturating_sub(total.chars().count() + 1);
+        out.push_str(&format!(
+            "{total} {:>wtotal$}",
+            money(lang, self.revenue_cents)
+        ));
         for v in &self.by_vat {
-            out.push_str(&format!(" {:>11}", v.gross_cents.to_string()));
+            out.push_str(&format!(" {:>wv$}", money(lang, v.gross_cents)));
         }
         out.push('\n');
         out
@@ -564,6 +684,135 @@ mod tests {
         assert!(text.contains(" 2 tickets "), "{text}");
         assert!(text.contains(" 1 ticket "), "{text}");
         assert!(!text.contains(" 1 tickets"), "{text}");
+    }
+
+    #[test]
+    fn the_french_report_keeps_its_layout() {
+        let text = origin_day().to_text("KACHING");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "KACHING — RAPPORT DU 31/05/2026");
+        assert_eq!(
+            lines[1],
+            "HEURE     VENDEUR      PRODUIT                        QTÉ      MONTANT"
+        );
+        assert!(
+            text.contains("Retraits espèces (hors total) : 15,00 €\nTickets : 3\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nPar taux de TVA           TTC         HTVA          TVA\n"),
+            "{text}"
+        );
+        assert_eq!(text, origin_day().to_text_in(Lang::Fr, "KACHING"));
+    }
+
+    #[test]
+    fn the_day_report_speaks_dutch_with_kastickets_and_belgian_amounts() {
+        let text = origin_day().to_text_in(Lang::Nl, "KACHING");
+        assert!(
+            text.starts_with("KACHING — DAGRAPPORT VAN 31/05/2026\n"),
+            "{text}"
+        );
+        assert!(text.contains("KASSALDO: 13,70 €"), "{text}");
+        assert!(
+            text.contains("Geldopnames (buiten het totaal): 15,00 €"),
+            "{text}"
+        );
+        assert!(text.contains("RETRAIT ESPÈCES [geldopname]"), "{text}");
+        assert!(text.contains(" 2 kastickets "), "{text}");
+        assert!(text.contains(" 1 kasticket "), "{text}");
+        assert!(text.contains("Per btw-tarief"), "{text}");
+        for french in ["SOLDE", "Par vendeur", "retraits", "[retrait]", "HEURE"] {
+            assert!(!text.contains(french), "{french} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn the_day_report_speaks_english_with_euro_signs_first() {
+        let text = origin_day().to_text_in(Lang::En, "KACHING");
+        assert!(
+            text.starts_with("KACHING — DAY REPORT FOR 31/05/2026\n"),
+            "{text}"
+        );
+        assert!(text.contains("TILL BALANCE: €13.70"), "{text}");
+        assert!(
+            text.contains("Cash withdrawals (not in the total): €15.00"),
+            "{text}"
+        );
+        assert!(text.contains("€1.20"), "{text}");
+        assert!(text.contains(" 1 ticket "), "{text}");
+        assert!(!text.contains(" 1 tickets"), "{text}");
+        assert!(text.contains("[withdrawal]"), "{text}");
+        assert!(!text.contains("13,70"), "{text}");
+    }
+
+    #[test]
+    fn the_csv_is_the_same_file_in_every_language() {
+        let r = origin_day();
+        let fr = ExportFormat::Csv.render_in(Lang::Fr, &r, "K").unwrap();
+        for lang in [Lang::Nl, Lang::En] {
+            assert_eq!(ExportFormat::Csv.render_in(lang, &r, "K").unwrap(), fr);
+        }
+        let fr = String::from_utf8(fr).unwrap();
+        assert!(
+            fr.starts_with("day,time,till,ticket,seller,product,qty,kind,amount,vat_rate\n"),
+            "{fr}"
+        );
+    }
+
+    #[test]
+    fn the_list_of_days_and_the_journal_speak_the_language_and_stay_aligned() {
+        let d = |n| NaiveDate::from_ymd_opt(2026, 5, n).unwrap();
+        let sums = [DaySummary {
+            day: d(2),
+            tickets: 1,
+            revenue_cents: Money::from_cents(1870),
+            withdrawal_cents: Money::ZERO,
+        }];
+        let fr = days_to_text(&sums);
+        assert!(
+            fr.starts_with("JOUR          TICKETS        RECETTE       RETRAITS\n"),
+            "{fr}"
+        );
+        assert!(fr.contains("02/05/2026"), "{fr}");
+        let nl = days_to_text_in(Lang::Nl, &sums);
+        assert!(nl.starts_with("DAG"), "{nl}");
+        assert!(
+            nl.contains("KASTICKETS") && nl.contains("ONTVANGSTEN"),
+            "{nl}"
+        );
+        let en = days_to_text_in(Lang::En, &sums);
+        assert!(en.contains("TAKINGS") && en.contains("€18.70"), "{en}");
+        for text in [&fr, &nl, &en] {
+            let widths: Vec<usize> = text.lines().map(|l| l.chars().count()).collect();
+            assert!(widths.windows(2).all(|w| w[0] == w[1]), "{text}");
+        }
+
+        let vat = [DayVatRow {
+            day: d(2),
+            rate: VatRate::Six,
+            gross: Money::from_cents(1870),
+        }];
+        let j = Journal::build(d(1), d(2), &sums, &vat).unwrap();
+        let nl = j.to_text_in(Lang::Nl, "KACHING");
+        assert!(
+            nl.starts_with("KACHING — DAGBOEK VAN ONTVANGSTEN van 01/05/2026 tot 02/05/2026\n"),
+            "{nl}"
+        );
+        assert!(nl.contains("BTW 21 %") && nl.contains("TOTAAL"), "{nl}");
+        let en = j.to_text_in(Lang::En, "KACHING");
+        assert!(en.contains("VAT 6 %") && en.contains("€18.70"), "{en}");
+        let fr = j.to_text("KACHING");
+        assert!(
+            fr.contains("JOURNAL DES RECETTES du 01/05/2026 au 02/05/2026"),
+            "{fr}"
+        );
+        assert!(fr.contains("TVA 12 %"), "{fr}");
+        for text in [&fr, &nl, &en] {
+            // Every row, the total's too, is as wide as the header: the columns line up.
+            let widths: Vec<usize> = text.lines().skip(1).map(|l| l.chars().count()).collect();
+            assert!(widths.windows(2).all(|w| w[0] == w[1]), "{text}");
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! report — shop, day, every line with its time, seller, product, quantity and amount,
 //! withdrawals flagged (in red) and outside the total, SOLDE CAISSE, totals per seller and per
 //! VAT rate — on A4 pages, numbered, as many as the day needs (line numbers continue from page
-//! to page). Pure: returns the bytes, does no IO.
+//! to page), in French, Dutch or English (the words of `reports.ftl`). Pure: returns the bytes,
+//! does no IO.
 //!
 //! Fonts: the base-14 Courier and Courier-Bold (every PDF reader has them, nothing is embedded)
 //! with WinAnsiEncoding; text is encoded with Windows-1252 so `€`, `é`, `à` come out right. A
@@ -11,7 +12,8 @@
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::basket::LineKind;
-use super::report::DayReport;
+use super::report::{DayReport, local_date, tickets};
+use crate::i18n::{Lang, money, t};
 
 /// A4 in points.
 const PAGE_W: f32 = 595.0;
@@ -74,12 +76,14 @@ fn vat_row(label: &str, gross: &str, net: &str, vat: &str) -> String {
 const TABLE_WIDTH: usize = 86;
 
 /// The body of the report, one entry per printed row, before pagination.
-fn rows(report: &DayReport) -> Vec<Row> {
+fn rows(lang: Lang, report: &DayReport) -> Vec<Row> {
+    let tr = |id: &str| t(lang, id, &[]);
+    let mark = tr("report-withdrawal-mark");
     let mut out = Vec::with_capacity(report.lines.len() + 20);
     for (i, l) in report.lines.iter().enumerate() {
         let (product, style) = match l.kind {
             LineKind::Item => (l.product.clone(), Style::Normal),
-            LineKind::Withdrawal => (format!("{} [retrait]", l.product), Style::Withdrawal),
+            LineKind::Withdrawal => (format!("{} {mark}", l.product), Style::Withdrawal),
         };
         out.push(row(
             table_row(
@@ -88,53 +92,71 @@ fn rows(report: &DayReport) -> Vec<Row> {
                 &l.seller,
                 &product,
                 &format!("x{}", l.qty),
-                &l.total_cents.to_string(),
+                &money(lang, l.total_cents),
             ),
             style,
         ));
     }
     if report.lines.is_empty() {
-        out.push(row("  (aucune vente ce jour)", Style::Normal));
+        out.push(row(format!("  {}", tr("report-no-sales")), Style::Normal));
     }
     out.push(row("-".repeat(TABLE_WIDTH), Style::Normal));
     out.push(row(
-        format!("SOLDE CAISSE : {}", report.revenue_cents),
+        t(
+            lang,
+            "report-balance",
+            &[("amount", report.revenue_cents.into())],
+        ),
         Style::Bold,
     ));
     out.push(row(
-        format!(
-            "Retraits espèces (hors total) : {}",
-            report.withdrawal_cents
+        t(
+            lang,
+            "report-withdrawals",
+            &[("amount", report.withdrawal_cents.into())],
         ),
         Style::Withdrawal,
     ));
-    out.push(row(format!("Tickets : {}", report.tickets), Style::Normal));
+    out.push(row(
+        t(
+            lang,
+            "report-ticket-count",
+            &[("count", report.tickets.into())],
+        ),
+        Style::Normal,
+    ));
     out.push(row("", Style::Normal));
-    out.push(row("Par vendeur", Style::Bold));
+    out.push(row(tr("report-by-seller"), Style::Bold));
+    let withdrawals = tr("report-seller-withdrawals");
     for s in &report.by_seller {
         out.push(row(
             format!(
-                "  {:<20} {:>12}  {:>13}  retraits {:>13}",
+                "  {:<20} {:>12}  {:>13}  {withdrawals} {:>13}",
                 truncate(&s.seller, 20),
-                super::report::tickets_fr(s.tickets),
-                s.revenue_cents.to_string(),
-                s.withdrawal_cents.to_string()
+                tickets(lang, s.tickets),
+                money(lang, s.revenue_cents),
+                money(lang, s.withdrawal_cents)
             ),
             Style::Normal,
         ));
     }
     out.push(row("", Style::Normal));
     out.push(row(
-        vat_row("Par taux de TVA", "TTC", "HTVA", "TVA"),
+        vat_row(
+            &tr("report-by-vat"),
+            &tr("report-col-gross"),
+            &tr("report-col-net"),
+            &tr("report-col-vat"),
+        ),
         Style::Bold,
     ));
     for v in &report.by_vat {
         out.push(row(
             vat_row(
                 &format!("  {:>2} %", v.rate.percent()),
-                &v.gross_cents.to_string(),
-                &v.net_cents.to_string(),
-                &v.vat_cents.to_string(),
+                &money(lang, v.gross_cents),
+                &money(lang, v.net_cents),
+                &money(lang, v.vat_cents),
             ),
             Style::Normal,
         ));
@@ -160,9 +182,14 @@ pub fn win_ansi(s: &str) -> Vec<u8> {
     out
 }
 
-/// The day report as a PDF document.
+/// The day report as a PDF document, in French. See [`day_report_pdf_in`].
 pub fn day_report_pdf(report: &DayReport, shop_name: &str) -> Vec<u8> {
-    let body = rows(report);
+    day_report_pdf_in(Lang::Fr, report, shop_name)
+}
+
+/// The day report as a PDF document in `lang`.
+pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec<u8> {
+    let body = rows(lang, report);
     let pages: Vec<&[Row]> = body.chunks(ROWS_PER_PAGE.max(1)).collect();
     let page_count = pages.len();
     // The table's column header is repeated on every page that still holds table lines.
@@ -188,15 +215,19 @@ pub fn day_report_pdf(report: &DayReport, shop_name: &str) -> Vec<u8> {
     pdf.type1_font(bold_id)
         .base_font(Name(b"Courier-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
-    let title = format!(
-        "{} — rapport du {}",
-        shop_name,
-        report.day.format("%d/%m/%Y")
+    let title = t(
+        lang,
+        "report-day-title",
+        &[
+            ("shop", shop_name.into()),
+            ("day", local_date(lang, report.day).into()),
+        ],
     );
     pdf.document_info(info_id)
         .title(TextStr(&title))
         .producer(TextStr("KACHING"));
 
+    let tr = |id: &str| t(lang, id, &[]);
     let mut row_index = 0usize;
     for (i, page_rows) in pages.iter().enumerate() {
         let (page_id, content_id) = (page_ref(i, 0), page_ref(i, 1));
@@ -221,28 +252,32 @@ pub fn day_report_pdf(report: &DayReport, shop_name: &str) -> Vec<u8> {
             c.show(Str(&win_ansi(text)));
             c.end_text();
         };
-        line(
-            &mut c,
-            y,
-            BOLD,
-            TITLE_SIZE,
-            &format!(
-                "{} — RAPPORT DU {}",
-                shop_name,
-                report.day.format("%d/%m/%Y")
-            ),
-        );
+        line(&mut c, y, BOLD, TITLE_SIZE, &title);
         y -= LEADING * 1.5;
         line(
             &mut c,
             y,
             REGULAR,
             FONT_SIZE,
-            &format!("Page {}/{}", i + 1, page_count),
+            &t(
+                lang,
+                "report-page",
+                &[
+                    ("page", (i + 1).to_string().into()),
+                    ("pages", page_count.to_string().into()),
+                ],
+            ),
         );
         y -= LEADING;
         if row_index < table_rows {
-            let columns = table_row("N°", "HEURE", "VENDEUR", "PRODUIT", "QTÉ", "MONTANT");
+            let columns = table_row(
+                &tr("report-col-no"),
+                &tr("report-col-time"),
+                &tr("report-col-seller"),
+                &tr("report-col-product"),
+                &tr("report-col-qty"),
+                &tr("report-col-amount"),
+            );
             line(&mut c, y, BOLD, FONT_SIZE, &columns);
         }
         y -= LEADING * 1.5;
@@ -276,6 +311,7 @@ mod tests {
     use super::*;
     use crate::domain::report::ReportLine;
     use crate::domain::{Money, VatRate};
+    use crate::i18n::Lang;
 
     fn line(n: i64, kind: LineKind) -> ReportLine {
         ReportLine {
@@ -289,6 +325,52 @@ mod tests {
             total_cents: Money::from_cents(250),
             vat_rate: (kind == LineKind::Item).then_some(VatRate::Six),
         }
+    }
+
+    /// Whether the PDF shows `needle`: pdf-writer writes a string as `(text)`, or in hex when
+    /// it holds bytes beyond ASCII (`€`, `é`).
+    fn shows(pdf: &[u8], needle: &str) -> bool {
+        let text = String::from_utf8_lossy(pdf);
+        let hex: String = win_ansi(needle)
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        text.contains(needle) || text.contains(&hex)
+    }
+
+    #[test]
+    fn the_pdf_speaks_the_language_it_is_asked_for() {
+        let day = NaiveDate::from_ymd_opt(2026, 5, 31).unwrap();
+        let report = DayReport::build(
+            day,
+            vec![line(1, LineKind::Item), line(1, LineKind::Withdrawal)],
+        );
+        let nl = day_report_pdf_in(Lang::Nl, &report, "K");
+        for needle in [
+            "K — DAGRAPPORT VAN 31/05/2026",
+            "KASSALDO: 2,50 €",
+            "Kastickets: 1",
+            "1 kasticket",
+            "Pagina 1/1",
+            "[geldopname]",
+            "VERKOPER",
+        ] {
+            assert!(shows(&nl, needle), "{needle} not in the Dutch PDF");
+        }
+        assert!(!shows(&nl, "SOLDE CAISSE"));
+        let en = day_report_pdf_in(Lang::En, &report, "K");
+        for needle in [
+            "K — DAY REPORT FOR 31/05/2026",
+            "TILL BALANCE: €2.50",
+            "€2.50",
+        ] {
+            assert!(shows(&en, needle), "{needle} not in the English PDF");
+        }
+        assert!(!shows(&en, "2,50 €"));
+        let fr = day_report_pdf(&report, "K");
+        assert!(shows(&fr, "SOLDE CAISSE : 2,50 €"));
+        assert!(shows(&fr, "K — RAPPORT DU 31/05/2026"));
+        assert_eq!(fr, day_report_pdf_in(Lang::Fr, &report, "K"));
     }
 
     #[test]
@@ -307,7 +389,7 @@ mod tests {
         let pdf = day_report_pdf(&report, "KACHING");
         assert!(pdf.starts_with(b"%PDF-"));
         let text = String::from_utf8_lossy(&pdf);
-        let expected = rows(&report).len().div_ceil(ROWS_PER_PAGE);
+        let expected = rows(Lang::Fr, &report).len().div_ceil(ROWS_PER_PAGE);
         assert!(expected >= 5);
         assert_eq!(text.matches("/MediaBox").count(), expected);
         assert!(text.contains("0.8 0 0 rg"), "withdrawal drawn in red");

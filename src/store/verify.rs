@@ -1,9 +1,12 @@
 //! `kaching verify`: walks each till's hash chain and reports any sale that was altered,
-//! removed or inserted, and any gap in ticket numbers.
+//! removed or inserted, and any gap in ticket numbers. Each problem is a [`Text`]
+//! (`report-chain-…` in `reports.ftl`): `kaching verify` and `kaching doctor` say it in their
+//! language.
 
 use serde::Serialize;
 
 use crate::domain::sale::GENESIS_HASH;
+use crate::i18n::{Lang, Text};
 
 use super::{Ledger, StoreResult};
 
@@ -11,7 +14,23 @@ use super::{Ledger, StoreResult};
 pub struct ChainProblem {
     pub till_id: String,
     pub ticket_no: i64,
-    pub problem: String,
+    /// Serialised in English.
+    #[serde(serialize_with = "in_english")]
+    pub problem: Text,
+}
+
+fn in_english<S: serde::Serializer>(t: &Text, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.render(Lang::En))
+}
+
+impl ChainProblem {
+    /// `till-1 ticket 2: content does not match its hash…`, in `lang`.
+    pub fn describe(&self) -> Text {
+        Text::msg("report-chain-problem")
+            .arg("till", self.till_id.as_str())
+            .arg("ticket", self.ticket_no)
+            .arg("problem", self.problem.clone())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,7 +68,7 @@ impl Ledger {
             };
             let mut prev_hash = GENESIS_HASH.to_owned();
             let mut expected_no = 1i64;
-            let mut problem = |ticket_no: i64, p: String| {
+            let mut problem = |ticket_no: i64, p: Text| {
                 problems.push(ChainProblem {
                     till_id: till.clone(),
                     ticket_no,
@@ -61,31 +80,27 @@ impl Ledger {
                 if *ticket_no != expected_no {
                     problem(
                         *ticket_no,
-                        format!(
-                            "ticket numbers jump from {} to {ticket_no}: a sale is missing",
-                            expected_no - 1
-                        ),
+                        Text::msg("report-chain-gap")
+                            .arg("from", expected_no - 1)
+                            .arg("to", *ticket_no),
                     );
                 }
                 expected_no = ticket_no + 1;
                 let sale = match self.sale(id) {
                     Ok(s) => s,
                     Err(e) => {
-                        problem(*ticket_no, format!("unreadable: {e}"));
+                        problem(
+                            *ticket_no,
+                            Text::msg("report-chain-unreadable").arg("error", e.to_string()),
+                        );
                         continue;
                     }
                 };
                 if sale.prev_hash != prev_hash {
-                    problem(
-                        *ticket_no,
-                        "does not follow the previous ticket's hash".to_owned(),
-                    );
+                    problem(*ticket_no, Text::msg("report-chain-broken-link"));
                 }
                 if sale.compute_hash() != sale.hash {
-                    problem(
-                        *ticket_no,
-                        "content does not match its hash: the sale was altered".to_owned(),
-                    );
+                    problem(*ticket_no, Text::msg("report-chain-altered"));
                 }
                 prev_hash = sale.hash.clone();
             }
@@ -102,11 +117,11 @@ impl Ledger {
                 Some((n, h)) if n == last_no && h == prev_hash => {}
                 Some((n, _)) => problem(
                     n,
-                    format!(
-                        "the chain head says ticket {n} but the ledger ends at {last_no}: sales were removed or the head was altered"
-                    ),
+                    Text::msg("report-chain-head")
+                        .arg("head", n)
+                        .arg("last", last_no),
                 ),
-                None => problem(last_no, "no chain head for this till".to_owned()),
+                None => problem(last_no, Text::msg("report-chain-no-head")),
             }
         }
         Ok(VerifyReport {
