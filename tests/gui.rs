@@ -5,6 +5,12 @@
 //! tickets on a test printer, the ledger, the exported report files. Screenshots of every screen
 //! and overlay go to docs/screens/gui-<name>-<W>x<H>.png.
 //!
+//! The main flow also runs once in Dutch (issue 12): a Dutch-speaking cashier and admin, the
+//! login screen switched to Nederlands, tickets in Dutch; its expected words come from the
+//! catalogue (`kaching::i18n::t`) with a few literal Dutch ones beside them, so a lookup that
+//! fell back to French or to the message id cannot pass. Its screenshots are
+//! docs/screens/gui-<name>-nl-800x480.png.
+//!
 //! Opening hours are enforced for cashiers: each till runs with its wall clock started at a
 //! fixed Brussels time by libfaketime, so the tests do not depend on when they run.
 
@@ -18,7 +24,8 @@ use std::time::{Duration, Instant};
 
 use common::escpos_decode::{self, TestPrinter};
 use common::gui::{GuiTill, Rect, Xvfb, plain_spaces};
-use kaching::domain::receipt::ShopInfo;
+use kaching::domain::receipt::{ShopInfo, TicketLanguage};
+use kaching::i18n::{Arg, Lang, t as tr};
 use kaching::store::Ledger;
 use serde_json::Value;
 
@@ -165,20 +172,101 @@ fn layout_problems(p: &Value, w: i64, h: i64) -> Vec<String> {
     problems
 }
 
+/// The message ids of the screen's catalogue (locales/fr/gui.ftl; every language has the same).
+fn gui_message_ids() -> Vec<&'static str> {
+    include_str!("../locales/fr/gui.ftl")
+        .lines()
+        .filter_map(|l| l.split_once(" ="))
+        .map(|(id, _)| id.trim())
+        .filter(|id| id.starts_with("gui-"))
+        .collect()
+}
+
+/// The screen's fixed French words (its messages without arguments) that `lang` says
+/// otherwise, each with its message id.
+fn french_words(lang: Lang) -> Vec<(String, &'static str)> {
+    let ids = gui_message_ids();
+    let theirs: BTreeSet<String> = ids
+        .iter()
+        .map(|id| plain_spaces(&tr(lang, id, &[])))
+        .collect();
+    let words: Vec<(String, &'static str)> = ids
+        .into_iter()
+        .filter_map(|id| {
+            let fr = plain_spaces(&tr(Lang::Fr, id, &[]));
+            // A message with arguments renders its placeholders without them: not a fixed word.
+            (!fr.contains('{') && !fr.trim().is_empty() && !theirs.contains(&fr))
+                .then_some((fr, id))
+        })
+        .collect();
+    // The check would pass on any screen if the catalogue were not read.
+    assert!(
+        words.len() > 50,
+        "only {} French words to look for",
+        words.len()
+    );
+    words
+}
+
+/// A French word left on a screen that speaks `lang`: a label the renderer did not translate.
+fn french_left(p: &Value, lang: Lang) -> Vec<String> {
+    let place = format!("{} / {}", p["screen"], p["overlay"]);
+    let words = french_words(lang);
+    let mut shown_texts: Vec<(String, String)> = Vec::new();
+    for key in ["texts", "widgets"] {
+        if let Some(m) = p[key].as_object() {
+            for (id, v) in m {
+                let text = if key == "texts" {
+                    v.as_str()
+                } else {
+                    v["label"].as_str()
+                };
+                if let Some(text) = text {
+                    shown_texts.push((id.clone(), plain_spaces(text)));
+                }
+            }
+        }
+    }
+    let mut left = Vec::new();
+    for (id, text) in shown_texts {
+        if let Some((_, mid)) = words.iter().find(|(fr, _)| *fr == text) {
+            let problem = format!("{place}: {id} shows the French {text:?} ({mid}) in {lang}");
+            if !left.contains(&problem) {
+                left.push(problem);
+            }
+        }
+    }
+    left
+}
+
 /// Screenshots `gui-<name>-<W>x<H>.png` (checked to be the screen's size) and checks the layout
 /// of each screen shot; [`Shots::finish`] fails on the layout problems seen.
 struct Shots {
     w: u32,
     h: u32,
+    /// `""` for the French screens, `"-nl"` for the Dutch ones.
+    tag: String,
+    /// Outside French, a fixed French word left on screen is a layout problem too.
+    lang: Lang,
     taken: BTreeSet<String>,
     problems: Vec<String>,
 }
 
 impl Shots {
     fn new(x: &Xvfb) -> Shots {
+        Shots::in_lang(x, Lang::Fr)
+    }
+
+    /// Screenshots named `gui-<name>-<lang>-<W>x<H>.png` for a language other than French.
+    fn in_lang(x: &Xvfb, lang: Lang) -> Shots {
         Shots {
             w: x.w,
             h: x.h,
+            tag: match lang {
+                Lang::Fr => String::new(),
+                other => format!("-{other}"),
+            },
+            lang,
             taken: BTreeSet::new(),
             problems: Vec::new(),
         }
@@ -189,12 +277,16 @@ impl Shots {
         // The probe is written after the message is handled and FLTK draws right after: give
         // the X server the last of the drawing.
         std::thread::sleep(Duration::from_millis(150));
-        for problem in layout_problems(&p, i64::from(self.w), i64::from(self.h)) {
+        let mut problems = layout_problems(&p, i64::from(self.w), i64::from(self.h));
+        if self.lang != Lang::Fr {
+            problems.extend(french_left(&p, self.lang));
+        }
+        for problem in problems {
             if !self.problems.contains(&problem) {
                 self.problems.push(problem);
             }
         }
-        let path = screens_dir().join(format!("gui-{name}-{}x{}.png", self.w, self.h));
+        let path = screens_dir().join(format!("gui-{name}{}-{}x{}.png", self.tag, self.w, self.h));
         t.screenshot(&path);
         self.taken.insert(name.to_owned());
     }
@@ -320,31 +412,161 @@ fn last_sale(dir: &Path) -> kaching::domain::sale::Sale {
     ledger.sale(&id).unwrap()
 }
 
-/// Checks a printed ticket: the exact layout of the sale (tests/common/escpos_decode.rs), the
-/// shop's name, these article names and this total.
-fn check_ticket(bytes: &[u8], dir: &Path, articles: &[&str], total: &str) {
+/// Someone who logs in.
+struct Person {
+    id: &'static str,
+    pin: &'static str,
+    name: &'static str,
+}
+
+/// Who works the main flow's day, and in which language: in French the demo's Khadija and
+/// ADMIN; in Dutch Lotte and Joke, added with `--lang nl` before the till starts (the login
+/// screen is switched to Nederlands, the tickets are printed in Dutch).
+struct Crew {
+    lang: Lang,
+    cashier: Person,
+    admin: Person,
+}
+
+impl Crew {
+    fn of(lang: Lang) -> Crew {
+        let (cashier, admin) = match lang {
+            Lang::Fr => (("14", "1414", "Khadija"), ("1", "1111", "ADMIN")),
+            Lang::Nl | Lang::En => (("21", "2121", "Lotte"), ("40", "4040", "Joke")),
+        };
+        let person = |(id, pin, name)| Person { id, pin, name };
+        Crew {
+            lang,
+            cashier: person(cashier),
+            admin: person(admin),
+        }
+    }
+
+    /// Message `id` in the crew's language, its spaces plain as [`shown`] gives them.
+    fn t(&self, id: &str) -> String {
+        self.ta(id, &[])
+    }
+
+    fn ta(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        let text = tr(self.lang, id, args);
+        assert_ne!(text, id, "{id} is missing from the {} catalogue", self.lang);
+        plain_spaces(&text)
+    }
+
+    /// Adds the crew to a seeded data dir (the demo's staff are the French crew).
+    fn hire(&self, dir: &Path) {
+        if self.lang == Lang::Fr {
+            return;
+        }
+        for (p, role) in [(&self.cashier, "cashier"), (&self.admin, "admin")] {
+            let args = [
+                "staff",
+                "add",
+                p.id,
+                p.name,
+                "--role",
+                role,
+                "--lang",
+                self.lang.as_str(),
+            ];
+            let o = common::run(dir, &args, &format!("{}\n", p.pin));
+            assert!(o.status.success(), "{args:?}: {}", common::stderr(&o));
+        }
+    }
+}
+
+/// The login screen speaks the crew's language: its fixed words are the catalogue's, and the
+/// language buttons offer the two others.
+fn check_login_words(p: &Value, crew: &Crew) {
+    for (id, mid) in [
+        ("login.id_label", "gui-l-login-id"),
+        ("login.pin_label", "gui-l-login-pin"),
+        ("login.ok", "gui-l-login-ok"),
+    ] {
+        assert_eq!(shown(p, id), crew.t(mid), "{id} in {}", crew.lang);
+    }
+    for l in Lang::ALL {
+        assert_eq!(
+            p["widgets"][format!("login.lang.{l}")].is_object(),
+            l != crew.lang,
+            "login.lang.{l} is offered on a login screen in {} only if it is another language",
+            crew.lang
+        );
+    }
+    if crew.lang == Lang::Nl {
+        for (id, dutch) in [
+            ("login.id_label", "Gebruikers-ID"),
+            ("login.pin_label", "Pincode"),
+            ("login.ok", "Aanmelden"),
+        ] {
+            assert_eq!(shown(p, id), dutch, "{id} in Dutch");
+        }
+    }
+}
+
+/// Checks a printed ticket: the exact layout of the sale in the crew's language
+/// (tests/common/escpos_decode.rs), the shop's name, these article names and this total, the
+/// seller and the ticket's own words. Returns the ticket's text.
+fn check_ticket_of(
+    bytes: &[u8],
+    dir: &Path,
+    crew: &Crew,
+    articles: &[&str],
+    total: &str,
+) -> String {
     let sale = last_sale(dir);
-    let d = escpos_decode::assert_ticket(bytes, &sale, &shop(), 42, "cp1252", false);
-    let text = d.texts().join("\n");
-    for needle in [SHOP_NAME].iter().chain(articles).chain([&total]) {
+    let d = match crew.lang {
+        // `printer.language` is left at its default in the French run.
+        Lang::Fr => escpos_decode::assert_ticket(bytes, &sale, &shop(), 42, "cp1252", false),
+        lang => escpos_decode::assert_ticket_in(
+            bytes,
+            &sale,
+            &shop(),
+            42,
+            "cp1252",
+            false,
+            TicketLanguage::one(lang),
+        ),
+    };
+    let text = plain_spaces(&d.texts().join("\n"));
+    let words = [
+        crew.t("ticket-total"),
+        crew.t("ticket-thanks"),
+        crew.ta("ticket-seller-line", &[("value", crew.cashier.name.into())]),
+    ];
+    let dutch: &[&str] = match crew.lang {
+        Lang::Nl => &["TOTAAL BETAALD", "Bedankt voor uw bezoek!", "Verkoper: "],
+        _ => &[],
+    };
+    for needle in [SHOP_NAME, total]
+        .iter()
+        .chain(articles)
+        .chain(dutch)
+        .copied()
+        .chain(words.iter().map(String::as_str))
+    {
         assert!(
             text.contains(needle),
             "the ticket lacks {needle:?}:\n{text}"
         );
     }
+    text
 }
 
-/// The whole day at one screen size; screenshots of every screen and overlay.
-fn cashier_and_admin_day(w: u32, h: u32) {
+/// The whole day at one screen size, in `lang`; screenshots of every screen and overlay.
+fn cashier_and_admin_day(w: u32, h: u32, lang: Lang) {
+    let crew = Crew::of(lang);
+    let (cashier, admin) = (&crew.cashier, &crew.admin);
     let x = Xvfb::start(w, h);
     let dir = common::seeded_dir();
+    crew.hire(dir.path());
     let printer = TestPrinter::start();
-    let t = GuiTill::start(
-        &x,
-        till_cmd(dir.path(), Some(&printer), OPEN_TIME),
-        &["till"],
-    );
-    let mut shots = Shots::new(&x);
+    let mut cmd = till_cmd(dir.path(), Some(&printer), OPEN_TIME);
+    if lang != Lang::Fr {
+        cmd.env("KACHING_PRINTER__LANGUAGE", lang.as_str());
+    }
+    let t = GuiTill::start(&x, cmd, &["till"]);
+    let mut shots = Shots::in_lang(&x, lang);
     // Wrong behaviours that do not stop the flow: reported (and failed on) at the end, so one
     // run shows them all.
     let mut later: Vec<String> = Vec::new();
@@ -368,26 +590,64 @@ fn cashier_and_admin_day(w: u32, h: u32) {
         shown(&p, "login.shop").contains(SHOP_NAME),
         "login.shop shows the shop's name: {p}"
     );
+    // The login screen opens in the till's language (French); another language is one touch
+    // away, and the runtime answers the login in it.
+    if lang != Lang::Fr {
+        t.click(&format!("login.lang.{lang}"));
+    }
+    let p = t.wait_for("the login screen in the run's language", |p| {
+        shown(p, "login.ok") == crew.t("gui-l-login-ok")
+    });
+    check_login_words(&p, &crew);
     shots.take(&t, "login");
 
-    // A wrong PIN first: refused, the message says so.
-    login_keypad(&t, "14", "9999");
+    // A wrong PIN first: refused, the message says so (one try of five used).
+    login_keypad(&t, cashier.id, "9999");
     let p = t.wait_text("login.message", "non-empty", |m| !m.is_empty());
     assert!(
         p.to_lowercase().contains("pin"),
         "the message names the PIN: {p}"
     );
+    let bad_pin = crew.ta("login-bad-pin", &[("attempts", Arg::Num(4))]);
+    assert!(
+        plain_spaces(&p)
+            .to_lowercase()
+            .contains(&bad_pin.to_lowercase()),
+        "the refusal is the catalogue's {bad_pin:?}: {p}"
+    );
+    if lang == Lang::Nl {
+        assert!(p.contains("foute pincode"), "the refusal in Dutch: {p}");
+    }
     assert_eq!(t.probe().unwrap()["screen"], "login");
     shots.take(&t, "login-refused");
 
-    // Khadija, with the keypad (the ID is kept after a wrong PIN: C clears it first).
-    login_keypad(&t, "14", "1414");
+    // The cashier, with the keypad (the ID is kept after a wrong PIN: C clears it first).
+    login_keypad(&t, cashier.id, cashier.pin);
     let p = t.wait_screen("till");
     assert!(
-        shown(&p, "till.seller").contains("Khadija"),
+        shown(&p, "till.seller").contains(cashier.name),
         "the seller is shown: {}",
         shown(&p, "till.seller")
     );
+    assert_eq!(
+        shown(&p, "till.seller"),
+        crew.ta("gui-seller", &[("name", cashier.name.into())]),
+        "the seller in the cashier's language"
+    );
+    if lang == Lang::Nl {
+        assert!(
+            shown(&p, "till.seller").starts_with("Verkoper: "),
+            "{}",
+            shown(&p, "till.seller")
+        );
+        for (id, dutch) in [
+            ("till.pay", "Betalen"),
+            ("till.cash", "Contant"),
+            ("till.logout", "Afmelden"),
+        ] {
+            assert_eq!(shown(&p, id), dutch, "{id} in Dutch");
+        }
+    }
     assert!(basket_lines(&p).is_empty(), "a fresh basket: {p}");
 
     // Two articles typed into the article field: one by barcode, one by code.
@@ -487,10 +747,17 @@ fn cashier_and_admin_day(w: u32, h: u32) {
         shown(&p, "pay.total")
     );
     assert!(
-        shown(&p, "pay.status").contains("EN ATTENTE"),
+        shown(&p, "pay.status").contains(&crew.t("gui-pay-pending")),
         "pay.status: {}",
         shown(&p, "pay.status")
     );
+    if lang == Lang::Nl {
+        assert!(
+            shown(&p, "pay.status").contains("WACHTEN OP BETALING"),
+            "pay.status: {}",
+            shown(&p, "pay.status")
+        );
+    }
     let qr = Rect::of(&p["widgets"]["pay.qr"]).unwrap();
     assert!(
         qr.w >= 150 && qr.h >= 150,
@@ -508,13 +775,23 @@ fn cashier_and_admin_day(w: u32, h: u32) {
     // The customer's phone confirms.
     let (status, page) = common::phone_confirms(&pay_url);
     assert!(status < 400, "the phone's confirmation: {status} {page}");
-    t.wait_for("PAIEMENT ACCEPTÉ", |p| {
-        p["screen"] == "payment" && shown(p, "pay.status").contains("PAIEMENT ACCEPTÉ")
+    let accepted = crew.t("gui-pay-accepted");
+    let p = t.wait_for(&accepted, |p| {
+        p["screen"] == "payment" && shown(p, "pay.status").contains(&accepted)
     });
+    if lang == Lang::Nl {
+        assert_eq!(shown(&p, "pay.status"), "BETALING AANVAARD");
+    }
     shots.take(&t, "payment-accepted");
     t.click("pay.status");
     let ticket = printer.expect_job(JOB_WAIT);
-    check_ticket(&ticket, dir.path(), &["Pain au chocolat", "Café"], "18,70");
+    check_ticket_of(
+        &ticket,
+        dir.path(),
+        &crew,
+        &["Pain au chocolat", "Café"],
+        "18,70",
+    );
     let sale = last_sale(dir.path());
     assert_eq!(sale.paid.cents(), 1870);
 
@@ -528,6 +805,7 @@ fn cashier_and_admin_day(w: u32, h: u32) {
         "pay.account names the sub-account: {}",
         shown(&p, "pay.account")
     );
+    assert_eq!(shown(&p, "pay.account"), crew.t("gui-account-sub"));
     t.click("pay.cancel");
     let p = t.wait_screen("till");
     assert_eq!(
@@ -556,12 +834,28 @@ fn cashier_and_admin_day(w: u32, h: u32) {
     shots.take(&t, "cash-change");
     t.click("cash.ok");
     let ticket = printer.expect_job(JOB_WAIT);
-    check_ticket(
+    let cash = check_ticket_of(
         &ticket,
         dir.path(),
+        &crew,
         &["Croissant", "Chocolat noir", "Déodorant CienMEN"],
         "9,00",
     );
+    for id in ["ticket-cash-received", "ticket-change"] {
+        let word = crew.t(id);
+        assert!(
+            cash.contains(&word),
+            "the cash ticket lacks {word:?}:\n{cash}"
+        );
+    }
+    if lang == Lang::Nl {
+        for word in ["Contant ontvangen", "Wisselgeld"] {
+            assert!(
+                cash.contains(word),
+                "the cash ticket lacks {word:?}:\n{cash}"
+            );
+        }
+    }
     let p = t.wait_screen("till");
     assert!(basket_lines(&p).is_empty(), "both baskets are paid: {p}");
     assert_eq!(p["basket"]["main_total_cents"], 0);
@@ -571,9 +865,16 @@ fn cashier_and_admin_day(w: u32, h: u32) {
         2
     );
 
-    // Log out; the admin logs in with the physical keyboard.
+    // Log out (the login screen is back in the till's language); the admin logs in with the
+    // physical keyboard.
     t.click("till.logout");
-    login_typed(&t, "1", "1111");
+    let p = t.wait_screen("login");
+    assert_eq!(
+        shown(&p, "login.ok"),
+        plain_spaces(&tr(Lang::Fr, "gui-l-login-ok", &[])),
+        "after a logout the login screen speaks the till's language"
+    );
+    login_typed(&t, admin.id, admin.pin);
     let p = t.wait_for("the days list with today", |p| {
         p["screen"] == "admin_days" && !rows(p).is_empty()
     });
@@ -598,12 +899,13 @@ fn cashier_and_admin_day(w: u32, h: u32) {
         p["screen"] == "admin_report" && !rows(p).is_empty()
     });
     assert!(
-        ["local", "cette caisse"]
+        ["local", "cette caisse", "deze kassa"]
             .iter()
             .any(|n| shown(&p, "report.source").to_lowercase().contains(n)),
         "the report says it is this till's (local): {}",
         shown(&p, "report.source")
     );
+    assert_eq!(shown(&p, "report.source"), crew.t("gui-source-local"));
     for article in [
         "Pain au chocolat",
         "Café",
@@ -614,10 +916,22 @@ fn cashier_and_admin_day(w: u32, h: u32) {
         assert!(has_row(&p, article), "{article} in {:?}", rows(&p));
     }
     assert!(
-        has_row(&p, "retrait"),
+        has_row(&p, &crew.t("gui-report-withdrawals")),
         "the withdrawal is in the report: {:?}",
         rows(&p)
     );
+    assert!(
+        has_row(&p, &crew.t("gui-report-balance")),
+        "the balance is in the report: {:?}",
+        rows(&p)
+    );
+    if lang == Lang::Nl {
+        assert!(
+            has_row(&p, "Geldafhalingen") && has_row(&p, "KASSALDO"),
+            "the report in Dutch: {:?}",
+            rows(&p)
+        );
+    }
     shots.take(&t, "admin-report");
 
     // Exports: PDF, CSV, TXT files on disk.
@@ -695,6 +1009,17 @@ fn cashier_and_admin_day(w: u32, h: u32) {
         "{:?}",
         rows(&p)
     );
+    for (person, role) in [(cashier, "gui-role-cashier"), (admin, "gui-role-admin")] {
+        let row = rows(&p)
+            .into_iter()
+            .find(|r| r.contains(person.name))
+            .unwrap_or_else(|| panic!("{} in {:?}", person.name, rows(&p)));
+        assert!(
+            row.contains(&crew.t(role)),
+            "{}'s role in the admin's language: {row}",
+            person.name
+        );
+    }
     shots.take(&t, "admin-staff");
     t.click("admin.logout");
     t.wait_screen("login");
@@ -731,12 +1056,19 @@ fn cashier_and_admin_day(w: u32, h: u32) {
 
 #[test]
 fn a_cashier_sells_and_the_admin_reads_the_day_at_800x480() {
-    cashier_and_admin_day(800, 480);
+    cashier_and_admin_day(800, 480, Lang::Fr);
 }
 
 #[test]
 fn a_cashier_sells_and_the_admin_reads_the_day_at_1280x800() {
-    cashier_and_admin_day(1280, 800);
+    cashier_and_admin_day(1280, 800, Lang::Fr);
+}
+
+/// Issue 12: the same day with a Dutch-speaking cashier and admin, the login screen switched to
+/// Nederlands, the tickets in Dutch; every Dutch button's words must fit it at 800×480.
+#[test]
+fn a_dutch_cashier_sells_and_a_dutch_admin_reads_the_day_at_800x480() {
+    cashier_and_admin_day(800, 480, Lang::Nl);
 }
 
 #[test]
