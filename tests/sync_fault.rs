@@ -1548,7 +1548,7 @@ fn a_true_conflict_parks_that_row_only_and_retry_parked_puts_it_back() {
     reconcile
         .env("KACHING_CENTRAL__URL", &db.url)
         .env("KACHING_TILL__ID", TILL_ID)
-        .args(["report", "reconcile", &day]);
+        .args(["--lang", "en", "report", "reconcile", &day]);
     let o = common::run_cmd(reconcile, "");
     let out = common::stdout(&o);
     assert!(o.status.success(), "{out}{}", common::stderr(&o));
@@ -1561,10 +1561,14 @@ fn a_true_conflict_parks_that_row_only_and_retry_parked_puts_it_back() {
 
     // Mended centrally, put back by hand (the till running): it arrives.
     central_exec(&db, &format!("DELETE FROM sales WHERE id = '{other}'"));
-    let o = common::run(dir.path(), &["sync", "retry-parked", "--by", "Ayman"], "");
+    let o = common::run(
+        dir.path(),
+        &["--lang", "en", "sync", "retry-parked", "--by", "Ayman"],
+        "",
+    );
     assert!(o.status.success(), "{}", common::stderr(&o));
     assert!(
-        common::stdout(&o).contains("1 parked outbox row(s) put back"),
+        common::stdout(&o).contains("1 parked outbox row put back"),
         "{}",
         common::stdout(&o)
     );
@@ -1593,7 +1597,7 @@ fn a_true_conflict_parks_that_row_only_and_retry_parked_puts_it_back() {
     first_difference("sales", &local.sales, &central.sales);
     first_difference("sale lines", &local.lines, &central.lines);
     first_difference("audit", &local.audit, &central.audit);
-    let o = common::run(dir.path(), &["sync", "retry-parked"], "");
+    let o = common::run(dir.path(), &["--lang", "en", "sync", "retry-parked"], "");
     assert!(
         common::stdout(&o).contains("no parked outbox row"),
         "{}",
@@ -1640,7 +1644,9 @@ fn an_unusable_central_url_is_an_error_at_start_in_status_and_in_doctor() {
     till.quit();
 
     let mut doctor = common::kaching(dir.path());
-    doctor.env("KACHING_CENTRAL__URL", bad).arg("doctor");
+    doctor
+        .env("KACHING_CENTRAL__URL", bad)
+        .args(["--lang", "en", "doctor"]);
     let o = common::run_cmd(doctor, "");
     let out = common::stdout(&o);
     assert!(!o.status.success(), "doctor passed: {out}");

@@ -39,7 +39,7 @@ pub(super) fn build(
     left.set_pad(m);
     let mut shop_f = label(reg, "login.shop", shop, sc.font(30), Align::Center);
     shop_f.set_label_font(Font::HelveticaBold);
-    left.fixed(&shop_f, sc.px(56));
+    left.fixed(&shop_f, sc.px(42));
     let l1 = label(
         reg,
         "login.id_label",
@@ -47,18 +47,18 @@ pub(super) fn build(
         sc.font(18),
         Align::Left,
     );
-    left.fixed(&l1, sc.px(26));
+    left.fixed(&l1, sc.px(22));
     let mut id = input(reg, "login.id", sc.font(28), false);
     id.set_trigger(fltk::enums::CallbackTrigger::EnterKeyAlways);
     id.emit(*s, Msg::Ui(Ui::LoginIdEnter));
-    left.fixed(&id, sc.px(56));
+    left.fixed(&id, sc.px(50));
     let l2 = label(reg, "login.pin_label", "Code PIN", sc.font(18), Align::Left);
-    left.fixed(&l2, sc.px(26));
+    left.fixed(&l2, sc.px(22));
     let mut pin = input(reg, "login.pin", sc.font(28), true);
     pin.set_trigger(fltk::enums::CallbackTrigger::EnterKeyAlways);
     pin.emit(*s, Msg::Ui(Ui::LoginOk));
-    left.fixed(&pin, sc.px(56));
-    let mut message = label(reg, "login.message", "", sc.font(17), Align::Left);
+    left.fixed(&pin, sc.px(50));
+    let mut message = label(reg, "login.message", "", sc.font(16), Align::Left);
     message.set_align(Align::Left | Align::Inside | Align::Wrap | Align::Top);
     message.set_label_color(colors::DANGER);
     let ok = action(
@@ -70,7 +70,7 @@ pub(super) fn build(
         s,
         Msg::Ui(Ui::LoginOk),
     );
-    left.fixed(&ok, sc.px(64));
+    left.fixed(&ok, sc.px(56));
     let mut lrow = super::row();
     lrow.set_pad(m);
     let mut langs = Vec::new();

@@ -33,7 +33,7 @@ pub(super) fn build(
     let mut jrow = row();
     jrow.set_pad(sc.px(4));
     let l = label(reg, "journal.from_label", "Du", sc.font(16), Align::Right);
-    jrow.fixed(&l, sc.px(30));
+    jrow.fixed(&l, sc.px(42));
     let journal_from = input(reg, "journal.from", sc.font(18), false);
     let b = button(
         reg,
@@ -45,7 +45,7 @@ pub(super) fn build(
     );
     jrow.fixed(&b, sc.px(48));
     let l = label(reg, "journal.to_label", "au", sc.font(16), Align::Right);
-    jrow.fixed(&l, sc.px(30));
+    jrow.fixed(&l, sc.px(42));
     let journal_to = input(reg, "journal.to", sc.font(18), false);
     let b = button(
         reg,
