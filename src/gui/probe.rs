@@ -3,6 +3,8 @@
 //! screen coordinates, texts, the basket, the current list's rows and the timings. The GUI tests
 //! drive the real window with xdotool and read the outcome here; nothing else depends on it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use fltk::prelude::*;
@@ -14,6 +16,7 @@ use super::view::View;
 pub struct Probe {
     path: PathBuf,
     seq: std::cell::Cell<u64>,
+    fits: RefCell<HashMap<FitKey, bool>>,
 }
 
 fn rss_kb() -> Option<u64> {
@@ -25,16 +28,26 @@ fn rss_kb() -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// What a label's fit depends on: its text, font, size and the widget's size.
+type FitKey = (String, i32, i32, i32, i32);
+
 /// Whether a widget's label fits inside it, measured in its own font (a Dutch word longer than
-/// its button is a bug the tests catch).
-fn label_fits(w: &fltk::widget::Widget) -> bool {
+/// its button is a bug the tests catch). Measuring text is slow (pango lays it out), so each
+/// label is measured once per size, not on every probe write.
+fn label_fits(w: &fltk::widget::Widget, cache: &RefCell<HashMap<FitKey, bool>>) -> bool {
     let label = w.label();
     if label.is_empty() {
         return true;
     }
+    let key = (label, w.label_font().bits(), w.label_size(), w.w(), w.h());
+    if let Some(f) = cache.borrow().get(&key) {
+        return *f;
+    }
     fltk::draw::set_font(w.label_font(), w.label_size());
-    let (tw, th) = fltk::draw::measure(&label, false);
-    tw <= w.w() - 4 && th <= w.h()
+    let (tw, th) = fltk::draw::measure(&key.0, false);
+    let fits = tw <= w.w() - 4 && th <= w.h();
+    cache.borrow_mut().insert(key, fits);
+    fits
 }
 
 impl Probe {
@@ -46,6 +59,7 @@ impl Probe {
         Some(Probe {
             path: PathBuf::from(path),
             seq: std::cell::Cell::new(0),
+            fits: RefCell::new(HashMap::new()),
         })
     }
 
@@ -65,7 +79,7 @@ impl Probe {
                     "x": wx + w.x(), "y": wy + w.y(), "w": w.w(), "h": w.h(),
                     "label": label, "active": w.active_r(),
                     "button": fltk::button::Button::from_dyn_widget(w).is_some(),
-                    "fits": label_fits(w),
+                    "fits": label_fits(w, &self.fits),
                 }),
             );
             texts.insert((*id).to_owned(), Value::String(label));

@@ -43,14 +43,15 @@ pub(super) fn set_label<W: WidgetExt>(w: &mut W, text: &str) {
 }
 
 fn set_color<W: WidgetExt>(w: &mut W, c: Color) {
-    if w.color() != c {
+    // Compared as RGB: FLTK may hand back an indexed colour for the same shade.
+    if w.color().to_rgb() != c.to_rgb() {
         w.set_color(c);
         w.redraw();
     }
 }
 
 fn set_label_color<W: WidgetExt>(w: &mut W, c: Color) {
-    if w.label_color() != c {
+    if w.label_color().to_rgb() != c.to_rgb() {
         w.set_label_color(c);
         w.redraw();
     }
