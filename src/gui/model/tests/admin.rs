@@ -298,3 +298,12 @@ fn every_gui_message_the_model_uses_exists_in_every_language() {
     }
     assert!(n > 60, "the ids are read from the sources ({n})");
 }
+
+#[test]
+fn journal_dates_in_both_spellings() {
+    let d = NaiveDate::from_ymd_opt(2026, 5, 31);
+    assert_eq!(parse_day("2026-05-31"), d);
+    assert_eq!(parse_day(" 31/05/2026 "), d);
+    assert_eq!(parse_day("31-05-2026"), None);
+    assert_eq!(parse_day("2026-02-30"), None);
+}
