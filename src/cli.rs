@@ -661,8 +661,10 @@ async fn start_lan_server(
         }
         None => format!("http://{addr}"),
     };
+    // The till's own LAN server is always manual: tills never hold the provider's credentials.
     let options = PayServerOptions {
         handle_signals: false,
+        payconiq: None,
         ..pay_options(settings, public_url)
     };
     let (running, server) =
@@ -688,6 +690,10 @@ fn pay_options(settings: &Settings, public_url: String) -> PayServerOptions {
         rate_per_second: settings.pay_server.rate_per_second,
         rate_burst: settings.pay_server.rate_burst,
         handle_signals: true,
+        payconiq: match &settings.pay_server.provider {
+            crate::config::ProviderSettings::Payconiq(p) => Some(p.clone()),
+            crate::config::ProviderSettings::Manual => None,
+        },
     }
 }
 
@@ -713,6 +719,11 @@ fn pay_server(
                 let options = pay_options(settings, public_url);
                 let (running, server) = pay_web::server::start(listener, store, options, clock, settings.pay_server.workers).await?;
                 eprintln!("KACHING payment server listening on http://{}", running.addr);
+                if let crate::config::ProviderSettings::Manual = settings.pay_server.provider {
+                    let warning = t(settings.language, "pay-server-manual-warning", &[]);
+                    tracing::warn!("{warning}");
+                    eprintln!("{warning}");
+                }
                 server.await.context("payment server")?;
             }
             PayServerCmd::Till(PayTillCmd::Add { id }) => {

@@ -123,6 +123,21 @@ pub struct RawPayServer {
     pub rate_burst: usize,
     #[serde(deserialize_with = "number_or_text")]
     pub workers: usize,
+    /// `manual` (nothing proves a payment: demo and tests) or `payconiq`.
+    pub provider: String,
+    pub payconiq: RawPayconiq,
+}
+
+/// `[pay_server.payconiq]`: the merchant's Payconiq by Bancontact settings. The API key comes
+/// from `KACHING_PAY_SERVER__PAYCONIQ__API_KEY` (secrets.env), never the config file.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawPayconiq {
+    pub api_url: String,
+    pub jwks_url: String,
+    pub payment_profile_id: String,
+    pub callback_url: String,
+    pub api_key: Secret,
 }
 
 impl Default for RawPayServer {
@@ -135,6 +150,8 @@ impl Default for RawPayServer {
             rate_per_second: 5,
             rate_burst: 20,
             workers: 2,
+            provider: "manual".into(),
+            payconiq: RawPayconiq::default(),
         }
     }
 }
@@ -383,6 +400,72 @@ pub struct PayServerSettings {
     pub rate_per_second: u64,
     pub rate_burst: u32,
     pub workers: usize,
+    pub provider: ProviderSettings,
+}
+
+/// What proves a payment on this pay-server.
+#[derive(Debug, Clone)]
+pub enum ProviderSettings {
+    /// The customer page's button: nothing proves a payment (demo and tests only).
+    Manual,
+    Payconiq(PayconiqSettings),
+}
+
+pub use crate::pay_web::provider::payconiq::PayconiqConfig as PayconiqSettings;
+
+impl ProviderSettings {
+    pub fn kind(&self) -> crate::pay_web::provider::ProviderKind {
+        match self {
+            ProviderSettings::Manual => crate::pay_web::provider::ProviderKind::Manual,
+            ProviderSettings::Payconiq(_) => crate::pay_web::provider::ProviderKind::Payconiq,
+        }
+    }
+}
+
+/// An `https://` URL (or `http://` to a loopback address, for a simulator on this machine).
+fn provider_url(key: &str, s: &str) -> Result<String, ConfigError> {
+    let u = http_url(key, s)?.ok_or_else(|| invalid(key, "required with provider = \"payconiq\""))?;
+    let parsed = url::Url::parse(&u).map_err(|e| invalid(key, e))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    if parsed.scheme() != "https" && !loopback {
+        return Err(invalid(key, "use an https:// URL"));
+    }
+    Ok(u)
+}
+
+fn provider_settings(raw: &RawPayServer) -> Result<ProviderSettings, ConfigError> {
+    match crate::pay_web::provider::ProviderKind::parse(&raw.provider) {
+        Some(crate::pay_web::provider::ProviderKind::Manual) => Ok(ProviderSettings::Manual),
+        Some(crate::pay_web::provider::ProviderKind::Payconiq) => {
+            let p = &raw.payconiq;
+            let profile = p.payment_profile_id.trim();
+            if profile.is_empty() || profile.len() > 64 {
+                return Err(invalid(
+                    "pay_server.payconiq.payment_profile_id",
+                    "required with provider = \"payconiq\" (Payconiq's payment profile id)",
+                ));
+            }
+            if p.api_key.expose().trim().is_empty() {
+                return Err(invalid(
+                    "pay_server.payconiq.api_key",
+                    "set KACHING_PAY_SERVER__PAYCONIQ__API_KEY (in /etc/kaching/secrets.env)",
+                ));
+            }
+            Ok(ProviderSettings::Payconiq(PayconiqSettings {
+                api_url: provider_url("pay_server.payconiq.api_url", &p.api_url)?,
+                jwks_url: provider_url("pay_server.payconiq.jwks_url", &p.jwks_url)?,
+                payment_profile_id: profile.to_owned(),
+                callback_url: provider_url("pay_server.payconiq.callback_url", &p.callback_url)?,
+                api_key: Secret::new(p.api_key.expose().trim()),
+            }))
+        }
+        None => Err(invalid("pay_server.provider", "use \"manual\" or \"payconiq\"")),
+    }
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -541,6 +624,7 @@ impl RawSettings {
             rate_per_second: ps.rate_per_second.max(1) as u64,
             rate_burst: u32::try_from(ps.rate_burst.max(1)).unwrap_or(u32::MAX),
             workers: ps.workers.clamp(1, 64),
+            provider: provider_settings(ps)?,
         };
         let central_url = match self.central.url.expose().trim() {
             "" => None,

@@ -87,6 +87,7 @@ pub enum CheckId {
     PinPepper,
     Central,
     Payment,
+    Provider,
     Printer,
     Scanner,
     TimeZone,
@@ -103,6 +104,7 @@ impl CheckId {
             CheckId::PinPepper => "pin_pepper",
             CheckId::Central => "central",
             CheckId::Payment => "payment_server",
+            CheckId::Provider => "payment_provider",
             CheckId::Printer => "printer",
             CheckId::Scanner => "scanner",
             CheckId::TimeZone => "time_zone",
@@ -268,6 +270,7 @@ pub fn check_all(
     });
     checks.push(central_check);
     checks.push(payment_check);
+    checks.push(provider(&settings.pay_server.provider));
     checks.push(printer(&settings.printer.driver, data_dir));
     checks.push(scanner(settings.scanner.device.as_deref()));
     let now = clock.now();
@@ -489,5 +492,19 @@ mod tests {
         assert_eq!(json[2]["required"], false);
         assert_eq!(json[2]["ok"], true);
         assert_eq!(json[0]["fix"], serde_json::Value::Null);
+    }
+}
+
+/// What proves a payment on the pay-server this configuration runs: a warning for `manual`
+/// (nothing does), the profile and callback URL for Payconiq.
+pub fn provider(settings: &crate::config::ProviderSettings) -> Check {
+    match settings {
+        crate::config::ProviderSettings::Manual => {
+            Check::warn(CheckId::Provider, text::provider_manual())
+        }
+        crate::config::ProviderSettings::Payconiq(p) => Check::pass(
+            CheckId::Provider,
+            text::provider_payconiq(&p.payment_profile_id, &p.callback_url),
+        ),
     }
 }

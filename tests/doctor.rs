@@ -16,13 +16,14 @@ use common::mysql::TestDb;
 use serde_json::Value;
 
 /// The checks, in the table's order (the JSON `check` ids).
-const ORDER: [&str; 11] = [
+const ORDER: [&str; 12] = [
     "settings",
     "data_dir",
     "ledger",
     "pin_pepper",
     "central",
     "payment_server",
+    "payment_provider",
     "printer",
     "scanner",
     "time_zone",

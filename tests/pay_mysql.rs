@@ -597,3 +597,26 @@ fn two_pay_servers_on_one_mariadb_an_intent_made_on_one_and_confirmed_on_the_oth
     assert_eq!(db.int("SELECT COUNT(*) FROM pay_server_keys"), 1);
     drop((a, b));
 }
+
+#[tokio::test]
+async fn a_provider_callback_jti_seen_by_one_instance_is_a_replay_for_another() {
+    let db = TestDb::create();
+    let a = store_of(&db).await;
+    let b = store_of(&db).await;
+    // Two instances racing on the same fresh jti: exactly one records it.
+    let jti = format!("jti-{}", token());
+    let (x, y) = futures_util::join!(a.record_jti(&jti, 1), b.record_jti(&jti, 1));
+    assert_eq!(
+        [x.unwrap(), y.unwrap()].iter().filter(|f| **f).count(),
+        1,
+        "one instance wins"
+    );
+    assert!(!a.record_jti(&jti, 2).await.unwrap(), "a replay on A");
+    assert!(!b.record_jti(&jti, 2).await.unwrap(), "a replay on B");
+    assert!(b.record_jti("another", 2).await.unwrap());
+    assert_eq!(
+        db.int("SELECT count(*) FROM provider_callback_jtis"),
+        2,
+        "nothing else written"
+    );
+}

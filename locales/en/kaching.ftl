@@ -159,3 +159,4 @@ instore-check-digit = in-store barcode '{ $value }' has a wrong check digit (a b
 instore-value-check = in-store barcode '{ $value }' has a wrong price/weight check digit (a bad read? scan again)
 instore-zero = in-store barcode '{ $value }' carries a zero price or weight
 admin-staff-lang = { $id }: language { $lang }, from their next login
+pay-server-manual-warning = WARNING: pay_server.provider = "manual": nothing proves a payment on this server (whoever presses the customer page's button "pays"). For the demo and the tests only; a shop sets pay_server.provider = "payconiq".

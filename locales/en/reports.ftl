@@ -107,6 +107,7 @@ doctor-label-data-dir = data dir
 doctor-label-ledger = ledger
 doctor-label-pin-pepper = PIN pepper
 doctor-label-central = central db
+doctor-label-provider = provider
 doctor-label-payment = payment
 doctor-label-printer = printer
 doctor-label-scanner = scanner
@@ -227,3 +228,5 @@ doctor-disk-low = only { $free } free on { $dir } (less than { $min })
 doctor-disk-fix = free some space (old logs: `journalctl --vacuum-size=100M`, old exports), or move the data dir to a larger disk
 doctor-disk-unknown = cannot read the free space of { $dir }: { $error }
 doctor-disk-unknown-fix = check that the data dir's filesystem is mounted
+doctor-provider-manual = pay_server.provider = "manual": nothing proves a QR payment (the customer page's button is for the demo and tests); set pay_server.provider = "payconiq" on the payment server
+doctor-provider-payconiq = Payconiq by Bancontact, payment profile { $profile }, callbacks at { $callback }

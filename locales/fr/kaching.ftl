@@ -160,3 +160,4 @@ instore-check-digit = le code-barres magasin « { $value } » a une clé de cont
 instore-value-check = le code-barres magasin « { $value } » a une clé de prix/poids fausse (mal lu ? scannez encore)
 instore-zero = le code-barres magasin « { $value } » porte un prix ou un poids nul
 admin-staff-lang = { $id } : langue { $lang }, dès sa prochaine connexion
+pay-server-manual-warning = ATTENTION : pay_server.provider = "manual" : rien ne prouve un paiement sur ce serveur (qui appuie sur le bouton de la page client « paie »). Pour la démo et les tests seulement ; un commerce met pay_server.provider = "payconiq".

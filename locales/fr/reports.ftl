@@ -107,6 +107,7 @@ doctor-label-data-dir = données
 doctor-label-ledger = registre
 doctor-label-pin-pepper = poivre PIN
 doctor-label-central = base centrale
+doctor-label-provider = fournisseur
 doctor-label-payment = paiement
 doctor-label-printer = imprimante
 doctor-label-scanner = scanner
@@ -239,3 +240,5 @@ doctor-disk-low = seulement { $free } libres dans { $dir } (moins de { $min })
 doctor-disk-fix = libérez de la place (anciens journaux : `journalctl --vacuum-size=100M`, anciens exports), ou déplacez le dossier de données sur un disque plus grand
 doctor-disk-unknown = impossible de lire la place libre de { $dir } : { $error }
 doctor-disk-unknown-fix = vérifiez que le système de fichiers du dossier de données est monté
+doctor-provider-manual = pay_server.provider = "manual" : rien ne prouve un paiement QR (le bouton de la page client sert à la démo et aux tests) ; mettez pay_server.provider = "payconiq" sur le serveur de paiement
+doctor-provider-payconiq = Payconiq by Bancontact, profil de paiement { $profile }, rappels sur { $callback }

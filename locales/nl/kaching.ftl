@@ -159,3 +159,4 @@ instore-check-digit = winkelstreepjescode "{ $value }" heeft een fout controleci
 instore-value-check = winkelstreepjescode "{ $value }" heeft een fout controlecijfer voor prijs/gewicht (slecht gelezen? scan opnieuw)
 instore-zero = winkelstreepjescode "{ $value }" draagt een prijs of gewicht van nul
 admin-staff-lang = { $id }: taal { $lang }, vanaf de volgende aanmelding
+pay-server-manual-warning = OPGELET: pay_server.provider = "manual": niets bewijst een betaling op deze server (wie op de knop van de klantpagina drukt, "betaalt"). Alleen voor de demo en de tests; een winkel zet pay_server.provider = "payconiq".

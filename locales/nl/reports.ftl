@@ -107,6 +107,7 @@ doctor-label-data-dir = datamap
 doctor-label-ledger = register
 doctor-label-pin-pepper = PIN-peper
 doctor-label-central = centrale db
+doctor-label-provider = aanbieder
 doctor-label-payment = betaling
 doctor-label-printer = printer
 doctor-label-scanner = scanner
@@ -242,3 +243,5 @@ doctor-disk-low = slechts { $free } vrij op { $dir } (minder dan { $min })
 doctor-disk-fix = maak ruimte vrij (oude logboeken: `journalctl --vacuum-size=100M`, oude exports), of verplaats de datamap naar een grotere schijf
 doctor-disk-unknown = kan de vrije ruimte van { $dir } niet lezen: { $error }
 doctor-disk-unknown-fix = controleer of het bestandssysteem van de datamap aangekoppeld is
+doctor-provider-manual = pay_server.provider = "manual": niets bewijst een QR-betaling (de knop op de klantpagina is voor de demo en de tests); zet pay_server.provider = "payconiq" op de betaalserver
+doctor-provider-payconiq = Payconiq by Bancontact, betaalprofiel { $profile }, callbacks op { $callback }

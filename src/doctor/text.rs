@@ -31,6 +31,7 @@ pub fn label(lang: Lang, id: CheckId) -> String {
         CheckId::PinPepper => "doctor-label-pin-pepper",
         CheckId::Central => "doctor-label-central",
         CheckId::Payment => "doctor-label-payment",
+        CheckId::Provider => "doctor-label-provider",
         CheckId::Printer => "doctor-label-printer",
         CheckId::Scanner => "doctor-label-scanner",
         CheckId::TimeZone => "doctor-label-time-zone",
@@ -553,4 +554,14 @@ pub fn disk_unknown(dir: &Path, err: &str) -> Text {
 
 pub fn disk_unknown_fix() -> Text {
     msg("doctor-disk-unknown-fix")
+}
+
+pub fn provider_manual() -> Text {
+    msg("doctor-provider-manual")
+}
+
+pub fn provider_payconiq(profile: &str, callback: &str) -> Text {
+    msg("doctor-provider-payconiq")
+        .arg("profile", profile)
+        .arg("callback", callback)
 }

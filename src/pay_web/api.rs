@@ -72,6 +72,13 @@ pub struct IntentView {
     /// Unix milliseconds.
     pub expires_at: i64,
     pub paid_at: Option<i64>,
+    /// The provider's payment id (Payconiq's `paymentId`), when a provider takes the payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_ref: Option<String>,
+    /// Why the provider did not take it: `expired`, `failed`, `authorization_failed` or
+    /// `cancelled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One state change, as sent on the events stream (`id:` is `seq`).

@@ -13,6 +13,7 @@ pub mod client;
 pub mod mysql_store;
 
 pub mod page;
+pub mod provider;
 pub mod server;
 pub mod sign;
 pub mod store;

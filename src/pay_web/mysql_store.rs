@@ -27,8 +27,8 @@ use crate::secrets::Secret;
 
 use super::api::{IntentEvent, IntentStatus, NewIntent};
 use super::store::{
-    CancelOutcome, ConfirmOutcome, Intent, IntentResult, IntentStore, IntentStoreError, TillRecord,
-    request_hash,
+    CancelOutcome, ConfirmOutcome, Intent, IntentResult, IntentStore, IntentStoreError,
+    ProviderPayment, TillRecord, request_hash,
 };
 
 mod embedded {
@@ -524,6 +524,7 @@ async fn expire_attempt(pool: Pool, now_ms: i64) -> Step<Vec<IntentEvent>> {
         .exec(
             format!(
                 "SELECT id FROM payment_intents WHERE status = 'pending' AND expires_at <= ?
+                   AND id NOT IN (SELECT intent_id FROM provider_payments)
                  ORDER BY status, expires_at LIMIT {EXPIRE_BATCH} FOR UPDATE SKIP LOCKED"
             ),
             (now_ms,),
@@ -548,6 +549,60 @@ async fn expire_attempt(pool: Pool, now_ms: i64) -> Step<Vec<IntentEvent>> {
     let events = add_events(&mut tx, &changed, now_ms).await?;
     tx.commit().await?;
     Ok(events)
+}
+
+type ProviderRow = (String, String, String, String, Option<String>);
+
+fn provider_from(r: ProviderRow) -> ProviderPayment {
+    let (intent_id, provider, provider_ref, qr_url, reason) = r;
+    ProviderPayment {
+        intent_id,
+        provider,
+        provider_ref,
+        qr_url,
+        reason,
+    }
+}
+
+async fn provider_where(pool: Pool, column: &'static str, value: String) -> Step<Option<ProviderPayment>> {
+    let mut conn = pool.get_conn().await?;
+    let row: Option<ProviderRow> = conn
+        .exec_first(
+            format!("SELECT intent_id, provider, provider_ref, qr_url, reason FROM provider_payments WHERE {column} = ?"),
+            (value,),
+        )
+        .await?;
+    Ok(row.map(provider_from))
+}
+
+async fn provider_moved_attempt(
+    pool: Pool,
+    id: String,
+    to: IntentStatus,
+    reason: Option<String>,
+    now_ms: i64,
+) -> Step<Option<IntentEvent>> {
+    let mut conn = pool.get_conn().await?;
+    let mut tx = begin(&mut conn).await?;
+    let paid_at = (to == IntentStatus::Paid).then_some(now_ms);
+    tx.exec_drop(
+        "UPDATE payment_intents SET status = ?, paid_at = COALESCE(?, paid_at), updated_at = ?
+         WHERE id = ? AND status = 'pending'",
+        (to.as_str(), paid_at, now_ms, id.as_str()),
+    )
+    .await?;
+    if tx.affected_rows() != 1 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    tx.exec_drop(
+        "UPDATE provider_payments SET reason = ? WHERE intent_id = ?",
+        (reason, id.as_str()),
+    )
+    .await?;
+    let mut events = add_events(&mut tx, &[(id, to)], now_ms).await?;
+    tx.commit().await?;
+    Ok(events.pop())
 }
 
 async fn add_till_attempt(pool: Pool, till_id: String, secret: Secret, now_ms: i64) -> Step<()> {
@@ -745,6 +800,95 @@ impl IntentStore for MysqlIntentStore {
                 .query_first("SELECT COALESCE(MAX(seq), 0) FROM payment_intent_events")
                 .await?;
             Ok(seq.unwrap_or(0))
+        })
+        .await
+    }
+
+    async fn set_provider_payment(&self, p: &ProviderPayment, now_ms: i64) -> IntentResult<()> {
+        let p = p.clone();
+        self.run(move |pool| async move {
+            let mut conn = pool.get_conn().await?;
+            conn.exec_drop(
+                "INSERT INTO provider_payments (intent_id, provider, provider_ref, qr_url, reason, created_at)
+                 VALUES (?, ?, ?, ?, NULL, ?) ON DUPLICATE KEY UPDATE intent_id = intent_id",
+                (p.intent_id, p.provider, p.provider_ref, p.qr_url, now_ms),
+            )
+            .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn provider_payment(&self, intent_id: &str) -> IntentResult<Option<ProviderPayment>> {
+        let id = intent_id.to_owned();
+        self.run(move |pool| async move { Ok(provider_where(pool, "intent_id", id).await?) })
+            .await
+    }
+
+    async fn provider_payment_by_ref(
+        &self,
+        provider_ref: &str,
+    ) -> IntentResult<Option<ProviderPayment>> {
+        let r = provider_ref.to_owned();
+        self.run(move |pool| async move { Ok(provider_where(pool, "provider_ref", r).await?) })
+            .await
+    }
+
+    async fn provider_moved(
+        &self,
+        intent_id: &str,
+        to: IntentStatus,
+        reason: Option<&str>,
+        now_ms: i64,
+    ) -> IntentResult<Option<IntentEvent>> {
+        if to == IntentStatus::Pending {
+            return Ok(None);
+        }
+        let (id, reason) = (intent_id.to_owned(), reason.map(str::to_owned));
+        self.retrying(move |pool| {
+            provider_moved_attempt(pool, id.clone(), to, reason.clone(), now_ms)
+        })
+        .await
+    }
+
+    async fn pending_provider_payments(
+        &self,
+        limit: i64,
+    ) -> IntentResult<Vec<(ProviderPayment, i64)>> {
+        self.run(move |pool| async move {
+            let mut conn = pool.get_conn().await?;
+            let rows: Vec<(String, String, String, String, Option<String>, i64)> = conn
+                .exec(
+                    "SELECT p.intent_id, p.provider, p.provider_ref, p.qr_url, p.reason, i.created_at
+                     FROM provider_payments p JOIN payment_intents i ON i.id = p.intent_id
+                     WHERE i.status = 'pending' ORDER BY i.created_at LIMIT ?",
+                    (limit.max(0),),
+                )
+                .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(a, b, c, d, e, at)| (provider_from((a, b, c, d, e)), at))
+                .collect())
+        })
+        .await
+    }
+
+    async fn record_jti(&self, jti: &str, now_ms: i64) -> IntentResult<bool> {
+        let jti = jti.to_owned();
+        self.run(move |pool| async move {
+            let mut conn = pool.get_conn().await?;
+            let inserted = conn
+                .exec_drop(
+                    "INSERT INTO provider_callback_jtis (jti, seen_at) VALUES (?, ?)",
+                    (jti, now_ms),
+                )
+                .await;
+            match inserted {
+                Ok(()) => Ok(true),
+                // The primary key decides between two instances receiving the same callback.
+                Err(e) if server_code(&e) == Some(ER_DUP_ENTRY) => Ok(false),
+                Err(e) => Err(e.into()),
+            }
         })
         .await
     }

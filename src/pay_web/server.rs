@@ -27,7 +27,12 @@ use crate::i18n::Lang;
 use super::api::{ApiError, CreateIntent, IntentEvent, IntentLine, IntentStatus, IntentView};
 use super::page;
 use super::sign::{self, SIGNATURE_HEADER, TILL_HEADER};
-use super::store::{AnyIntentStore, CancelOutcome, ConfirmOutcome, IntentStore, IntentStoreError};
+use super::provider::payconiq::{CallbackError, Payconiq, PayconiqConfig, PaymentState};
+use super::provider::{ProviderError, ProviderStatus};
+use super::store::{
+    AnyIntentStore, CancelOutcome, ConfirmOutcome, Intent, IntentStore, IntentStoreError,
+    ProviderPayment,
+};
 
 /// Largest request body accepted (a 200-line intent is about 20 KiB).
 pub const MAX_BODY: usize = 64 * 1024;
@@ -47,6 +52,8 @@ pub struct PayServerOptions {
     /// Stop gracefully on SIGTERM/SIGINT (the standalone server). Off for the till's own LAN
     /// server: a signal must stop the till, not just its payment page.
     pub handle_signals: bool,
+    /// Payconiq takes the payments (`None`: the manual provider, the customer page's button).
+    pub payconiq: Option<PayconiqConfig>,
 }
 
 impl Default for PayServerOptions {
@@ -57,6 +64,7 @@ impl Default for PayServerOptions {
             rate_per_second: 5,
             rate_burst: 20,
             handle_signals: true,
+            payconiq: None,
         }
     }
 }
@@ -72,6 +80,7 @@ struct Metrics {
     confirmations: Family<OutcomeLabel, Counter>,
     auth_failures: Counter,
     streams: Gauge,
+    callbacks: Family<OutcomeLabel, Counter>,
 }
 
 impl Metrics {
@@ -96,6 +105,7 @@ impl Metrics {
             "csrf",
             "malformed",
             "unknown",
+            "provider",
         ] {
             drop(confirmations.get_or_create(&OutcomeLabel {
                 outcome: outcome.to_owned(),
@@ -112,7 +122,14 @@ impl Metrics {
             auth_failures.clone(),
         );
         registry.register("event_streams", "Open event streams", streams.clone());
+        let callbacks = Family::<OutcomeLabel, Counter>::default();
+        registry.register(
+            "provider_callbacks",
+            "Provider callbacks by outcome",
+            callbacks.clone(),
+        );
         Metrics {
+            callbacks,
             registry,
             intents_created,
             confirmations,
@@ -132,6 +149,7 @@ impl Metrics {
 
 pub struct PayState {
     store: AnyIntentStore,
+    payconiq: Option<Payconiq>,
     options: PayServerOptions,
     csrf_key: Vec<u8>,
     events: broadcast::Sender<IntentEvent>,
@@ -160,6 +178,8 @@ pub enum PayError {
     Conflict(String),
     #[error("the payment database is unavailable")]
     Unavailable(#[from] IntentStoreError),
+    #[error("{0}")]
+    Provider(ProviderError),
 }
 
 impl ResponseError for PayError {
@@ -171,6 +191,12 @@ impl ResponseError for PayError {
             PayError::Conflict(_) => StatusCode::CONFLICT,
             PayError::Unavailable(IntentStoreError::Conflict(_)) => StatusCode::CONFLICT,
             PayError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            // Worth a retry: the till's client tries again, then tells the cashier.
+            PayError::Provider(ProviderError::Down(_) | ProviderError::RateLimited) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            // The merchant's settings are wrong: no retry mends that.
+            PayError::Provider(_) => StatusCode::FAILED_DEPENDENCY,
         }
     }
 
@@ -185,6 +211,10 @@ impl ResponseError for PayError {
             PayError::Unavailable(e) => {
                 tracing::error!(error = %e, "payment store");
                 "unavailable"
+            }
+            PayError::Provider(e) => {
+                tracing::warn!(error = %e, "payment provider");
+                e.code()
             }
         };
         HttpResponse::build(self.status_code()).json(ApiError {
@@ -236,6 +266,98 @@ async fn authenticate(
     Ok(till_id)
 }
 
+impl PayState {
+    /// The intent as the till sees it. With a provider payment the QR code shows the
+    /// provider's link, and the state is the stored one only: expiry is the provider's word.
+    async fn view_of(&self, intent: &Intent) -> Result<IntentView, PayError> {
+        let mut view = intent.view(&self.options.public_url, self.now_ms());
+        if let Some(p) = self.store.provider_payment(&intent.id).await? {
+            view.pay_url = p.qr_url;
+            view.status = intent.status;
+            view.provider_ref = Some(p.provider_ref);
+            view.reason = p.reason;
+        }
+        Ok(view)
+    }
+
+    /// Creates the provider's payment of a new (or retried) pending intent.
+    async fn ensure_provider_payment(&self, intent: &Intent) -> Result<(), PayError> {
+        let Some(pq) = &self.payconiq else {
+            return Ok(());
+        };
+        if intent.status != IntentStatus::Pending
+            || self.store.provider_payment(&intent.id).await?.is_some()
+        {
+            return Ok(());
+        }
+        let description = format!("{} – {}", intent.shop_name, intent.seller);
+        let created = pq
+            .api
+            .create(intent.amount_cents, &intent.id, &description)
+            .await
+            .map_err(PayError::Provider)?;
+        self.store
+            .set_provider_payment(
+                &ProviderPayment {
+                    intent_id: intent.id.clone(),
+                    provider: "payconiq".into(),
+                    provider_ref: created.payment_id,
+                    qr_url: created.qr_url,
+                    reason: None,
+                },
+                self.now_ms(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Applies what the provider says of a payment (callback or poll). States only move
+    /// forward; a SUCCEEDED for another amount than the intent's changes nothing.
+    async fn provider_says(
+        &self,
+        p: &ProviderPayment,
+        said: &PaymentState,
+    ) -> Result<ProviderOutcome, PayError> {
+        let Some(intent) = self.store.by_id(&p.intent_id).await? else {
+            return Ok(ProviderOutcome::Unknown);
+        };
+        if said.status == ProviderStatus::Succeeded && said.amount_cents != intent.amount_cents {
+            tracing::error!(
+                intent = %intent.id,
+                payment = %p.provider_ref,
+                said = said.amount_cents,
+                expected = intent.amount_cents,
+                "the provider reports another amount than the intent's: not accepted"
+            );
+            return Ok(ProviderOutcome::AmountMismatch);
+        }
+        let to = said.status.intent_status();
+        if to == IntentStatus::Pending {
+            return Ok(ProviderOutcome::Unchanged);
+        }
+        match self
+            .store
+            .provider_moved(&intent.id, to, said.status.reason(), self.now_ms())
+            .await?
+        {
+            Some(ev) => {
+                let _ = self.events.send(ev);
+                Ok(ProviderOutcome::Moved)
+            }
+            None => Ok(ProviderOutcome::Unchanged),
+        }
+    }
+}
+
+/// What a provider's word did to an intent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProviderOutcome {
+    Moved,
+    Unchanged,
+    AmountMismatch,
+    Unknown,
+}
+
 fn new_token() -> Result<String, PayError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| {
@@ -267,12 +389,15 @@ async fn create_intent(
     if created {
         state.metrics.intents_created.inc();
     }
+    // A provider that cannot be reached leaves the intent pending without a provider payment:
+    // the till's retry (same intent id) tries again; an intent nobody retries expires.
+    state.ensure_provider_payment(&intent).await?;
     let status = if created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok(HttpResponse::build(status).json(intent.view(&state.options.public_url, now)))
+    Ok(HttpResponse::build(status).json(state.view_of(&intent).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/intents/{id}", params(("id" = String, Path, description = "intent id")),
@@ -289,7 +414,7 @@ async fn get_intent(
         .await?
         .filter(|i| i.till_id == till_id)
         .ok_or(PayError::NotFound)?;
-    Ok(HttpResponse::Ok().json(intent.view(&state.options.public_url, state.now_ms())))
+    Ok(HttpResponse::Ok().json(state.view_of(&intent).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/intents/{id}/cancel", params(("id" = String, Path, description = "intent id")),
@@ -303,6 +428,26 @@ async fn cancel_intent(
 ) -> Result<HttpResponse, PayError> {
     let till_id = authenticate(&req, &body, &state).await?;
     let now = state.now_ms();
+    if let Some(pq) = &state.payconiq
+        && let Some(intent) = state.store.by_id(&path).await?.filter(|i| i.till_id == till_id)
+        && intent.status == IntentStatus::Pending
+        && let Some(p) = state.store.provider_payment(&intent.id).await?
+    {
+        // Cancelled at Payconiq first: only its word that nobody can pay any more lets the
+        // intent be cancelled here. 422: too late (paid, or final) — its state decides.
+        match pq.api.cancel(&p.provider_ref).await {
+            Ok(()) => {}
+            Err(ProviderError::NotCancellable | ProviderError::UnknownPayment) => {
+                let said = pq
+                    .api
+                    .status(&p.provider_ref)
+                    .await
+                    .map_err(PayError::Provider)?;
+                state.provider_says(&p, &said).await?;
+            }
+            Err(e) => return Err(PayError::Provider(e)),
+        }
+    }
     match state.store.cancel(&till_id, &path, now).await? {
         CancelOutcome::Cancelled(ev) => {
             let _ = state.events.send(ev);
@@ -316,7 +461,7 @@ async fn cancel_intent(
         CancelOutcome::Unknown => return Err(PayError::NotFound),
     }
     let intent = state.store.by_id(&path).await?.ok_or(PayError::NotFound)?;
-    Ok(HttpResponse::Ok().json(intent.view(&state.options.public_url, now)))
+    Ok(HttpResponse::Ok().json(state.view_of(&intent).await?))
 }
 
 /// Server-sent events for one intent: its current state at once (so a reconnecting till never
@@ -342,8 +487,10 @@ async fn intent_events(
     let st = state.clone();
     actix_web::rt::spawn(async move {
         st.metrics.streams.inc();
-        let now = st.now_ms();
-        let view = intent.view(&st.options.public_url, now);
+        let Ok(view) = st.view_of(&intent).await else {
+            st.metrics.streams.dec();
+            return;
+        };
         let mut last = view.status;
         let send =
             |v: &IntentView| sse::Data::new_json(v).map(|d| sse::Event::Data(d.event("status")));
@@ -368,7 +515,9 @@ async fn intent_events(
             let Ok(Some(intent)) = st.store.by_id(&id).await else {
                 break;
             };
-            let view = intent.view(&st.options.public_url, st.now_ms());
+            let Ok(view) = st.view_of(&intent).await else {
+                break;
+            };
             if view.status == last {
                 continue;
             }
@@ -501,6 +650,10 @@ async fn confirm(
     let Ok(form) = form else {
         return refuse(StatusCode::BAD_REQUEST, "malformed", "page-bad-form");
     };
+    // With a provider, only the provider's word pays: the button proves nothing.
+    if state.payconiq.is_some() || state.store.provider_payment(&intent.id).await?.is_some() {
+        return refuse(StatusCode::FORBIDDEN, "provider", "page-refused");
+    }
     // A form posted from another site: refused (the CSRF token is the real guard).
     let host = req.connection_info().host().to_owned();
     let origin = req
@@ -550,6 +703,139 @@ async fn confirm(
     }
 }
 
+/// `POST /api/v1/providers/payconiq/callback`: Payconiq's signed word on a payment. Refused
+/// (4xx, nothing changed) unless the signature and every claim hold and the `jti` is new; 503
+/// only when the provider's keys cannot be fetched (Payconiq retries; the poller catches up).
+#[utoipa::path(post, path = "/api/v1/providers/payconiq/callback",
+    request_body(content = String, description = "the payment as JSON, signed by the detached JWS in the Signature header"),
+    responses((status = 200, description = "applied, or nothing to change"), (status = 400, body = ApiError), (status = 401, body = ApiError),
+              (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError), (status = 503, body = ApiError)))]
+async fn payconiq_callback(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<PayState>,
+) -> HttpResponse {
+    let answer = |status: StatusCode, outcome: &str, message: &str| {
+        state
+            .metrics
+            .callbacks
+            .get_or_create(&OutcomeLabel {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+        if !status.is_success() {
+            tracing::warn!(outcome, message, "Payconiq callback refused");
+        }
+        HttpResponse::build(status).json(ApiError {
+            error: outcome.to_owned(),
+            message: message.to_owned(),
+        })
+    };
+    let Some(pq) = &state.payconiq else {
+        return answer(StatusCode::NOT_FOUND, "not_found", "no Payconiq on this server");
+    };
+    let signature = req
+        .headers()
+        .get("Signature")
+        .and_then(|v| v.to_str().ok());
+    let verified = match pq.verifier.verify(signature, &body, state.clock.now()).await {
+        Ok(v) => v,
+        Err(CallbackError::KeysUnavailable(e)) => {
+            return answer(StatusCode::SERVICE_UNAVAILABLE, "keys_unavailable", &e);
+        }
+        Err(e @ CallbackError::Body(_)) => {
+            return answer(StatusCode::BAD_REQUEST, "bad_request", &e.to_string());
+        }
+        Err(e) => return answer(StatusCode::UNAUTHORIZED, "bad_signature", &e.to_string()),
+    };
+    let unavailable = |e: IntentStoreError| {
+        tracing::error!(error = %e, "payment store");
+        answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the payment database is unavailable",
+        )
+    };
+    match state.store.record_jti(&verified.jti, state.now_ms()).await {
+        Ok(true) => {}
+        Ok(false) => return answer(StatusCode::CONFLICT, "replay", "this callback was seen before"),
+        Err(e) => return unavailable(e),
+    }
+    let payment = match state
+        .store
+        .provider_payment_by_ref(&verified.payment.payment_id)
+        .await
+    {
+        Ok(Some(p)) => p,
+        Ok(None) => return answer(StatusCode::NOT_FOUND, "unknown", "no such payment"),
+        Err(e) => return unavailable(e),
+    };
+    match state.provider_says(&payment, &verified.payment).await {
+        Ok(ProviderOutcome::Moved) => answer(StatusCode::OK, "applied", "ok"),
+        Ok(ProviderOutcome::Unchanged) => answer(StatusCode::OK, "unchanged", "ok"),
+        Ok(ProviderOutcome::AmountMismatch) => answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "amount",
+            "the amount is not the intent's",
+        ),
+        Ok(ProviderOutcome::Unknown) => answer(StatusCode::NOT_FOUND, "unknown", "no such payment"),
+        Err(e) => answer(StatusCode::SERVICE_UNAVAILABLE, "unavailable", &e.to_string()),
+    }
+}
+
+/// How often the poller looks at pending provider payments.
+pub const PROVIDER_POLL_EVERY: Duration = Duration::from_millis(500);
+
+/// How long after its last poll a pending provider payment is asked again: every 2 s for its
+/// first 2 minutes (a lost callback is caught within seconds while the customer is at the
+/// counter), then every 10 s, then every 30 s after 10 minutes.
+fn poll_interval(age_ms: i64) -> i64 {
+    match age_ms {
+        ..=120_000 => 2_000,
+        ..=600_000 => 10_000,
+        _ => 30_000,
+    }
+}
+
+/// Polls the provider for pending payments, so a lost callback never loses a payment.
+fn spawn_provider_poller(state: web::Data<PayState>) {
+    if state.payconiq.is_none() {
+        return;
+    }
+    actix_web::rt::spawn(async move {
+        let mut asked: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        let mut tick = tokio::time::interval(PROVIDER_POLL_EVERY);
+        loop {
+            tick.tick().await;
+            let Some(pq) = &state.payconiq else { return };
+            let pending = match state.store.pending_provider_payments(200).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(error = %e, "provider poll: the store failed");
+                    continue;
+                }
+            };
+            let now = state.now_ms();
+            asked.retain(|id, _| pending.iter().any(|(p, _)| &p.intent_id == id));
+            for (p, created_at) in pending {
+                let last = asked.get(&p.intent_id).copied().unwrap_or(created_at);
+                if now - last < poll_interval(now - created_at) {
+                    continue;
+                }
+                asked.insert(p.intent_id.clone(), now);
+                match pq.api.status(&p.provider_ref).await {
+                    Ok(said) => {
+                        if let Err(e) = state.provider_says(&p, &said).await {
+                            tracing::warn!(error = %e, "provider poll: not applied");
+                        }
+                    }
+                    Err(e) => tracing::warn!(payment = %p.provider_ref, error = %e, "provider poll failed"),
+                }
+            }
+        }
+    });
+}
+
 async fn healthz(state: web::Data<PayState>) -> HttpResponse {
     match state.store.last_seq().await {
         Ok(_) => HttpResponse::Ok().body("ok"),
@@ -573,7 +859,7 @@ async fn metrics(state: web::Data<PayState>) -> HttpResponse {
         title = "KACHING payment server",
         description = "Till-signed intent API (header Kaching-Signature: t=…,v1=HMAC-SHA256(secret, t.METHOD.path.body) and Kaching-Till) and the customer's page at /p/{token}."
     ),
-    paths(create_intent, get_intent, cancel_intent, intent_events),
+    paths(create_intent, get_intent, cancel_intent, intent_events, payconiq_callback),
     components(schemas(
         CreateIntent,
         IntentView,
@@ -609,8 +895,10 @@ pub async fn state(
     let fresh = new_token().map_err(|e| IntentStoreError::Database(e.to_string()))?;
     let key = store.server_key("csrf", &fresh).await?;
     let (events, _) = broadcast::channel(1024);
+    let payconiq = options.payconiq.as_ref().map(Payconiq::new);
     Ok(web::Data::new(PayState {
         store,
+        payconiq,
         options,
         csrf_key: key.into_bytes(),
         events,
@@ -621,6 +909,7 @@ pub async fn state(
 
 /// Reads the shared event table and expires due intents, for as long as the server runs.
 pub fn spawn_background(state: web::Data<PayState>) {
+    spawn_provider_poller(state.clone());
     let poll = state.clone();
     actix_web::rt::spawn(async move {
         let mut last = poll.store.last_seq().await.unwrap_or(0);
@@ -678,7 +967,11 @@ pub fn configure(state: web::Data<PayState>) -> impl Fn(&mut web::ServiceConfig)
             .route("/api/v1/intents", web::post().to(create_intent))
             .route("/api/v1/intents/{id}", web::get().to(get_intent))
             .route("/api/v1/intents/{id}/cancel", web::post().to(cancel_intent))
-            .route("/api/v1/intents/{id}/events", web::get().to(intent_events));
+            .route("/api/v1/intents/{id}/events", web::get().to(intent_events))
+            .route(
+                "/api/v1/providers/payconiq/callback",
+                web::post().to(payconiq_callback),
+            );
         match governor {
             Some(g) => {
                 cfg.service(

@@ -74,6 +74,8 @@ impl Intent {
             pay_url: format!("{}/p/{}", public_url.trim_end_matches('/'), self.token),
             expires_at: self.expires_at,
             paid_at: self.paid_at,
+            provider_ref: None,
+            reason: None,
         }
     }
 }
@@ -112,6 +114,19 @@ pub enum CancelOutcome {
     Cancelled(IntentEvent),
     NotPending(IntentStatus),
     Unknown,
+}
+
+/// The provider's payment behind an intent (`provider_payments`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderPayment {
+    pub intent_id: String,
+    pub provider: String,
+    /// Payconiq's `paymentId`.
+    pub provider_ref: String,
+    /// What the till's QR code shows.
+    pub qr_url: String,
+    /// Why it did not go through, once it did not.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -175,6 +190,41 @@ pub trait IntentStore: Send + Sync + 'static {
         limit: i64,
     ) -> impl Future<Output = IntentResult<Vec<IntentEvent>>> + Send;
     fn last_seq(&self) -> impl Future<Output = IntentResult<i64>> + Send;
+    /// Links an intent to its provider payment (once: a second call changes nothing).
+    fn set_provider_payment(
+        &self,
+        p: &ProviderPayment,
+        now_ms: i64,
+    ) -> impl Future<Output = IntentResult<()>> + Send;
+    fn provider_payment(
+        &self,
+        intent_id: &str,
+    ) -> impl Future<Output = IntentResult<Option<ProviderPayment>>> + Send;
+    fn provider_payment_by_ref(
+        &self,
+        provider_ref: &str,
+    ) -> impl Future<Output = IntentResult<Option<ProviderPayment>>> + Send;
+    /// Moves a pending intent to `to` on its provider's word (compare-and-set, with its event
+    /// and the reason); `None` when it was not pending (states only move forward).
+    fn provider_moved(
+        &self,
+        intent_id: &str,
+        to: IntentStatus,
+        reason: Option<&str>,
+        now_ms: i64,
+    ) -> impl Future<Output = IntentResult<Option<IntentEvent>>> + Send;
+    /// Pending intents with a provider payment, oldest first (the poller's work).
+    fn pending_provider_payments(
+        &self,
+        limit: i64,
+    ) -> impl Future<Output = IntentResult<Vec<(ProviderPayment, i64)>>> + Send;
+    /// Records a provider callback's `jti`: `true` the first time, `false` for a replay (on
+    /// any instance sharing this database).
+    fn record_jti(
+        &self,
+        jti: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = IntentResult<bool>> + Send;
     /// A key shared by all instances: returns the stored one, or stores `fresh`.
     fn server_key(
         &self,
@@ -276,6 +326,26 @@ fn intent_where(c: &Connection, column: &str, value: &str) -> IntentResult<Optio
         .query_row([value], read_row)
         .optional()?;
     row.map(intent_from).transpose()
+}
+
+fn provider_payment_where(
+    c: &Connection,
+    column: &str,
+    value: &str,
+) -> IntentResult<Option<ProviderPayment>> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT intent_id, provider, provider_ref, qr_url, reason FROM provider_payments WHERE {column} = ?1"
+    ))?
+    .query_row([value], |r| {
+        Ok(ProviderPayment {
+            intent_id: r.get(0)?,
+            provider: r.get(1)?,
+            provider_ref: r.get(2)?,
+            qr_url: r.get(3)?,
+            reason: r.get(4)?,
+        })
+    })
+    .optional()?)
 }
 
 fn add_event(
@@ -515,7 +585,8 @@ impl IntentStore for SqliteIntentStore {
         self.with(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let ids: Vec<String> = {
-                let mut stmt = tx.prepare("SELECT id FROM payment_intents WHERE status = 'pending' AND expires_at <= ?1 LIMIT 500")?;
+                let mut stmt = tx.prepare("SELECT id FROM payment_intents WHERE status = 'pending' AND expires_at <= ?1
+                     AND id NOT IN (SELECT intent_id FROM provider_payments) LIMIT 500")?;
                 let rows = stmt.query_map([now_ms], |r| r.get(0))?;
                 rows.collect::<Result<_, _>>()?
             };
@@ -557,6 +628,105 @@ impl IntentStore for SqliteIntentStore {
                 [],
                 |r| r.get(0),
             )?)
+        })
+        .await
+    }
+
+    async fn set_provider_payment(&self, p: &ProviderPayment, now_ms: i64) -> IntentResult<()> {
+        let p = p.clone();
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO provider_payments (intent_id, provider, provider_ref, qr_url, reason, created_at)
+                 VALUES (?1, ?2, ?3, ?4, NULL, ?5) ON CONFLICT (intent_id) DO NOTHING",
+                params![p.intent_id, p.provider, p.provider_ref, p.qr_url, now_ms],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn provider_payment(&self, intent_id: &str) -> IntentResult<Option<ProviderPayment>> {
+        let id = intent_id.to_owned();
+        self.with(move |c| provider_payment_where(c, "intent_id", &id))
+            .await
+    }
+
+    async fn provider_payment_by_ref(
+        &self,
+        provider_ref: &str,
+    ) -> IntentResult<Option<ProviderPayment>> {
+        let r = provider_ref.to_owned();
+        self.with(move |c| provider_payment_where(c, "provider_ref", &r))
+            .await
+    }
+
+    async fn provider_moved(
+        &self,
+        intent_id: &str,
+        to: IntentStatus,
+        reason: Option<&str>,
+        now_ms: i64,
+    ) -> IntentResult<Option<IntentEvent>> {
+        let (id, reason) = (intent_id.to_owned(), reason.map(str::to_owned));
+        self.with(move |c| {
+            if to == IntentStatus::Pending {
+                return Ok(None);
+            }
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let paid_at = (to == IntentStatus::Paid).then_some(now_ms);
+            let n = tx.execute(
+                "UPDATE payment_intents SET status = ?2, paid_at = coalesce(?3, paid_at), updated_at = ?4
+                 WHERE id = ?1 AND status = 'pending'",
+                params![id, to.as_str(), paid_at, now_ms],
+            )?;
+            if n != 1 {
+                return Ok(None);
+            }
+            tx.execute(
+                "UPDATE provider_payments SET reason = ?2 WHERE intent_id = ?1",
+                params![id, reason],
+            )?;
+            let ev = add_event(&tx, &id, to, now_ms)?;
+            tx.commit()?;
+            Ok(Some(ev))
+        })
+        .await
+    }
+
+    async fn pending_provider_payments(
+        &self,
+        limit: i64,
+    ) -> IntentResult<Vec<(ProviderPayment, i64)>> {
+        self.with(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT p.intent_id, p.provider, p.provider_ref, p.qr_url, p.reason, i.created_at
+                 FROM provider_payments p JOIN payment_intents i ON i.id = p.intent_id
+                 WHERE i.status = 'pending' ORDER BY i.created_at LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], |r| {
+                Ok((
+                    ProviderPayment {
+                        intent_id: r.get(0)?,
+                        provider: r.get(1)?,
+                        provider_ref: r.get(2)?,
+                        qr_url: r.get(3)?,
+                        reason: r.get(4)?,
+                    },
+                    r.get(5)?,
+                ))
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn record_jti(&self, jti: &str, now_ms: i64) -> IntentResult<bool> {
+        let jti = jti.to_owned();
+        self.with(move |c| {
+            Ok(c.execute(
+                "INSERT INTO provider_callback_jtis (jti, seen_at) VALUES (?1, ?2) ON CONFLICT (jti) DO NOTHING",
+                params![jti, now_ms],
+            )? == 1)
         })
         .await
     }
@@ -636,6 +806,36 @@ impl IntentStore for AnyIntentStore {
     async fn last_seq(&self) -> IntentResult<i64> {
         delegate!(self, s => s.last_seq())
     }
+    async fn set_provider_payment(&self, p: &ProviderPayment, now_ms: i64) -> IntentResult<()> {
+        delegate!(self, s => s.set_provider_payment(p, now_ms))
+    }
+    async fn provider_payment(&self, intent_id: &str) -> IntentResult<Option<ProviderPayment>> {
+        delegate!(self, s => s.provider_payment(intent_id))
+    }
+    async fn provider_payment_by_ref(
+        &self,
+        provider_ref: &str,
+    ) -> IntentResult<Option<ProviderPayment>> {
+        delegate!(self, s => s.provider_payment_by_ref(provider_ref))
+    }
+    async fn provider_moved(
+        &self,
+        intent_id: &str,
+        to: IntentStatus,
+        reason: Option<&str>,
+        now_ms: i64,
+    ) -> IntentResult<Option<IntentEvent>> {
+        delegate!(self, s => s.provider_moved(intent_id, to, reason, now_ms))
+    }
+    async fn pending_provider_payments(
+        &self,
+        limit: i64,
+    ) -> IntentResult<Vec<(ProviderPayment, i64)>> {
+        delegate!(self, s => s.pending_provider_payments(limit))
+    }
+    async fn record_jti(&self, jti: &str, now_ms: i64) -> IntentResult<bool> {
+        delegate!(self, s => s.record_jti(jti, now_ms))
+    }
     async fn server_key(&self, name: &str, fresh: &str) -> IntentResult<String> {
         delegate!(self, s => s.server_key(name, fresh))
     }
@@ -661,5 +861,30 @@ impl AnyIntentStore {
             .await
             .map_err(|e| IntentStoreError::Database(e.to_string()))??;
         Ok(AnyIntentStore::Sqlite(store))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_callback_jti_is_recorded_once_and_a_replay_is_told_apart_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pay.sqlite");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let s = SqliteIntentStore::open(&path).unwrap();
+            assert!(s.record_jti("j-1", 1).await.unwrap());
+            assert!(!s.record_jti("j-1", 2).await.unwrap());
+            drop(s);
+            // Kept on disk: the server restarted still refuses the replay.
+            let s = SqliteIntentStore::open(&path).unwrap();
+            assert!(!s.record_jti("j-1", 3).await.unwrap());
+            assert!(s.record_jti("j-2", 3).await.unwrap());
+        });
     }
 }
