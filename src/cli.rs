@@ -603,7 +603,13 @@ async fn qr_servers(settings: &Settings, data_dir: &Path, clock: &SharedClock) -
             Err(e) => tracing::error!(error = %e, "hosted payment server unusable"),
         }
     }
-    if let Some(bind) = &settings.payment.lan_bind {
+    // With a Payconiq hosted server the LAN server (manual: nothing proves its payments) only
+    // runs when the shop turned the fallback on; without a hosted server it is the only one.
+    let lan_allowed = servers.hosted.is_none() || settings.payment.lan_fallback;
+    if !lan_allowed {
+        tracing::info!("the hosted server takes Payconiq payments: no manual LAN fallback");
+    }
+    if let Some(bind) = settings.payment.lan_bind.as_ref().filter(|_| lan_allowed) {
         match start_lan_server(bind, settings, data_dir, clock).await {
             Ok(c) => servers.lan = Some(c),
             Err(e) => tracing::error!(error = %e, bind, "the LAN payment server could not start"),

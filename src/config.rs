@@ -96,6 +96,11 @@ pub struct RawPayment {
     pub till_secret: Secret,
     pub lan_bind: String,
     pub public_url: String,
+    /// What the hosted payment server takes payments with: `manual` or `payconiq`.
+    pub provider: String,
+    /// With a `payconiq` hosted server, whether the till's own (manual) LAN server may still
+    /// take QR payments when the hosted one cannot be reached.
+    pub lan_manual_fallback: bool,
 }
 
 impl Default for RawPayment {
@@ -105,6 +110,8 @@ impl Default for RawPayment {
             till_secret: Secret::default(),
             lan_bind: "0.0.0.0:8080".into(),
             public_url: String::new(),
+            provider: "manual".into(),
+            lan_manual_fallback: false,
         }
     }
 }
@@ -388,6 +395,10 @@ pub struct PaymentSettings {
     pub lan_bind: Option<String>,
     /// What the QR codes of LAN payments point to; `None`: derived from the bind address.
     pub public_url: Option<String>,
+    /// Whether the LAN server may take over when the hosted one cannot be reached: always with
+    /// a `manual` hosted server; with `payconiq` only when `payment.lan_manual_fallback = true`
+    /// (the LAN server proves nothing, and the shop must choose that knowingly).
+    pub lan_fallback: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -602,6 +613,15 @@ impl RawSettings {
                 .then(|| self.payment.till_secret.clone()),
             lan_bind: non_empty(&self.payment.lan_bind),
             public_url: http_url("payment.public_url", &self.payment.public_url)?,
+            lan_fallback: match crate::pay_web::provider::ProviderKind::parse(&self.payment.provider) {
+                Some(crate::pay_web::provider::ProviderKind::Manual) => true,
+                Some(crate::pay_web::provider::ProviderKind::Payconiq) => {
+                    self.payment.lan_manual_fallback
+                }
+                None => {
+                    return Err(invalid("payment.provider", "use \"manual\" or \"payconiq\""));
+                }
+            },
         };
         if payment.server_url.is_some() && payment.till_secret.is_none() {
             return Err(invalid(

@@ -160,3 +160,13 @@ instore-value-check = in-store barcode '{ $value }' has a wrong price/weight che
 instore-zero = in-store barcode '{ $value }' carries a zero price or weight
 admin-staff-lang = { $id }: language { $lang }, from their next login
 pay-server-manual-warning = WARNING: pay_server.provider = "manual": nothing proves a payment on this server (whoever presses the customer page's button "pays"). For the demo and the tests only; a shop sets pay_server.provider = "payconiq".
+pay-cancelled-expired = The Payconiq payment expired: nothing was paid.
+pay-cancelled-failed = The Payconiq payment failed: nothing was paid.
+pay-cancelled-authorization-failed = The customer's bank refused the Payconiq payment: nothing was paid.
+pay-cancelled-cancelled = The Payconiq payment was cancelled: nothing was paid.
+pay-provider-bad-api-key = Payconiq refuses the shop's API key: take cash, and tell the manager (pay_server.payconiq).
+pay-provider-unknown-profile = Payconiq does not know the shop's payment profile: take cash, and tell the manager.
+pay-provider-rate-limited = Payconiq is busy: try again in a moment, or take cash.
+pay-provider-down = Payconiq cannot be reached: take cash.
+pay-provider-refused = Payconiq refused the payment: take cash.
+pay-provider-offline = No internet: a QR payment is not possible now. Take cash.

@@ -161,3 +161,13 @@ instore-value-check = le code-barres magasin « { $value } » a une clé de prix
 instore-zero = le code-barres magasin « { $value } » porte un prix ou un poids nul
 admin-staff-lang = { $id } : langue { $lang }, dès sa prochaine connexion
 pay-server-manual-warning = ATTENTION : pay_server.provider = "manual" : rien ne prouve un paiement sur ce serveur (qui appuie sur le bouton de la page client « paie »). Pour la démo et les tests seulement ; un commerce met pay_server.provider = "payconiq".
+pay-cancelled-expired = Le paiement Payconiq a expiré : rien n'a été payé.
+pay-cancelled-failed = Le paiement Payconiq a échoué : rien n'a été payé.
+pay-cancelled-authorization-failed = La banque du client a refusé le paiement Payconiq : rien n'a été payé.
+pay-cancelled-cancelled = Le paiement Payconiq a été annulé : rien n'a été payé.
+pay-provider-bad-api-key = Payconiq refuse la clé API du magasin : prenez les espèces et prévenez le responsable (pay_server.payconiq).
+pay-provider-unknown-profile = Payconiq ne connaît pas le profil de paiement du magasin : prenez les espèces et prévenez le responsable.
+pay-provider-rate-limited = Payconiq est surchargé : réessayez dans un instant, ou prenez les espèces.
+pay-provider-down = Payconiq est injoignable : prenez les espèces.
+pay-provider-refused = Payconiq a refusé le paiement : prenez les espèces.
+pay-provider-offline = Pas d'internet : le paiement QR est impossible pour l'instant. Prenez les espèces.

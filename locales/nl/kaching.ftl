@@ -160,3 +160,13 @@ instore-value-check = winkelstreepjescode "{ $value }" heeft een fout controleci
 instore-zero = winkelstreepjescode "{ $value }" draagt een prijs of gewicht van nul
 admin-staff-lang = { $id }: taal { $lang }, vanaf de volgende aanmelding
 pay-server-manual-warning = OPGELET: pay_server.provider = "manual": niets bewijst een betaling op deze server (wie op de knop van de klantpagina drukt, "betaalt"). Alleen voor de demo en de tests; een winkel zet pay_server.provider = "payconiq".
+pay-cancelled-expired = De Payconiq-betaling is verlopen: er is niets betaald.
+pay-cancelled-failed = De Payconiq-betaling is mislukt: er is niets betaald.
+pay-cancelled-authorization-failed = De bank van de klant weigerde de Payconiq-betaling: er is niets betaald.
+pay-cancelled-cancelled = De Payconiq-betaling is geannuleerd: er is niets betaald.
+pay-provider-bad-api-key = Payconiq weigert de API-sleutel van de winkel: neem contant aan en verwittig de verantwoordelijke (pay_server.payconiq).
+pay-provider-unknown-profile = Payconiq kent het betaalprofiel van de winkel niet: neem contant aan en verwittig de verantwoordelijke.
+pay-provider-rate-limited = Payconiq is overbelast: probeer zo meteen opnieuw, of neem contant aan.
+pay-provider-down = Payconiq is onbereikbaar: neem contant aan.
+pay-provider-refused = Payconiq weigerde de betaling: neem contant aan.
+pay-provider-offline = Geen internet: een QR-betaling is nu niet mogelijk. Neem contant aan.

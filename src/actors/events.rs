@@ -138,6 +138,13 @@ pub enum TillEvent {
     },
     PaymentCancelled {
         intent_id: String,
+        /// The provider's reason, when it refused or let the payment lapse: `expired`,
+        /// `failed`, `authorization_failed` or `cancelled`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// That reason, said to the cashier in their language.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
     },
     /// The cashier cancelled but the payment server has not confirmed it yet: the basket stays
     /// held and the till keeps asking.

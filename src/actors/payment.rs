@@ -97,6 +97,8 @@ struct Resume;
 struct IntentChanged {
     intent_id: String,
     status: IntentStatus,
+    /// The provider's reason for a cancelled or expired payment.
+    reason: Option<String>,
 }
 
 /// Ask the server again to cancel an intent it has not confirmed cancelled.
@@ -311,6 +313,9 @@ impl PaymentActor {
         let till_id = self.till_id.clone();
         let clock = self.clock.clone();
         let intent_id = new_uuid(&self.clock);
+        // A provider server with no LAN fallback: when it cannot be reached, the cashier is
+        // told that QR payments need the internet, and to take cash.
+        let no_fallback = servers.hosted.is_some() && servers.lan.is_none();
         let (sid, sname) = (staff_id.clone(), staff_name.clone());
         let fut = async move {
             let hold = holder(&intent_id);
@@ -425,6 +430,8 @@ impl PaymentActor {
                     }
                 }
             }
+            let provider = last_error.as_ref().and_then(provider_refusal);
+            let offline = no_fallback && last_error.as_ref().is_none_or(ClientError::is_retryable);
             let e = last_error.map_or_else(|| "no payment server".to_owned(), |e| e.to_string());
             let (id, detail, now) = (intent_id.clone(), e.clone(), clock.now());
             let _ = ledger::run(&ledger, move |l| {
@@ -432,10 +439,16 @@ impl PaymentActor {
             })
             .await;
             release(&basket);
-            Err(Refusal::says(
-                "payment_unavailable",
-                Text::msg("pay-unavailable").arg("error", e),
-            ))
+            Err(match provider {
+                Some(text) => Refusal::says("payment_unavailable", Text::msg(text)),
+                None if offline => {
+                    Refusal::says("payment_unavailable", Text::msg("pay-provider-offline"))
+                }
+                None => Refusal::says(
+                    "payment_unavailable",
+                    Text::msg("pay-unavailable").arg("error", e),
+                ),
+            })
         };
         Box::pin(fut.into_actor(self).map(move |r, act, ctx| {
             act.busy = false;
@@ -473,6 +486,17 @@ impl PaymentActor {
         &mut self,
         id: String,
         status: IntentStatus,
+        detail: &'static str,
+    ) -> ResponseActFuture<Self, ()> {
+        self.server_says_why(id, status, None, detail)
+    }
+
+    /// [`Self::server_says`], with the provider's reason for a payment that did not go through.
+    fn server_says_why(
+        &mut self,
+        id: String,
+        status: IntentStatus,
+        reason: Option<String>,
         detail: &'static str,
     ) -> ResponseActFuture<Self, ()> {
         let next = match status {
@@ -539,7 +563,13 @@ impl PaymentActor {
                                 paid: false,
                             });
                         }
-                        act.hub.emit(TillEvent::PaymentCancelled { intent_id: id });
+                        let reason = reason.as_deref().and_then(cancel_reason);
+                        act.hub.emit(TillEvent::PaymentCancelled {
+                            intent_id: id,
+                            reason: reason.map(|(r, _)| r.to_owned()),
+                            message: reason
+                                .map(|(_, text)| crate::i18n::t(act.hub.lang(), text, &[])),
+                        });
                     }
                 }
             }
@@ -622,7 +652,11 @@ impl PaymentActor {
                     "payment {intent_id} expired without the server confirming the cancel: the basket is free; the till keeps checking"
                 ),
             ));
-            self.hub.emit(TillEvent::PaymentCancelled { intent_id });
+            self.hub.emit(TillEvent::PaymentCancelled {
+                intent_id,
+                reason: None,
+                message: None,
+            });
         }
         let intent_id = id.to_owned();
         ctx.notify_later(RetryCancel { intent_id }, delay);
@@ -653,6 +687,36 @@ fn sale_refusal(e: SaleError) -> Refusal {
     }
 }
 
+/// The provider's reasons a till knows, with the message that says each: anything else the
+/// server sends is not repeated to the cashier.
+fn cancel_reason(reason: &str) -> Option<(&'static str, &'static str)> {
+    Some(match reason {
+        "expired" => ("expired", "pay-cancelled-expired"),
+        "failed" => ("failed", "pay-cancelled-failed"),
+        "authorization_failed" => ("authorization_failed", "pay-cancelled-authorization-failed"),
+        "cancelled" => ("cancelled", "pay-cancelled-cancelled"),
+        _ => return None,
+    })
+}
+
+/// What a payment server's refusal says to the cashier when it is the provider's (the API's
+/// error body carries a `provider_*` code): a sentence in their language, never HTTP codes.
+fn provider_refusal(e: &ClientError) -> Option<&'static str> {
+    let text = match e {
+        ClientError::Retryable(m) | ClientError::Refused { message: m, .. } => m,
+    };
+    let body = &text[text.find('{')?..];
+    let api: crate::pay_web::api::ApiError = serde_json::from_str(body).ok()?;
+    Some(match api.error.as_str() {
+        "provider_bad_api_key" => "pay-provider-bad-api-key",
+        "provider_unknown_profile" => "pay-provider-unknown-profile",
+        "provider_rate_limited" => "pay-provider-rate-limited",
+        "provider_down" => "pay-provider-down",
+        c if c.starts_with("provider_") => "pay-provider-refused",
+        _ => return None,
+    })
+}
+
 /// A UUIDv7 stamped with the till's clock (sortable by time, unique across tills).
 fn new_uuid(clock: &SharedClock) -> String {
     let now = clock.now();
@@ -679,6 +743,7 @@ async fn listen(client: PayClient, intent_id: String, addr: Addr<PaymentActor>) 
                             addr.do_send(IntentChanged {
                                 intent_id: intent_id.clone(),
                                 status: view.status,
+                                reason: view.reason,
                             });
                             return;
                         }
@@ -694,6 +759,7 @@ async fn listen(client: PayClient, intent_id: String, addr: Addr<PaymentActor>) 
                 addr.do_send(IntentChanged {
                     intent_id: intent_id.clone(),
                     status: IntentStatus::Expired,
+                    reason: None,
                 });
                 return;
             }
@@ -956,7 +1022,7 @@ impl Handler<IntentChanged> for PaymentActor {
     type Result = ResponseActFuture<Self, ()>;
 
     fn handle(&mut self, msg: IntentChanged, _: &mut Context<Self>) -> Self::Result {
-        self.server_says(msg.intent_id, msg.status, "server")
+        self.server_says_why(msg.intent_id, msg.status, msg.reason, "server")
     }
 }
 

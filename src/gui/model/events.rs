@@ -199,10 +199,13 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
             }
             fx.push(Effect::Beep);
         }
-        TillEvent::PaymentCancelled { .. } => {
+        TillEvent::PaymentCancelled { message, .. } => {
             m.payment = None;
             fx.extend(m.show(Screen::Till));
-            m.till_message = (m.t("gui-pay-cancelled"), Tone::Danger);
+            m.till_message = (
+                message.unwrap_or_else(|| m.t("gui-pay-cancelled")),
+                Tone::Danger,
+            );
         }
         TillEvent::SaleCommitted {
             ticket_no,

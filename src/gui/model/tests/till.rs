@@ -332,10 +332,22 @@ fn a_cancel_shows_cancelling_then_paid_after_cancel_and_accept_records_it() {
         &mut m,
         TillEvent::PaymentCancelled {
             intent_id: "i2".into(),
+            reason: None,
+            message: None,
         },
     );
     assert_eq!(m.screen, Screen::Till);
     assert_eq!(m.till_message.0, "Paiement annulé.");
+    // The provider's reason, in the cashier's words, when there is one.
+    ev(
+        &mut m,
+        TillEvent::PaymentCancelled {
+            intent_id: "i3".into(),
+            reason: Some("expired".into()),
+            message: Some("Le paiement Payconiq a expiré.".into()),
+        },
+    );
+    assert_eq!(m.till_message.0, "Le paiement Payconiq a expiré.");
 }
 
 #[test]
