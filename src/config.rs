@@ -435,7 +435,8 @@ impl ProviderSettings {
 
 /// An `https://` URL (or `http://` to a loopback address, for a simulator on this machine).
 fn provider_url(key: &str, s: &str) -> Result<String, ConfigError> {
-    let u = http_url(key, s)?.ok_or_else(|| invalid(key, "required with provider = \"payconiq\""))?;
+    let u =
+        http_url(key, s)?.ok_or_else(|| invalid(key, "required with provider = \"payconiq\""))?;
     let parsed = url::Url::parse(&u).map_err(|e| invalid(key, e))?;
     let loopback = match parsed.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -475,7 +476,10 @@ fn provider_settings(raw: &RawPayServer) -> Result<ProviderSettings, ConfigError
                 api_key: Secret::new(p.api_key.expose().trim()),
             }))
         }
-        None => Err(invalid("pay_server.provider", "use \"manual\" or \"payconiq\"")),
+        None => Err(invalid(
+            "pay_server.provider",
+            "use \"manual\" or \"payconiq\"",
+        )),
     }
 }
 
@@ -613,13 +617,18 @@ impl RawSettings {
                 .then(|| self.payment.till_secret.clone()),
             lan_bind: non_empty(&self.payment.lan_bind),
             public_url: http_url("payment.public_url", &self.payment.public_url)?,
-            lan_fallback: match crate::pay_web::provider::ProviderKind::parse(&self.payment.provider) {
+            lan_fallback: match crate::pay_web::provider::ProviderKind::parse(
+                &self.payment.provider,
+            ) {
                 Some(crate::pay_web::provider::ProviderKind::Manual) => true,
                 Some(crate::pay_web::provider::ProviderKind::Payconiq) => {
                     self.payment.lan_manual_fallback
                 }
                 None => {
-                    return Err(invalid("payment.provider", "use \"manual\" or \"payconiq\""));
+                    return Err(invalid(
+                        "payment.provider",
+                        "use \"manual\" or \"payconiq\"",
+                    ));
                 }
             },
         };

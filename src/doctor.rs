@@ -408,6 +408,20 @@ fn existing_ancestor(path: &Path) -> Option<PathBuf> {
     path.ancestors().find(|p| p.is_dir()).map(Path::to_owned)
 }
 
+/// What proves a payment on the pay-server this configuration runs: a warning for `manual`
+/// (nothing does), the profile and callback URL for Payconiq.
+pub fn provider(settings: &crate::config::ProviderSettings) -> Check {
+    match settings {
+        crate::config::ProviderSettings::Manual => {
+            Check::warn(CheckId::Provider, text::provider_manual())
+        }
+        crate::config::ProviderSettings::Payconiq(p) => Check::pass(
+            CheckId::Provider,
+            text::provider_payconiq(&p.payment_profile_id, &p.callback_url),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,19 +506,5 @@ mod tests {
         assert_eq!(json[2]["required"], false);
         assert_eq!(json[2]["ok"], true);
         assert_eq!(json[0]["fix"], serde_json::Value::Null);
-    }
-}
-
-/// What proves a payment on the pay-server this configuration runs: a warning for `manual`
-/// (nothing does), the profile and callback URL for Payconiq.
-pub fn provider(settings: &crate::config::ProviderSettings) -> Check {
-    match settings {
-        crate::config::ProviderSettings::Manual => {
-            Check::warn(CheckId::Provider, text::provider_manual())
-        }
-        crate::config::ProviderSettings::Payconiq(p) => Check::pass(
-            CheckId::Provider,
-            text::provider_payconiq(&p.payment_profile_id, &p.callback_url),
-        ),
     }
 }

@@ -564,7 +564,11 @@ fn provider_from(r: ProviderRow) -> ProviderPayment {
     }
 }
 
-async fn provider_where(pool: Pool, column: &'static str, value: String) -> Step<Option<ProviderPayment>> {
+async fn provider_where(
+    pool: Pool,
+    column: &'static str,
+    value: String,
+) -> Step<Option<ProviderPayment>> {
     let mut conn = pool.get_conn().await?;
     let row: Option<ProviderRow> = conn
         .exec_first(

@@ -26,9 +26,9 @@ use crate::i18n::Lang;
 
 use super::api::{ApiError, CreateIntent, IntentEvent, IntentLine, IntentStatus, IntentView};
 use super::page;
-use super::sign::{self, SIGNATURE_HEADER, TILL_HEADER};
 use super::provider::payconiq::{CallbackError, Payconiq, PayconiqConfig, PaymentState};
 use super::provider::{ProviderError, ProviderStatus};
+use super::sign::{self, SIGNATURE_HEADER, TILL_HEADER};
 use super::store::{
     AnyIntentStore, CancelOutcome, ConfirmOutcome, Intent, IntentStore, IntentStoreError,
     ProviderPayment,
@@ -429,7 +429,11 @@ async fn cancel_intent(
     let till_id = authenticate(&req, &body, &state).await?;
     let now = state.now_ms();
     if let Some(pq) = &state.payconiq
-        && let Some(intent) = state.store.by_id(&path).await?.filter(|i| i.till_id == till_id)
+        && let Some(intent) = state
+            .store
+            .by_id(&path)
+            .await?
+            .filter(|i| i.till_id == till_id)
         && intent.status == IntentStatus::Pending
         && let Some(p) = state.store.provider_payment(&intent.id).await?
     {
@@ -732,13 +736,18 @@ async fn payconiq_callback(
         })
     };
     let Some(pq) = &state.payconiq else {
-        return answer(StatusCode::NOT_FOUND, "not_found", "no Payconiq on this server");
+        return answer(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no Payconiq on this server",
+        );
     };
-    let signature = req
-        .headers()
-        .get("Signature")
-        .and_then(|v| v.to_str().ok());
-    let verified = match pq.verifier.verify(signature, &body, state.clock.now()).await {
+    let signature = req.headers().get("Signature").and_then(|v| v.to_str().ok());
+    let verified = match pq
+        .verifier
+        .verify(signature, &body, state.clock.now())
+        .await
+    {
         Ok(v) => v,
         Err(CallbackError::KeysUnavailable(e)) => {
             return answer(StatusCode::SERVICE_UNAVAILABLE, "keys_unavailable", &e);
@@ -758,7 +767,13 @@ async fn payconiq_callback(
     };
     match state.store.record_jti(&verified.jti, state.now_ms()).await {
         Ok(true) => {}
-        Ok(false) => return answer(StatusCode::CONFLICT, "replay", "this callback was seen before"),
+        Ok(false) => {
+            return answer(
+                StatusCode::CONFLICT,
+                "replay",
+                "this callback was seen before",
+            );
+        }
         Err(e) => return unavailable(e),
     }
     let payment = match state
@@ -779,7 +794,11 @@ async fn payconiq_callback(
             "the amount is not the intent's",
         ),
         Ok(ProviderOutcome::Unknown) => answer(StatusCode::NOT_FOUND, "unknown", "no such payment"),
-        Err(e) => answer(StatusCode::SERVICE_UNAVAILABLE, "unavailable", &e.to_string()),
+        Err(e) => answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            &e.to_string(),
+        ),
     }
 }
 
@@ -790,10 +809,12 @@ pub const PROVIDER_POLL_EVERY: Duration = Duration::from_millis(500);
 /// first 2 minutes (a lost callback is caught within seconds while the customer is at the
 /// counter), then every 10 s, then every 30 s after 10 minutes.
 fn poll_interval(age_ms: i64) -> i64 {
-    match age_ms {
-        ..=120_000 => 2_000,
-        ..=600_000 => 10_000,
-        _ => 30_000,
+    if age_ms <= 120_000 {
+        2_000
+    } else if age_ms <= 600_000 {
+        10_000
+    } else {
+        30_000
     }
 }
 
@@ -829,7 +850,9 @@ fn spawn_provider_poller(state: web::Data<PayState>) {
                             tracing::warn!(error = %e, "provider poll: not applied");
                         }
                     }
-                    Err(e) => tracing::warn!(payment = %p.provider_ref, error = %e, "provider poll failed"),
+                    Err(e) => {
+                        tracing::warn!(payment = %p.provider_ref, error = %e, "provider poll failed")
+                    }
                 }
             }
         }
@@ -859,7 +882,13 @@ async fn metrics(state: web::Data<PayState>) -> HttpResponse {
         title = "KACHING payment server",
         description = "Till-signed intent API (header Kaching-Signature: t=…,v1=HMAC-SHA256(secret, t.METHOD.path.body) and Kaching-Till) and the customer's page at /p/{token}."
     ),
-    paths(create_intent, get_intent, cancel_intent, intent_events, payconiq_callback),
+    paths(
+        create_intent,
+        get_intent,
+        cancel_intent,
+        intent_events,
+        payconiq_callback
+    ),
     components(schemas(
         CreateIntent,
         IntentView,

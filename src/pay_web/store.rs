@@ -220,11 +220,8 @@ pub trait IntentStore: Send + Sync + 'static {
     ) -> impl Future<Output = IntentResult<Vec<(ProviderPayment, i64)>>> + Send;
     /// Records a provider callback's `jti`: `true` the first time, `false` for a replay (on
     /// any instance sharing this database).
-    fn record_jti(
-        &self,
-        jti: &str,
-        now_ms: i64,
-    ) -> impl Future<Output = IntentResult<bool>> + Send;
+    fn record_jti(&self, jti: &str, now_ms: i64)
+    -> impl Future<Output = IntentResult<bool>> + Send;
     /// A key shared by all instances: returns the stored one, or stores `fresh`.
     fn server_key(
         &self,

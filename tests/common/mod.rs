@@ -6,6 +6,7 @@ pub mod escpos_decode;
 pub mod gui;
 pub mod mysql;
 pub mod pay_server;
+pub mod payconiq_sim;
 pub mod proxy;
 pub mod rng;
 

@@ -24,8 +24,14 @@ impl Drop for PayServer {
 
 impl PayServer {
     /// Starts it and waits until `/healthz` answers.
-    #[allow(clippy::zombie_processes)] // Drop kills and waits for it.
     pub fn start() -> PayServer {
+        PayServer::start_with(|_| Vec::new())
+    }
+
+    /// [`PayServer::start`] with extra environment variables, given the address it will bind
+    /// (e.g. a provider's callback URL).
+    #[allow(clippy::zombie_processes)] // Drop kills and waits for it.
+    pub fn start_with(env: impl FnOnce(SocketAddr) -> Vec<(String, String)>) -> PayServer {
         let dir = tempfile::tempdir().unwrap();
         let add = super::run(dir.path(), &["pay-server", "till", "add", "till-1"], "");
         assert!(add.status.success(), "till add: {}", super::stderr(&add));
@@ -35,6 +41,7 @@ impl PayServer {
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let child = super::kaching(dir.path())
             .arg("pay-server")
+            .envs(env(addr))
             .env("KACHING_PAY_SERVER__BIND", addr.to_string())
             // The phone's and the till's requests all come from 127.0.0.1: no rate limit here.
             .env("KACHING_PAY_SERVER__RATE_PER_SECOND", "100000")

@@ -153,7 +153,10 @@ pub fn parse_payment(body: &[u8]) -> Result<PaymentState, String> {
 
 /// Where the verifier's keys come from.
 enum KeySource {
-    Url { url: String, http: reqwest::Client },
+    Url {
+        url: String,
+        http: reqwest::Client,
+    },
     /// A fixed set (tests): "fetching" returns it again.
     Fixed(JwkSet),
 }
@@ -314,7 +317,10 @@ impl CallbackVerifier {
             other => return Err(CallbackError::Algorithm(other.to_owned())),
         };
         // Claims first (cheap), the signature after: both must hold, the order changes nothing.
-        let crit = header.crit.as_deref().ok_or(CallbackError::Critical("crit"))?;
+        let crit = header
+            .crit
+            .as_deref()
+            .ok_or(CallbackError::Critical("crit"))?;
         for c in crit {
             if !CRIT.contains(&c.as_str()) {
                 return Err(CallbackError::Critical("crit"));
@@ -519,7 +525,10 @@ impl PayconiqApi {
             callback_url: &self.callback_url,
         };
         let (status, bytes) = self
-            .send(self.request(reqwest::Method::POST, "/v3/payments").json(&body))
+            .send(
+                self.request(reqwest::Method::POST, "/v3/payments")
+                    .json(&body),
+            )
             .await?;
         if !(200..300).contains(&status) {
             return Err(PayconiqApi::error(status, &bytes));
@@ -555,7 +564,10 @@ impl PayconiqApi {
     /// `DELETE /v3/payments/{id}`; 422: no longer cancellable (paid, or final already).
     pub async fn cancel(&self, payment_id: &str) -> Result<(), ProviderError> {
         let (status, bytes) = self
-            .send(self.request(reqwest::Method::DELETE, &format!("/v3/payments/{payment_id}")))
+            .send(self.request(
+                reqwest::Method::DELETE,
+                &format!("/v3/payments/{payment_id}"),
+            ))
             .await?;
         match status {
             200..=299 => Ok(()),

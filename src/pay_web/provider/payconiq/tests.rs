@@ -111,52 +111,96 @@ fn forged_bent_or_stale_callbacks_are_refused() {
     assert_eq!(check(None, &b), Err(CallbackError::Missing));
     assert_eq!(check(Some("abc"), &b), Err(CallbackError::Malformed));
     // An attached JWS (payload inside) is not the detached form Payconiq sends.
-    let attached = sign(&key, &good, &b).replacen("..", &format!(".{}.", URL_SAFE_NO_PAD.encode(&b)), 1);
+    let attached =
+        sign(&key, &good, &b).replacen("..", &format!(".{}.", URL_SAFE_NO_PAD.encode(&b)), 1);
     assert_eq!(check(Some(&attached), &b), Err(CallbackError::Malformed));
     // Signed by another key under the same kid.
-    assert_eq!(check(Some(&sign(&other, &good, &b)), &b), Err(CallbackError::BadSignature));
+    assert_eq!(
+        check(Some(&sign(&other, &good, &b)), &b),
+        Err(CallbackError::BadSignature)
+    );
     // The body edited after signing (the amount).
     let sig = sign(&key, &good, &b);
-    assert_eq!(check(Some(&sig), &body("SUCCEEDED", 1)), Err(CallbackError::BadSignature));
+    assert_eq!(
+        check(Some(&sig), &body("SUCCEEDED", 1)),
+        Err(CallbackError::BadSignature)
+    );
     // alg none and HS256, whatever the rest.
     for alg in ["none", "HS256", "ES384"] {
         let mut h = good.clone();
         h["alg"] = alg.into();
         let forged = sign(&key, &h, &b);
-        assert_eq!(check(Some(&forged), &b), Err(CallbackError::Algorithm(alg.into())));
+        assert_eq!(
+            check(Some(&forged), &b),
+            Err(CallbackError::Algorithm(alg.into()))
+        );
     }
     // RS256 over an EC key.
     let mut h = good.clone();
     h["alg"] = "RS256".into();
-    assert_eq!(check(Some(&sign(&key, &h, &b)), &b), Err(CallbackError::Algorithm("RS256".into())));
+    assert_eq!(
+        check(Some(&sign(&key, &h, &b)), &b),
+        Err(CallbackError::Algorithm("RS256".into()))
+    );
     // Each critical claim wrong, missing from crit, or an unknown one added.
-    for (name, value) in [(ISS, "Evil"), (PATH, "https://evil.example/cb"), (SUB, "another-profile")] {
+    for (name, value) in [
+        (ISS, "Evil"),
+        (PATH, "https://evil.example/cb"),
+        (SUB, "another-profile"),
+    ] {
         let mut h = good.clone();
         h[name] = value.into();
-        assert!(matches!(check(Some(&sign(&key, &h, &b)), &b), Err(CallbackError::Critical(_))), "{name}");
+        assert!(
+            matches!(
+                check(Some(&sign(&key, &h, &b)), &b),
+                Err(CallbackError::Critical(_))
+            ),
+            "{name}"
+        );
     }
     let mut h = good.clone();
     h["crit"] = serde_json::json!([ISS, IAT, JTI, PATH]);
-    assert_eq!(check(Some(&sign(&key, &h, &b)), &b), Err(CallbackError::Critical(SUB)));
+    assert_eq!(
+        check(Some(&sign(&key, &h, &b)), &b),
+        Err(CallbackError::Critical(SUB))
+    );
     let mut h = good.clone();
     h["crit"] = serde_json::json!([ISS, IAT, JTI, PATH, SUB, "https://payconiq.com/new"]);
-    assert_eq!(check(Some(&sign(&key, &h, &b)), &b), Err(CallbackError::Critical("crit")));
+    assert_eq!(
+        check(Some(&sign(&key, &h, &b)), &b),
+        Err(CallbackError::Critical("crit"))
+    );
     let mut h = good.clone();
     h.as_object_mut().unwrap().remove("crit");
-    assert_eq!(check(Some(&sign(&key, &h, &b)), &b), Err(CallbackError::Critical("crit")));
+    assert_eq!(
+        check(Some(&sign(&key, &h, &b)), &b),
+        Err(CallbackError::Critical("crit"))
+    );
     // iat too old, or from the future.
-    for iat in [now - chrono::TimeDelta::minutes(6), now + chrono::TimeDelta::minutes(2)] {
+    for iat in [
+        now - chrono::TimeDelta::minutes(6),
+        now + chrono::TimeDelta::minutes(2),
+    ] {
         let h = header("k1", iat);
-        assert_eq!(check(Some(&sign(&key, &h, &b)), &b), Err(CallbackError::Stale));
+        assert_eq!(
+            check(Some(&sign(&key, &h, &b)), &b),
+            Err(CallbackError::Stale)
+        );
     }
     // Still valid at the edges of the window.
-    for iat in [now - chrono::TimeDelta::minutes(4), now + chrono::TimeDelta::seconds(30)] {
+    for iat in [
+        now - chrono::TimeDelta::minutes(4),
+        now + chrono::TimeDelta::seconds(30),
+    ] {
         let h = header("k1", iat);
         assert!(check(Some(&sign(&key, &h, &b)), &b).is_ok());
     }
     // A signed body that is not a payment.
     let junk = br#"{"hello":"world"}"#;
-    assert!(matches!(check(Some(&sign(&key, &good, junk)), junk), Err(CallbackError::Body(_))));
+    assert!(matches!(
+        check(Some(&sign(&key, &good, junk)), junk),
+        Err(CallbackError::Body(_))
+    ));
 }
 
 #[test]
