@@ -620,3 +620,124 @@ async fn a_provider_callback_jti_seen_by_one_instance_is_a_replay_for_another() 
         "nothing else written"
     );
 }
+
+/// A pay-server on `database` taking Payconiq payments at `sim`, listening on `port`, whose
+/// public callback URL is `callback` (behind a load balancer every instance has the same one).
+fn payconiq_pay_server(
+    dir: &std::path::Path,
+    database: &str,
+    port: u16,
+    sim: &common::payconiq_sim::PayconiqSim,
+    callback: &str,
+) -> PayServer {
+    let child = common::kaching(dir)
+        .args(["pay-server"])
+        .env("KACHING_PAY_SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("KACHING_PAY_SERVER__DATABASE", database)
+        .env("KACHING_PAY_SERVER__PROVIDER", "payconiq")
+        .env("KACHING_PAY_SERVER__PAYCONIQ__API_URL", &sim.url)
+        .env("KACHING_PAY_SERVER__PAYCONIQ__JWKS_URL", sim.jwks_url())
+        .env(
+            "KACHING_PAY_SERVER__PAYCONIQ__PAYMENT_PROFILE_ID",
+            "profile-two",
+        )
+        .env("KACHING_PAY_SERVER__PAYCONIQ__CALLBACK_URL", callback)
+        .env("KACHING_PAY_SERVER__PAYCONIQ__API_KEY", "key-two")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let server = PayServer {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let health = format!("{}/healthz", server.url);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(r) = common::http().get(&health).call()
+            && r.status() == 200
+        {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("pay-server on {} did not become healthy", server.url);
+}
+
+#[test]
+fn a_payconiq_callback_reaching_instance_b_tells_the_till_listening_on_a_and_its_jti_is_refused_by_a()
+ {
+    let db = TestDb::create();
+    let sim = common::payconiq_sim::PayconiqSim::start("key-two", "profile-two");
+    // The callback is delivered by hand below, to the instance chosen.
+    sim.set_callbacks(false);
+    let server_dir = tempfile::tempdir().unwrap();
+    let add = common::kaching(server_dir.path())
+        .args(["pay-server", "till", "add", "till-1"])
+        .env("KACHING_PAY_SERVER__DATABASE", &db.url)
+        .output()
+        .unwrap();
+    assert!(add.status.success(), "{}", common::stderr(&add));
+    let secret = common::stdout(&add).trim().to_owned();
+    let (port_a, port_b) = (common::free_port(), common::free_port());
+    // One public callback URL for both (what Payconiq calls through the load balancer).
+    let public = format!("http://127.0.0.1:{port_b}/api/v1/providers/payconiq/callback");
+    let a = payconiq_pay_server(server_dir.path(), &db.url, port_a, &sim, &public);
+    let b = payconiq_pay_server(server_dir.path(), &db.url, port_b, &sim, &public);
+
+    let dir = common::seeded_dir();
+    let mut cmd = common::kaching(dir.path());
+    cmd.env("KACHING_PAYMENT__SERVER_URL", &a.url)
+        .env("KACHING_PAYMENT__TILL_SECRET", &secret)
+        .env("KACHING_PAYMENT__PROVIDER", "payconiq")
+        .env("KACHING_PAYMENT__LAN_BIND", "");
+    let mut till = common::Till::start_with(cmd);
+    till.cmd("login 1 1111");
+    till.cmd("scan 1234");
+    let pending = event(&till.cmd("pay main"), "payment_pending").clone();
+    let reference: String = pending["intent_id"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .take(35)
+        .collect();
+    let payments = sim.payments();
+    let (payment_id, amount, _, _) = payments
+        .iter()
+        .find(|p| p.2 == reference)
+        .unwrap_or_else(|| panic!("no payment for {reference}: {payments:?}"))
+        .clone();
+    assert_eq!(Some(amount), pending["amount_cents"].as_i64());
+
+    let (sig, body) = sim.signed_callback(&payment_id, "SUCCEEDED", amount);
+    let to_b = format!("{}/api/v1/providers/payconiq/callback", b.url);
+    let to_a = format!("{}/api/v1/providers/payconiq/callback", a.url);
+    let sent = Instant::now();
+    assert_eq!(
+        common::payconiq_sim::post_callback(&to_b, Some(&sig), &body),
+        200
+    );
+    let accepted = till.wait_for("payment_accepted");
+    assert_eq!(accepted["intent_id"], pending["intent_id"]);
+    eprintln!(
+        "callback on B → payment_accepted on the till listening on A: {:?}",
+        sent.elapsed()
+    );
+    // The same callback replayed to A: the jti B recorded is refused there too.
+    assert_eq!(
+        common::payconiq_sim::post_callback(&to_a, Some(&sig), &body),
+        409
+    );
+    let sale = event(&till.cmd("accept"), "sale_committed").clone();
+    assert_eq!(sale["method"], "qr");
+    till.quit();
+    let id = pending["intent_id"].as_str().unwrap();
+    assert_eq!(
+        db.strings(&format!(
+            "SELECT status FROM payment_intent_events WHERE intent_id = '{id}' ORDER BY seq"
+        )),
+        vec!["pending", "paid"]
+    );
+    assert_eq!(db.int("SELECT COUNT(*) FROM provider_callback_jtis"), 1);
+    drop((a, b));
+}
