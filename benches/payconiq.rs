@@ -3,6 +3,15 @@
 //! and the ES256 signature check of `CallbackVerifier::verify`, on the body Payconiq sends.
 //! A forged callback (bad signature) is timed too: refusing must not be cheaper to abuse than
 //! accepting. `cargo bench --bench payconiq`; `KACHING_BENCH_SECS` (default 3) per case.
+//!
+//! Then `latency`: a signed callback posted to the pay-server's public route (in this process,
+//! SQLite in a temp dir, the tests' Payconiq simulator as provider) → the `paid` state read by
+//! the till's client on its event stream, p50/p99 over `KACHING_BENCH_INTENTS` (200) intents,
+//! one at a time. Goal: p99 <= 50 ms on one instance.
+
+#[allow(dead_code)]
+#[path = "../tests/common/payconiq_sim.rs"]
+mod payconiq_sim;
 
 use std::time::{Duration, Instant};
 
@@ -84,4 +93,112 @@ fn main() {
             elapsed * 1e6 / n as f64
         );
     }
+    latency();
+}
+
+fn latency() {
+    use futures_util::StreamExt;
+    use kaching::pay_web::api::{CreateIntent, IntentLine, IntentStatus};
+    use kaching::pay_web::store::{AnyIntentStore, IntentStore};
+
+    let intents: usize = std::env::var("KACHING_BENCH_INTENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let sim = payconiq_sim::PayconiqSim::start("bench-key", PROFILE);
+    sim.set_callbacks(false);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock: kaching::clock::SharedClock = std::sync::Arc::new(kaching::clock::SystemClock);
+    let samples = actix_web::rt::System::new().block_on(async move {
+        let store = AnyIntentStore::open(&format!(
+            "sqlite://{}",
+            dir.path().join("pay.sqlite").display()
+        ))
+        .await
+        .expect("store");
+        let secret = "b".repeat(64);
+        store
+            .add_till("till-1", &kaching::secrets::Secret::new(secret.clone()), 0)
+            .await
+            .expect("till");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let callback = format!("http://{addr}/api/v1/providers/payconiq/callback");
+        let options = kaching::pay_web::server::PayServerOptions {
+            payconiq: Some(kaching::pay_web::provider::payconiq::PayconiqConfig {
+                api_url: sim.url.clone(),
+                jwks_url: sim.jwks_url(),
+                payment_profile_id: PROFILE.into(),
+                callback_url: callback.clone(),
+                api_key: kaching::secrets::Secret::new("bench-key"),
+            }),
+            rate_per_second: 1_000_000,
+            rate_burst: 1_000_000,
+            ..Default::default()
+        };
+        let (running, server) =
+            kaching::pay_web::server::start(listener, store, options, clock.clone(), 2)
+                .await
+                .expect("server");
+        actix_web::rt::spawn(server);
+        let till = kaching::pay_web::client::PayClient::new(
+            &format!("http://{}", running.addr),
+            "till-1",
+            kaching::secrets::Secret::new(secret),
+            clock,
+        )
+        .expect("client");
+        let mut samples = Vec::with_capacity(intents);
+        for i in 0..intents {
+            let cents = 120 + (i % 50) as i64 * 10;
+            let view = till
+                .create(&CreateIntent {
+                    intent_id: uuid::Uuid::now_v7().to_string(),
+                    amount_cents: cents,
+                    account: "main".into(),
+                    seller: "Khadija".into(),
+                    shop_name: "KACHING".into(),
+                    lines: vec![IntentLine {
+                        name: "Pain".into(),
+                        qty: 1,
+                        total_cents: cents,
+                    }],
+                })
+                .await
+                .expect("intent");
+            let payment = view.provider_ref.clone().expect("a Payconiq payment");
+            let stream = till.events(&view.intent_id).await.expect("stream");
+            let mut stream = std::pin::pin!(stream);
+            let first = stream.next().await.expect("first state").expect("state");
+            assert_eq!(first.status, IntentStatus::Pending);
+            let (sig, body) = sim.signed_callback(&payment, "SUCCEEDED", cents);
+            let url = callback.clone();
+            let sent = Instant::now();
+            let post = tokio::task::spawn_blocking(move || {
+                payconiq_sim::post_callback(&url, Some(&sig), &body)
+            });
+            let paid = stream.next().await.expect("paid state").expect("state");
+            let took = sent.elapsed();
+            assert_eq!(paid.status, IntentStatus::Paid);
+            assert_eq!(post.await.expect("post"), 200);
+            samples.push(took);
+        }
+        running.handle.stop(false).await;
+        samples
+    });
+    let mut ms: Vec<f64> = samples.iter().map(|d| d.as_secs_f64() * 1e3).collect();
+    ms.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| ms[((ms.len() as f64 - 1.0) * p).round() as usize];
+    println!();
+    println!(
+        "callback received -> till event, one instance, {} intents",
+        ms.len()
+    );
+    println!(
+        "p50 {:.2} ms   p99 {:.2} ms   max {:.2} ms   (goal p99 <= 50 ms: {})",
+        pct(0.5),
+        pct(0.99),
+        pct(1.0),
+        if pct(0.99) <= 50.0 { "met" } else { "missed" }
+    );
 }
