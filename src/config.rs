@@ -137,7 +137,7 @@ pub struct RawPayServer {
 
 /// `[pay_server.payconiq]`: the merchant's Payconiq by Bancontact settings. The API key comes
 /// from `KACHING_PAY_SERVER__PAYCONIQ__API_KEY` (secrets.env), never the config file.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RawPayconiq {
     pub api_url: String,
@@ -145,6 +145,19 @@ pub struct RawPayconiq {
     pub payment_profile_id: String,
     pub callback_url: String,
     pub api_key: Secret,
+}
+
+/// Preprod's hosts: a shop starts there, then moves to the production ones of its portal.
+impl Default for RawPayconiq {
+    fn default() -> Self {
+        RawPayconiq {
+            api_url: "https://merchant.api.preprod.bancontact.net".into(),
+            jwks_url: "https://jwks.preprod.bancontact.net".into(),
+            payment_profile_id: String::new(),
+            callback_url: String::new(),
+            api_key: Secret::default(),
+        }
+    }
 }
 
 impl Default for RawPayServer {
