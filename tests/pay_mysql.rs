@@ -479,13 +479,23 @@ impl Drop for PayServer {
     }
 }
 
-#[allow(clippy::zombie_processes)] // PayServer's Drop kills and waits for it.
 fn pay_server(dir: &std::path::Path, database: &str) -> PayServer {
-    let port = common::free_port();
+    spawn_pay_server(dir, database, common::free_port(), Vec::new())
+}
+
+/// A pay-server on `database` listening on `port`, with `env` on top; healthy when returned.
+#[allow(clippy::zombie_processes)] // PayServer's Drop kills and waits for it.
+fn spawn_pay_server(
+    dir: &std::path::Path,
+    database: &str,
+    port: u16,
+    env: Vec<(&str, String)>,
+) -> PayServer {
     let child = common::kaching(dir)
         .args(["pay-server"])
         .env("KACHING_PAY_SERVER__BIND", format!("127.0.0.1:{port}"))
         .env("KACHING_PAY_SERVER__DATABASE", database)
+        .envs(env)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -630,38 +640,25 @@ fn payconiq_pay_server(
     sim: &common::payconiq_sim::PayconiqSim,
     callback: &str,
 ) -> PayServer {
-    let child = common::kaching(dir)
-        .args(["pay-server"])
-        .env("KACHING_PAY_SERVER__BIND", format!("127.0.0.1:{port}"))
-        .env("KACHING_PAY_SERVER__DATABASE", database)
-        .env("KACHING_PAY_SERVER__PROVIDER", "payconiq")
-        .env("KACHING_PAY_SERVER__PAYCONIQ__API_URL", &sim.url)
-        .env("KACHING_PAY_SERVER__PAYCONIQ__JWKS_URL", sim.jwks_url())
-        .env(
-            "KACHING_PAY_SERVER__PAYCONIQ__PAYMENT_PROFILE_ID",
-            "profile-two",
-        )
-        .env("KACHING_PAY_SERVER__PAYCONIQ__CALLBACK_URL", callback)
-        .env("KACHING_PAY_SERVER__PAYCONIQ__API_KEY", "key-two")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let server = PayServer {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    let health = format!("{}/healthz", server.url);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if let Ok(r) = common::http().get(&health).call()
-            && r.status() == 200
-        {
-            return server;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("pay-server on {} did not become healthy", server.url);
+    spawn_pay_server(
+        dir,
+        database,
+        port,
+        vec![
+            ("KACHING_PAY_SERVER__PROVIDER", "payconiq".into()),
+            ("KACHING_PAY_SERVER__PAYCONIQ__API_URL", sim.url.clone()),
+            ("KACHING_PAY_SERVER__PAYCONIQ__JWKS_URL", sim.jwks_url()),
+            (
+                "KACHING_PAY_SERVER__PAYCONIQ__PAYMENT_PROFILE_ID",
+                "profile-two".into(),
+            ),
+            (
+                "KACHING_PAY_SERVER__PAYCONIQ__CALLBACK_URL",
+                callback.into(),
+            ),
+            ("KACHING_PAY_SERVER__PAYCONIQ__API_KEY", "key-two".into()),
+        ],
+    )
 }
 
 #[test]

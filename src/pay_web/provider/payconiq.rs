@@ -111,8 +111,6 @@ struct RawPayment {
     reference: Option<String>,
     #[serde(default, rename = "_links")]
     links: Option<RawLinks>,
-    #[serde(default)]
-    expires_at: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -459,6 +457,11 @@ pub struct PayconiqApi {
 pub const MAX_DESCRIPTION: usize = 140;
 pub const MAX_REFERENCE: usize = 35;
 
+/// A 2xx answer we cannot read is the provider's refusal, not a crash.
+fn unreadable<T>(r: serde_json::Result<T>) -> Result<T, ProviderError> {
+    r.map_err(|e| ProviderError::Refused(format!("unreadable answer: {e}")))
+}
+
 fn clip(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
@@ -497,6 +500,15 @@ impl PayconiqApi {
         Ok((status, body.to_vec()))
     }
 
+    /// Sends and returns a 2xx answer's body; any other answer is the error it means.
+    async fn send_ok(&self, req: reqwest::RequestBuilder) -> Result<Vec<u8>, ProviderError> {
+        let (status, bytes) = self.send(req).await?;
+        if !(200..300).contains(&status) {
+            return Err(PayconiqApi::error(status, &bytes));
+        }
+        Ok(bytes)
+    }
+
     /// The error a non-2xx answer means.
     fn error(status: u16, body: &[u8]) -> ProviderError {
         let text = String::from_utf8_lossy(body);
@@ -524,17 +536,13 @@ impl PayconiqApi {
             reference: &clip(reference, MAX_REFERENCE),
             callback_url: &self.callback_url,
         };
-        let (status, bytes) = self
-            .send(
+        let bytes = self
+            .send_ok(
                 self.request(reqwest::Method::POST, "/v3/payments")
                     .json(&body),
             )
             .await?;
-        if !(200..300).contains(&status) {
-            return Err(PayconiqApi::error(status, &bytes));
-        }
-        let raw: RawPayment = serde_json::from_slice(&bytes)
-            .map_err(|e| ProviderError::Refused(format!("unreadable answer: {e}")))?;
+        let raw: RawPayment = unreadable(serde_json::from_slice(&bytes))?;
         let state = payment_state(&raw).map_err(ProviderError::Refused)?;
         let links = raw.links.unwrap_or_default();
         let qr_url = links
@@ -542,7 +550,6 @@ impl PayconiqApi {
             .map(|l| l.href)
             .or(links.deeplink.map(|l| l.href))
             .ok_or_else(|| ProviderError::Refused("no QR code link".into()))?;
-        let _ = raw.expires_at;
         Ok(CreatedPayment {
             payment_id: state.payment_id,
             status: state.status,
@@ -552,12 +559,9 @@ impl PayconiqApi {
 
     /// `GET /v3/payments/{id}`.
     pub async fn status(&self, payment_id: &str) -> Result<PaymentState, ProviderError> {
-        let (status, bytes) = self
-            .send(self.request(reqwest::Method::GET, &format!("/v3/payments/{payment_id}")))
+        let bytes = self
+            .send_ok(self.request(reqwest::Method::GET, &format!("/v3/payments/{payment_id}")))
             .await?;
-        if !(200..300).contains(&status) {
-            return Err(PayconiqApi::error(status, &bytes));
-        }
         parse_payment(&bytes).map_err(ProviderError::Refused)
     }
 
@@ -590,8 +594,8 @@ impl PayconiqApi {
             currency: "EUR",
             description: &clip(description, MAX_DESCRIPTION),
         };
-        let (status, bytes) = self
-            .send(
+        let bytes = self
+            .send_ok(
                 self.request(
                     reqwest::Method::POST,
                     &format!("/v3/payments/{payment_id}/refunds"),
@@ -600,11 +604,7 @@ impl PayconiqApi {
                 .json(&body),
             )
             .await?;
-        if !(200..300).contains(&status) {
-            return Err(PayconiqApi::error(status, &bytes));
-        }
-        serde_json::from_slice(&bytes)
-            .map_err(|e| ProviderError::Refused(format!("unreadable answer: {e}")))
+        unreadable(serde_json::from_slice(&bytes))
     }
 
     /// `GET /v3/payments/{id}/refunds/{refund_id}`.
@@ -613,17 +613,13 @@ impl PayconiqApi {
         payment_id: &str,
         refund_id: &str,
     ) -> Result<RefundState, ProviderError> {
-        let (status, bytes) = self
-            .send(self.request(
+        let bytes = self
+            .send_ok(self.request(
                 reqwest::Method::GET,
                 &format!("/v3/payments/{payment_id}/refunds/{refund_id}"),
             ))
             .await?;
-        if !(200..300).contains(&status) {
-            return Err(PayconiqApi::error(status, &bytes));
-        }
-        serde_json::from_slice(&bytes)
-            .map_err(|e| ProviderError::Refused(format!("unreadable answer: {e}")))
+        unreadable(serde_json::from_slice(&bytes))
     }
 }
 
