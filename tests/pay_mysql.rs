@@ -738,3 +738,112 @@ fn a_payconiq_callback_reaching_instance_b_tells_the_till_listening_on_a_and_its
     assert_eq!(db.int("SELECT COUNT(*) FROM provider_callback_jtis"), 1);
     drop((a, b));
 }
+
+#[tokio::test]
+async fn racing_refunds_through_two_instances_never_give_back_more_than_was_paid() {
+    use kaching::pay_web::api::RefundStatus;
+    use kaching::pay_web::store::{NewRefund, RefundOutcome};
+    let db = TestDb::create();
+    let a = store_with_till(&db).await;
+    let b = store_of(&db).await;
+    let new = intent(1620);
+    let tok = token();
+    a.create("till-1", &new, &tok, NOW, NOW + LIFETIME)
+        .await
+        .unwrap();
+    let id = new.id.to_string();
+    let refund = |amount: i64| NewRefund {
+        refund_id: uuid::Uuid::now_v7().to_string(),
+        intent_id: id.clone(),
+        till_id: "till-1".into(),
+        amount_cents: amount,
+        description: "Retour".into(),
+    };
+    // Not paid: nothing recorded.
+    assert!(matches!(
+        a.create_refund(&refund(100), NOW).await.unwrap(),
+        RefundOutcome::NotPaid(IntentStatus::Pending)
+    ));
+    assert!(matches!(
+        a.confirm(&tok, 1620, NOW + 1).await.unwrap(),
+        ConfirmOutcome::Confirmed(_)
+    ));
+
+    // Ten refunds of 5,00 € at once, half through each instance: three fit in 16,20 €.
+    let asks: Vec<NewRefund> = (0..10).map(|_| refund(500)).collect();
+    let outcomes = join_all(asks.iter().enumerate().map(|(i, r)| {
+        let s = if i % 2 == 0 { &a } else { &b };
+        s.create_refund(r, NOW + 2)
+    }))
+    .await;
+    let recorded = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(RefundOutcome::Recorded(_, true))))
+        .count();
+    let exceeded = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(RefundOutcome::Exceeds { .. })))
+        .count();
+    assert_eq!((recorded, exceeded), (3, 7), "{outcomes:?}");
+    assert_eq!(
+        db.int("SELECT CAST(SUM(amount_cents) AS SIGNED) FROM provider_refunds"),
+        1500
+    );
+
+    // The same refund id through both at once: one refund, the other sees it.
+    let same = refund(120);
+    let (x, y) = futures_util::join!(
+        a.create_refund(&same, NOW + 3),
+        b.create_refund(&same, NOW + 3)
+    );
+    let firsts = [x.unwrap(), y.unwrap()]
+        .iter()
+        .filter(|o| matches!(o, RefundOutcome::Recorded(_, true)))
+        .count();
+    assert_eq!(firsts, 1);
+    // Another amount under that id: a conflict. Nothing is left to refund now.
+    let reused = NewRefund {
+        amount_cents: 100,
+        ..same.clone()
+    };
+    assert!(matches!(
+        b.create_refund(&reused, NOW + 4).await.unwrap(),
+        RefundOutcome::Conflict
+    ));
+    assert!(matches!(
+        b.create_refund(&refund(1), NOW + 4).await.unwrap(),
+        RefundOutcome::Exceeds { refundable: 0 }
+    ));
+
+    // A failed refund gives its share back; a final refund never moves again.
+    let failed = b
+        .refund_moved(
+            &same.refund_id,
+            RefundStatus::Failed,
+            None,
+            Some("provider_refused"),
+            NOW + 5,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(failed.status, RefundStatus::Failed);
+    let still = a
+        .refund_moved(
+            &same.refund_id,
+            RefundStatus::Succeeded,
+            Some("x"),
+            None,
+            NOW + 6,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(still.status, RefundStatus::Failed);
+    assert_eq!(still.detail.as_deref(), Some("provider_refused"));
+    assert!(matches!(
+        a.create_refund(&refund(120), NOW + 7).await.unwrap(),
+        RefundOutcome::Recorded(_, true)
+    ));
+    assert_eq!(a.open_refunds(100).await.unwrap().len(), 4);
+}

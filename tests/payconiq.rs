@@ -279,6 +279,15 @@ fn a_payconiq_payment_paid_in_the_app_is_accepted_and_committed_and_the_sub_acco
         ),
         (Some(1), Some("qr"), Some(120))
     );
+    // The sale carries Payconiq's paymentId, and so does its ticket.
+    assert_eq!(sale["provider_ref"].as_str(), Some(id.as_str()), "{sale}");
+    let ticket = dir.path().join("tickets").join("till-1-000001.txt");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !ticket.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let text = std::fs::read_to_string(&ticket).expect("ticket 1 printed");
+    assert!(text.contains(&id), "{text}");
     let second = ev
         .iter()
         .find(|e| e["event"] == "payment_pending")
@@ -291,14 +300,19 @@ fn a_payconiq_payment_paid_in_the_app_is_accepted_and_committed_and_the_sub_acco
     assert_ne!(second_id, id);
     assert_eq!(sim.pay(&second_id), Some(200));
     till.wait_for("payment_accepted");
+    // Power cut between the payment and `accept`: the restarted till still has the payment,
+    // and its paymentId, from its ledger.
+    drop(till);
+    let mut till = self::till(&server, dir.path());
     let (_, sale) = till.cmd_awaiting("accept", "sale_committed");
     assert_eq!(
         (
             sale["ticket_no"].as_i64(),
             sale["account"].as_str(),
-            sale["paid_cents"].as_i64()
+            sale["paid_cents"].as_i64(),
+            sale["provider_ref"].as_str()
         ),
-        (Some(2), Some("sub"), Some(240))
+        (Some(2), Some("sub"), Some(240), Some(second_id.as_str()))
     );
     till.quit();
 }
@@ -573,4 +587,207 @@ fn the_manual_button_cannot_pay_a_payconiq_intent() {
     );
     assert_eq!(sim.payments()[0].0, id);
     till.quit();
+}
+
+/// A signed client for till-1 of `server`, as the till holds it.
+fn pay_client(server: &PayServer) -> kaching::pay_web::client::PayClient {
+    kaching::pay_web::client::PayClient::new(
+        &server.url,
+        "till-1",
+        kaching::secrets::Secret::new(server.secret.clone()),
+        std::sync::Arc::new(kaching::clock::SystemClock),
+    )
+    .unwrap()
+}
+
+fn intent_of(cents: i64) -> kaching::pay_web::api::CreateIntent {
+    kaching::pay_web::api::CreateIntent {
+        intent_id: uuid::Uuid::now_v7().to_string(),
+        amount_cents: cents,
+        account: "main".into(),
+        seller: "Khadija".into(),
+        shop_name: "KACHING".into(),
+        lines: vec![kaching::pay_web::api::IntentLine {
+            name: "Pain".into(),
+            qty: 1,
+            total_cents: cents,
+        }],
+    }
+}
+
+fn refund_of(cents: i64) -> kaching::pay_web::api::CreateRefund {
+    kaching::pay_web::api::CreateRefund {
+        refund_id: uuid::Uuid::now_v7().to_string(),
+        amount_cents: cents,
+        description: "Retour ticket 1".into(),
+    }
+}
+
+/// The refusal's (HTTP status, API code).
+fn refusal<T: std::fmt::Debug>(
+    r: Result<T, kaching::pay_web::client::ClientError>,
+) -> (u16, String) {
+    match r {
+        Err(kaching::pay_web::client::ClientError::Refused { status, code, .. }) => {
+            (status, code.unwrap_or_default())
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// Asks `f` every 100 ms until it says yes, for at most `secs`.
+async fn eventually<F, Fut>(secs: u64, what: &str, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !f().await {
+        assert!(Instant::now() < deadline, "not within {secs} s: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn refunds_go_through_payconiq_once_each_never_beyond_the_payment_and_survive_a_restart() {
+    use kaching::pay_web::api::{IntentStatus, RefundStatus};
+    let sim = PayconiqSim::start(KEY, PROFILE);
+    let mut server = pay_server(&sim);
+    let client = pay_client(&server);
+    let req = intent_of(1620);
+    let id = req.intent_id.clone();
+    let view = client.create(&req).await.unwrap();
+    let payment = view.provider_ref.clone().expect("a Payconiq payment");
+
+    // Not paid yet: nothing to give back, nothing asked of Payconiq.
+    assert_eq!(
+        refusal(client.refund(&id, &refund_of(100)).await),
+        (409, "not_paid".to_owned())
+    );
+    assert_eq!(sim.pay(&payment), Some(200));
+    eventually(5, "the intent is paid", || async {
+        client.get(&id).await.unwrap().status == IntentStatus::Paid
+    })
+    .await;
+
+    // A partial refund goes through; asked again under the same id, it is the same refund.
+    let first = refund_of(500);
+    let v1 = client.refund(&id, &first).await.unwrap();
+    assert_eq!(v1.status, RefundStatus::Succeeded, "{v1:?}");
+    assert!(v1.provider_refund_id.is_some());
+    assert_eq!(client.refund(&id, &first).await.unwrap(), v1);
+    assert_eq!(
+        client.refund_status(&id, &first.refund_id).await.unwrap(),
+        v1
+    );
+    assert_eq!(sim.refunds().len(), 1, "{:?}", sim.refunds());
+
+    // More than what is left, the same id for another amount, bad input, an unknown intent,
+    // an unsigned request: refused, nothing sent to Payconiq.
+    assert_eq!(
+        refusal(client.refund(&id, &refund_of(1121)).await),
+        (422, "refund_exceeds_payment".to_owned())
+    );
+    let reused = kaching::pay_web::api::CreateRefund {
+        amount_cents: 400,
+        ..first.clone()
+    };
+    assert_eq!(
+        refusal(client.refund(&id, &reused).await),
+        (409, "conflict".to_owned())
+    );
+    let mut bad = refund_of(100);
+    bad.refund_id = "not-a-uuid".into();
+    assert_eq!(refusal(client.refund(&id, &bad).await).0, 400);
+    assert_eq!(refusal(client.refund(&id, &refund_of(0)).await).0, 400);
+    assert_eq!(
+        refusal(
+            client
+                .refund(&uuid::Uuid::now_v7().to_string(), &refund_of(100))
+                .await
+        )
+        .0,
+        404
+    );
+    let unsigned = reqwest::Client::new()
+        .post(format!("{}/api/v1/intents/{id}/refunds", server.url))
+        .json(&refund_of(100))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status().as_u16(), 401);
+    assert_eq!(sim.refunds().len(), 1);
+
+    // Payconiq down: the refund is recorded, on its way (`requested`), not failed.
+    sim.set_refunds("down");
+    let second = refund_of(1120);
+    let v2 = client.refund(&id, &second).await.unwrap();
+    assert_eq!(v2.status, RefundStatus::Requested, "{v2:?}");
+    // Its amount counts already: no third refund slips in while it waits.
+    assert_eq!(
+        refusal(client.refund(&id, &refund_of(1)).await),
+        (422, "refund_exceeds_payment".to_owned())
+    );
+    // The pay-server dies in the middle; Payconiq comes back (taking refunds as PENDING).
+    server.restart();
+    sim.set_refunds("pending");
+    // The restarted server's poller asks again with the same key, then follows it to SUCCEEDED.
+    eventually(
+        10,
+        "the refund reaches Payconiq after the restart",
+        || async { sim.refunds().len() == 2 },
+    )
+    .await;
+    sim.settle_refunds("SUCCEEDED");
+    eventually(10, "the refund is followed to SUCCEEDED", || async {
+        client
+            .refund_status(&id, &second.refund_id)
+            .await
+            .unwrap()
+            .status
+            == RefundStatus::Succeeded
+    })
+    .await;
+    let made = sim.refunds();
+    let mut expected = vec![
+        (
+            payment.clone(),
+            first.refund_id.clone(),
+            500,
+            "SUCCEEDED".to_owned(),
+        ),
+        (
+            payment.clone(),
+            second.refund_id.clone(),
+            1120,
+            "SUCCEEDED".to_owned(),
+        ),
+    ];
+    expected.sort();
+    assert_eq!(made, expected, "each refund once, with its own key");
+    // Every cent is back: not one more.
+    sim.set_refunds("ok");
+    assert_eq!(
+        refusal(client.refund(&id, &refund_of(1)).await),
+        (422, "refund_exceeds_payment".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_payment_no_provider_took_is_refunded_in_cash_not_through_the_server() {
+    let server = PayServer::start();
+    let client = pay_client(&server);
+    let req = intent_of(250);
+    let view = client.create(&req).await.unwrap();
+    let url = view.pay_url.clone();
+    let (status, page) = tokio::task::spawn_blocking(move || common::phone_confirms(&url))
+        .await
+        .unwrap();
+    assert!(matches!(status, 200 | 303), "{status}: {page}");
+    assert_eq!(
+        client.get(&req.intent_id).await.unwrap().status,
+        kaching::pay_web::api::IntentStatus::Paid
+    );
+    let (status, code) = refusal(client.refund(&req.intent_id, &refund_of(250)).await);
+    assert_eq!((status, code.as_str()), (409, "not_refundable"));
 }

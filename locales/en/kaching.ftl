@@ -111,6 +111,7 @@ ticket-payment = Payment
 ticket-cash = Cash
 ticket-cash-received = Cash received
 ticket-change = Change
+ticket-provider-ref = Payment ref.
 ticket-thanks = Thank you for your visit!
 ticket-seal = Seal
 

@@ -112,6 +112,7 @@ ticket-payment = Paiement
 ticket-cash = Espèces
 ticket-cash-received = Espèces reçues
 ticket-change = Rendu
+ticket-provider-ref = Réf. paiement
 ticket-thanks = Merci de votre visite !
 ticket-seal = Sceau
 

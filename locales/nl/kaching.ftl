@@ -111,6 +111,7 @@ ticket-payment = Betaling
 ticket-cash = Contant
 ticket-cash-received = Contant ontvangen
 ticket-change = Wisselgeld
+ticket-provider-ref = Betalingsref.
 ticket-thanks = Bedankt voor uw bezoek!
 ticket-seal = Zegel
 

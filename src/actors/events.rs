@@ -165,6 +165,9 @@ pub enum TillEvent {
         revenue_cents: Money,
         withdrawal_cents: Money,
         change_cents: Money,
+        /// The payment provider's id for a QR sale (Payconiq's `paymentId`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_ref: Option<String>,
     },
     Printed {
         sale_id: String,

@@ -127,6 +127,8 @@ struct Tracked {
     lines: Lines,
     amount: Money,
     lan: bool,
+    /// The provider's payment id (Payconiq's `paymentId`), written on the sale.
+    provider_ref: Option<String>,
     /// `None`: the server it lives on is no longer configured (a paid one can still be
     /// accepted).
     client: Option<PayClient>,
@@ -198,6 +200,7 @@ struct SaleToCommit {
     method: PaymentMethod,
     tendered: Option<Money>,
     payment_ref: Option<String>,
+    provider_ref: Option<String>,
     /// The basket freeze this sale releases: emptied once written; a cash sale that cannot be
     /// written gives it back, a QR one keeps it (the payment stays accepted).
     holder: Option<String>,
@@ -393,15 +396,16 @@ impl PaymentActor {
                     });
                 match created {
                     Ok(view) => {
-                        let (id, url, exp, now) = (
+                        let (id, url, pref, exp, now) = (
                             intent_id.clone(),
                             view.pay_url.clone(),
+                            view.provider_ref.clone(),
                             view.expires_at,
                             clock.now(),
                         );
                         // Only an intent the ledger knows as pending is shown to the customer.
                         match ledger::run(&ledger, move |l| {
-                            l.intent_created(&id, lan, &url, exp, now)
+                            l.intent_created(&id, lan, &url, pref.as_deref(), exp, now)
                         })
                         .await
                         {
@@ -467,6 +471,7 @@ impl PaymentActor {
                 amount: lines.total(),
                 lines,
                 lan,
+                provider_ref: view.provider_ref.clone(),
                 client: Some(client),
                 state: IntentState::Pending,
                 holds: true,
@@ -702,12 +707,7 @@ fn cancel_reason(reason: &str) -> Option<(&'static str, &'static str)> {
 /// What a payment server's refusal says to the cashier when it is the provider's (the API's
 /// error body carries a `provider_*` code): a sentence in their language, never HTTP codes.
 fn provider_refusal(e: &ClientError) -> Option<&'static str> {
-    let text = match e {
-        ClientError::Retryable(m) | ClientError::Refused { message: m, .. } => m,
-    };
-    let body = &text[text.find('{')?..];
-    let api: crate::pay_web::api::ApiError = serde_json::from_str(body).ok()?;
-    Some(match api.error.as_str() {
+    Some(match e.code()? {
         "provider_bad_api_key" => "pay-provider-bad-api-key",
         "provider_unknown_profile" => "pay-provider-unknown-profile",
         "provider_rate_limited" => "pay-provider-rate-limited",
@@ -763,7 +763,9 @@ async fn listen(client: PayClient, intent_id: String, addr: Addr<PaymentActor>) 
                 });
                 return;
             }
-            Err(ClientError::Refused { status, message }) => {
+            Err(ClientError::Refused {
+                status, message, ..
+            }) => {
                 tracing::error!(status, message, "payment server refused the event stream");
             }
             Err(e) => tracing::warn!(error = %e, "payment stream unavailable"),
@@ -803,6 +805,7 @@ impl Committer {
             }
         };
         draft.payment_ref = s.payment_ref.clone();
+        draft.provider_ref = s.provider_ref.clone();
         let sale_id = new_uuid(&self.clock);
         let now = self.clock.now();
         let (till_id, tz) = (self.till_id.clone(), self.tz);
@@ -856,6 +859,7 @@ impl Committer {
             revenue_cents: sale.revenue,
             withdrawal_cents: sale.withdrawal,
             change_cents: sale.change,
+            provider_ref: sale.provider_ref.clone(),
         });
         if let Some(h) = &s.holder {
             let _ = self
@@ -934,6 +938,7 @@ impl PaymentActor {
             amount: rec.amount,
             lines: rec.lines.clone(),
             lan,
+            provider_ref: rec.provider_ref.clone(),
             client: client.clone(),
             state,
             holds,
@@ -1007,6 +1012,7 @@ impl Handler<Pay> for PaymentActor {
                     method: PaymentMethod::Cash,
                     tendered: msg.tendered,
                     payment_ref: None,
+                    provider_ref: None,
                     holder: Some(hold),
                 })
                 .await
@@ -1058,6 +1064,7 @@ impl Handler<Accept> for PaymentActor {
             method: PaymentMethod::Qr,
             tendered: None,
             payment_ref: Some(t.payment_ref()),
+            provider_ref: t.provider_ref.clone(),
             holder: t.holds.then(|| holder(&t.id)),
         };
         let (id, account, held) = (t.id.clone(), t.account, t.holds);

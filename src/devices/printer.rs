@@ -770,6 +770,7 @@ mod tests {
             account: Account::Main,
             method: PaymentMethod::Cash,
             payment_ref: None,
+            provider_ref: None,
             revenue: Money::from_cents(250),
             withdrawal: Money::ZERO,
             paid: Money::from_cents(250),

@@ -232,6 +232,7 @@ fn judge_signed<T>(
         Err(ClientError::Refused {
             status: 401 | 403,
             message,
+            ..
         }) => {
             let message = api_message(&message);
             if message.contains("timestamp") {
@@ -251,6 +252,13 @@ fn judge_signed<T>(
         Err(ClientError::Retryable(e)) => Check::fail(
             id,
             text::payment_unreachable(url, &e),
+            text::payment_fix_reach(),
+        ),
+        Err(ClientError::Unavailable {
+            status, message, ..
+        }) => Check::fail(
+            id,
+            text::payment_unreachable(url, &format!("{status} {message}")),
             text::payment_fix_reach(),
         ),
         Err(e) => Check::fail(
@@ -310,6 +318,7 @@ mod tests {
             ms,
             Err(ClientError::Refused {
                 status: 404,
+                code: None,
                 message: "{}".into(),
             }),
         );
@@ -320,6 +329,7 @@ mod tests {
             ms,
             Err(ClientError::Refused {
                 status: 401,
+                code: None,
                 message:
                     r#"{"error":"unauthorized","message":"unauthorized: signature does not match"}"#
                         .into(),
@@ -343,6 +353,7 @@ mod tests {
             ms,
             Err(ClientError::Refused {
                 status: 401,
+                code: None,
                 message: r#"{"message":"unauthorized: timestamp outside the tolerance window"}"#
                     .into(),
             }),

@@ -455,7 +455,11 @@ pub fn layout_in(
             );
         }
         PaymentMethod::Qr => {
-            t.labels_right(&indent(words.all("ticket-payment")), "QR", Style::PLAIN)
+            t.labels_right(&indent(words.all("ticket-payment")), "QR", Style::PLAIN);
+            // The provider's payment id: what the shop finds in its Payconiq portal.
+            if let Some(r) = &sale.provider_ref {
+                t.labels_right(&indent(words.all("ticket-provider-ref")), r, Style::PLAIN);
+            }
         }
     }
     t.push(&eq);
@@ -571,6 +575,7 @@ mod tests {
             account: Account::Main,
             method: PaymentMethod::Cash,
             payment_ref: None,
+            provider_ref: None,
             revenue: Money::from_cents(370),
             withdrawal: Money::from_cents(1500),
             paid: Money::from_cents(1870),
@@ -683,6 +688,18 @@ mod tests {
         let t = render(&qr, &shop, tz, 32, false);
         assert!(t.contains(" Paiement                     QR\n"), "{t}");
         assert!(!t.contains("Rendu"), "{t}");
+        assert!(!t.contains("Réf."), "{t}");
+        qr.provider_ref = Some("5bdb1685b93d1c000bde96f2".into());
+        let t = render(&qr, &shop, tz, 32, false);
+        assert!(
+            t.contains(" Réf. paiement\n        5bdb1685b93d1c000bde96f2\n"),
+            "{t}"
+        );
+        let t = render(&qr, &shop, tz, 48, false);
+        assert!(
+            t.contains(" Réf. paiement          5bdb1685b93d1c000bde96f2\n"),
+            "{t}"
+        );
         // The title is the default name when the shop has none, and the total is bold.
         let lines = layout(&sale(), &shop, tz, 32, true);
         assert!(lines.iter().any(|l| l.text == "KACHING" && l.style.tall));

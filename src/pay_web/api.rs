@@ -95,6 +95,93 @@ pub struct ApiError {
     pub message: String,
 }
 
+/// Where a refund through the provider stands. `requested`: recorded here, the provider not
+/// (yet) sure to have it — the server asks again with the same idempotency key until it answers;
+/// `pending`: the provider took it; `succeeded` and `failed` are final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundStatus {
+    Requested,
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+impl RefundStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundStatus::Requested => "requested",
+            RefundStatus::Pending => "pending",
+            RefundStatus::Succeeded => "succeeded",
+            RefundStatus::Failed => "failed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RefundStatus> {
+        match s {
+            "requested" => Some(RefundStatus::Requested),
+            "pending" => Some(RefundStatus::Pending),
+            "succeeded" => Some(RefundStatus::Succeeded),
+            "failed" => Some(RefundStatus::Failed),
+            _ => None,
+        }
+    }
+    pub fn is_final(self) -> bool {
+        matches!(self, RefundStatus::Succeeded | RefundStatus::Failed)
+    }
+    /// Payconiq's refund status (`PENDING`, `SUCCEEDED`, `FAILED`…); an unknown one is taken
+    /// as still pending (asked again later), never as money returned.
+    pub fn from_provider(s: &str) -> RefundStatus {
+        match s {
+            "SUCCEEDED" => RefundStatus::Succeeded,
+            "FAILED" | "CANCELLED" | "REJECTED" => RefundStatus::Failed,
+            _ => RefundStatus::Pending,
+        }
+    }
+}
+
+/// `POST /api/v1/intents/{id}/refunds` (till-signed): give back (part of) a paid intent through
+/// its provider. The same `refund_id` again is the same refund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CreateRefund {
+    /// UUID made by the till: the idempotency key, here and at the provider.
+    pub refund_id: String,
+    pub amount_cents: i64,
+    /// Shown in the customer's banking app (e.g. "Retour ticket 12").
+    #[serde(default)]
+    pub description: String,
+}
+
+impl CreateRefund {
+    /// The refund id as a UUID, the amount in range, the description printable.
+    pub fn validate(&self) -> Result<(uuid::Uuid, i64, String), InvalidIntent> {
+        let id = uuid::Uuid::parse_str(&self.refund_id)
+            .map_err(|_| InvalidIntent("refund_id is not a UUID".into()))?;
+        if !(1..=MAX_AMOUNT_CENTS).contains(&self.amount_cents) {
+            return Err(InvalidIntent("amount_cents must be 1 to 100000000".into()));
+        }
+        Ok((
+            id,
+            self.amount_cents,
+            short_text("description", &self.description, 140)?,
+        ))
+    }
+}
+
+/// A refund as the till sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RefundView {
+    pub refund_id: String,
+    pub intent_id: String,
+    pub amount_cents: i64,
+    pub status: RefundStatus,
+    /// The provider's own refund id, once it gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_refund_id: Option<String>,
+    /// Why it failed: the provider's error code (`provider_refused`, `provider_bad_api_key`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
 /// A validated creation request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewIntent {
@@ -227,5 +314,48 @@ mod tests {
         r.lines.clear();
         r.amount_cents = 0;
         assert!(r.validate().is_err());
+    }
+
+    #[test]
+    fn a_refund_needs_a_uuid_an_amount_and_a_printable_description() {
+        let ok = CreateRefund {
+            refund_id: uuid::Uuid::now_v7().to_string(),
+            amount_cents: 120,
+            description: " Retour ticket 12 ".into(),
+        };
+        assert_eq!(ok.validate().unwrap().2, "Retour ticket 12");
+        for bad in [
+            CreateRefund {
+                refund_id: "r-1".into(),
+                ..ok.clone()
+            },
+            CreateRefund {
+                amount_cents: 0,
+                ..ok.clone()
+            },
+            CreateRefund {
+                amount_cents: -5,
+                ..ok.clone()
+            },
+            CreateRefund {
+                amount_cents: MAX_AMOUNT_CENTS + 1,
+                ..ok.clone()
+            },
+            CreateRefund {
+                description: "a\u{0}b".into(),
+                ..ok.clone()
+            },
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            RefundStatus::from_provider("SUCCEEDED"),
+            RefundStatus::Succeeded
+        );
+        assert_eq!(RefundStatus::from_provider("FAILED"), RefundStatus::Failed);
+        assert_eq!(
+            RefundStatus::from_provider("WHATEVER"),
+            RefundStatus::Pending
+        );
     }
 }

@@ -15,7 +15,9 @@ use reqwest::{Method, StatusCode};
 use crate::clock::SharedClock;
 use crate::secrets::Secret;
 
-use super::api::{CreateIntent, IntentView};
+use serde::de::DeserializeOwned;
+
+use super::api::{ApiError, CreateIntent, CreateRefund, IntentView, RefundView};
 use super::sign::{SIGNATURE_HEADER, TILL_HEADER, signature_header};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -25,17 +27,74 @@ pub const STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
-    /// Network trouble, a timeout, an overloaded or failing server: try again later.
+    /// Network trouble or a timeout: try again later.
     #[error("payment server unreachable: {0}")]
     Retryable(String),
-    /// The server refused the request (bad request, bad signature, unknown intent).
+    /// The server answered that it cannot serve now (5xx, 429, 408): try again later. `code`
+    /// is its [`ApiError`] code when it sent one (e.g. `provider_down`).
+    #[error("payment server unreachable: {status} {message}")]
+    Unavailable {
+        status: u16,
+        code: Option<String>,
+        message: String,
+    },
+    /// The server refused the request (bad request, bad signature, unknown intent). `message`
+    /// is the answer's body, `code` its [`ApiError`] code when it is one.
     #[error("payment server refused: {status} {message}")]
-    Refused { status: u16, message: String },
+    Refused {
+        status: u16,
+        code: Option<String>,
+        message: String,
+    },
 }
 
 impl ClientError {
     pub fn is_retryable(&self) -> bool {
-        matches!(self, ClientError::Retryable(_))
+        matches!(
+            self,
+            ClientError::Retryable(_) | ClientError::Unavailable { .. }
+        )
+    }
+
+    /// The server's error code ([`ApiError::error`]), when it answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Retryable(_) => None,
+            ClientError::Unavailable { code, .. } | ClientError::Refused { code, .. } => {
+                code.as_deref()
+            }
+        }
+    }
+
+    /// The error an HTTP answer that is not a success stands for.
+    fn from_answer(status: StatusCode, body: String) -> ClientError {
+        let code = serde_json::from_str::<ApiError>(&body)
+            .ok()
+            .map(|e| e.error);
+        if status.is_server_error()
+            || status == StatusCode::TOO_MANY_REQUESTS
+            || status == StatusCode::REQUEST_TIMEOUT
+        {
+            ClientError::Unavailable {
+                status: status.as_u16(),
+                code,
+                message: body,
+            }
+        } else {
+            ClientError::Refused {
+                status: status.as_u16(),
+                code,
+                message: body,
+            }
+        }
+    }
+
+    fn unsendable(e: impl std::fmt::Display) -> ClientError {
+        ClientError::Refused {
+            status: 0,
+            code: None,
+            message: e.to_string(),
+        }
     }
 }
 
@@ -145,12 +204,12 @@ impl PayClient {
         rb
     }
 
-    async fn call_once(
+    async fn call_once<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Vec<u8>,
-    ) -> Result<IntentView, ClientError> {
+    ) -> Result<T, ClientError> {
         let resp = self
             .request(&self.inner.http, method, path, body)
             .send()
@@ -159,29 +218,20 @@ impl PayClient {
         self.learn_clock(&resp);
         let status = resp.status();
         if status.is_success() {
-            return resp.json::<IntentView>().await.map_err(net);
+            return resp.json::<T>().await.map_err(net);
         }
         let message = resp.text().await.unwrap_or_default();
-        if status.is_server_error()
-            || status == StatusCode::TOO_MANY_REQUESTS
-            || status == StatusCode::REQUEST_TIMEOUT
-        {
-            return Err(ClientError::Retryable(format!("{status} {message}")));
-        }
-        Err(ClientError::Refused {
-            status: status.as_u16(),
-            message,
-        })
+        Err(ClientError::from_answer(status, message))
     }
 
     /// Calls with retries. A 401 right after the clock offset moved is retried once too: the
     /// first request taught us the server's time.
-    async fn call(
+    async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Vec<u8>,
-    ) -> Result<IntentView, ClientError> {
+    ) -> Result<T, ClientError> {
         let backoff = ExponentialBuilder::default()
             .with_jitter()
             .with_min_delay(Duration::from_millis(200))
@@ -202,10 +252,7 @@ impl PayClient {
 
     /// Creates the intent (idempotent: retrying the same request returns the same intent).
     pub async fn create(&self, req: &CreateIntent) -> Result<IntentView, ClientError> {
-        let body = serde_json::to_vec(req).map_err(|e| ClientError::Refused {
-            status: 0,
-            message: e.to_string(),
-        })?;
+        let body = serde_json::to_vec(req).map_err(ClientError::unsendable)?;
         self.call(Method::POST, "/api/v1/intents", body).await
     }
 
@@ -218,6 +265,37 @@ impl PayClient {
         self.call(
             Method::POST,
             &format!("/api/v1/intents/{id}/cancel"),
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// Refunds (part of) a paid intent through its provider. Idempotent: the same `refund_id`
+    /// again is the same refund, never a second one — so a refund whose answer was lost is
+    /// asked again with the same id.
+    pub async fn refund(
+        &self,
+        intent_id: &str,
+        req: &CreateRefund,
+    ) -> Result<RefundView, ClientError> {
+        let body = serde_json::to_vec(req).map_err(ClientError::unsendable)?;
+        self.call(
+            Method::POST,
+            &format!("/api/v1/intents/{intent_id}/refunds"),
+            body,
+        )
+        .await
+    }
+
+    /// Where a refund stands (the server asks the provider when it is not final yet).
+    pub async fn refund_status(
+        &self,
+        intent_id: &str,
+        refund_id: &str,
+    ) -> Result<RefundView, ClientError> {
+        self.call(
+            Method::GET,
+            &format!("/api/v1/intents/{intent_id}/refunds/{refund_id}"),
             Vec::new(),
         )
         .await
@@ -244,14 +322,7 @@ impl PayClient {
         let status = resp.status();
         if !status.is_success() {
             let message = resp.text().await.unwrap_or_default();
-            return Err(if status.is_server_error() {
-                ClientError::Retryable(format!("{status} {message}"))
-            } else {
-                ClientError::Refused {
-                    status: status.as_u16(),
-                    message,
-                }
-            });
+            return Err(ClientError::from_answer(status, message));
         }
         use eventsource_stream::Eventsource;
         Ok(resp

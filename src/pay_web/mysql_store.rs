@@ -25,10 +25,11 @@ use tokio::sync::oneshot;
 
 use crate::secrets::Secret;
 
-use super::api::{IntentEvent, IntentStatus, NewIntent};
+use super::api::{IntentEvent, IntentStatus, NewIntent, RefundStatus};
 use super::store::{
-    CancelOutcome, ConfirmOutcome, Intent, IntentResult, IntentStore, IntentStoreError,
-    ProviderPayment, TillRecord, request_hash,
+    CancelOutcome, ConfirmOutcome, Intent, IntentResult, IntentStore, IntentStoreError, NewRefund,
+    ProviderPayment, REFUND_COLUMNS, RefundOutcome, RefundRecord, TillRecord, judge_refund,
+    refund_status, request_hash,
 };
 
 mod embedded {
@@ -609,6 +610,84 @@ async fn provider_moved_attempt(
     Ok(events.pop())
 }
 
+type RefundRow = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+);
+
+fn refund_from(r: RefundRow) -> Step<RefundRecord> {
+    let (refund_id, intent_id, till_id, amount_cents, description, status, pid, detail, c, u) = r;
+    Ok(RefundRecord {
+        status: refund_status(&status)?,
+        refund_id,
+        intent_id,
+        till_id,
+        amount_cents,
+        description,
+        provider_refund_id: pid,
+        detail,
+        created_at: c,
+        updated_at: u,
+    })
+}
+
+async fn refund_by_id(q: &mut impl Queryable, id: &str) -> Step<Option<RefundRecord>> {
+    let row: Option<RefundRow> = q
+        .exec_first(
+            format!("SELECT {REFUND_COLUMNS} FROM provider_refunds WHERE refund_id = ?"),
+            (id,),
+        )
+        .await?;
+    row.map(refund_from).transpose()
+}
+
+/// The intent's row is locked first: two refunds of one intent (on any instance) are judged
+/// one after the other, so together they never give back more than was paid.
+async fn create_refund_attempt(pool: Pool, new: NewRefund, now_ms: i64) -> Step<RefundOutcome> {
+    let mut conn = pool.get_conn().await?;
+    let mut tx = begin(&mut conn).await?;
+    let intent = intent_where(&mut tx, Key::Id, &new.intent_id, true).await?;
+    let existing = refund_by_id(&mut tx, &new.refund_id).await?;
+    let already: Option<i64> = tx
+        .exec_first(
+            "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS SIGNED) FROM provider_refunds
+             WHERE intent_id = ? AND status <> 'failed'",
+            (new.intent_id.as_str(),),
+        )
+        .await?;
+    if let Some(answer) = judge_refund(&new, intent.as_ref(), existing, already.unwrap_or(0)) {
+        tx.rollback().await?;
+        return Ok(answer);
+    }
+    tx.exec_drop(
+        "INSERT INTO provider_refunds (refund_id, intent_id, till_id, amount_cents, description, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'requested', ?, ?)",
+        (
+            new.refund_id.as_str(),
+            new.intent_id.as_str(),
+            new.till_id.as_str(),
+            new.amount_cents,
+            new.description.as_str(),
+            now_ms,
+            now_ms,
+        ),
+    )
+    .await?;
+    let rec = refund_by_id(&mut tx, &new.refund_id)
+        .await?
+        .ok_or_else(|| bad("refund vanished"))?;
+    tx.commit().await?;
+    Ok(RefundOutcome::Recorded(rec, true))
+}
+
 async fn add_till_attempt(pool: Pool, till_id: String, secret: Secret, now_ms: i64) -> Step<()> {
     let mut conn = pool.get_conn().await?;
     let mut tx = begin(&mut conn).await?;
@@ -910,6 +989,68 @@ impl IntentStore for MysqlIntentStore {
             conn.exec_first("SELECT value FROM pay_server_keys WHERE name = ?", (name,))
                 .await?
                 .ok_or_else(|| IntentStoreError::Database("server key vanished".into()))
+        })
+        .await
+    }
+    async fn create_refund(&self, new: &NewRefund, now_ms: i64) -> IntentResult<RefundOutcome> {
+        let new = new.clone();
+        self.retrying(move |pool| create_refund_attempt(pool, new.clone(), now_ms))
+            .await
+    }
+
+    async fn refund(&self, refund_id: &str) -> IntentResult<Option<RefundRecord>> {
+        let id = refund_id.to_owned();
+        self.run(move |pool| async move {
+            let mut conn = pool.get_conn().await?;
+            Ok(refund_by_id(&mut conn, &id).await?)
+        })
+        .await
+    }
+
+    async fn refund_moved(
+        &self,
+        refund_id: &str,
+        to: RefundStatus,
+        provider_refund_id: Option<&str>,
+        detail: Option<&str>,
+        now_ms: i64,
+    ) -> IntentResult<Option<RefundRecord>> {
+        let (id, pid, detail) = (
+            refund_id.to_owned(),
+            provider_refund_id.map(str::to_owned),
+            detail.map(str::to_owned),
+        );
+        self.run(move |pool| async move {
+            let mut conn = pool.get_conn().await?;
+            // A compare-and-set: a final refund never moves again.
+            conn.exec_drop(
+                "UPDATE provider_refunds SET status = ?, provider_refund_id = COALESCE(?, provider_refund_id),
+                   detail = COALESCE(?, detail), updated_at = ?
+                 WHERE refund_id = ? AND status IN ('requested', 'pending')",
+                (to.as_str(), pid, detail, now_ms, id.as_str()),
+            )
+            .await?;
+            Ok(refund_by_id(&mut conn, &id).await?)
+        })
+        .await
+    }
+
+    async fn open_refunds(&self, limit: i64) -> IntentResult<Vec<RefundRecord>> {
+        self.run(move |pool| async move {
+            let mut conn = pool.get_conn().await?;
+            let rows: Vec<RefundRow> = conn
+                .exec(
+                    format!(
+                        "SELECT {REFUND_COLUMNS} FROM provider_refunds WHERE status IN ('requested', 'pending')
+                         ORDER BY updated_at LIMIT ?"
+                    ),
+                    (limit.max(0),),
+                )
+                .await?;
+            Ok(rows
+                .into_iter()
+                .map(refund_from)
+                .collect::<Step<Vec<_>>>()?)
         })
         .await
     }

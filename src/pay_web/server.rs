@@ -24,7 +24,10 @@ use utoipa::OpenApi;
 use crate::clock::SharedClock;
 use crate::i18n::Lang;
 
-use super::api::{ApiError, CreateIntent, IntentEvent, IntentLine, IntentStatus, IntentView};
+use super::api::{
+    ApiError, CreateIntent, CreateRefund, IntentEvent, IntentLine, IntentStatus, IntentView,
+    RefundStatus, RefundView,
+};
 use super::page;
 use super::provider::payconiq::{CallbackError, Payconiq, PayconiqConfig, PaymentState};
 use super::provider::{ProviderError, ProviderStatus};
@@ -33,6 +36,8 @@ use super::store::{
     AnyIntentStore, CancelOutcome, ConfirmOutcome, Intent, IntentStore, IntentStoreError,
     ProviderPayment,
 };
+
+mod refunds;
 
 /// Largest request body accepted (a 200-line intent is about 20 KiB).
 pub const MAX_BODY: usize = 64 * 1024;
@@ -180,6 +185,13 @@ pub enum PayError {
     Unavailable(#[from] IntentStoreError),
     #[error("{0}")]
     Provider(ProviderError),
+    /// A refusal with its own status and code (e.g. 422 `refund_exceeds_payment`).
+    #[error("{message}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
 }
 
 impl ResponseError for PayError {
@@ -197,6 +209,7 @@ impl ResponseError for PayError {
             }
             // The merchant's settings are wrong: no retry mends that.
             PayError::Provider(_) => StatusCode::FAILED_DEPENDENCY,
+            PayError::Refused { status, .. } => *status,
         }
     }
 
@@ -216,6 +229,7 @@ impl ResponseError for PayError {
                 tracing::warn!(error = %e, "payment provider");
                 e.code()
             }
+            PayError::Refused { code, .. } => code,
         };
         HttpResponse::build(self.status_code()).json(ApiError {
             error: code.to_owned(),
@@ -825,9 +839,11 @@ fn spawn_provider_poller(state: web::Data<PayState>) {
     }
     actix_web::rt::spawn(async move {
         let mut asked: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        let mut refunds_asked = std::collections::HashMap::new();
         let mut tick = tokio::time::interval(PROVIDER_POLL_EVERY);
         loop {
             tick.tick().await;
+            refunds::poll_open(&state, &mut refunds_asked).await;
             let Some(pq) = &state.payconiq else { return };
             let pending = match state.store.pending_provider_payments(200).await {
                 Ok(p) => p,
@@ -887,7 +903,9 @@ async fn metrics(state: web::Data<PayState>) -> HttpResponse {
         get_intent,
         cancel_intent,
         intent_events,
-        payconiq_callback
+        payconiq_callback,
+        refunds::create_refund,
+        refunds::get_refund
     ),
     components(schemas(
         CreateIntent,
@@ -895,6 +913,9 @@ async fn metrics(state: web::Data<PayState>) -> HttpResponse {
         IntentLine,
         IntentStatus,
         IntentEvent,
+        CreateRefund,
+        RefundView,
+        RefundStatus,
         ApiError
     ))
 )]
@@ -997,6 +1018,14 @@ pub fn configure(state: web::Data<PayState>) -> impl Fn(&mut web::ServiceConfig)
             .route("/api/v1/intents/{id}", web::get().to(get_intent))
             .route("/api/v1/intents/{id}/cancel", web::post().to(cancel_intent))
             .route("/api/v1/intents/{id}/events", web::get().to(intent_events))
+            .route(
+                "/api/v1/intents/{id}/refunds",
+                web::post().to(refunds::create_refund),
+            )
+            .route(
+                "/api/v1/intents/{id}/refunds/{refund_id}",
+                web::get().to(refunds::get_refund),
+            )
             .route(
                 "/api/v1/providers/payconiq/callback",
                 web::post().to(payconiq_callback),

@@ -13,7 +13,9 @@ use sha2::{Digest, Sha256};
 
 use crate::secrets::Secret;
 
-use super::api::{IntentEvent, IntentLine, IntentStatus, IntentView, NewIntent};
+use super::api::{
+    IntentEvent, IntentLine, IntentStatus, IntentView, NewIntent, RefundStatus, RefundView,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntentStoreError {
@@ -129,6 +131,62 @@ pub struct ProviderPayment {
     pub reason: Option<String>,
 }
 
+/// A refund of a paid intent through its provider (`provider_refunds`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundRecord {
+    /// The till's UUID: the idempotency key.
+    pub refund_id: String,
+    pub intent_id: String,
+    /// The till that asked for it (a return may be made at another till than the sale).
+    pub till_id: String,
+    pub amount_cents: i64,
+    pub description: String,
+    pub status: RefundStatus,
+    pub provider_refund_id: Option<String>,
+    /// Why it failed: the provider error's code (`provider_refused`, `provider_bad_api_key`…).
+    pub detail: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl RefundRecord {
+    pub fn view(&self) -> RefundView {
+        RefundView {
+            refund_id: self.refund_id.clone(),
+            intent_id: self.intent_id.clone(),
+            amount_cents: self.amount_cents,
+            status: self.status,
+            provider_refund_id: self.provider_refund_id.clone(),
+            reason: self.detail.clone(),
+        }
+    }
+}
+
+/// A refund to record: what the till asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRefund {
+    pub refund_id: String,
+    pub intent_id: String,
+    pub till_id: String,
+    pub amount_cents: i64,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundOutcome {
+    /// Recorded as `requested` (`true`), or the same request again (`false`).
+    Recorded(RefundRecord, bool),
+    /// The intent is unknown.
+    UnknownIntent,
+    /// The intent is not paid: nothing to give back.
+    NotPaid(IntentStatus),
+    /// This refund with the refunds already made (and not failed) would give back more than was
+    /// paid: `refundable` is what is left.
+    Exceeds { refundable: i64 },
+    /// The refund id is already used for another intent or amount.
+    Conflict,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TillRecord {
     pub till_id: String,
@@ -228,6 +286,110 @@ pub trait IntentStore: Send + Sync + 'static {
         name: &str,
         fresh: &str,
     ) -> impl Future<Output = IntentResult<String>> + Send;
+    /// Records a refund as `requested`, in one transaction that checks the intent is paid and
+    /// that its refunds (failed ones aside) stay within what was paid.
+    fn create_refund(
+        &self,
+        new: &NewRefund,
+        now_ms: i64,
+    ) -> impl Future<Output = IntentResult<RefundOutcome>> + Send;
+    fn refund(
+        &self,
+        refund_id: &str,
+    ) -> impl Future<Output = IntentResult<Option<RefundRecord>>> + Send;
+    /// Moves a refund that is not final to `to` (final states never move); returns it as it is
+    /// now.
+    fn refund_moved(
+        &self,
+        refund_id: &str,
+        to: RefundStatus,
+        provider_refund_id: Option<&str>,
+        detail: Option<&str>,
+        now_ms: i64,
+    ) -> impl Future<Output = IntentResult<Option<RefundRecord>>> + Send;
+    /// Refunds not final yet, least recently looked at first (the poller's work).
+    fn open_refunds(
+        &self,
+        limit: i64,
+    ) -> impl Future<Output = IntentResult<Vec<RefundRecord>>> + Send;
+}
+
+/// The columns a [`RefundRecord`] is read from, in order.
+pub(crate) const REFUND_COLUMNS: &str = "refund_id, intent_id, till_id, amount_cents, description, status, provider_refund_id, detail, created_at, updated_at";
+
+/// Parses a stored refund status.
+pub(crate) fn refund_status(s: &str) -> IntentResult<RefundStatus> {
+    RefundStatus::parse(s)
+        .ok_or_else(|| IntentStoreError::Database(format!("bad refund status {s}")))
+}
+
+fn refund_where(
+    c: &rusqlite::Connection,
+    column: &str,
+    value: &str,
+) -> IntentResult<Vec<RefundRecord>> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {REFUND_COLUMNS} FROM provider_refunds WHERE {column} = ?1 ORDER BY created_at"
+    ))?;
+    let rows = stmt.query_map([value], refund_row)?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (rec, status) = r?;
+        out.push(RefundRecord {
+            status: refund_status(&status)?,
+            ..rec
+        });
+    }
+    Ok(out)
+}
+
+fn refund_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RefundRecord, String)> {
+    Ok((
+        RefundRecord {
+            refund_id: r.get(0)?,
+            intent_id: r.get(1)?,
+            till_id: r.get(2)?,
+            amount_cents: r.get(3)?,
+            description: r.get(4)?,
+            status: RefundStatus::Requested,
+            provider_refund_id: r.get(6)?,
+            detail: r.get(7)?,
+            created_at: r.get(8)?,
+            updated_at: r.get(9)?,
+        },
+        r.get(5)?,
+    ))
+}
+
+/// What [`IntentStore::create_refund`] answers without recording anything, given the intent,
+/// the refund already under that id if any, and what its other refunds give back; `None`: record
+/// it. Shared by both stores, called inside their transaction.
+pub(crate) fn judge_refund(
+    new: &NewRefund,
+    intent: Option<&Intent>,
+    existing: Option<RefundRecord>,
+    already_refunded: i64,
+) -> Option<RefundOutcome> {
+    if let Some(e) = existing {
+        return Some(
+            if e.intent_id == new.intent_id && e.amount_cents == new.amount_cents {
+                RefundOutcome::Recorded(e, false)
+            } else {
+                RefundOutcome::Conflict
+            },
+        );
+    }
+    let Some(intent) = intent else {
+        return Some(RefundOutcome::UnknownIntent);
+    };
+    if intent.status != IntentStatus::Paid {
+        return Some(RefundOutcome::NotPaid(intent.status));
+    }
+    let refundable = intent.amount_cents.saturating_sub(already_refunded).max(0);
+    if new.amount_cents > refundable {
+        return Some(RefundOutcome::Exceeds { refundable });
+    }
+    None
 }
 
 mod embedded {
@@ -736,6 +898,84 @@ impl IntentStore for SqliteIntentStore {
         })
         .await
     }
+    async fn create_refund(&self, new: &NewRefund, now_ms: i64) -> IntentResult<RefundOutcome> {
+        let new = new.clone();
+        self.with(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let existing = refund_where(&tx, "refund_id", &new.refund_id)?.pop();
+            let intent = intent_where(&tx, "id", &new.intent_id)?;
+            let already: i64 = tx.query_row(
+                "SELECT coalesce(sum(amount_cents), 0) FROM provider_refunds WHERE intent_id = ?1 AND status <> 'failed'",
+                [&new.intent_id],
+                |r| r.get(0),
+            )?;
+            if let Some(answer) = judge_refund(&new, intent.as_ref(), existing, already) {
+                return Ok(answer);
+            }
+            tx.execute(
+                "INSERT INTO provider_refunds (refund_id, intent_id, till_id, amount_cents, description, status, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'requested', ?6, ?6)",
+                params![new.refund_id, new.intent_id, new.till_id, new.amount_cents, new.description, now_ms],
+            )?;
+            let rec = refund_where(&tx, "refund_id", &new.refund_id)?
+                .pop()
+                .ok_or_else(|| IntentStoreError::Database("refund vanished".into()))?;
+            tx.commit()?;
+            Ok(RefundOutcome::Recorded(rec, true))
+        })
+        .await
+    }
+
+    async fn refund(&self, refund_id: &str) -> IntentResult<Option<RefundRecord>> {
+        let id = refund_id.to_owned();
+        self.with(move |c| Ok(refund_where(c, "refund_id", &id)?.pop()))
+            .await
+    }
+
+    async fn refund_moved(
+        &self,
+        refund_id: &str,
+        to: RefundStatus,
+        provider_refund_id: Option<&str>,
+        detail: Option<&str>,
+        now_ms: i64,
+    ) -> IntentResult<Option<RefundRecord>> {
+        let (id, pid, detail) = (
+            refund_id.to_owned(),
+            provider_refund_id.map(str::to_owned),
+            detail.map(str::to_owned),
+        );
+        self.with(move |c| {
+            c.execute(
+                "UPDATE provider_refunds SET status = ?2, provider_refund_id = coalesce(?3, provider_refund_id),
+                   detail = coalesce(?4, detail), updated_at = ?5
+                 WHERE refund_id = ?1 AND status IN ('requested', 'pending')",
+                params![id, to.as_str(), pid, detail, now_ms],
+            )?;
+            Ok(refund_where(c, "refund_id", &id)?.pop())
+        })
+        .await
+    }
+
+    async fn open_refunds(&self, limit: i64) -> IntentResult<Vec<RefundRecord>> {
+        self.with(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT {REFUND_COLUMNS} FROM provider_refunds WHERE status IN ('requested', 'pending')
+                 ORDER BY updated_at LIMIT ?1"
+            ))?;
+            let rows = stmt.query_map([limit], refund_row)?;
+            let mut out = Vec::new();
+            for r in rows {
+                let (rec, status) = r?;
+                out.push(RefundRecord {
+                    status: refund_status(&status)?,
+                    ..rec
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
 }
 
 /// The store a server runs on, chosen by its database URL (`sqlite://PATH` or `mysql://…`).
@@ -835,6 +1075,25 @@ impl IntentStore for AnyIntentStore {
     }
     async fn server_key(&self, name: &str, fresh: &str) -> IntentResult<String> {
         delegate!(self, s => s.server_key(name, fresh))
+    }
+    async fn create_refund(&self, new: &NewRefund, now_ms: i64) -> IntentResult<RefundOutcome> {
+        delegate!(self, s => s.create_refund(new, now_ms))
+    }
+    async fn refund(&self, refund_id: &str) -> IntentResult<Option<RefundRecord>> {
+        delegate!(self, s => s.refund(refund_id))
+    }
+    async fn refund_moved(
+        &self,
+        refund_id: &str,
+        to: RefundStatus,
+        provider_refund_id: Option<&str>,
+        detail: Option<&str>,
+        now_ms: i64,
+    ) -> IntentResult<Option<RefundRecord>> {
+        delegate!(self, s => s.refund_moved(refund_id, to, provider_refund_id, detail, now_ms))
+    }
+    async fn open_refunds(&self, limit: i64) -> IntentResult<Vec<RefundRecord>> {
+        delegate!(self, s => s.open_refunds(limit))
     }
 }
 

@@ -114,6 +114,8 @@ pub struct IntentRecord {
     /// created on any.
     pub lan: Option<bool>,
     pub pay_url: Option<String>,
+    /// The provider's payment id (Payconiq's `paymentId`), when a provider takes it.
+    pub provider_ref: Option<String>,
     /// Unix milliseconds, as the server gave it.
     pub expires_at: Option<i64>,
     pub state: IntentState,
@@ -173,7 +175,7 @@ fn parse_lines(id: &str, s: &str) -> StoreResult<Lines> {
     Ok(Lines::from_lines(lines))
 }
 
-const COLUMNS: &str = "id, till_id, account, staff_id, staff_name, amount_cents, lines, server, pay_url, expires_at, state, sale_id, created_at";
+const COLUMNS: &str = "id, till_id, account, staff_id, staff_name, amount_cents, lines, server, pay_url, expires_at, state, sale_id, created_at, provider_ref";
 
 type RawIntent = (
     String,
@@ -189,6 +191,7 @@ type RawIntent = (
     String,
     Option<String>,
     String,
+    Option<String>,
 );
 
 fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawIntent> {
@@ -206,6 +209,7 @@ fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawIntent> {
         r.get(10)?,
         r.get(11)?,
         r.get(12)?,
+        r.get(13)?,
     ))
 }
 
@@ -224,6 +228,7 @@ fn record(raw: RawIntent) -> StoreResult<IntentRecord> {
         state,
         sale_id,
         created_at,
+        provider_ref,
     ) = raw;
     let bad = |what: &str| StoreError::Corrupt(format!("intent {id}: {what}"));
     Ok(IntentRecord {
@@ -238,6 +243,7 @@ fn record(raw: RawIntent) -> StoreResult<IntentRecord> {
         till_id,
         staff_name,
         pay_url,
+        provider_ref,
         expires_at: exp,
         sale_id,
     })
@@ -365,6 +371,7 @@ impl Ledger {
             lines: new.lines.clone(),
             lan: None,
             pay_url: None,
+            provider_ref: None,
             expires_at: None,
             state: IntentState::Creating,
             sale_id: None,
@@ -381,13 +388,14 @@ impl Ledger {
         id: &str,
         lan: bool,
         pay_url: &str,
+        provider_ref: Option<&str>,
         expires_at: i64,
         at: DateTime<Utc>,
     ) -> StoreResult<IntentRecord> {
         let tx = self.write_tx()?;
         tx.execute(
-            "UPDATE payment_intents SET server = ?2, pay_url = ?3, expires_at = ?4 WHERE id = ?1",
-            params![id, if lan { "lan" } else { "hosted" }, pay_url, expires_at],
+            "UPDATE payment_intents SET server = ?2, pay_url = ?3, expires_at = ?4, provider_ref = ?5 WHERE id = ?1",
+            params![id, if lan { "lan" } else { "hosted" }, pay_url, expires_at, provider_ref],
         )?;
         let rec = move_in(
             &tx,
@@ -502,9 +510,12 @@ mod tests {
         let back = l.intent("i-1").unwrap().unwrap();
         assert_eq!(back.lines, lines());
         assert_eq!(back.state, IntentState::Creating);
-        l.intent_created("i-1", false, "http://pay/p/x", 99, at(1))
+        l.intent_created("i-1", false, "http://pay/p/x", Some("pq-1"), 99, at(1))
             .unwrap();
         l.intent_move("i-1", IntentState::Paid, "", at(2)).unwrap();
+        // The provider's payment id is kept for the sale (and for a restart).
+        let open = l.intents_open().unwrap();
+        assert_eq!(open[0].provider_ref.as_deref(), Some("pq-1"));
         // Paid is not undone by a late "pending" or a cancel.
         for wrong in [
             IntentState::Pending,
@@ -541,7 +552,7 @@ mod tests {
     fn the_sale_of_a_paid_intent_records_it_and_a_second_sale_is_impossible() {
         let (_d, mut l) = testing::ledger();
         create(&mut l, "i-2");
-        l.intent_created("i-2", true, "http://lan/p/x", 99, at(1))
+        l.intent_created("i-2", true, "http://lan/p/x", None, 99, at(1))
             .unwrap();
         l.intent_move("i-2", IntentState::Paid, "", at(2)).unwrap();
         let draft = || {

@@ -85,8 +85,8 @@ impl Ledger {
         let paid_at_s = ts(sale.paid_at);
         tx.execute(
             "INSERT INTO sales (id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref,
-               revenue_cents, withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+               revenue_cents, withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, provider_ref)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             params![
                 sale.id,
                 sale.till_id,
@@ -104,7 +104,8 @@ impl Ledger {
                 paid_at_s,
                 day,
                 sale.prev_hash,
-                sale.hash
+                sale.hash,
+                sale.provider_ref
             ],
         )?;
         {
@@ -219,7 +220,7 @@ impl Ledger {
     pub fn sale(&self, id: &str) -> StoreResult<Sale> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, revenue_cents,
-               withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, prev_hash, hash
+               withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, prev_hash, hash, provider_ref
              FROM sales WHERE id = ?1",
         )?;
         let head = stmt
@@ -248,6 +249,7 @@ impl Ledger {
                         r.get::<_, String>(13)?,
                         r.get::<_, String>(14)?,
                         r.get::<_, String>(15)?,
+                        r.get::<_, Option<String>>(16)?,
                     ),
                 ))
             })
@@ -257,7 +259,7 @@ impl Ledger {
             (id, till_id, ticket_no, staff_id, staff_name),
             (account, method, payment_ref),
             (rev, wd, paid, tendered, change),
-            (paid_at, prev_hash, hash),
+            (paid_at, prev_hash, hash, provider_ref),
         ) = head;
         let corrupt = |what: &str| StoreError::Corrupt(format!("sale {id}: bad {what}"));
         Ok(Sale {
@@ -269,6 +271,7 @@ impl Ledger {
             account: Account::parse(&account).ok_or_else(|| corrupt("account"))?,
             method: PaymentMethod::parse(&method).ok_or_else(|| corrupt("method"))?,
             payment_ref,
+            provider_ref,
             revenue: Money::from_cents(rev),
             withdrawal: Money::from_cents(wd),
             paid: Money::from_cents(paid),

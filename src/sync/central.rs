@@ -94,11 +94,12 @@ fn sale_row(sale: &Sale, tz: Tz, received_at: i64) -> Vec<Value> {
         sale.prev_hash.clone().into(),
         sale.hash.clone().into(),
         received_at.into(),
+        sale.provider_ref.clone().into(),
     ]
 }
 
 const SALE_COLUMNS: &str = "id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, revenue_cents, withdrawal_cents, \
-     paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, received_at";
+     paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, received_at, provider_ref";
 
 /// An intent's outbox payload as a `till_intents` row (its day in the shop's time zone).
 fn intent_row(till_id: &str, tz: Tz, v: &serde_json::Value) -> Vec<Value> {
@@ -228,7 +229,7 @@ impl Central {
             let params: Vec<Value> = chunk.iter().flat_map(|s| sale_row(s, tz, now_ms)).collect();
             let sql = format!(
                 "INSERT INTO sales ({SALE_COLUMNS}) VALUES {} ON DUPLICATE KEY UPDATE hash = IF(hash = VALUES(hash), hash, NULL)",
-                placeholders(chunk.len(), 18)
+                placeholders(chunk.len(), SALE_COLUMNS.split(',').count())
             );
             bounded(tx.exec_drop(sql, params)).await?;
             let lines: Vec<Value> = chunk

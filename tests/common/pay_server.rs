@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 /// Killed on drop.
 pub struct PayServer {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
     child: Child,
     pub addr: SocketAddr,
     pub url: String,
@@ -39,32 +40,52 @@ impl PayServer {
         assert_eq!(secret.len(), 64, "{secret}");
         let port = super::free_port();
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let child = super::kaching(dir.path())
-            .arg("pay-server")
-            .envs(env(addr))
-            .env("KACHING_PAY_SERVER__BIND", addr.to_string())
-            // The phone's and the till's requests all come from 127.0.0.1: no rate limit here.
-            .env("KACHING_PAY_SERVER__RATE_PER_SECOND", "100000")
-            .env("KACHING_PAY_SERVER__RATE_BURST", "100000")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+        let env = env(addr);
+        let child = spawn(dir.path(), addr, &env);
         let server = PayServer {
-            _dir: dir,
+            dir,
+            env,
             child,
             addr,
             url: format!("http://{addr}"),
             secret,
         };
+        server.wait_ready();
+        server
+    }
+
+    /// Kills it (SIGKILL: no goodbye) and starts it again on the same database and address.
+    #[allow(clippy::zombie_processes)] // the old child is waited for; Drop kills the new one.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.child = spawn(self.dir.path(), self.addr, &self.env);
+        self.wait_ready();
+    }
+
+    fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
-            if TcpStream::connect(addr).is_ok() {
-                assert_eq!(super::get(&format!("{}/healthz", server.url)).0, 200);
-                return server;
+            if TcpStream::connect(self.addr).is_ok() {
+                assert_eq!(super::get(&format!("{}/healthz", self.url)).0, 200);
+                return;
             }
             std::thread::sleep(Duration::from_millis(25));
         }
-        panic!("pay-server on {addr} did not start");
+        panic!("pay-server on {} did not start", self.addr);
     }
+}
+
+fn spawn(dir: &std::path::Path, addr: SocketAddr, env: &[(String, String)]) -> Child {
+    super::kaching(dir)
+        .arg("pay-server")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .env("KACHING_PAY_SERVER__BIND", addr.to_string())
+        // The phone's and the till's requests all come from 127.0.0.1: no rate limit here.
+        .env("KACHING_PAY_SERVER__RATE_PER_SECOND", "100000")
+        .env("KACHING_PAY_SERVER__RATE_BURST", "100000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap()
 }

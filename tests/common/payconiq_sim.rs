@@ -36,12 +36,22 @@ struct Payment {
     expires_at: String,
 }
 
+#[derive(Debug, Clone)]
+struct SimRefund {
+    id: String,
+    amount: i64,
+    status: String,
+}
+
 #[derive(Default)]
 struct State {
     payments: Vec<Payment>,
     requests: Vec<Recorded>,
-    /// (payment id, idempotency key) → refund id.
-    refunds: HashMap<(String, String), String>,
+    /// (payment id, idempotency key) → the refund.
+    refunds: HashMap<(String, String), SimRefund>,
+    /// How refund requests are answered: `ok` (SUCCEEDED at once), `pending` (PENDING until
+    /// [`PayconiqSim::settle_refunds`]) or `down` (503).
+    refund_mode: String,
     no_callbacks: bool,
 }
 
@@ -278,22 +288,55 @@ async fn handle(req: HttpRequest, body: web::Bytes, inner: web::Data<Arc<Inner>>
                 return error(StatusCode::BAD_REQUEST, "IDEMPOTENCY_KEY_MISSING");
             };
             let mut st = inner.state.lock().unwrap();
-            if !st.payments.iter().any(|p| p.id == *id) {
-                return error(StatusCode::NOT_FOUND, "PAYMENT_NOT_FOUND");
+            if st.refund_mode == "down" {
+                return error(StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE");
             }
-            let refund_id = st
+            let Some(p) = st.payments.iter().find(|p| p.id == *id).cloned() else {
+                return error(StatusCode::NOT_FOUND, "PAYMENT_NOT_FOUND");
+            };
+            if let Some(r) = st.refunds.get(&(id.to_string(), key.clone())) {
+                return HttpResponse::Created().json(json!({"refundId": r.id, "status": r.status}));
+            }
+            if p.status != "SUCCEEDED" {
+                return error(StatusCode::UNPROCESSABLE_ENTITY, "PAYMENT_NOT_REFUNDABLE");
+            }
+            let amount = serde_json::from_slice::<Value>(&body)
+                .ok()
+                .and_then(|b| b["amount"].as_i64())
+                .unwrap_or(0);
+            let refunded: i64 = st
                 .refunds
-                .entry((id.to_string(), key))
-                .or_insert_with(|| random_hex(12))
-                .clone();
-            HttpResponse::Created().json(json!({"refundId": refund_id, "status": "SUCCEEDED"}))
+                .iter()
+                .filter(|((pid, _), r)| pid == id && r.status != "FAILED")
+                .map(|(_, r)| r.amount)
+                .sum();
+            if amount <= 0 || refunded + amount > p.amount {
+                return error(StatusCode::UNPROCESSABLE_ENTITY, "REFUND_AMOUNT_EXCEEDED");
+            }
+            let status = if st.refund_mode == "pending" {
+                "PENDING"
+            } else {
+                "SUCCEEDED"
+            };
+            let r = SimRefund {
+                id: random_hex(12),
+                amount,
+                status: status.into(),
+            };
+            st.refunds.insert((id.to_string(), key), r.clone());
+            HttpResponse::Created().json(json!({"refundId": r.id, "status": r.status}))
         }
         ("GET", ["v3", "payments", id, "refunds", refund]) => {
             let st = inner.state.lock().unwrap();
-            if st.refunds.iter().any(|((p, _), r)| p == id && r == refund) {
-                HttpResponse::Ok().json(json!({"refundId": refund, "status": "SUCCEEDED"}))
-            } else {
-                error(StatusCode::NOT_FOUND, "REFUND_NOT_FOUND")
+            match st
+                .refunds
+                .iter()
+                .find(|((p, _), r)| p == id && r.id == *refund)
+            {
+                Some((_, r)) => {
+                    HttpResponse::Ok().json(json!({"refundId": r.id, "status": r.status}))
+                }
+                None => error(StatusCode::NOT_FOUND, "REFUND_NOT_FOUND"),
             }
         }
         _ => error(StatusCode::NOT_FOUND, "NOT_FOUND"),
@@ -354,6 +397,35 @@ impl PayconiqSim {
     }
 
     /// `false`: never call back (the pay-server must poll).
+    /// How refund requests are answered from now on: `ok`, `pending` or `down`.
+    pub fn set_refunds(&self, mode: &str) {
+        self.inner.state.lock().unwrap().refund_mode = mode.to_owned();
+    }
+
+    /// Every PENDING refund becomes `status` (e.g. `SUCCEEDED`).
+    pub fn settle_refunds(&self, status: &str) {
+        for r in self.inner.state.lock().unwrap().refunds.values_mut() {
+            if r.status == "PENDING" {
+                r.status = status.to_owned();
+            }
+        }
+    }
+
+    /// The refunds made: (payment id, idempotency key, amount, status), sorted.
+    pub fn refunds(&self) -> Vec<(String, String, i64, String)> {
+        let mut out: Vec<_> = self
+            .inner
+            .state
+            .lock()
+            .unwrap()
+            .refunds
+            .iter()
+            .map(|((p, k), r)| (p.clone(), k.clone(), r.amount, r.status.clone()))
+            .collect();
+        out.sort();
+        out
+    }
+
     pub fn set_callbacks(&self, on: bool) {
         self.inner.state.lock().unwrap().no_callbacks = !on;
     }
