@@ -229,6 +229,17 @@ pub enum ReportCmd {
     Reconcile { day: NaiveDate },
     /// Hide a day from the list of days (its sales stay; audited).
     Hide { day: NaiveDate },
+    /// This till's Z report NO (the drawer session it closed), or its latest.
+    Z {
+        no: Option<i64>,
+        #[arg(long, value_enum, default_value = "txt")]
+        format: Format,
+    },
+    /// The open drawer session's X report (so far).
+    X {
+        #[arg(long, value_enum, default_value = "txt")]
+        format: Format,
+    },
 }
 
 pub fn default_data_dir() -> PathBuf {
@@ -928,6 +939,20 @@ where
     })
 }
 
+fn drawer_out(
+    r: &crate::domain::drawer::DrawerReport,
+    format: Format,
+    lang: Lang,
+    shop: &str,
+) -> anyhow::Result<String> {
+    Ok(match format {
+        Format::Txt => r.to_text_in(lang, shop),
+        Format::Csv => r.to_csv()?,
+        Format::Json => serde_json::to_string_pretty(r)? + "\n",
+        Format::Pdf => bail!("--format pdf is for `report day` only"),
+    })
+}
+
 fn report(
     cmd: ReportCmd,
     lang: Lang,
@@ -983,6 +1008,32 @@ fn report(
                 }
                 None => String::from_utf8_lossy(&bytes).into_owned(),
             }
+        }
+        ReportCmd::Z { no, format } => {
+            let till = &settings.till_id;
+            let Some(z) = open()?.z_report(till, no)? else {
+                match no {
+                    Some(n) => bail!(
+                        "{}",
+                        t(
+                            lang,
+                            "cli-no-z",
+                            &[("no", n.into()), ("till", till.as_str().into())]
+                        )
+                    ),
+                    None => bail!(
+                        "{}",
+                        t(lang, "cli-no-z-yet", &[("till", till.as_str().into())])
+                    ),
+                }
+            };
+            drawer_out(&z, format, lang, shop)?
+        }
+        ReportCmd::X { format } => {
+            let x = open()?
+                .drawer_x(&settings.till_id, clock.now())
+                .map_err(|_| anyhow::anyhow!("{}", t(lang, "drawer-none-open", &[])))?;
+            drawer_out(&x, format, lang, shop)?
         }
         ReportCmd::Days { format, source } => {
             let days = match source {

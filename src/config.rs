@@ -53,6 +53,9 @@ pub struct RawTill {
     pub max_withdrawal: String,
     /// `fr`, `nl` or `en`: the login screen's, and new staff members' default language.
     pub language: String,
+    /// Belgian cash rounding (to the nearest 0,05 €); `false` for a shop outside Belgium.
+    #[serde(deserialize_with = "bool_or_text")]
+    pub cash_rounding: bool,
 }
 
 impl Default for RawTill {
@@ -61,6 +64,7 @@ impl Default for RawTill {
             id: "till-1".into(),
             max_withdrawal: "500.00".into(),
             language: "fr".into(),
+            cash_rounding: true,
         }
     }
 }
@@ -100,6 +104,7 @@ pub struct RawPayment {
     pub provider: String,
     /// With a `payconiq` hosted server, whether the till's own (manual) LAN server may still
     /// take QR payments when the hosted one cannot be reached.
+    #[serde(deserialize_with = "bool_or_text")]
     pub lan_manual_fallback: bool,
 }
 
@@ -381,6 +386,8 @@ pub struct Settings {
     pub tz: Tz,
     pub till_id: String,
     pub max_withdrawal: Money,
+    /// `till.cash_rounding`: cash payments rounded to the nearest 0,05 €.
+    pub cash_rounding: bool,
     /// The till's language (`till.language`): before anyone logs in, and new staff's default.
     pub language: crate::i18n::Lang,
     pub hours: OpeningHours,
@@ -578,6 +585,27 @@ fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Er
     }
 }
 
+/// `true`/`false` written as a boolean (TOML) or as text (environment variables: `true`,
+/// `false`, `1`, `0`, `yes`, `no`).
+fn bool_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum BoolOrText {
+        Bool(bool),
+        Text(String),
+    }
+    match BoolOrText::deserialize(d)? {
+        BoolOrText::Bool(b) => Ok(b),
+        BoolOrText::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(true),
+            "false" | "0" | "no" | "off" => Ok(false),
+            _ => Err(serde::de::Error::custom(format!(
+                "'{t}' is not true or false"
+            ))),
+        },
+    }
+}
+
 impl RawSettings {
     /// Defaults, then the file (if any), then `KACHING_*` variables.
     pub fn load(file: Option<&Path>) -> Result<RawSettings, ConfigError> {
@@ -696,6 +724,7 @@ impl RawSettings {
             tz,
             till_id,
             max_withdrawal,
+            cash_rounding: self.till.cash_rounding,
             language,
             hours,
             printer,
@@ -714,6 +743,7 @@ impl Settings {
             shop: self.shop.clone(),
             tz: self.tz,
             max_withdrawal: self.max_withdrawal,
+            cash_rounding: self.cash_rounding,
             hours: self.hours.clone(),
             printer: self.printer.clone(),
             scanner: self.scanner.clone(),
@@ -765,6 +795,7 @@ mod tests {
     fn environment_values_stay_text_and_nest_on_double_underscores() {
         let vars = [
             ("KACHING_TILL__MAX_WITHDRAWAL", "20.10"),
+            ("KACHING_TILL__CASH_ROUNDING", "false"),
             ("KACHING_PRINTER__WIDTH", "32"),
             ("KACHING_HOURS__DAYS__SUN", "closed"),
             ("KACHING_PIN_PEPPER", "p"),
@@ -779,6 +810,7 @@ mod tests {
             .extract()
             .unwrap();
         assert_eq!(raw.till.max_withdrawal, "20.10");
+        assert!(!raw.till.cash_rounding);
         assert_eq!(raw.printer.width, 32);
         assert_eq!(
             raw.hours.days.get("sun").map(String::as_str),

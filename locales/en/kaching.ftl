@@ -111,6 +111,8 @@ ticket-payment = Payment
 ticket-cash = Cash
 ticket-cash-received = Cash received
 ticket-change = Change
+ticket-rounding = Rounding
+ticket-cash-due = Due in cash
 ticket-provider-ref = Payment ref.
 ticket-thanks = Thank you for your visit!
 ticket-seal = Seal
@@ -171,3 +173,13 @@ pay-provider-rate-limited = Payconiq is busy: try again in a moment, or take cas
 pay-provider-down = Payconiq cannot be reached: take cash.
 pay-provider-refused = Payconiq refused the payment: take cash.
 pay-provider-offline = No internet: a QR payment is not possible now. Take cash.
+
+## The cash drawer (src/actors/mod.rs, src/actors/command.rs).
+drawer-already-open = a drawer is already open: close it (Z) before opening another
+drawer-none-open = no drawer is open
+drawer-payment-in-progress = a payment is in progress: finish or cancel it before the Z
+drawer-amount-not-positive = the amount must be more than €0.00
+drawer-amount-too-large = the amount cannot be more than { $max }
+drawer-amount-negative = a float or a count cannot be negative
+drawer-no-reason = give a reason (e.g. bank, change)
+drawer-bad-reason = the reason must be at most { $chars } printable characters

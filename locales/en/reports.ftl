@@ -40,6 +40,8 @@ report-chain-broken-link = does not follow the previous ticket's hash
 report-chain-altered = content does not match its hash: the sale was altered
 report-chain-head = the chain head says ticket { $head } but the ledger ends at { $last }: sales were removed or the head was altered
 report-chain-no-head = no chain head for this till
+report-chain-z-missing = Z report { $no } is missing
+report-chain-z-altered = Z report { $no } does not match its seal: it was altered
 
 ## The command line
 cli-report-written = report written to { $path }
@@ -230,3 +232,27 @@ doctor-disk-unknown = cannot read the free space of { $dir }: { $error }
 doctor-disk-unknown-fix = check that the data dir's filesystem is mounted
 doctor-provider-manual = pay_server.provider = "manual": nothing proves a QR payment (the customer page's button is for the demo and tests); set pay_server.provider = "payconiq" on the payment server
 doctor-provider-payconiq = Payconiq by Bancontact, payment profile { $profile }, callbacks at { $callback }
+
+## The drawer's X and Z reports (src/domain/drawer.rs).
+drawer-z-title = Z REPORT no. { $no } — { $shop }
+drawer-x-title = X REPORT (session { $no } open) — { $shop }
+drawer-r-till = Till
+drawer-r-from = Opened
+drawer-r-until = Until
+drawer-r-cashiers = Cashiers
+drawer-r-tickets = Tickets
+drawer-r-revenue = Revenue
+drawer-r-vat = VAT { $rate } % (gross / VAT)
+drawer-r-cash = Cash
+drawer-r-qr = QR
+drawer-r-rounding = Rounding
+drawer-r-float = Float
+drawer-r-not-counted = not counted
+drawer-r-in = Cash in
+drawer-r-out = Cash out
+drawer-r-withdrawals = Withdrawals
+drawer-r-expected = Expected cash
+drawer-r-counted = Counted cash
+drawer-r-difference = Difference
+cli-no-z = no Z report no. { $no } on { $till }
+cli-no-z-yet = no Z report on { $till } yet

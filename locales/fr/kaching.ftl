@@ -112,6 +112,8 @@ ticket-payment = Paiement
 ticket-cash = Espèces
 ticket-cash-received = Espèces reçues
 ticket-change = Rendu
+ticket-rounding = Arrondi
+ticket-cash-due = À payer en espèces
 ticket-provider-ref = Réf. paiement
 ticket-thanks = Merci de votre visite !
 ticket-seal = Sceau
@@ -172,3 +174,13 @@ pay-provider-rate-limited = Payconiq est surchargé : réessayez dans un instant
 pay-provider-down = Payconiq est injoignable : prenez les espèces.
 pay-provider-refused = Payconiq a refusé le paiement : prenez les espèces.
 pay-provider-offline = Pas d'internet : le paiement QR est impossible pour l'instant. Prenez les espèces.
+
+## The cash drawer (src/actors/mod.rs, src/actors/command.rs).
+drawer-already-open = un tiroir-caisse est déjà ouvert : fermez-le (Z) avant d'en ouvrir un autre
+drawer-none-open = aucun tiroir-caisse n'est ouvert
+drawer-payment-in-progress = un paiement est en cours : terminez-le ou annulez-le avant le Z
+drawer-amount-not-positive = le montant doit dépasser 0,00 €
+drawer-amount-too-large = le montant ne peut dépasser { $max }
+drawer-amount-negative = un fond de caisse ou un comptage ne peut être négatif
+drawer-no-reason = indiquez un motif (par ex. banque, monnaie)
+drawer-bad-reason = le motif doit faire au plus { $chars } caractères imprimables

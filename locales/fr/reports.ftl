@@ -40,6 +40,8 @@ report-chain-broken-link = ne suit pas le hachage du ticket précédent
 report-chain-altered = le contenu ne correspond pas à son hachage : la vente a été modifiée
 report-chain-head = la tête de chaîne indique le ticket { $head } mais le registre s'arrête au ticket { $last } : des ventes ont été supprimées ou la tête a été modifiée
 report-chain-no-head = pas de tête de chaîne pour cette caisse
+report-chain-z-missing = le rapport Z { $no } manque
+report-chain-z-altered = le rapport Z { $no } ne correspond pas à son sceau : il a été modifié
 
 ## La ligne de commande
 cli-report-written = rapport écrit dans { $path }
@@ -242,3 +244,27 @@ doctor-disk-unknown = impossible de lire la place libre de { $dir } : { $error }
 doctor-disk-unknown-fix = vérifiez que le système de fichiers du dossier de données est monté
 doctor-provider-manual = pay_server.provider = "manual" : rien ne prouve un paiement QR (le bouton de la page client sert à la démo et aux tests) ; mettez pay_server.provider = "payconiq" sur le serveur de paiement
 doctor-provider-payconiq = Payconiq by Bancontact, profil de paiement { $profile }, rappels sur { $callback }
+
+## The drawer's X and Z reports (src/domain/drawer.rs).
+drawer-z-title = RAPPORT Z n° { $no } — { $shop }
+drawer-x-title = RAPPORT X (session { $no } en cours) — { $shop }
+drawer-r-till = Caisse
+drawer-r-from = Ouvert le
+drawer-r-until = Jusqu'au
+drawer-r-cashiers = Caissiers
+drawer-r-tickets = Tickets
+drawer-r-revenue = Chiffre d'affaires
+drawer-r-vat = TVA { $rate } % (TTC / TVA)
+drawer-r-cash = Espèces
+drawer-r-qr = QR
+drawer-r-rounding = Arrondis
+drawer-r-float = Fond de caisse
+drawer-r-not-counted = non compté
+drawer-r-in = Entrées d'espèces
+drawer-r-out = Sorties d'espèces
+drawer-r-withdrawals = Retraits
+drawer-r-expected = Espèces attendues
+drawer-r-counted = Espèces comptées
+drawer-r-difference = Différence
+cli-no-z = pas de rapport Z n° { $no } sur { $till }
+cli-no-z-yet = pas encore de rapport Z sur { $till }

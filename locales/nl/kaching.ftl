@@ -111,6 +111,8 @@ ticket-payment = Betaling
 ticket-cash = Contant
 ticket-cash-received = Contant ontvangen
 ticket-change = Wisselgeld
+ticket-rounding = Afronding
+ticket-cash-due = Te betalen contant
 ticket-provider-ref = Betalingsref.
 ticket-thanks = Bedankt voor uw bezoek!
 ticket-seal = Zegel
@@ -171,3 +173,13 @@ pay-provider-rate-limited = Payconiq is overbelast: probeer zo meteen opnieuw, o
 pay-provider-down = Payconiq is onbereikbaar: neem contant aan.
 pay-provider-refused = Payconiq weigerde de betaling: neem contant aan.
 pay-provider-offline = Geen internet: een QR-betaling is nu niet mogelijk. Neem contant aan.
+
+## The cash drawer (src/actors/mod.rs, src/actors/command.rs).
+drawer-already-open = er is al een kassalade open: sluit ze (Z) voor u een nieuwe opent
+drawer-none-open = er is geen kassalade open
+drawer-payment-in-progress = er loopt een betaling: rond ze af of annuleer ze vóór de Z
+drawer-amount-not-positive = het bedrag moet meer dan € 0,00 zijn
+drawer-amount-too-large = het bedrag mag niet meer dan { $max } zijn
+drawer-amount-negative = een wisselgeld of een telling kan niet negatief zijn
+drawer-no-reason = geef een reden op (bv. bank, wisselgeld)
+drawer-bad-reason = de reden mag hoogstens { $chars } afdrukbare tekens hebben

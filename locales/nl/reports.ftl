@@ -40,6 +40,8 @@ report-chain-broken-link = volgt niet op de hash van het vorige kasticket
 report-chain-altered = de inhoud klopt niet met de hash: de verkoop werd gewijzigd
 report-chain-head = de kop van de keten zegt kasticket { $head } maar het register eindigt bij kasticket { $last }: er werden verkopen verwijderd of de kop werd gewijzigd
 report-chain-no-head = geen kop van de keten voor deze kassa
+report-chain-z-missing = Z-rapport { $no } ontbreekt
+report-chain-z-altered = Z-rapport { $no } klopt niet met zijn zegel: het werd gewijzigd
 
 ## De opdrachtregel
 cli-report-written = rapport geschreven naar { $path }
@@ -245,3 +247,27 @@ doctor-disk-unknown = kan de vrije ruimte van { $dir } niet lezen: { $error }
 doctor-disk-unknown-fix = controleer of het bestandssysteem van de datamap aangekoppeld is
 doctor-provider-manual = pay_server.provider = "manual": niets bewijst een QR-betaling (de knop op de klantpagina is voor de demo en de tests); zet pay_server.provider = "payconiq" op de betaalserver
 doctor-provider-payconiq = Payconiq by Bancontact, betaalprofiel { $profile }, callbacks op { $callback }
+
+## The drawer's X and Z reports (src/domain/drawer.rs).
+drawer-z-title = Z-RAPPORT nr. { $no } — { $shop }
+drawer-x-title = X-RAPPORT (sessie { $no } loopt) — { $shop }
+drawer-r-till = Kassa
+drawer-r-from = Geopend op
+drawer-r-until = Tot
+drawer-r-cashiers = Kassiers
+drawer-r-tickets = Tickets
+drawer-r-revenue = Omzet
+drawer-r-vat = Btw { $rate } % (incl. / btw)
+drawer-r-cash = Contant
+drawer-r-qr = QR
+drawer-r-rounding = Afrondingen
+drawer-r-float = Wisselgeld
+drawer-r-not-counted = niet geteld
+drawer-r-in = Contant in
+drawer-r-out = Contant uit
+drawer-r-withdrawals = Afhalingen
+drawer-r-expected = Verwacht contant
+drawer-r-counted = Geteld contant
+drawer-r-difference = Verschil
+cli-no-z = geen Z-rapport nr. { $no } op { $till }
+cli-no-z-yet = nog geen Z-rapport op { $till }

@@ -35,7 +35,82 @@ pub enum Command {
     Status,
     /// Speak `fr`, `nl` or `en` from now on (until the next logout).
     Language(crate::i18n::Lang),
+    Drawer(DrawerCommand),
+    /// The open drawer session's X report (so far).
+    ReportX,
     Quit,
+}
+
+/// `drawer open|in|out|close …`: amounts and reasons already checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DrawerCommand {
+    /// Opens a session with the counted float.
+    Open(Money),
+    /// Cash put in or taken out, with a reason.
+    Move {
+        kind: crate::domain::drawer::MoveKind,
+        amount: Money,
+        reason: String,
+    },
+    /// Closes the session with the counted cash: the Z report.
+    Close(Money),
+}
+
+fn drawer_input(e: crate::domain::drawer::DrawerInputError) -> Refusal {
+    use crate::domain::drawer::DrawerInputError as E;
+    let id = match e {
+        E::NotPositive => "drawer-amount-not-positive",
+        E::TooLarge => "drawer-amount-too-large",
+        E::Negative => "drawer-amount-negative",
+        E::NoReason => "drawer-no-reason",
+        E::BadReason => "drawer-bad-reason",
+    };
+    let text = Text::msg(id)
+        .arg("max", crate::domain::drawer::MAX_DRAWER_AMOUNT)
+        .arg("chars", crate::domain::drawer::MAX_REASON as i64);
+    let code = if matches!(e, E::NoReason | E::BadReason) {
+        "bad_reason"
+    } else {
+        "bad_amount"
+    };
+    err(code, text)
+}
+
+fn parse_drawer(args: &[&str]) -> Result<DrawerCommand, Refusal> {
+    use crate::domain::drawer::{counted_amount, move_amount, reason};
+    let usage = || {
+        err(
+            "bad_arguments",
+            Text::msg("cmd-usage").arg(
+                "usage",
+                "drawer open <float> | drawer in <amount> <reason> | drawer out <amount> <reason> | drawer close <counted>",
+            ),
+        )
+    };
+    let (&sub, rest) = args.split_first().ok_or_else(usage)?;
+    match (sub.to_ascii_lowercase().as_str(), rest) {
+        ("open", [amount]) => Ok(DrawerCommand::Open(
+            counted_amount(parse_amount(amount)?).map_err(drawer_input)?,
+        )),
+        ("close", [amount]) => Ok(DrawerCommand::Close(
+            counted_amount(parse_amount(amount)?).map_err(drawer_input)?,
+        )),
+        (kind @ ("in" | "out"), [amount, words @ ..]) => {
+            let amount = move_amount(parse_amount(amount)?).map_err(drawer_input)?;
+            let reason = reason(&words.join(" ")).map_err(drawer_input)?;
+            let kind = if kind == "in" {
+                crate::domain::drawer::MoveKind::In
+            } else {
+                crate::domain::drawer::MoveKind::Out
+            };
+            Ok(DrawerCommand::Move {
+                kind,
+                amount,
+                reason,
+            })
+        }
+        _ => Err(usage()),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -163,6 +238,18 @@ impl Command {
             "status" => arity(0, "status").map(|_| Command::Status),
             "reprint" => arity(0, "reprint").map(|_| Command::Reprint),
             "quit" | "exit" => arity(0, "quit").map(|_| Command::Quit),
+            "drawer" => parse_drawer(args).map(Command::Drawer),
+            "report" => {
+                arity(1, "report x")?;
+                if args[0].eq_ignore_ascii_case("x") {
+                    Ok(Command::ReportX)
+                } else {
+                    Err(err(
+                        "bad_arguments",
+                        Text::msg("cmd-usage").arg("usage", "report x"),
+                    ))
+                }
+            }
             "lang" => {
                 arity(1, "lang <fr|nl|en>")?;
                 crate::i18n::Lang::parse(args[0])
@@ -173,7 +260,7 @@ impl Command {
                 "unknown_command",
                 Text::msg("cmd-unknown").arg("verb", other).arg(
                     "verbs",
-                    "login, logout, scan, qty, void, withdraw, account, pay, accept, cancel, reprint, status, lang, quit",
+                    "login, logout, scan, qty, void, withdraw, account, pay, accept, cancel, reprint, drawer, report, status, lang, quit",
                 ),
             )),
         }
@@ -183,6 +270,46 @@ impl Command {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drawer_lines_are_parsed_and_bad_ones_refused() {
+        assert_eq!(
+            Command::parse("drawer open 150"),
+            Ok(Command::Drawer(DrawerCommand::Open(Money::from_cents(
+                15000
+            ))))
+        );
+        assert_eq!(
+            Command::parse("drawer out 100  banque du  lundi"),
+            Ok(Command::Drawer(DrawerCommand::Move {
+                kind: crate::domain::drawer::MoveKind::Out,
+                amount: Money::from_cents(10000),
+                reason: "banque du lundi".into()
+            }))
+        );
+        assert_eq!(
+            Command::parse("drawer close 0"),
+            Ok(Command::Drawer(DrawerCommand::Close(Money::ZERO)))
+        );
+        assert_eq!(Command::parse("report x"), Ok(Command::ReportX));
+        for (line, code) in [
+            ("drawer in 20", "bad_reason"),
+            ("drawer in 0 monnaie", "bad_amount"),
+            ("drawer out -5 banque", "bad_amount"),
+            ("drawer out 100001 banque", "bad_amount"),
+            ("drawer open -1", "bad_amount"),
+            ("drawer open abc", "bad_amount"),
+            ("drawer", "bad_arguments"),
+            ("drawer shut 5", "bad_arguments"),
+            ("report z", "bad_arguments"),
+        ] {
+            assert_eq!(
+                Command::parse(line).map_err(|r| r.code),
+                Err(code),
+                "{line}"
+            );
+        }
+    }
 
     #[test]
     fn parses_the_protocol_commands() {

@@ -165,9 +165,29 @@ pub enum TillEvent {
         revenue_cents: Money,
         withdrawal_cents: Money,
         change_cents: Money,
+        /// Belgian cash rounding: `paid_cents` minus the lines' total (−2 to +2; 0 for QR).
+        rounding_cents: Money,
         /// The payment provider's id for a QR sale (Payconiq's `paymentId`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         provider_ref: Option<String>,
+    },
+    /// A drawer session opened: with a counted float, or (`counted: false`) by the till at a
+    /// first cash operation with 0,00 €.
+    DrawerOpened {
+        session_no: i64,
+        float_cents: Money,
+        counted: bool,
+    },
+    /// Cash put in or taken out of the drawer.
+    DrawerMoved {
+        session_no: i64,
+        kind: crate::domain::drawer::MoveKind,
+        amount_cents: Money,
+        reason: String,
+    },
+    /// An X report (`kind: "x"`, so far) or the Z report that closed the session (`"z"`).
+    DrawerReport {
+        report: Box<crate::domain::drawer::DrawerReport>,
     },
     Printed {
         sale_id: String,

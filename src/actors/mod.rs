@@ -72,6 +72,19 @@ pub struct Till {
     hasher: Arc<PinHasher>,
 }
 
+/// A ledger refusal of a drawer operation, in the cashier's words.
+fn drawer_refusal(e: crate::store::StoreError) -> Refusal {
+    match e {
+        crate::store::StoreError::Conflict(m) if m == crate::store::DRAWER_ALREADY_OPEN => {
+            Refusal::says("drawer_already_open", Text::msg("drawer-already-open"))
+        }
+        crate::store::StoreError::Conflict(m) if m == crate::store::NO_OPEN_DRAWER => {
+            Refusal::says("no_open_drawer", Text::msg("drawer-none-open"))
+        }
+        e => Refusal::new("store_error", e.to_string()),
+    }
+}
+
 impl Till {
     /// Opens the ledger in `data_dir` and starts the actors. Must run inside an actix `System`.
     pub fn start(
@@ -162,6 +175,7 @@ impl Till {
             settings.till_id.clone(),
             settings.shop.name.clone(),
             settings.tz,
+            settings.cash_rounding,
             servers,
             basket.clone(),
             ledger.clone(),
@@ -393,6 +407,17 @@ impl Till {
                         self.printer.do_send(printer::PrintQueued);
                         Ok(())
                     }
+                    Command::Drawer(d) => self.drawer(d, &staff).await,
+                    Command::ReportX => {
+                        let (till, now) = (self.settings.till_id.clone(), self.clock.now());
+                        let x = ledger::run(&self.ledger, move |l| l.drawer_x(&till, now))
+                            .await
+                            .map_err(drawer_refusal)?;
+                        self.hub.emit(TillEvent::DrawerReport {
+                            report: Box::new(x),
+                        });
+                        Ok(())
+                    }
                     Command::Login { .. }
                     | Command::Logout
                     | Command::Status
@@ -401,6 +426,82 @@ impl Till {
                 }
             }
         }
+    }
+
+    /// `drawer open|in|out|close`: one ledger transaction each; the Z is refused while a
+    /// payment is in progress (its sale would land in the next session, or in none).
+    async fn drawer(
+        &self,
+        d: command::DrawerCommand,
+        staff: &crate::domain::Staff,
+    ) -> Result<(), Refusal> {
+        use command::DrawerCommand as D;
+        let mailbox = |e: MailboxError| Refusal::new("internal", e.to_string());
+        let (till, now) = (self.settings.till_id.clone(), self.clock.now());
+        let (staff_id, staff_name) = (staff.id.to_string(), staff.name.clone());
+        match d {
+            D::Open(float) => {
+                let s = ledger::run(&self.ledger, move |l| {
+                    l.drawer_open(&till, &staff_id, float, now)
+                })
+                .await
+                .map_err(drawer_refusal)?;
+                self.hub.emit(TillEvent::DrawerOpened {
+                    session_no: s.session_no,
+                    float_cents: s.float,
+                    counted: true,
+                });
+            }
+            D::Move {
+                kind,
+                amount,
+                reason,
+            } => {
+                let r = reason.clone();
+                let (s, opened) = ledger::run(&self.ledger, move |l| {
+                    l.drawer_move(&till, kind, amount, &r, &staff_id, &staff_name, now)
+                })
+                .await
+                .map_err(drawer_refusal)?;
+                if opened {
+                    self.hub.emit(TillEvent::DrawerOpened {
+                        session_no: s.session_no,
+                        float_cents: s.float,
+                        counted: false,
+                    });
+                }
+                self.hub.emit(TillEvent::DrawerMoved {
+                    session_no: s.session_no,
+                    kind,
+                    amount_cents: amount,
+                    reason,
+                });
+            }
+            D::Close(counted) => {
+                let busy = self.payment.send(payment::IsBusy).await.map_err(mailbox)?
+                    || self
+                        .payment
+                        .send(payment::GetPayment)
+                        .await
+                        .map_err(mailbox)?
+                        .is_some();
+                if busy {
+                    return Err(Refusal::says(
+                        "payment_in_progress",
+                        Text::msg("drawer-payment-in-progress"),
+                    ));
+                }
+                let z = ledger::run(&self.ledger, move |l| {
+                    l.drawer_close(&till, counted, &staff_id, now)
+                })
+                .await
+                .map_err(drawer_refusal)?;
+                self.hub.emit(TillEvent::DrawerReport {
+                    report: Box::new(z),
+                });
+            }
+        }
+        Ok(())
     }
 
     async fn status(&self) -> TillEvent {

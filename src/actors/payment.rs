@@ -168,6 +168,7 @@ pub struct PaymentActor {
     till_id: String,
     shop_name: String,
     tz: Tz,
+    cash_rounding: bool,
     /// Between `pay` and the intent's creation, or while a sale is being written.
     busy: bool,
     intents: Vec<Tracked>,
@@ -184,6 +185,7 @@ pub struct PaymentActor {
 struct Committer {
     till_id: String,
     tz: Tz,
+    cash_rounding: bool,
     basket: Addr<BasketActor>,
     ledger: Addr<LedgerActor>,
     printer: Addr<PrinterActor>,
@@ -212,6 +214,7 @@ impl PaymentActor {
         till_id: String,
         shop_name: String,
         tz: Tz,
+        cash_rounding: bool,
         servers: QrServers,
         basket: Addr<BasketActor>,
         ledger: Addr<LedgerActor>,
@@ -223,6 +226,7 @@ impl PaymentActor {
             till_id,
             shop_name,
             tz,
+            cash_rounding,
             busy: false,
             intents: Vec::new(),
             servers,
@@ -238,6 +242,7 @@ impl PaymentActor {
         Committer {
             till_id: self.till_id.clone(),
             tz: self.tz,
+            cash_rounding: self.cash_rounding,
             basket: self.basket.clone(),
             ledger: self.ledger.clone(),
             printer: self.printer.clone(),
@@ -788,13 +793,14 @@ impl Committer {
             }
         };
         let cash = s.method == PaymentMethod::Cash;
-        let mut draft = match SaleDraft::new(
+        let mut draft = match SaleDraft::build(
             s.staff_id.clone(),
             s.staff_name.clone(),
             s.account,
             &s.lines,
             s.method,
             s.tendered,
+            self.cash_rounding,
         ) {
             Ok(d) => d,
             Err(e) => {
@@ -859,6 +865,7 @@ impl Committer {
             revenue_cents: sale.revenue,
             withdrawal_cents: sale.withdrawal,
             change_cents: sale.change,
+            rounding_cents: sale.rounding,
             provider_ref: sale.provider_ref.clone(),
         });
         if let Some(h) = &s.holder {

@@ -51,6 +51,8 @@ pub struct RuntimeConfig {
     pub shop: ShopInfo,
     pub tz: Tz,
     pub max_withdrawal: Money,
+    /// Cash payments rounded to the nearest 0,05 € (`till.cash_rounding`).
+    pub cash_rounding: bool,
     pub hours: OpeningHours,
     pub printer: PrinterConfig,
     pub scanner: ScannerConfig,

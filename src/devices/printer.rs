@@ -774,6 +774,7 @@ mod tests {
             revenue: Money::from_cents(250),
             withdrawal: Money::ZERO,
             paid: Money::from_cents(250),
+            rounding: Money::ZERO,
             tendered: Some(Money::from_cents(500)),
             change: Money::from_cents(250),
             paid_at: chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap(),

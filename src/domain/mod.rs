@@ -5,6 +5,7 @@
 pub mod barcode;
 pub mod basket;
 pub mod catalog;
+pub mod drawer;
 pub mod hours;
 pub mod instore;
 pub mod money;

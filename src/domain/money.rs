@@ -117,6 +117,10 @@ impl Money {
         self.0.checked_mul(qty).map(Money)
     }
 
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
     pub fn is_negative(self) -> bool {
         self.0 < 0
     }
@@ -126,6 +130,26 @@ impl Money {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
         format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+
+    /// The amount a customer pays in cash in Belgium (law of 2 May 2019, since 1 December
+    /// 2019): rounded to the nearest 0,05 € — …1, …2 → …0; …3, …4, …6, …7 → …5; …8, …9 → the
+    /// next …0. Symmetric for a negative amount (a cash refund is rounded like the sale it
+    /// gives back). Only cash is rounded; `None` on overflow.
+    pub fn round_to_5_cents(self) -> Option<Money> {
+        if self.0 < 0 {
+            // Mirror: -1,23 € is rounded as 1,23 € is, then negated.
+            let mirrored = Money(self.0.checked_neg()?).round_to_5_cents()?;
+            return Some(Money(-mirrored.0));
+        }
+        let r = self.0 % 5;
+        let down = self.0 - r;
+        // 1 and 2 go down, 3 and 4 up to the next multiple of 5.
+        if r <= 2 {
+            Some(Money(down))
+        } else {
+            down.checked_add(5).map(Money)
+        }
     }
 
     /// Sums a sequence of amounts; `None` on overflow.
@@ -153,6 +177,35 @@ impl Sum for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cash_is_rounded_to_the_nearest_five_cents_the_belgian_way() {
+        let r = |c: i64| Money::from_cents(c).round_to_5_cents().unwrap().cents();
+        // Every last digit, as the law lists them.
+        for (cents, rounded) in [
+            (120, 120),
+            (121, 120),
+            (122, 120),
+            (123, 125),
+            (124, 125),
+            (125, 125),
+            (126, 125),
+            (127, 125),
+            (128, 130),
+            (129, 130),
+            (0, 0),
+            (1, 0),
+            (3, 5),
+            (99_999_998, 100_000_000),
+        ] {
+            assert_eq!(r(cents), rounded, "{cents}");
+        }
+        // A refund is rounded as the sale it mirrors.
+        for c in 0..200 {
+            assert_eq!(r(-c), -r(c), "{c}");
+        }
+        assert_eq!(Money::from_cents(i64::MIN).round_to_5_cents(), None);
+    }
 
     #[test]
     fn parses_the_three_ways_people_write_amounts() {

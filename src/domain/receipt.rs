@@ -408,7 +408,9 @@ pub fn layout_in(
         }
     }
     t.push(&dash);
-    t.labels_right(&words.all("ticket-total"), &words.money(sale.paid), bold);
+    // The goods' total; a cash sale's rounding follows in the payment block.
+    let total = sale.paid.checked_sub(sale.rounding).unwrap_or(sale.paid);
+    t.labels_right(&words.all("ticket-total"), &words.money(total), bold);
     if sale.withdrawal > Money::ZERO {
         t.labels_right(
             &indent(words.all("ticket-withdrawal")),
@@ -443,6 +445,19 @@ pub fn layout_in(
                 &words.all("ticket-cash").join("/"),
                 Style::PLAIN,
             );
+            // Belgian rounding: the total above is the goods'; cash pays it rounded.
+            if !sale.rounding.is_zero() {
+                t.labels_right(
+                    &indent(words.all("ticket-rounding")),
+                    &words.money(sale.rounding),
+                    Style::PLAIN,
+                );
+                t.labels_right(
+                    &indent(words.all("ticket-cash-due")),
+                    &words.money(sale.paid),
+                    Style::PLAIN,
+                );
+            }
             t.labels_right(
                 &indent(words.all("ticket-cash-received")),
                 &words.money(sale.tendered.unwrap_or(sale.paid)),
@@ -579,6 +594,7 @@ mod tests {
             revenue: Money::from_cents(370),
             withdrawal: Money::from_cents(1500),
             paid: Money::from_cents(1870),
+            rounding: Money::ZERO,
             tendered: Some(Money::from_cents(2000)),
             change: Money::from_cents(130),
             paid_at: DateTime::parse_from_rfc3339("2026-05-31T13:23:54Z")
@@ -670,6 +686,25 @@ mod tests {
             assert!(title.iter().all(|l| l.style.bold && l.style.center));
             assert!(title[0].text.starts_with("La Grande"), "{title:?}");
         }
+    }
+
+    #[test]
+    fn a_rounded_cash_sale_shows_the_rounding_and_the_amount_due() {
+        let shop = ShopInfo::default();
+        let tz = chrono_tz::Europe::Brussels;
+        let mut s = sale();
+        // 18,70 € of goods paid 18,70 €: no rounding line.
+        let t = render(&s, &shop, tz, 32, false);
+        assert!(!t.contains("Arrondi"), "{t}");
+        // 18,68 € of goods, rounded to 18,70 € in cash.
+        s.rounding = Money::from_cents(2);
+        let t = render(&s, &shop, tz, 32, false);
+        assert!(t.contains("18,68 €"), "{t}");
+        assert!(t.contains("\n Arrondi                  0,02 €\n"), "{t}");
+        assert!(t.contains("\n À payer en espèces      18,70 €\n"), "{t}");
+        s.rounding = Money::from_cents(-2);
+        let t = render(&s, &shop, tz, 32, false);
+        assert!(t.contains("18,72 €") && t.contains("-0,02 €"), "{t}");
     }
 
     #[test]

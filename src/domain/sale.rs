@@ -73,13 +73,18 @@ pub struct SaleDraft {
     pub lines: Vec<SaleLine>,
     pub revenue: Money,
     pub withdrawal: Money,
+    /// What the customer paid: the lines' total plus `rounding`.
     pub paid: Money,
+    /// Belgian cash rounding: the rounded cash amount minus the lines' total (−2 to +2 cents);
+    /// zero for QR. Outside revenue and VAT: its own total on the reports.
+    pub rounding: Money,
     pub tendered: Option<Money>,
     pub change: Money,
 }
 
 impl SaleDraft {
-    /// A sale of `lines`. For cash, `tendered` (`None`: the exact amount) must cover the total.
+    /// A sale of `lines`, not rounded. For cash, `tendered` (`None`: the exact amount) must
+    /// cover the total.
     pub fn new(
         staff_id: StaffId,
         staff_name: String,
@@ -87,6 +92,23 @@ impl SaleDraft {
         lines: &Lines,
         method: PaymentMethod,
         tendered: Option<Money>,
+    ) -> Result<SaleDraft, SaleError> {
+        SaleDraft::build(
+            staff_id, staff_name, account, lines, method, tendered, false,
+        )
+    }
+
+    /// [`SaleDraft::new`], a cash payment rounded to the nearest 5 cents when `round_cash`
+    /// (`till.cash_rounding`, on in Belgium): the customer pays the rounded amount, the change
+    /// is computed from it, and the difference is the sale's `rounding`. QR is never rounded.
+    pub fn build(
+        staff_id: StaffId,
+        staff_name: String,
+        account: Account,
+        lines: &Lines,
+        method: PaymentMethod,
+        tendered: Option<Money>,
+        round_cash: bool,
     ) -> Result<SaleDraft, SaleError> {
         if lines.is_empty() {
             return Err(SaleError::EmptyBasket(account.as_str()));
@@ -108,7 +130,13 @@ impl SaleDraft {
                 })
             })
             .collect::<Result<Vec<_>, SaleError>>()?;
-        let paid = lines.total();
+        let total = lines.total();
+        let paid = if method == PaymentMethod::Cash && round_cash {
+            total.round_to_5_cents().ok_or(SaleError::Overflow)?
+        } else {
+            total
+        };
+        let rounding = paid.checked_sub(total).ok_or(SaleError::Overflow)?;
         let change = match (method, tendered) {
             (PaymentMethod::Cash, Some(t)) if t < paid => {
                 return Err(SaleError::TenderTooLow {
@@ -130,6 +158,7 @@ impl SaleDraft {
             revenue: lines.revenue(),
             withdrawal: lines.withdrawals(),
             paid,
+            rounding,
             tendered: if method == PaymentMethod::Cash {
                 Some(tendered.unwrap_or(paid))
             } else {
@@ -161,6 +190,7 @@ impl SaleDraft {
             revenue: self.revenue,
             withdrawal: self.withdrawal,
             paid: self.paid,
+            rounding: self.rounding,
             tendered: self.tendered,
             change: self.change,
             paid_at: truncate_to_millis(paid_at),
@@ -198,6 +228,9 @@ pub struct Sale {
     pub revenue: Money,
     pub withdrawal: Money,
     pub paid: Money,
+    /// See [`SaleDraft::rounding`].
+    #[serde(default)]
+    pub rounding: Money,
     pub tendered: Option<Money>,
     pub change: Money,
     pub paid_at: DateTime<Utc>,
@@ -224,10 +257,17 @@ struct Canonical<'a> {
     revenue: i64,
     withdrawal: i64,
     paid: i64,
+    /// Left out when zero, so the hashes of sales made before rounding existed still hold.
+    #[serde(skip_serializing_if = "is_zero")]
+    rounding: i64,
     tendered: Option<i64>,
     change: i64,
     paid_at: String,
     lines: &'a [SaleLine],
+}
+
+fn is_zero(v: &i64) -> bool {
+    *v == 0
 }
 
 impl Sale {
@@ -246,6 +286,7 @@ impl Sale {
             revenue: self.revenue.cents(),
             withdrawal: self.withdrawal.cents(),
             paid: self.paid.cents(),
+            rounding: self.rounding.cents(),
             tendered: self.tendered.map(Money::cents),
             change: self.change.cents(),
             paid_at: format_instant(self.paid_at),
@@ -318,6 +359,65 @@ mod tests {
             draft(PaymentMethod::Cash, None).unwrap().tendered,
             Some(Money::from_cents(1620))
         );
+    }
+
+    #[test]
+    fn cash_is_rounded_to_five_cents_and_the_change_follows_but_qr_is_not() {
+        // 16,20 € of lines plus one at 0,03 €: 16,23 € → 16,25 € in cash.
+        let mut b = Basket::new();
+        for (code, cents) in [("1", 120), ("2", 3)] {
+            b.add_item(&Product {
+                code: ArticleCode::parse(code).unwrap(),
+                barcode: None,
+                name: "x".into(),
+                price: Money::from_cents(cents),
+                vat: VatRate::Six,
+                active: true,
+            })
+            .unwrap();
+        }
+        b.add_withdrawal(Money::from_cents(1500), Money::from_cents(50000))
+            .unwrap();
+        let lines = b.take(Account::Main);
+        let make = |method, tendered, round| {
+            SaleDraft::build(
+                StaffId::parse("14").unwrap(),
+                "Khadija".into(),
+                Account::Main,
+                &lines,
+                method,
+                tendered,
+                round,
+            )
+        };
+        let d = make(PaymentMethod::Cash, Some(Money::from_cents(2000)), true).unwrap();
+        assert_eq!(
+            (d.paid.cents(), d.rounding.cents(), d.change.cents()),
+            (1625, 2, 375)
+        );
+        assert_eq!(d.revenue.cents(), 123, "revenue is the goods'");
+        assert_eq!(d.tendered, Some(Money::from_cents(2000)));
+        // Exact cash is the rounded amount; less than it is refused.
+        let exact = make(PaymentMethod::Cash, None, true).unwrap();
+        assert_eq!(exact.tendered, Some(Money::from_cents(1625)));
+        assert!(matches!(
+            make(PaymentMethod::Cash, Some(Money::from_cents(1623)), true),
+            Err(SaleError::TenderTooLow { .. })
+        ));
+        // QR, or a shop outside Belgium: no rounding.
+        let qr = make(PaymentMethod::Qr, None, true).unwrap();
+        assert_eq!((qr.paid.cents(), qr.rounding.cents()), (1623, 0));
+        let off = make(PaymentMethod::Cash, None, false).unwrap();
+        assert_eq!((off.paid.cents(), off.rounding.cents()), (1623, 0));
+        // The rounding is hashed when there is one, absent from the canonical form when not.
+        let at = Utc::now();
+        let sealed = d.seal("i".into(), "t".into(), 1, at, GENESIS_HASH.into());
+        assert!(sealed.canonical().contains(r#""rounding":2"#));
+        let mut edited = sealed.clone();
+        edited.rounding = Money::from_cents(-2);
+        assert_ne!(edited.compute_hash(), sealed.hash);
+        let qr = qr.seal("j".into(), "t".into(), 1, at, GENESIS_HASH.into());
+        assert!(!qr.canonical().contains("rounding"));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod audit;
 mod catalog;
+mod drawer;
 mod intents;
 mod outbox;
 mod reports;
@@ -23,6 +24,7 @@ use rusqlite::Connection;
 
 pub use audit::AuditEntry;
 pub use catalog::{ImportSummary, Lookup};
+pub use drawer::{DRAWER_ALREADY_OPEN, NO_OPEN_DRAWER};
 pub use intents::{IntentRecord, IntentState, NewIntentRecord};
 pub use outbox::{
     CentralProduct, CentralStaff, OutboxRow, Waiting, central_product, central_staff,
@@ -121,6 +123,19 @@ pub(crate) mod testing {
     pub fn ledger() -> (tempfile::TempDir, Ledger) {
         let dir = tempfile::tempdir().unwrap();
         let l = Ledger::open_in(dir.path()).unwrap();
+        (dir, l)
+    }
+
+    /// A ledger whose till-1 drawer is open, its audit row already sent: for tests that count
+    /// what sales put in the outbox (a first sale would otherwise open the drawer itself, and
+    /// that audit row travels too).
+    pub fn ledger_with_open_drawer() -> (tempfile::TempDir, Ledger) {
+        let (dir, mut l) = ledger();
+        let now = chrono::Utc::now();
+        l.drawer_open("till-1", "1", crate::domain::Money::ZERO, now)
+            .unwrap();
+        let seqs: Vec<i64> = l.outbox_batch(10).unwrap().iter().map(|r| r.seq).collect();
+        l.mark_sent(&seqs, now).unwrap();
         (dir, l)
     }
 }

@@ -319,7 +319,7 @@ pub fn central_product(
 mod tests {
     use super::*;
     use crate::store::sales::tests::draft;
-    use crate::store::testing::ledger;
+    use crate::store::testing::ledger_with_open_drawer as ledger;
 
     #[test]
     fn batches_skip_sent_and_parked_rows_and_keep_order() {

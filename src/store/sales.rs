@@ -83,10 +83,13 @@ impl Ledger {
         let sale = draft.seal(sale_id, till_id.to_owned(), ticket_no, paid_at, prev_hash);
         let day = paid_at.with_timezone(&tz).date_naive().to_string();
         let paid_at_s = ts(sale.paid_at);
+        // Every sale belongs to a drawer session (the till opens one if none is).
+        let drawer_session =
+            super::drawer::session_for_sale(&tx, till_id, sale.staff_id.as_str(), sale.paid_at)?;
         tx.execute(
             "INSERT INTO sales (id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref,
-               revenue_cents, withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, provider_ref)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+               revenue_cents, withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, provider_ref, rounding_cents, drawer_session)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
             params![
                 sale.id,
                 sale.till_id,
@@ -105,7 +108,9 @@ impl Ledger {
                 day,
                 sale.prev_hash,
                 sale.hash,
-                sale.provider_ref
+                sale.provider_ref,
+                sale.rounding.cents(),
+                drawer_session
             ],
         )?;
         {
@@ -220,7 +225,7 @@ impl Ledger {
     pub fn sale(&self, id: &str) -> StoreResult<Sale> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, revenue_cents,
-               withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, prev_hash, hash, provider_ref
+               withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, prev_hash, hash, provider_ref, rounding_cents
              FROM sales WHERE id = ?1",
         )?;
         let head = stmt
@@ -250,6 +255,7 @@ impl Ledger {
                         r.get::<_, String>(14)?,
                         r.get::<_, String>(15)?,
                         r.get::<_, Option<String>>(16)?,
+                        r.get::<_, i64>(17)?,
                     ),
                 ))
             })
@@ -259,7 +265,7 @@ impl Ledger {
             (id, till_id, ticket_no, staff_id, staff_name),
             (account, method, payment_ref),
             (rev, wd, paid, tendered, change),
-            (paid_at, prev_hash, hash, provider_ref),
+            (paid_at, prev_hash, hash, provider_ref, rounding),
         ) = head;
         let corrupt = |what: &str| StoreError::Corrupt(format!("sale {id}: bad {what}"));
         Ok(Sale {
@@ -275,6 +281,7 @@ impl Ledger {
             revenue: Money::from_cents(rev),
             withdrawal: Money::from_cents(wd),
             paid: Money::from_cents(paid),
+            rounding: Money::from_cents(rounding),
             tendered: tendered.map(Money::from_cents),
             change: Money::from_cents(change),
             paid_at: parse_ts(&paid_at)?,
@@ -464,7 +471,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_committed_sale_reads_back_identically_and_chains() {
-        let (_d, mut l) = ledger();
+        let (_d, mut l) = crate::store::testing::ledger_with_open_drawer();
         let now = Utc::now();
         let tz = chrono_tz::Europe::Brussels;
         let a = l

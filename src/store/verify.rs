@@ -124,6 +124,8 @@ impl Ledger {
                 None => problem(last_no, Text::msg("report-chain-no-head")),
             }
         }
+        // The Z reports' chains too.
+        problems.extend(self.verify_z_chains()?);
         Ok(VerifyReport {
             tills: tills.len(),
             sales: count,

@@ -95,11 +95,12 @@ fn sale_row(sale: &Sale, tz: Tz, received_at: i64) -> Vec<Value> {
         sale.hash.clone().into(),
         received_at.into(),
         sale.provider_ref.clone().into(),
+        sale.rounding.cents().into(),
     ]
 }
 
 const SALE_COLUMNS: &str = "id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, revenue_cents, withdrawal_cents, \
-     paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, received_at, provider_ref";
+     paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, received_at, provider_ref, rounding_cents";
 
 /// An intent's outbox payload as a `till_intents` row (its day in the shop's time zone).
 fn intent_row(till_id: &str, tz: Tz, v: &serde_json::Value) -> Vec<Value> {

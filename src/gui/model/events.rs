@@ -247,6 +247,11 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
             }
             fx.push(Effect::Send(Command::Status));
         }
+        // The drawer screen (float counter, cash in/out, X and Z) is not built yet: these are
+        // answers to the headless driver's and the CLI's drawer commands.
+        TillEvent::DrawerOpened { .. }
+        | TillEvent::DrawerMoved { .. }
+        | TillEvent::DrawerReport { .. } => {}
         TillEvent::Printed { .. } => m.printer = PrinterState::Printed,
         TillEvent::PrintFailed { reason, .. } => {
             m.printer = PrinterState::Failed { reason, queue: 0 };

@@ -226,6 +226,7 @@ fn with_both_baskets_full_the_cashier_chooses_then_pays_by_qr_and_the_sub_accoun
             revenue_cents: Money::from_cents(250),
             withdrawal_cents: Money::ZERO,
             change_cents: Money::ZERO,
+            rounding_cents: Money::ZERO,
             provider_ref: None,
         },
     );
@@ -287,6 +288,7 @@ fn cash_asks_the_amount_received_and_shows_the_change() {
             revenue_cents: Money::from_cents(370),
             withdrawal_cents: Money::ZERO,
             change_cents: Money::from_cents(130),
+            rounding_cents: Money::ZERO,
             provider_ref: None,
         },
     );
