@@ -8,22 +8,8 @@ mod common;
 
 use serde_json::Value;
 
-/// Products 901…909 at 1,01 € … 1,09 €, imported into a seeded data directory.
 fn shop() -> tempfile::TempDir {
-    let dir = common::seeded_dir();
-    let csv = dir.path().join("cents.csv");
-    let mut text = "code,barcode,name,price,vat_rate\n".to_owned();
-    for d in 1..=9 {
-        text.push_str(&format!("90{d},,Article {d},1.0{d},21\n"));
-    }
-    std::fs::write(&csv, text).unwrap();
-    let o = common::run(
-        dir.path(),
-        &["catalog", "import", csv.to_str().unwrap()],
-        "",
-    );
-    assert!(o.status.success(), "{}", common::stderr(&o));
-    dir
+    common::seeded_dir_with_cent_prices()
 }
 
 fn logged_in(cmd: std::process::Command) -> common::Till {

@@ -87,6 +87,8 @@ gui-pay-paid-after-cancel = PAID AFTER CANCEL
 gui-withdraw-title = Cash withdrawal
 gui-cash-title-main = Cash · main · amount received (empty = exact)
 gui-cash-title-sub = Cash · sub-account · amount received (empty = exact)
+gui-cash-due-main = Cash · main · due { $due } (rounded) · amount received (empty = exact)
+gui-cash-due-sub = Cash · sub-account · due { $due } (rounded) · amount received (empty = exact)
 gui-choose-main =
     Main basket
     { $amount }

@@ -87,6 +87,8 @@ gui-pay-paid-after-cancel = PAYÉ APRÈS ANNULATION
 gui-withdraw-title = Retrait d'argent
 gui-cash-title-main = Espèces · principal · montant reçu (vide = exact)
 gui-cash-title-sub = Espèces · sous-compte · montant reçu (vide = exact)
+gui-cash-due-main = Espèces · principal · à payer { $due } (arrondi) · montant reçu (vide = exact)
+gui-cash-due-sub = Espèces · sous-compte · à payer { $due } (arrondi) · montant reçu (vide = exact)
 gui-choose-main =
     Panier Principal
     { $amount }

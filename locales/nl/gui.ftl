@@ -87,6 +87,8 @@ gui-pay-paid-after-cancel = BETAALD NA ANNULERING
 gui-withdraw-title = Geld afhalen
 gui-cash-title-main = Contant · hoofdmandje · ontvangen bedrag (leeg = gepast)
 gui-cash-title-sub = Contant · subrekening · ontvangen bedrag (leeg = gepast)
+gui-cash-due-main = Contant · hoofdmandje · te betalen { $due } (afgerond) · ontvangen bedrag (leeg = gepast)
+gui-cash-due-sub = Contant · subrekening · te betalen { $due } (afgerond) · ontvangen bedrag (leeg = gepast)
 gui-choose-main =
     Hoofdmandje
     { $amount }

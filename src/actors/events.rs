@@ -61,6 +61,8 @@ pub struct StatusView {
     pub outbox_parked: i64,
     /// The till's last ticket number (0 before its first sale).
     pub last_ticket_no: i64,
+    /// Cash is rounded to the nearest 0,05 € (`till.cash_rounding`).
+    pub cash_rounding: bool,
     /// Whether a central database is configured; its reachability (unknown before the first
     /// sync round), completed sync rounds, last successful sync.
     pub central: bool,

@@ -559,6 +559,7 @@ impl Till {
             outbox_pending: counts.1.pending,
             outbox_parked: counts.1.parked,
             last_ticket_no: counts.2,
+            cash_rounding: self.settings.cash_rounding,
             central: self.settings.central_url.is_some(),
             online: sync.online,
             sync_rounds: sync.rounds,

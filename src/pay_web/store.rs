@@ -328,10 +328,23 @@ fn refund_where(
     column: &str,
     value: &str,
 ) -> IntentResult<Vec<RefundRecord>> {
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {REFUND_COLUMNS} FROM provider_refunds WHERE {column} = ?1 ORDER BY created_at"
-    ))?;
-    let rows = stmt.query_map([value], refund_row)?;
+    refunds_of(
+        c,
+        &format!(
+            "SELECT {REFUND_COLUMNS} FROM provider_refunds WHERE {column} = ?1 ORDER BY created_at"
+        ),
+        [value],
+    )
+}
+
+/// The refunds a `SELECT {REFUND_COLUMNS} …` returns.
+fn refunds_of(
+    c: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> IntentResult<Vec<RefundRecord>> {
+    let mut stmt = c.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, refund_row)?;
     let mut out = Vec::new();
     for r in rows {
         let (rec, status) = r?;
@@ -959,20 +972,14 @@ impl IntentStore for SqliteIntentStore {
 
     async fn open_refunds(&self, limit: i64) -> IntentResult<Vec<RefundRecord>> {
         self.with(move |c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT {REFUND_COLUMNS} FROM provider_refunds WHERE status IN ('requested', 'pending')
-                 ORDER BY updated_at LIMIT ?1"
-            ))?;
-            let rows = stmt.query_map([limit], refund_row)?;
-            let mut out = Vec::new();
-            for r in rows {
-                let (rec, status) = r?;
-                out.push(RefundRecord {
-                    status: refund_status(&status)?,
-                    ..rec
-                });
-            }
-            Ok(out)
+            refunds_of(
+                c,
+                &format!(
+                    "SELECT {REFUND_COLUMNS} FROM provider_refunds WHERE status IN ('requested', 'pending')
+                     ORDER BY updated_at LIMIT ?1"
+                ),
+                [limit],
+            )
         })
         .await
     }

@@ -320,6 +320,15 @@ impl Ledger {
              WHERE till_id = ?1 AND session_no = ?2 AND closed_at IS NULL",
             params![till_id, s.session_no, ts(until), staff_id, counted.cents(), z.canonical(), prev, hash],
         )?;
+        // The Z travels to the central database like a sale.
+        tx.execute(
+            "INSERT INTO outbox (kind, entity_id, payload, created_at) VALUES ('z_report', ?1, ?2, ?3)",
+            params![
+                format!("{till_id}:{}", s.session_no),
+                serde_json::json!({ "report": z.canonical(), "prev_hash": prev, "hash": hash }).to_string(),
+                ts(at)
+            ],
+        )?;
         audit_in(
             &tx,
             at,

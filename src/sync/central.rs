@@ -188,6 +188,7 @@ impl Central {
         let mut sales: Vec<Sale> = Vec::new();
         let mut audit: Vec<Vec<Value>> = Vec::new();
         let mut intents: Vec<Vec<Value>> = Vec::new();
+        let mut z_reports: Vec<Vec<Value>> = Vec::new();
         for r in rows {
             match r.kind.as_str() {
                 "sale" => sales.push(
@@ -210,6 +211,29 @@ impl Central {
                     let v: serde_json::Value = serde_json::from_str(&r.payload)
                         .map_err(|e| SyncError::Permanent(format!("outbox row {}: {e}", r.seq)))?;
                     intents.push(intent_row(till_id, tz, &v));
+                }
+                "z_report" => {
+                    let bad =
+                        |e: String| SyncError::Permanent(format!("outbox row {}: {e}", r.seq));
+                    let v: serde_json::Value =
+                        serde_json::from_str(&r.payload).map_err(|e| bad(e.to_string()))?;
+                    let text = v["report"].as_str().unwrap_or_default().to_owned();
+                    let z: crate::domain::drawer::DrawerReport =
+                        serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+                    z_reports.push(vec![
+                        z.till_id.clone().into(),
+                        z.z_no.into(),
+                        z.opened_at.clone().into(),
+                        z.until.clone().into(),
+                        text.into(),
+                        v["prev_hash"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned()
+                            .into(),
+                        v["hash"].as_str().unwrap_or_default().to_owned().into(),
+                        now_ms.into(),
+                    ]);
                 }
                 other => {
                     return Err(SyncError::Permanent(format!(
@@ -264,6 +288,14 @@ impl Central {
             let sql = format!(
                 "INSERT INTO audit (till_id, seq, at, staff_id, action, detail) VALUES {} ON DUPLICATE KEY UPDATE seq = seq",
                 placeholders(chunk.len(), 6)
+            );
+            bounded(tx.exec_drop(sql, chunk.concat())).await?;
+        }
+        for chunk in z_reports.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO z_reports (till_id, z_no, opened_at, closed_at, report, prev_hash, hash, received_at) VALUES {} \
+                 ON DUPLICATE KEY UPDATE z_no = z_no",
+                placeholders(chunk.len(), 8)
             );
             bounded(tx.exec_drop(sql, chunk.concat())).await?;
         }

@@ -88,6 +88,25 @@ pub fn seeded_dir() -> tempfile::TempDir {
     dir
 }
 
+/// [`seeded_dir`] with products 901…909 at 1,01 € … 1,09 € (21 %): totals ending in every
+/// digit, for the cash rounding.
+pub fn seeded_dir_with_cent_prices() -> tempfile::TempDir {
+    let dir = seeded_dir();
+    let csv = dir.path().join("cents.csv");
+    let mut text = "code,barcode,name,price,vat_rate\n".to_owned();
+    for d in 1..=9 {
+        text.push_str(&format!("90{d},,Article {d},1.0{d},21\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let o = run(
+        dir.path(),
+        &["catalog", "import", csv.to_str().unwrap()],
+        "",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    dir
+}
+
 /// A running `kaching till --headless`, spoken to line by line.
 pub struct Till {
     pub child: Child,

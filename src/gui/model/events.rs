@@ -292,6 +292,7 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
                 PrinterState::Unknown => m.printer = PrinterState::Ready,
                 _ => {}
             }
+            m.cash_rounding = s.cash_rounding;
             m.status = Some(*s);
         }
     }

@@ -241,6 +241,9 @@ pub struct Model {
     pub kbd_target: Option<Field>,
     pub kbd_shift: bool,
     pub status: Option<StatusView>,
+    /// Cash is rounded to the nearest 0,05 € (from the runtime's `status`): the cash keypad
+    /// says the rounded amount due.
+    pub cash_rounding: bool,
     pub network: Network,
     pub printer: PrinterState,
     /// The closing time (local `HH:MM`) once the runtime warned of it.
@@ -316,6 +319,7 @@ impl Model {
             kbd_target: None,
             kbd_shift: false,
             status: None,
+            cash_rounding: false,
             network: Network::Unknown,
             printer: PrinterState::Unknown,
             closing_at: None,

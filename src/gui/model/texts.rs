@@ -69,11 +69,26 @@ impl Model {
     }
 
     pub fn amount_title(&self) -> String {
-        self.t(match self.amount.purpose {
-            AmountFor::Withdraw => "gui-withdraw-title",
-            AmountFor::Cash(Account::Main) => "gui-cash-title-main",
-            AmountFor::Cash(Account::Sub) => "gui-cash-title-sub",
-        })
+        let account = match self.amount.purpose {
+            AmountFor::Withdraw => return self.t("gui-withdraw-title"),
+            AmountFor::Cash(a) => a,
+        };
+        let total = match account {
+            Account::Main => self.main_total,
+            Account::Sub => self.sub_total,
+        };
+        // Belgian rounding: the customer pays the rounded amount in cash.
+        let due = if self.cash_rounding {
+            total.round_to_5_cents().unwrap_or(total)
+        } else {
+            total
+        };
+        match (account, due == total) {
+            (Account::Main, true) => self.t("gui-cash-title-main"),
+            (Account::Sub, true) => self.t("gui-cash-title-sub"),
+            (Account::Main, false) => self.ta("gui-cash-due-main", &[("due", due.into())]),
+            (Account::Sub, false) => self.ta("gui-cash-due-sub", &[("due", due.into())]),
+        }
     }
 
     pub fn choose_text(&self, a: Account) -> String {

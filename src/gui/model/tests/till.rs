@@ -265,6 +265,19 @@ fn cash_asks_the_amount_received_and_shows_the_change() {
     ui(&mut m, Ui::Cash);
     assert_eq!(m.overlay, Some(Overlay::Amount));
     assert!(m.amount_title().contains("principal"));
+    // 3,70 € needs no rounding; 3,72 € is due as 3,70 € in cash when the till rounds.
+    assert!(!m.amount_title().contains("arrondi"));
+    m.cash_rounding = true;
+    assert!(!m.amount_title().contains("arrondi"));
+    m.main_total = Money::from_cents(372);
+    assert!(
+        m.amount_title().contains("à payer 3,70 €"),
+        "{}",
+        m.amount_title()
+    );
+    m.cash_rounding = false;
+    assert!(!m.amount_title().contains("à payer"));
+    m.main_total = Money::from_cents(370);
     for c in "5".chars() {
         ui(&mut m, Ui::AmountKey(c));
     }
