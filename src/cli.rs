@@ -229,11 +229,17 @@ pub enum ReportCmd {
     Reconcile { day: NaiveDate },
     /// Hide a day from the list of days (its sales stay; audited).
     Hide { day: NaiveDate },
-    /// This till's Z report NO (the drawer session it closed), or its latest.
+    /// A till's Z report NO (the drawer session it closed), or its latest.
     Z {
         no: Option<i64>,
         #[arg(long, value_enum, default_value = "txt")]
         format: Format,
+        /// `central`: from the central database (any till, see --till).
+        #[arg(long, value_enum, default_value = "local")]
+        source: Source,
+        /// Whose Z report (default: this till, `till.id`).
+        #[arg(long)]
+        till: Option<String>,
     },
     /// The open drawer session's X report (so far).
     X {
@@ -1009,9 +1015,21 @@ fn report(
                 None => String::from_utf8_lossy(&bytes).into_owned(),
             }
         }
-        ReportCmd::Z { no, format } => {
-            let till = &settings.till_id;
-            let Some(z) = open()?.z_report(till, no)? else {
+        ReportCmd::Z {
+            no,
+            format,
+            source,
+            till,
+        } => {
+            let till = till.as_deref().unwrap_or(&settings.till_id).to_owned();
+            let found = match source {
+                Source::Local => open()?.z_report(&till, no)?,
+                Source::Central => {
+                    let t = till.clone();
+                    with_central(settings, |c| async move { c.z_report(&t, no).await })?
+                }
+            };
+            let Some(z) = found else {
                 match no {
                     Some(n) => bail!(
                         "{}",

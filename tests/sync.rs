@@ -452,6 +452,27 @@ fn z_reports_reach_the_central_database_and_agree_with_its_sales_and_rounding() 
     )
     .unwrap();
     assert_eq!(central, z, "the central Z is the till's");
+    // `kaching report z --source central` reads it back, seal checked, for any till.
+    let o = run_central(
+        dir.path(),
+        &db.url,
+        &[
+            "report", "z", "1", "--source", "central", "--till", "till-1", "--format", "json",
+        ],
+        "",
+    );
+    let read: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(read, z);
+    let o = central_cmd(dir.path(), &db.url)
+        .args(["report", "z", "--source", "central", "--till", "till-9"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        common::stderr(&o).contains("till-9"),
+        "{}",
+        common::stderr(&o)
+    );
     assert_eq!(db.int("SELECT COUNT(*) FROM z_reports"), 1);
     // The central sales of the session add up to the Z's tenders and rounding.
     assert_eq!(

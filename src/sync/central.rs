@@ -599,6 +599,44 @@ impl Central {
     }
 
     /// The daily receipts journal across all tills.
+    /// A till's Z report `no` as the till sealed it (its latest when `None`), from the central
+    /// database; its seal is checked against its hash.
+    pub async fn z_report(
+        &self,
+        till_id: &str,
+        no: Option<i64>,
+    ) -> Result<Option<crate::domain::drawer::DrawerReport>, SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let row: Option<(String, String, String)> = match no {
+            Some(n) => {
+                bounded(conn.exec_first(
+                    "SELECT report, prev_hash, hash FROM z_reports WHERE till_id = ? AND z_no = ?",
+                    (till_id, n),
+                ))
+                .await?
+            }
+            None => {
+                bounded(conn.exec_first(
+                    "SELECT report, prev_hash, hash FROM z_reports WHERE till_id = ? ORDER BY z_no DESC LIMIT 1",
+                    (till_id,),
+                ))
+                .await?
+            }
+        };
+        let Some((text, prev, hash)) = row else {
+            return Ok(None);
+        };
+        let z: crate::domain::drawer::DrawerReport = serde_json::from_str(&text)
+            .map_err(|e| SyncError::Permanent(format!("central Z report: {e}")))?;
+        if z.canonical() != text || z.seal(&prev) != hash {
+            return Err(SyncError::Permanent(format!(
+                "central Z report {} of {till_id} does not match its seal",
+                z.z_no
+            )));
+        }
+        Ok(Some(z))
+    }
+
     pub async fn journal(
         &self,
         from: NaiveDate,
