@@ -1048,9 +1048,12 @@ fn report(
             drawer_out(&z, format, lang, shop)?
         }
         ReportCmd::X { format } => {
-            let x = open()?
-                .drawer_x(&settings.till_id, clock.now())
-                .map_err(|_| anyhow::anyhow!("{}", t(lang, "drawer-none-open", &[])))?;
+            let x = match open()?.drawer_x(&settings.till_id, clock.now()) {
+                Err(crate::store::StoreError::Conflict(m)) if m == crate::store::NO_OPEN_DRAWER => {
+                    bail!("{}", t(lang, "drawer-none-open", &[]))
+                }
+                other => other?,
+            };
             drawer_out(&x, format, lang, shop)?
         }
         ReportCmd::Days { format, source } => {

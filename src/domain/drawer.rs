@@ -107,7 +107,6 @@ pub struct DrawerSession {
     pub float: Money,
     /// `false`: opened by the till at a first cash operation with 0,00 €, nobody counted.
     pub float_counted: bool,
-    pub closed_at: Option<DateTime<Utc>>,
 }
 
 /// A cash-in or cash-out.
@@ -249,6 +248,13 @@ impl DrawerReport {
     /// The exact text a Z report's hash covers.
     pub fn canonical(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Whether `text` is a Z report in its canonical form sealed as `hash` after `prev_hash`
+    /// (what `kaching verify` and a read from the central database both check).
+    pub fn matches_seal(text: &str, prev_hash: &str, hash: &str) -> Option<DrawerReport> {
+        let z: DrawerReport = serde_json::from_str(text).ok()?;
+        (z.canonical() == text && z.seal(prev_hash) == hash).then_some(z)
     }
 
     /// `SHA-256(prev_hash || "\n" || canonical)`, hex.
@@ -395,7 +401,6 @@ mod tests {
             opened_by: "Khadija".into(),
             float: Money::from_cents(15000),
             float_counted: true,
-            closed_at: None,
         }
     }
 

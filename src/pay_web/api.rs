@@ -128,15 +128,6 @@ impl RefundStatus {
     pub fn is_final(self) -> bool {
         matches!(self, RefundStatus::Succeeded | RefundStatus::Failed)
     }
-    /// Payconiq's refund status (`PENDING`, `SUCCEEDED`, `FAILED`…); an unknown one is taken
-    /// as still pending (asked again later), never as money returned.
-    pub fn from_provider(s: &str) -> RefundStatus {
-        match s {
-            "SUCCEEDED" => RefundStatus::Succeeded,
-            "FAILED" | "CANCELLED" | "REJECTED" => RefundStatus::Failed,
-            _ => RefundStatus::Pending,
-        }
-    }
 }
 
 /// `POST /api/v1/intents/{id}/refunds` (till-signed): give back (part of) a paid intent through
@@ -348,14 +339,5 @@ mod tests {
         ] {
             assert!(bad.validate().is_err(), "{bad:?}");
         }
-        assert_eq!(
-            RefundStatus::from_provider("SUCCEEDED"),
-            RefundStatus::Succeeded
-        );
-        assert_eq!(RefundStatus::from_provider("FAILED"), RefundStatus::Failed);
-        assert_eq!(
-            RefundStatus::from_provider("WHATEVER"),
-            RefundStatus::Pending
-        );
     }
 }

@@ -626,15 +626,14 @@ impl Central {
         let Some((text, prev, hash)) = row else {
             return Ok(None);
         };
-        let z: crate::domain::drawer::DrawerReport = serde_json::from_str(&text)
-            .map_err(|e| SyncError::Permanent(format!("central Z report: {e}")))?;
-        if z.canonical() != text || z.seal(&prev) != hash {
-            return Err(SyncError::Permanent(format!(
-                "central Z report {} of {till_id} does not match its seal",
-                z.z_no
-            )));
-        }
-        Ok(Some(z))
+        crate::domain::drawer::DrawerReport::matches_seal(&text, &prev, &hash)
+            .map(Some)
+            .ok_or_else(|| {
+                SyncError::Permanent(format!(
+                    "central Z report {} of {till_id} does not match its seal",
+                    no.map_or_else(|| "(latest)".to_owned(), |n| n.to_string())
+                ))
+            })
     }
 
     pub async fn journal(

@@ -427,6 +427,19 @@ pub struct RefundState {
     pub status: String,
 }
 
+impl RefundState {
+    /// Payconiq's refund status (`PENDING`, `SUCCEEDED`, `FAILED`…) as ours; an unknown one is
+    /// taken as still pending (asked again later), never as money returned.
+    pub fn refund_status(&self) -> crate::pay_web::api::RefundStatus {
+        use crate::pay_web::api::RefundStatus;
+        match self.status.as_str() {
+            "SUCCEEDED" => RefundStatus::Succeeded,
+            "FAILED" | "CANCELLED" | "REJECTED" => RefundStatus::Failed,
+            _ => RefundStatus::Pending,
+        }
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CreateBody<'a> {

@@ -87,7 +87,7 @@ pub(super) async fn advance(
                 .store
                 .refund_moved(
                     &rec.refund_id,
-                    RefundStatus::from_provider(&r.status),
+                    r.refund_status(),
                     Some(&r.refund_id),
                     None,
                     now,

@@ -268,3 +268,15 @@ fn payments_parse_from_the_documented_json() {
     assert!(parse_payment(b"{").is_err());
     assert!(parse_payment(br#"{"paymentId":"x","status":"SUCCEEDED","amount":1.5}"#).is_err());
 }
+
+#[test]
+fn payconiq_refund_statuses_map_to_ours_and_an_unknown_one_is_not_money_returned() {
+    use crate::pay_web::api::RefundStatus;
+    let state = |s: &str| RefundState {
+        refund_id: "r".into(),
+        status: s.into(),
+    };
+    assert_eq!(state("SUCCEEDED").refund_status(), RefundStatus::Succeeded);
+    assert_eq!(state("FAILED").refund_status(), RefundStatus::Failed);
+    assert_eq!(state("WHATEVER").refund_status(), RefundStatus::Pending);
+}
