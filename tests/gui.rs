@@ -134,6 +134,17 @@ const NOT_BUTTONS: &[&str] = &[
     "pay.message",
     "pay.total_label",
     "report.list",
+    // The drawer's pane and counter (issue 14).
+    "drawer.state",
+    "drawer.reason_label",
+    "drawer.reason",
+    "drawer.difference",
+    "drawer.report",
+    "drawer.list",
+    "drawer.message",
+    "count.title",
+    "count.total",
+    "count.message",
 ];
 
 /// What is wrong with the layout on screen now: a widget outside the window, a button (or
@@ -325,8 +336,10 @@ fn rows(p: &Value) -> Vec<String> {
 }
 
 fn has_row(p: &Value, needle: &str) -> bool {
-    let needle = needle.to_lowercase();
-    rows(p).iter().any(|r| r.to_lowercase().contains(&needle))
+    let needle = plain_spaces(needle).to_lowercase();
+    rows(p)
+        .iter()
+        .any(|r| plain_spaces(r).to_lowercase().contains(&needle))
 }
 
 /// `texts[id]`, or a widget's label when the id is a button whose label is the text.
@@ -366,6 +379,21 @@ fn login_keypad(t: &GuiTill, id: &str, pin: &str) {
         shown(p, "login.pin").chars().count() == pin.len()
     });
     t.click("login.ok");
+}
+
+/// Waits for the till screen; a cashier's first login with no drawer open shows the float
+/// counter over it: « Plus tard » (the till then opens the drawer uncounted at the first sale;
+/// tests/gui_drawer.rs counts it).
+fn till_screen(t: &GuiTill) -> Value {
+    let p = t.wait_for(
+        "screen till, without an overlay or with the float counter",
+        |p| p["screen"] == "till" && (p["overlay"].is_null() || p["overlay"] == "count"),
+    );
+    if p["overlay"] == "count" {
+        t.click("count.cancel");
+        return t.wait_screen("till");
+    }
+    p
 }
 
 /// Logs in with the physical keyboard: ID, Enter, PIN, Enter.
@@ -623,7 +651,7 @@ fn cashier_and_admin_day(w: u32, h: u32, lang: Lang) {
 
     // The cashier, with the keypad (the ID is kept after a wrong PIN: C clears it first).
     login_keypad(&t, cashier.id, cashier.pin);
-    let p = t.wait_screen("till");
+    let p = till_screen(&t);
     assert!(
         shown(&p, "till.seller").contains(cashier.name),
         "the seller is shown: {}",
@@ -680,7 +708,7 @@ fn cashier_and_admin_day(w: u32, h: u32, lang: Lang) {
     if t.probe().unwrap()["overlay"] == "keyboard" {
         t.click("kbd.close");
     }
-    t.wait_screen("till");
+    till_screen(&t);
     t.click("till.minus");
     let p = t.wait_for("one café again", |p| {
         p["basket"]["main_total_cents"] == 370
@@ -694,7 +722,7 @@ fn cashier_and_admin_day(w: u32, h: u32, lang: Lang) {
     shots.take(&t, "amount");
     enter_amount(&t, "15,00", "15,00");
     let p = t.wait_for("the withdrawal line", |p| basket_lines(p).len() == 3);
-    t.wait_screen("till");
+    till_screen(&t);
     let wd = &basket_lines(&p)[2];
     assert_eq!(wd["kind"], "withdrawal", "{p}");
     assert_eq!(wd["total_cents"], 1500, "{p}");
@@ -807,7 +835,7 @@ fn cashier_and_admin_day(w: u32, h: u32, lang: Lang) {
     );
     assert_eq!(shown(&p, "pay.account"), crew.t("gui-account-sub"));
     t.click("pay.cancel");
-    let p = t.wait_screen("till");
+    let p = till_screen(&t);
     assert_eq!(
         p["basket"]["sub_total_cents"], 900,
         "the sub basket is kept"
@@ -856,7 +884,7 @@ fn cashier_and_admin_day(w: u32, h: u32, lang: Lang) {
             );
         }
     }
-    let p = t.wait_screen("till");
+    let p = till_screen(&t);
     assert!(basket_lines(&p).is_empty(), "both baskets are paid: {p}");
     assert_eq!(p["basket"]["main_total_cents"], 0);
     assert_eq!(p["basket"]["sub_total_cents"], 0);
@@ -1122,7 +1150,7 @@ fn the_closing_soon_banner_shows_before_closing() {
         let dir = common::seeded_dir();
         let t = GuiTill::start(&x, till_cmd(dir.path(), None, CLOSING_TIME), &["till"]);
         login_typed(&t, "27", "2727");
-        t.wait_screen("till");
+        till_screen(&t);
         let banner = t.wait_text("status.banner", "non-empty", |b| !b.trim().is_empty());
         assert!(banner.contains("18:00"), "the banner says when: {banner:?}");
         let mut shots = Shots::new(&x);
@@ -1167,7 +1195,7 @@ fn the_screen_answers_while_the_runtime_waits_on_a_hung_payment_server() {
         .env("KACHING_PAYMENT__TILL_SECRET", "a".repeat(64));
     let t = GuiTill::start(&x, cmd, &["till"]);
     login_typed(&t, "14", "1414");
-    t.wait_screen("till");
+    till_screen(&t);
     t.click("till.article");
     scan(&t, "0000");
     // What the till shows once the runtime has answered Payer: the payment screen, or the
@@ -1391,7 +1419,7 @@ fn the_admin_adds_a_product_and_a_cashier_who_then_sells_it() {
     // Zoé logs in and sells the new products, by code and by barcode.
     t.click("admin.logout");
     login_keypad(&t, "42", "4242");
-    let p = t.wait_screen("till");
+    let p = till_screen(&t);
     assert!(
         shown(&p, "till.seller").contains("Zoé"),
         "{}",
@@ -1424,7 +1452,7 @@ fn a_failed_print_shows_the_reprint_button_and_the_ticket_comes_out_when_the_pri
     let t = GuiTill::start(&x, cmd, &["till"]);
     let mut shots = Shots::new(&x);
     login_typed(&t, "14", "1414");
-    t.wait_screen("till");
+    till_screen(&t);
     t.click("till.article");
     scan(&t, "0000");
     // Espèces, the exact amount (nothing typed), OK.
@@ -1518,7 +1546,7 @@ fn the_demo_opens_in_a_window_sells_in_the_evening_and_the_admin_sells_from_cais
         "« Caisse » on the admin screen"
     );
     t.click("admin.till");
-    let p = t.wait_screen("till");
+    let p = till_screen(&t);
     assert!(
         shown(&p, "till.admin").contains("Admin"),
         "the way back is on the till screen"
@@ -1546,7 +1574,7 @@ fn the_demo_opens_in_a_window_sells_in_the_evening_and_the_admin_sells_from_cais
 
     // A cashier, at 20:00, in the demo shop open all day: in, and no « Admin » for her.
     login_typed(&t, "14", "1414");
-    let p = t.wait_screen("till");
+    let p = till_screen(&t);
     assert!(
         p["widgets"].get("till.admin").is_none(),
         "a cashier has no way to the admin screens: {}",
@@ -1565,7 +1593,7 @@ fn a_qr_payment_accepted_before_a_crash_is_on_screen_after_the_restart_and_recor
     let dir = common::seeded_dir();
     let t = GuiTill::start(&x, till_cmd(dir.path(), None, OPEN_TIME), &["till"]);
     login_typed(&t, "14", "1414");
-    t.wait_screen("till");
+    till_screen(&t);
     t.click("till.article");
     scan(&t, "1234");
     t.click("till.pay");
@@ -1600,7 +1628,7 @@ fn a_qr_payment_accepted_before_a_crash_is_on_screen_after_the_restart_and_recor
         shown(&p, "pay.total")
     );
     t.click("pay.status");
-    t.wait_screen("till");
+    till_screen(&t);
     let sale = last_sale(dir.path());
     assert_eq!(sale.paid.cents(), 120);
     assert_eq!(sale.method, kaching::domain::PaymentMethod::Qr);
@@ -1622,7 +1650,7 @@ fn a_cancel_through_a_cut_link_shows_cancelling_then_paid_after_cancel_and_recor
         .env("KACHING_PAYMENT__TILL_SECRET", &server.secret);
     let t = GuiTill::start(&x, cmd, &["till"]);
     login_typed(&t, "14", "1414");
-    t.wait_screen("till");
+    till_screen(&t);
     t.click("till.article");
     scan(&t, "1234");
     t.click("till.pay");
@@ -1655,7 +1683,7 @@ fn a_cancel_through_a_cut_link_shows_cancelling_then_paid_after_cancel_and_recor
         shown(&p, "pay.message")
     );
     t.click("pay.status");
-    t.wait_screen("till");
+    till_screen(&t);
     let sale = last_sale(dir.path());
     assert_eq!(sale.paid.cents(), 120);
     assert_eq!(sale.method, kaching::domain::PaymentMethod::Qr);
@@ -1689,7 +1717,7 @@ fn a_sale_parked_by_the_central_database_shows_as_blocked_on_the_status_bar() {
         shown(p, "status.network").contains("En ligne")
     });
     login_typed(&t, "14", "1414");
-    t.wait_screen("till");
+    till_screen(&t);
     t.click("till.article");
     scan(&t, "1234");
     t.click("till.cash");
@@ -1706,4 +1734,179 @@ fn a_sale_parked_by_the_central_database_shows_as_blocked_on_the_status_bar() {
         text.starts_with('⚠') && text.contains("1 en attente") && text.contains("(1 bloquée)"),
         "status.network: {text}"
     );
+}
+
+/// Taps the counter: for each (denomination button, pieces), the button then the digits; waits
+/// for the total.
+fn count_cash(t: &GuiTill, pieces: &[(&str, &str)], total: &str) {
+    for (denomination, n) in pieces {
+        t.click(denomination);
+        tap_keys(t, "count", n);
+    }
+    t.wait_text("count.total", total, |s| plain_spaces(s).contains(total));
+}
+
+/// Issue 14 on the screen: the float counted on the denomination counter at a cashier's first
+/// login, a cash sale, then the admin's « Caisse »: a cash-out with a reason (refused without
+/// one), an X, the Z counted on the counter with its difference shown large, and the past Zs.
+/// The ledger's sealed Z is checked against what the screen showed.
+fn drawer_day(w: u32, h: u32) {
+    let x = Xvfb::start(w, h);
+    let dir = common::seeded_dir();
+    let t = GuiTill::start(&x, till_cmd(dir.path(), None, OPEN_TIME), &["till"]);
+    let mut shots = Shots::new(&x);
+
+    login_keypad(&t, "14", "1414");
+    let p = t.wait_for("the float counter over the till", |p| {
+        p["screen"] == "till" && p["overlay"] == "count"
+    });
+    assert_eq!(
+        plain_spaces(&shown(&p, "count.title")),
+        "Comptez le fond de caisse"
+    );
+    // 2 × 50 €, 2 × 20 €, 10 × 1 €, a slip (3 × 5 €) corrected to 2.
+    count_cash(
+        &t,
+        &[
+            ("count.d3", "2"),
+            ("count.d4", "2"),
+            ("count.d8", "10"),
+            ("count.d6", "3"),
+        ],
+        "165,00 €",
+    );
+    t.click("count.back");
+    t.click("count.2");
+    count_cash(&t, &[], "Total : 160,00 €");
+    shots.take(&t, "drawer-float");
+    t.click("count.ok");
+    let p = t.wait_for("the drawer opened with the float", |p| {
+        p["screen"] == "till"
+            && p["overlay"].is_null()
+            && shown(p, "till.message").contains("160,00")
+    });
+    assert!(
+        shown(&p, "till.message").contains("Tiroir n° 1"),
+        "{}",
+        shown(&p, "till.message")
+    );
+
+    // A cash sale of 1,20 €, paid with 5 €.
+    t.click("till.article");
+    scan(&t, "1234");
+    t.click("till.cash");
+    enter_amount(&t, "5", "5");
+    t.wait_overlay("cash_change");
+    t.click("cash.ok");
+    till_screen(&t);
+    t.click("till.logout");
+    t.wait_screen("login");
+
+    // The admin: « Caisse ».
+    login_typed(&t, "1", "1111");
+    t.wait_screen("admin_days");
+    t.click("admin.drawer");
+    let p = t.wait_for("the drawer pane, session 1 open", |p| {
+        p["screen"] == "admin_drawer" && shown(p, "drawer.state").contains('1')
+    });
+    assert!(
+        shown(&p, "drawer.state").contains("ouvert"),
+        "{}",
+        shown(&p, "drawer.state")
+    );
+
+    // A cash-out without a reason: refused, nothing asked.
+    t.click("drawer.out");
+    let p = t.wait_text("drawer.message", "the reason asked", |s| {
+        s.contains("motif")
+    });
+    assert!(!p.is_empty());
+    assert_eq!(t.probe().expect("probe")["overlay"], Value::Null);
+    t.click("drawer.reason");
+    t.type_text("banque");
+    t.click("drawer.out");
+    enter_amount(&t, "100", "100");
+    t.wait_text("drawer.message", "the cash-out recorded", |s| {
+        plain_spaces(s).contains("Sortie d'espèces : 100,00 € (banque)")
+    });
+
+    // X: expected = 160,00 + 1,20 (paid 1,20: no rounding) − 100,00.
+    t.click("drawer.x");
+    let p = t.wait_for("the X report's rows", |p| has_row(p, "Espèces attendues"));
+    assert!(has_row(&p, "61,20 €"), "{:?}", rows(&p));
+    shots.take(&t, "drawer-x");
+
+    // Z: 61,10 € counted (10 cents short).
+    t.click("drawer.z");
+    let p = t.wait_overlay("count");
+    assert_eq!(
+        plain_spaces(&shown(&p, "count.title")),
+        "Comptez la caisse pour le Z"
+    );
+    count_cash(
+        &t,
+        &[
+            ("count.d3", "1"),
+            ("count.d5", "1"),
+            ("count.d8", "1"),
+            ("count.d11", "1"),
+        ],
+        "61,10 €",
+    );
+    shots.take(&t, "drawer-z-count");
+    t.click("count.ok");
+    let p = t.wait_for("the Z's difference shown", |p| {
+        p["screen"] == "admin_drawer" && !shown(p, "drawer.difference").is_empty()
+    });
+    assert_eq!(
+        plain_spaces(&shown(&p, "drawer.difference")),
+        "Écart : -0,10 €"
+    );
+    assert!(has_row(&p, "Espèces comptées"), "{:?}", rows(&p));
+    assert!(
+        shown(&p, "drawer.state").contains("Aucun"),
+        "{}",
+        shown(&p, "drawer.state")
+    );
+    shots.take(&t, "drawer-z");
+
+    // The ledger holds the same sealed Z.
+    let z = Ledger::open_in(dir.path())
+        .unwrap()
+        .z_report("till-1", Some(1))
+        .unwrap()
+        .expect("Z 1 in the ledger");
+    assert_eq!(
+        (
+            z.float_cents,
+            z.float_counted,
+            z.cash_out_cents,
+            z.expected_cents,
+            z.counted_cents,
+            z.difference_cents
+        ),
+        (16000, true, 10000, 6120, Some(6110), Some(-10)),
+        "{z:?}"
+    );
+
+    // The past Zs.
+    t.click("drawer.history");
+    let p = t.wait_for("the Z listed", |p| {
+        rows(p)
+            .iter()
+            .any(|r| r.starts_with("1 |") && plain_spaces(r).contains("-0,10 €"))
+    });
+    assert!(shown(&p, "drawer.difference").is_empty());
+    shots.take(&t, "drawer-history");
+    shots.finish();
+}
+
+#[test]
+fn the_float_the_cash_out_and_the_z_on_the_screen_at_800x480() {
+    drawer_day(800, 480);
+}
+
+#[test]
+fn the_float_the_cash_out_and_the_z_on_the_screen_at_1280x800() {
+    drawer_day(1280, 800);
 }

@@ -127,7 +127,12 @@ pub enum AdminRequest {
         id: String,
         pin: String,
     },
+    /// This till's Z reports, newest first (the last [`Z_HISTORY`]).
+    ZReports,
 }
+
+/// How many past Z reports the « Caisse » pane lists.
+pub const Z_HISTORY: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AdminReply {
@@ -148,6 +153,7 @@ pub enum AdminReply {
     },
     Products(Vec<Product>),
     Staff(Vec<Staff>),
+    ZReports(Vec<crate::domain::drawer::DrawerReport>),
     Imported {
         added: usize,
         updated: usize,
@@ -433,6 +439,17 @@ impl super::Till {
                     added: summary.added,
                     updated: summary.updated,
                 })
+            }
+            AdminRequest::ZReports => {
+                let till = self.settings.till_id.clone();
+                Ok(AdminReply::ZReports(
+                    self.ledger_run(
+                        move |l| l.z_reports(&till, Z_HISTORY),
+                        "store_error",
+                        "store_error",
+                    )
+                    .await?,
+                ))
             }
             AdminRequest::Staff => Ok(AdminReply::Staff(
                 self.ledger_run(|l| l.staff_list(), "store_error", "store_error")

@@ -56,7 +56,9 @@ pub enum DrawerCommand {
     Close(Money),
 }
 
-fn drawer_input(e: crate::domain::drawer::DrawerInputError) -> Refusal {
+/// Why a drawer amount or reason is refused, in words (the headless driver's `error` and the
+/// screen's messages say the same).
+pub fn drawer_input_text(e: crate::domain::drawer::DrawerInputError) -> Text {
     use crate::domain::drawer::DrawerInputError as E;
     let id = match e {
         E::NotPositive => "drawer-amount-not-positive",
@@ -65,15 +67,19 @@ fn drawer_input(e: crate::domain::drawer::DrawerInputError) -> Refusal {
         E::NoReason => "drawer-no-reason",
         E::BadReason => "drawer-bad-reason",
     };
-    let text = Text::msg(id)
+    Text::msg(id)
         .arg("max", crate::domain::drawer::MAX_DRAWER_AMOUNT)
-        .arg("chars", crate::domain::drawer::MAX_REASON as i64);
+        .arg("chars", crate::domain::drawer::MAX_REASON as i64)
+}
+
+fn drawer_input(e: crate::domain::drawer::DrawerInputError) -> Refusal {
+    use crate::domain::drawer::DrawerInputError as E;
     let code = if matches!(e, E::NoReason | E::BadReason) {
         "bad_reason"
     } else {
         "bad_amount"
     };
-    err(code, text)
+    err(code, drawer_input_text(e))
 }
 
 fn parse_drawer(args: &[&str]) -> Result<DrawerCommand, Refusal> {

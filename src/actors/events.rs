@@ -36,7 +36,7 @@ pub struct BasketLineView {
     pub total_cents: Money,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StatusView {
     pub till_id: String,
     pub now: String,
@@ -63,6 +63,9 @@ pub struct StatusView {
     pub last_ticket_no: i64,
     /// Cash is rounded to the nearest 0,05 € (`till.cash_rounding`).
     pub cash_rounding: bool,
+    /// The open drawer session's number (the Z to come); `None` when no drawer is open (the
+    /// screen then asks the cashier who logs in to count the float).
+    pub drawer_session: Option<i64>,
     /// Whether a central database is configured; its reachability (unknown before the first
     /// sync round), completed sync rounds, last successful sync.
     pub central: bool,
@@ -99,6 +102,9 @@ pub enum TillEvent {
         role: Role,
         /// The session's language: every `message` from now on is in it.
         lang: crate::i18n::Lang,
+        /// The till's open drawer session (the Z to come); `null` when no drawer is open (the
+        /// screen then asks a cashier to count the float).
+        drawer_session: Option<i64>,
     },
     LoginRefused {
         reason: RefusalReason,

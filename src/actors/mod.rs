@@ -166,7 +166,8 @@ impl Till {
             clock.clone(),
             settings.hours.clone(),
             hasher.clone(),
-        );
+        )
+        .with_till_id(&settings.till_id);
         if let Some(sync) = &sync {
             session = session.with_staff_puller(sync.clone().recipient());
         }
@@ -522,6 +523,7 @@ impl Till {
                 l.print_jobs_open()?,
                 l.outbox_waiting()?,
                 l.last_ticket_no(&till_id)?,
+                l.drawer_current(&till_id)?.map(|s| s.session_no),
             ))
         })
         .await
@@ -532,6 +534,7 @@ impl Till {
                 parked: -1,
             },
             -1,
+            None,
         ));
         let sync = match &self.sync {
             Some(s) => s.send(sync::GetSyncState).await.unwrap_or_default(),
@@ -560,6 +563,7 @@ impl Till {
             outbox_parked: counts.1.parked,
             last_ticket_no: counts.2,
             cash_rounding: self.settings.cash_rounding,
+            drawer_session: counts.3,
             central: self.settings.central_url.is_some(),
             online: sync.online,
             sync_rounds: sync.rounds,

@@ -77,11 +77,15 @@ pub struct SessionActor {
     hasher: Arc<PinHasher>,
     /// Asks the sync for the central staff table (`None`: no central database).
     staff_puller: Option<Recipient<super::sync::PullStaff>>,
+    /// Whose drawer a login reports (`logged_in.drawer_session`).
+    till_id: String,
 }
 
 /// What a login attempt came to, decided off the actor and applied on it.
 enum Outcome {
-    Accepted(Staff),
+    /// The staff member, and the till's open drawer session (`None`: none is open, so the
+    /// screen asks a cashier for the float).
+    Accepted(Staff, Option<i64>),
     Refused {
         reason: RefusalReason,
         message: Text,
@@ -118,7 +122,14 @@ impl SessionActor {
             hours,
             hasher,
             staff_puller: None,
+            till_id: String::new(),
         }
+    }
+
+    /// The till whose open drawer session each login reports.
+    pub fn with_till_id(mut self, till_id: &str) -> SessionActor {
+        self.till_id = till_id.to_owned();
+        self
     }
 
     /// With a central database: an unknown ID pulls the staff table (at most
@@ -134,12 +145,15 @@ impl Actor for SessionActor {
     type Context = Context<Self>;
 }
 
+// Everything a login needs, each its own handle: a struct would only be unpacked here.
+#[allow(clippy::too_many_arguments)]
 async fn attempt(
     ledger: Addr<LedgerActor>,
     hasher: Arc<PinHasher>,
     hours: OpeningHours,
     clock: SharedClock,
     staff_puller: Option<Recipient<super::sync::PullStaff>>,
+    till_id: String,
     id: String,
     pin: String,
 ) -> Outcome {
@@ -256,7 +270,14 @@ async fn attempt(
     if let Err(e) = ledger::run(&ledger, move |l| l.clear_pin_failures(&sid)).await {
         tracing::warn!(error = %e, "could not clear PIN failures");
     }
-    Outcome::Accepted(record.staff)
+    let drawer = match ledger::run(&ledger, move |l| l.drawer_current(&till_id)).await {
+        Ok(s) => s.map(|s| s.session_no),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the drawer's state");
+            None
+        }
+    };
+    Outcome::Accepted(record.staff, drawer)
 }
 
 impl Handler<Login> for SessionActor {
@@ -274,6 +295,7 @@ impl Handler<Login> for SessionActor {
             self.hours.clone(),
             self.clock.clone(),
             self.staff_puller.clone(),
+            self.till_id.clone(),
             msg.id.clone(),
             msg.pin,
         );
@@ -282,7 +304,7 @@ impl Handler<Login> for SessionActor {
                 let now = act.clock.now();
                 let mut replaced = None;
                 let (staff_id, action, detail) = match outcome {
-                    Outcome::Accepted(staff) => {
+                    Outcome::Accepted(staff, drawer_session) => {
                         if let State::Locked { staff: previous } = &act.state
                             && previous.id != staff.id
                         {
@@ -301,6 +323,7 @@ impl Handler<Login> for SessionActor {
                             name: staff.name.clone(),
                             role: staff.role,
                             lang: staff.lang,
+                            drawer_session,
                         });
                         let id = staff.id.to_string();
                         act.state = State::Active {

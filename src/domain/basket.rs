@@ -13,9 +13,11 @@ pub const MAX_QTY: i64 = 999;
 /// At most this many lines in one basket (a screen and a ticket must stay readable).
 pub const MAX_LINES: usize = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Account {
+    /// The basket scans go to unless the cashier switches.
+    #[default]
     Main,
     Sub,
 }

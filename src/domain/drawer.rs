@@ -268,10 +268,8 @@ impl DrawerReport {
 }
 
 impl DrawerReport {
-    /// The report as the CLI prints it and the till shows it, in `lang`.
+    /// The report as the CLI prints it, in `lang`: the title, then [`DrawerReport::rows_in`].
     pub fn to_text_in(&self, lang: Lang, shop_name: &str) -> String {
-        let m = |c: i64| money(lang, Money::from_cents(c));
-        let tr = |id: &str| t(lang, id, &[]);
         let mut out = t(
             lang,
             if self.kind == "z" {
@@ -282,43 +280,53 @@ impl DrawerReport {
             &[("no", self.z_no.into()), ("shop", shop_name.into())],
         );
         out.push('\n');
-        let mut row = |label: String, value: String| {
+        for (label, value) in self.rows_in(lang) {
             out.push_str(&format!("{label:<28} {value:>14}\n"));
-        };
-        row(tr("drawer-r-till"), self.till_id.clone());
-        row(tr("drawer-r-from"), self.opened_at.clone());
-        row(tr("drawer-r-until"), self.until.clone());
-        row(tr("drawer-r-cashiers"), self.cashiers.join(", "));
-        row(tr("drawer-r-tickets"), self.tickets.to_string());
-        row(tr("drawer-r-revenue"), m(self.revenue_cents));
+        }
+        out
+    }
+
+    /// Every figure as a (label, value) row in `lang`, in the report's order: what the text
+    /// report prints and the till's screen lists.
+    pub fn rows_in(&self, lang: Lang) -> Vec<(String, String)> {
+        let m = |c: i64| money(lang, Money::from_cents(c));
+        let tr = |id: &str| t(lang, id, &[]);
+        let mut rows = vec![
+            (tr("drawer-r-till"), self.till_id.clone()),
+            (tr("drawer-r-from"), self.opened_at.clone()),
+            (tr("drawer-r-until"), self.until.clone()),
+            (tr("drawer-r-cashiers"), self.cashiers.join(", ")),
+            (tr("drawer-r-tickets"), self.tickets.to_string()),
+            (tr("drawer-r-revenue"), m(self.revenue_cents)),
+        ];
         for v in &self.by_vat {
-            row(
+            rows.push((
                 t(
                     lang,
                     "drawer-r-vat",
                     &[("rate", i64::from(v.rate_pct).into())],
                 ),
                 format!("{} / {}", m(v.gross_cents), m(v.vat_cents)),
-            );
+            ));
         }
-        row(tr("drawer-r-cash"), m(self.cash_cents));
-        row(tr("drawer-r-qr"), m(self.qr_cents));
-        row(tr("drawer-r-rounding"), m(self.rounding_cents));
+        rows.push((tr("drawer-r-cash"), m(self.cash_cents)));
+        rows.push((tr("drawer-r-qr"), m(self.qr_cents)));
+        rows.push((tr("drawer-r-rounding"), m(self.rounding_cents)));
         let float = if self.float_counted {
             m(self.float_cents)
         } else {
             format!("{} ({})", m(self.float_cents), tr("drawer-r-not-counted"))
         };
-        row(tr("drawer-r-float"), float);
-        row(tr("drawer-r-in"), m(self.cash_in_cents));
-        row(tr("drawer-r-out"), m(-self.cash_out_cents));
-        row(tr("drawer-r-withdrawals"), m(-self.withdrawals_cents));
-        row(tr("drawer-r-expected"), m(self.expected_cents));
+        rows.push((tr("drawer-r-float"), float));
+        rows.push((tr("drawer-r-in"), m(self.cash_in_cents)));
+        rows.push((tr("drawer-r-out"), m(-self.cash_out_cents)));
+        rows.push((tr("drawer-r-withdrawals"), m(-self.withdrawals_cents)));
+        rows.push((tr("drawer-r-expected"), m(self.expected_cents)));
         if let (Some(c), Some(d)) = (self.counted_cents, self.difference_cents) {
-            row(tr("drawer-r-counted"), m(c));
-            row(tr("drawer-r-difference"), m(d));
+            rows.push((tr("drawer-r-counted"), m(c)));
+            rows.push((tr("drawer-r-difference"), m(d)));
         }
-        out
+        rows
     }
 
     /// `field,value` lines (the same figures as the text, in cents, for a spreadsheet).

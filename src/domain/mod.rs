@@ -4,6 +4,7 @@
 
 pub mod barcode;
 pub mod basket;
+pub mod cash_count;
 pub mod catalog;
 pub mod drawer;
 pub mod hours;

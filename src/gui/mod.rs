@@ -50,6 +50,8 @@ pub enum ListId {
     Journal,
     Products,
     Staff,
+    /// The past Z reports in the « Caisse » pane.
+    ZReports,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +60,7 @@ pub enum AdminTab {
     Journal,
     Products,
     Staff,
+    Drawer,
 }
 
 /// Where the on-screen keyboard types.
@@ -74,6 +77,7 @@ pub enum KbdTarget {
     StaffId,
     StaffName,
     StaffPin,
+    DrawerReason,
 }
 
 /// A user action on the screen.
@@ -124,6 +128,22 @@ pub enum Ui {
     StaffLang,
     StaffResetPin,
     Select(ListId),
+    /// The counter: a denomination picked (an index into `cash_count::DENOMINATIONS`), a
+    /// digit of its number of pieces, « ⌫ », « Valider », « Plus tard » / « Annuler ».
+    CountPick(usize),
+    CountKey(char),
+    CountBack,
+    /// « C »: the picked denomination back to 0.
+    CountClear,
+    CountOk,
+    CountCancel,
+    /// « Caisse »: open the drawer with a counted float, cash in, cash out, X, Z, the past Zs.
+    DrawerFloat,
+    DrawerIn,
+    DrawerOut,
+    DrawerX,
+    DrawerZ,
+    DrawerHistory,
     Keyboard(KbdTarget),
     Kbd(char),
     KbdBack,

@@ -120,6 +120,7 @@ impl Probe {
             (Screen::Admin, Pane::Journal) => "admin_journal",
             (Screen::Admin, Pane::Products) => "admin_products",
             (Screen::Admin, Pane::Staff) => "admin_staff",
+            (Screen::Admin, Pane::Drawer) => "admin_drawer",
         };
         let overlay = st.overlay.map(|o| match o {
             Overlay::Amount => "amount",
@@ -127,6 +128,7 @@ impl Probe {
             Overlay::CashChange => "cash_change",
             Overlay::Confirm => "confirm",
             Overlay::Keyboard => "keyboard",
+            Overlay::Count => "count",
         });
         let list = match (st.screen, st.pane) {
             (Screen::Admin, Pane::Days) => Some(&view.admin.days_list),
@@ -134,6 +136,10 @@ impl Probe {
             (Screen::Admin, Pane::Journal) => Some(&view.admin.journal_list),
             (Screen::Admin, Pane::Products) => Some(&view.admin.products_list),
             (Screen::Admin, Pane::Staff) => Some(&view.admin.staff_list),
+            (Screen::Admin, Pane::Drawer) if view.admin.drawer_report.table.visible() => {
+                Some(&view.admin.drawer_report)
+            }
+            (Screen::Admin, Pane::Drawer) => Some(&view.admin.drawer_history),
             _ => None,
         };
         let rows: Vec<String> = list

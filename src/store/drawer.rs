@@ -370,6 +370,23 @@ impl Ledger {
         .transpose()
     }
 
+    /// A till's last `limit` Z reports, newest first.
+    pub fn z_reports(&self, till_id: &str, limit: usize) -> StoreResult<Vec<DrawerReport>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT z_report FROM drawer_sessions WHERE till_id = ?1 AND z_report IS NOT NULL
+             ORDER BY session_no DESC LIMIT ?2",
+        )?;
+        let texts = st
+            .query_map(params![till_id, limit as i64], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        texts
+            .iter()
+            .map(|t| {
+                serde_json::from_str(t).map_err(|e| StoreError::Corrupt(format!("Z report: {e}")))
+            })
+            .collect()
+    }
+
     /// Checks every till's Z chain: numbers from 1 without a gap, each hash over its report and
     /// the previous hash. One problem per broken Z (`ticket_no` holds the Z number).
     pub fn verify_z_chains(&self) -> StoreResult<Vec<ChainProblem>> {

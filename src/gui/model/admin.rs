@@ -260,6 +260,7 @@ pub(super) fn on_reply(m: &mut Model, r: Result<AdminReply, CommandError>) -> Ve
                 Pane::Report => m.admin.report_note = text,
                 Pane::Journal => m.admin.journal_note = text,
                 Pane::Days => m.admin.days_note = text,
+                Pane::Drawer => m.drawer.message = (text, super::Tone::Danger),
             }
             fx.push(Effect::Beep);
         }
@@ -285,6 +286,7 @@ pub(super) fn on_reply(m: &mut Model, r: Result<AdminReply, CommandError>) -> Ve
                 &[("path", path.display().to_string().into())],
             );
         }
+        Ok(AdminReply::ZReports(history)) => super::drawer::on_history(m, history),
         Ok(AdminReply::Products(products)) => m.admin.products = products,
         Ok(AdminReply::Staff(staff)) => m.admin.staff = staff,
         Ok(AdminReply::Imported { added, updated }) => {
@@ -501,6 +503,15 @@ fn tab(m: &mut Model, t: AdminTab) -> Vec<Effect> {
         AdminTab::Staff => {
             m.pane = Pane::Staff;
             vec![Effect::Admin(AdminRequest::Staff)]
+        }
+        AdminTab::Drawer => {
+            m.pane = Pane::Drawer;
+            m.drawer.message.0.clear();
+            m.drawer.shows = super::DrawerShows::History;
+            vec![
+                Effect::Send(crate::actors::Command::Status),
+                Effect::Admin(AdminRequest::ZReports),
+            ]
         }
     }
 }

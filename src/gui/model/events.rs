@@ -14,8 +14,13 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
     match e {
         TillEvent::Ready { .. } => {}
         TillEvent::LoggedIn {
-            name, role, lang, ..
+            name,
+            role,
+            lang,
+            drawer_session,
+            ..
         } => {
+            m.drawer.session = drawer_session;
             m.role = Some(role);
             m.seller = name;
             m.fields.login_id.clear();
@@ -36,6 +41,10 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
                     fx.extend(m.show(Screen::Payment));
                 } else {
                     fx.extend(m.show(Screen::Till));
+                    // The first login with no drawer open: the cashier counts the float.
+                    if drawer_session.is_none() {
+                        super::drawer::open_count(m, super::CountFor::Float);
+                    }
                 }
             }
         }
@@ -123,6 +132,10 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
             };
             match (m.screen, m.overlay) {
                 (_, Some(Overlay::Amount)) => m.amount.message = text,
+                (_, Some(Overlay::Count)) => m.drawer.count.message = text,
+                (Screen::Admin, _) if m.pane == super::Pane::Drawer => {
+                    m.drawer.message = (text, Tone::Danger)
+                }
                 (Screen::Payment, _) => m.pay_message = text,
                 (Screen::Login, _) => m.login_message = text,
                 _ => m.till_message = (text, Tone::Danger),
@@ -247,11 +260,18 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
             }
             fx.push(Effect::Send(Command::Status));
         }
-        // The drawer screen (float counter, cash in/out, X and Z) is not built yet: these are
-        // answers to the headless driver's and the CLI's drawer commands.
-        TillEvent::DrawerOpened { .. }
-        | TillEvent::DrawerMoved { .. }
-        | TillEvent::DrawerReport { .. } => {}
+        TillEvent::DrawerOpened {
+            session_no,
+            float_cents,
+            counted,
+        } => super::drawer::on_opened(m, session_no, float_cents, counted),
+        TillEvent::DrawerMoved {
+            kind,
+            amount_cents,
+            reason,
+            ..
+        } => fx.extend(super::drawer::on_moved(m, kind, amount_cents, &reason)),
+        TillEvent::DrawerReport { report } => fx.extend(super::drawer::on_report(m, *report)),
         TillEvent::Printed { .. } => m.printer = PrinterState::Printed,
         TillEvent::PrintFailed { reason, .. } => {
             m.printer = PrinterState::Failed { reason, queue: 0 };
@@ -293,6 +313,7 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
                 _ => {}
             }
             m.cash_rounding = s.cash_rounding;
+            super::drawer::on_status(m, s.drawer_session);
             m.status = Some(*s);
         }
     }

@@ -19,6 +19,8 @@ pub enum Field {
     StaffId,
     StaffName,
     StaffPin,
+    /// The reason of a cash-in or cash-out (« Caisse » pane).
+    DrawerReason,
 }
 
 impl From<KbdTarget> for Field {
@@ -35,6 +37,7 @@ impl From<KbdTarget> for Field {
             KbdTarget::StaffId => Field::StaffId,
             KbdTarget::StaffName => Field::StaffName,
             KbdTarget::StaffPin => Field::StaffPin,
+            KbdTarget::DrawerReason => Field::DrawerReason,
         }
     }
 }
@@ -61,6 +64,7 @@ pub struct Fields {
     pub staff_role: usize,
     /// Index into [`Lang::ALL`].
     pub staff_lang: usize,
+    pub drawer_reason: String,
     /// The field that has the keyboard focus.
     pub focus: Option<Field>,
     /// The selected row of the basket and of the admin's lists, as the widgets have it.
@@ -68,6 +72,8 @@ pub struct Fields {
     pub days_sel: Option<usize>,
     pub products_sel: Option<usize>,
     pub staff_sel: Option<usize>,
+    /// The past Z picked in the « Caisse » pane.
+    pub drawer_sel: Option<usize>,
 }
 
 impl Fields {
@@ -86,6 +92,7 @@ impl Fields {
             Field::StaffId => &mut self.staff_id,
             Field::StaffName => &mut self.staff_name,
             Field::StaffPin => &mut self.staff_pin,
+            Field::DrawerReason => &mut self.drawer_reason,
         }
     }
 
@@ -104,6 +111,7 @@ impl Fields {
             Field::StaffId => &self.staff_id,
             Field::StaffName => &self.staff_name,
             Field::StaffPin => &self.staff_pin,
+            Field::DrawerReason => &self.drawer_reason,
         }
     }
 }

@@ -17,6 +17,7 @@
 //! them; one-off messages are written when they happen, in the language of that moment.
 
 mod admin;
+mod drawer;
 mod events;
 mod fields;
 #[cfg(test)]
@@ -37,6 +38,7 @@ use crate::domain::{Account, Money, PaymentMethod, Product};
 use crate::i18n::{self, Arg, Lang};
 
 pub use admin::AdminModel;
+pub use drawer::{CountFor, CountPad, DrawerModel, DrawerShows};
 pub use fields::{Field, Fields};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,11 +56,15 @@ pub enum Pane {
     Journal,
     Products,
     Staff,
+    /// « Caisse »: the drawer (cash in/out, X, Z, past Z reports).
+    Drawer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     Amount,
+    /// The denomination counter (the float, the Z's count).
+    Count,
     Choose,
     CashChange,
     Confirm,
@@ -162,6 +168,8 @@ pub enum PayState {
 pub enum AmountFor {
     Withdraw,
     Cash(Account),
+    /// A cash-in or cash-out of the drawer (the reason is the « Caisse » pane's field).
+    Drawer(crate::domain::drawer::MoveKind),
 }
 
 /// The amount keypad.
@@ -252,6 +260,7 @@ pub struct Model {
     /// The scanner's problem, while it lasts.
     pub scanner_problem: Option<String>,
     pub admin: AdminModel,
+    pub drawer: DrawerModel,
     /// Messages handled (the probe shows it: tests wait for a message to be handled).
     pub handled: u64,
     ticks: u64,
@@ -326,6 +335,7 @@ impl Model {
             clock_warning: false,
             scanner_problem: None,
             admin: AdminModel::default(),
+            drawer: DrawerModel::default(),
             handled: 0,
             ticks: 0,
         }
@@ -438,6 +448,7 @@ impl Model {
             self.lang = lang;
             self.rebuild_basket();
             admin::rebuild_lists(self);
+            drawer::rebuild_lists(self);
         }
     }
 

@@ -71,6 +71,12 @@ impl Model {
     pub fn amount_title(&self) -> String {
         let account = match self.amount.purpose {
             AmountFor::Withdraw => return self.t("gui-withdraw-title"),
+            AmountFor::Drawer(crate::domain::drawer::MoveKind::In) => {
+                return self.t("gui-drawer-in-title");
+            }
+            AmountFor::Drawer(crate::domain::drawer::MoveKind::Out) => {
+                return self.t("gui-drawer-out-title");
+            }
             AmountFor::Cash(a) => a,
         };
         let total = match account {

@@ -15,6 +15,9 @@ const MAX_LOGIN: usize = 12;
 const MAX_TYPED: usize = 80;
 
 pub(super) fn on_ui(m: &mut Model, u: Ui) -> Vec<Effect> {
+    if let Some(fx) = super::drawer::on_ui(m, u) {
+        return fx;
+    }
     if let Some(fx) = admin::on_ui(m, u) {
         return fx;
     }
@@ -277,6 +280,18 @@ fn amount_ok(m: &mut Model) -> Vec<Effect> {
                 vec![Effect::Beep]
             }
             Err(_) => {
+                m.amount.message = m.t("gui-bad-amount");
+                vec![Effect::Beep]
+            }
+        },
+        AmountFor::Drawer(kind) => match Money::parse(&text) {
+            // The runtime checks the bounds (more than 0, at most 100 000 €) and says why.
+            Ok(a) if !text.is_empty() => super::drawer::move_amount(m, kind, a),
+            _ if text.is_empty() => {
+                m.amount.message = m.t("gui-enter-amount");
+                vec![Effect::Beep]
+            }
+            _ => {
                 m.amount.message = m.t("gui-bad-amount");
                 vec![Effect::Beep]
             }

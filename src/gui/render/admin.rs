@@ -3,9 +3,9 @@
 use fltk::enums::Color;
 use fltk::prelude::*;
 
-use super::{Drawn, draw_list, set_label};
+use super::{Drawn, draw_list, set_label, set_label_color, set_visible};
 use crate::gui::AdminTab;
-use crate::gui::model::{Model, Pane};
+use crate::gui::model::{DrawerShows, Model, Pane, Tone};
 use crate::gui::view::View;
 use crate::gui::widgets::colors;
 
@@ -18,6 +18,7 @@ pub(super) fn admin(m: &Model, v: &mut View, d: &mut Drawn) {
             (Pane::Journal, &mut a.journal),
             (Pane::Products, &mut a.products),
             (Pane::Staff, &mut a.staff),
+            (Pane::Drawer, &mut a.drawer),
         ] {
             if p == m.pane {
                 g.show();
@@ -32,6 +33,7 @@ pub(super) fn admin(m: &Model, v: &mut View, d: &mut Drawn) {
             Pane::Journal => AdminTab::Journal,
             Pane::Products => AdminTab::Products,
             Pane::Staff => AdminTab::Staff,
+            Pane::Drawer => AdminTab::Drawer,
         };
         for (t, b) in a.tabs.iter_mut() {
             if *t == tab {
@@ -49,6 +51,10 @@ pub(super) fn admin(m: &Model, v: &mut View, d: &mut Drawn) {
             Pane::Journal => a.journal_list.fit_columns(),
             Pane::Products => a.products_list.fit_columns(),
             Pane::Staff => a.staff_list.fit_columns(),
+            Pane::Drawer => {
+                a.drawer_report.fit_columns();
+                a.drawer_history.fit_columns();
+            }
         }
         a.group.redraw();
         d.pane = Some(m.pane);
@@ -69,4 +75,46 @@ pub(super) fn admin(m: &Model, v: &mut View, d: &mut Drawn) {
     set_label(&mut a.product_toggle, &m.product_toggle_text());
     set_label(&mut a.staff_message, &am.staff_message);
     set_label(&mut a.staff_toggle, &m.staff_toggle_text());
+    drawer(m, v, d);
+}
+
+/// The « Caisse » pane: its state, the report or the past Zs, the Z's difference in colour.
+fn drawer(m: &Model, v: &mut View, d: &mut Drawn) {
+    let a = &mut v.admin;
+    let dm = &m.drawer;
+    let report = dm.shows == DrawerShows::Report && dm.report.is_some();
+    let flipped = set_visible(&mut a.drawer_report.table, report)
+        | set_visible(&mut a.drawer_history.table, !report);
+    if flipped {
+        a.drawer.layout();
+        a.drawer_report.fit_columns();
+        a.drawer_history.fit_columns();
+        a.drawer.redraw();
+    }
+    draw_list(
+        &mut a.drawer_report,
+        &dm.report_list,
+        &mut d.drawer_lists[0],
+    );
+    draw_list(
+        &mut a.drawer_history,
+        &dm.history_list,
+        &mut d.drawer_lists[1],
+    );
+    set_label(&mut a.drawer_state, &m.drawer_state_text());
+    let (diff, good) = m.drawer_difference().unwrap_or_default();
+    set_label_color(
+        &mut a.drawer_difference,
+        if good { colors::SUB } else { colors::DANGER },
+    );
+    set_label(&mut a.drawer_difference, &diff);
+    let (text, tone) = &dm.message;
+    set_label_color(
+        &mut a.drawer_message,
+        match tone {
+            Tone::Good => colors::SUB,
+            Tone::Danger => colors::DANGER,
+        },
+    );
+    set_label(&mut a.drawer_message, text);
 }

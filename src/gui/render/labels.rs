@@ -28,7 +28,16 @@ const LABELS: &[(&str, &str)] = &[
     ("admin.journal", "gui-l-tab-journal"),
     ("admin.products", "gui-l-tab-products"),
     ("admin.staff", "gui-l-tab-staff"),
+    ("admin.drawer", "gui-l-tab-drawer"),
     ("admin.till", "gui-l-admin-till"),
+    ("drawer.float", "gui-l-drawer-float"),
+    ("drawer.x", "gui-l-drawer-x"),
+    ("drawer.z", "gui-l-drawer-z"),
+    ("drawer.history", "gui-l-drawer-history"),
+    ("drawer.reason_label", "gui-l-drawer-reason"),
+    ("drawer.in", "gui-l-drawer-in"),
+    ("drawer.out", "gui-l-drawer-out"),
+    ("count.ok", "gui-l-amount-ok"),
     ("admin.logout", "gui-l-logout"),
     ("days.open", "gui-l-days-open"),
     ("days.delete", "gui-l-days-delete"),
@@ -108,6 +117,15 @@ pub(super) fn relabel(m: &Model, v: &mut View) {
         "gui-l-col-id",
         "gui-l-col-name",
         "gui-l-col-role-lang",
+    ]));
+    a.drawer_report
+        .set_headers(h(&["gui-l-col-figure", "gui-l-col-amount"]));
+    a.drawer_history.set_headers(h(&[
+        "gui-l-col-z",
+        "gui-l-col-closed",
+        "gui-l-col-tickets",
+        "gui-l-col-counted",
+        "gui-l-col-difference",
     ]));
     // The role choice keeps its selection across the change of words.
     let role = a.staff_role.value();

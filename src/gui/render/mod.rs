@@ -28,6 +28,8 @@ pub struct Drawn {
     lang: Option<Lang>,
     basket_rev: Option<u64>,
     lists: [Option<u64>; 5],
+    /// The « Caisse » pane's report and past Zs.
+    drawer_lists: [Option<u64>; 2],
     qr_url: Option<String>,
     kbd_shift: Option<bool>,
 }
@@ -172,6 +174,7 @@ fn screens(m: &Model, v: &mut View, d: &mut Drawn) {
             (Overlay::Choose, &mut v.choose.group),
             (Overlay::CashChange, &mut v.change.group),
             (Overlay::Confirm, &mut v.confirm.group),
+            (Overlay::Count, &mut v.count.group),
             (Overlay::Keyboard, &mut v.keyboard.group),
         ];
         for (o, g) in groups {
@@ -195,6 +198,7 @@ pub fn redraw_overlay(m: &Model, v: &mut View) {
         Some(Overlay::Choose) => v.choose.group.redraw(),
         Some(Overlay::CashChange) => v.change.group.redraw(),
         Some(Overlay::Confirm) => v.confirm.group.redraw(),
+        Some(Overlay::Count) => v.count.group.redraw(),
         Some(Overlay::Keyboard) => v.keyboard.group.redraw(),
         None => {}
     }
@@ -256,6 +260,8 @@ pub fn read_fields(m: &mut Model, v: &mut View) {
     f.days_sel = a.days_list.selected();
     f.products_sel = a.products_list.selected();
     f.staff_sel = a.staff_list.selected();
+    f.drawer_reason = a.drawer_reason.value();
+    f.drawer_sel = a.drawer_history.selected();
     f.focus = if v.login.pin.has_focus() {
         Some(Field::LoginPin)
     } else if v.login.id.has_focus() {
@@ -284,6 +290,7 @@ fn write_fields(m: &Model, v: &mut View) {
     set_value(&mut a.staff_id, &f.staff_id);
     set_value(&mut a.staff_name, &f.staff_name);
     set_value(&mut a.staff_pin, &f.staff_pin);
+    set_value(&mut a.drawer_reason, &f.drawer_reason);
     for (c, i) in [
         (&mut a.product_vat, f.product_vat),
         (&mut a.staff_role, f.staff_role),
@@ -313,5 +320,6 @@ pub fn input_of(v: &mut View, f: Field) -> &mut fltk::input::Input {
         Field::StaffId => &mut a.staff_id,
         Field::StaffName => &mut a.staff_name,
         Field::StaffPin => &mut a.staff_pin,
+        Field::DrawerReason => &mut a.drawer_reason,
     }
 }

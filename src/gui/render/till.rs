@@ -104,6 +104,7 @@ pub(super) fn overlays(m: &Model, v: &mut View, d: &mut Drawn) {
     set_label(&mut v.change.change, &m.money(m.change.0));
     set_label(&mut v.change.detail, &m.change.1);
     set_label(&mut v.confirm.question, &m.confirm_question);
+    count(m, v);
     let k = &mut v.keyboard;
     set_label(&mut k.preview, &m.kbd_preview());
     if d.kbd_shift != Some(m.kbd_shift) {
@@ -123,5 +124,25 @@ pub(super) fn overlays(m: &Model, v: &mut View, d: &mut Drawn) {
         });
         k.shift.redraw();
         d.kbd_shift = Some(m.kbd_shift);
+    }
+}
+
+/// The denomination counter: each button's count, the picked one highlighted, the total.
+fn count(m: &Model, v: &mut View) {
+    let c = &mut v.count;
+    set_label(&mut c.title, &m.count_title());
+    set_label(&mut c.total, &m.count_total_text());
+    set_label(&mut c.message, &m.drawer.count.message);
+    set_label(&mut c.cancel, &m.count_cancel_text());
+    for (i, b) in c.pieces.iter_mut().enumerate() {
+        set_label(b, &m.count_button_text(i));
+        set_color(
+            b,
+            if i == m.drawer.count.selected {
+                colors::SELECTED
+            } else {
+                colors::KEY
+            },
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! this one holds the window, the layout helpers they share, and re-exports their views.
 
 mod admin;
+mod count;
 mod keyboard;
 mod login;
 mod overlays;
@@ -22,6 +23,7 @@ use super::Msg;
 use super::widgets::{Registry, Scale, button, colors};
 
 pub use admin::AdminView;
+pub use count::CountView;
 pub use keyboard::KeyboardView;
 pub use login::LoginView;
 pub use overlays::{AmountView, ChangeView, ChooseView, ConfirmView};
@@ -42,6 +44,7 @@ pub struct View {
     pub choose: ChooseView,
     pub change: ChangeView,
     pub confirm: ConfirmView,
+    pub count: CountView,
     pub keyboard: KeyboardView,
     pub reg: Registry,
     pub scale: Scale,
@@ -121,6 +124,7 @@ impl View {
         let choose = overlays::build_choose(&mut reg, s, sc, w, body_h, m);
         let change = overlays::build_change(&mut reg, s, sc, w, body_h, m);
         let confirm = overlays::build_confirm(&mut reg, s, sc, w, body_h, m);
+        let count = count::build(&mut reg, s, sc, w, body_h, m);
         let keyboard = keyboard::build(&mut reg, s, sc, w, h, m);
         window.end();
         View {
@@ -135,6 +139,7 @@ impl View {
             choose,
             change,
             confirm,
+            count,
             keyboard,
             reg,
             scale: sc,

@@ -3,6 +3,7 @@
 //! `till.rs`: login, till, payment, overlays, status bar; `admin.rs`: the admin's panes.
 
 mod admin;
+mod drawer;
 mod till;
 
 pub(super) use chrono::{NaiveDate, TimeZone};
@@ -86,6 +87,17 @@ pub(super) fn basket(
 }
 
 pub(super) fn logged_in(m: &mut Model, name: &str, role: Role, lang: Lang) -> Vec<Effect> {
+    logged_in_with_drawer(m, name, role, lang, Some(1))
+}
+
+/// A login that finds drawer session `drawer` open (`None`: no drawer open).
+pub(super) fn logged_in_with_drawer(
+    m: &mut Model,
+    name: &str,
+    role: Role,
+    lang: Lang,
+    drawer: Option<i64>,
+) -> Vec<Effect> {
     ev(
         m,
         TillEvent::LoggedIn {
@@ -93,6 +105,7 @@ pub(super) fn logged_in(m: &mut Model, name: &str, role: Role, lang: Lang) -> Ve
             name: name.into(),
             role,
             lang,
+            drawer_session: drawer,
         },
     )
 }

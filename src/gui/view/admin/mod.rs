@@ -2,6 +2,7 @@
 //! logout) beside a stack of panes, one shown at a time; each pane is built by its own module.
 
 mod days;
+mod drawer;
 mod journal;
 mod products;
 mod report;
@@ -20,6 +21,7 @@ use super::{column, flex, row, spacer};
 use crate::gui::widgets::{ListView, Registry, Scale, action, button, colors, input, label};
 use crate::gui::{AdminTab, KbdTarget, Msg, Ui};
 use days::DaysPane;
+use drawer::DrawerPane;
 use journal::JournalPane;
 use products::ProductsPane;
 use report::ReportPane;
@@ -59,6 +61,13 @@ pub struct AdminView {
     pub staff_lang: Choice,
     pub staff_toggle: Button,
     pub staff_message: Frame,
+    pub drawer: Flex,
+    pub drawer_state: Frame,
+    pub drawer_reason: Input,
+    pub drawer_difference: Frame,
+    pub drawer_report: ListView,
+    pub drawer_history: ListView,
+    pub drawer_message: Frame,
     pub tabs: Vec<(AdminTab, Button)>,
 }
 
@@ -123,12 +132,15 @@ pub(super) fn build(
         (AdminTab::Journal, "admin.journal", "Journal"),
         (AdminTab::Products, "admin.products", "Produits"),
         (AdminTab::Staff, "admin.staff", "Personnel"),
+        (AdminTab::Drawer, "admin.drawer", "Caisse"),
     ] {
         let b = button(reg, id, text, sc.font(18), s, Msg::Ui(Ui::Tab(tab)));
+        // Five tabs and two actions: each its 48 px touch target at 800×480, the gap below.
+        tabs_col.fixed(&b, sc.px(48));
         tabs.push((tab, b));
     }
     spacer();
-    // The administrator may sell too (docs/DECISIONS.md): « Caisse » opens the till screen.
+    // The administrator may sell too (docs/DECISIONS.md): « Vente » opens the till screen.
     let till = action(
         reg,
         "admin.till",
@@ -200,6 +212,15 @@ pub(super) fn build(
         staff_toggle,
         staff_message,
     } = staff::build(reg, s, sc, pane, m);
+    let DrawerPane {
+        drawer,
+        drawer_state,
+        drawer_reason,
+        drawer_difference,
+        drawer_report,
+        drawer_history,
+        drawer_message,
+    } = drawer::build(reg, s, sc, pane, m);
 
     stack.end();
     group.end();
@@ -237,6 +258,13 @@ pub(super) fn build(
         staff_lang,
         staff_toggle,
         staff_message,
+        drawer,
+        drawer_state,
+        drawer_reason,
+        drawer_difference,
+        drawer_report,
+        drawer_history,
+        drawer_message,
         tabs,
     }
 }
