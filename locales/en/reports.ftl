@@ -243,6 +243,7 @@ drawer-r-from = Opened
 drawer-r-until = Until
 drawer-r-cashiers = Cashiers
 drawer-r-tickets = Tickets
+drawer-r-voids = Voided lines
 drawer-r-revenue = Revenue
 drawer-r-vat = VAT { $rate } % (gross / VAT)
 drawer-r-cash = Cash

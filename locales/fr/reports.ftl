@@ -255,6 +255,7 @@ drawer-r-from = Ouvert le
 drawer-r-until = Jusqu'au
 drawer-r-cashiers = Caissiers
 drawer-r-tickets = Tickets
+drawer-r-voids = Lignes supprimées
 drawer-r-revenue = Chiffre d'affaires
 drawer-r-vat = TVA { $rate } % (TTC / TVA)
 drawer-r-cash = Espèces

@@ -258,6 +258,7 @@ drawer-r-from = Geopend op
 drawer-r-until = Tot
 drawer-r-cashiers = Kassiers
 drawer-r-tickets = Tickets
+drawer-r-voids = Gewiste lijnen
 drawer-r-revenue = Omzet
 drawer-r-vat = Btw { $rate } % (incl. / btw)
 drawer-r-cash = Contant
