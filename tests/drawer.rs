@@ -177,6 +177,10 @@ fn a_drawer_day_adds_up_survives_a_kill_and_its_z_reports_are_sealed_without_a_g
     );
     assert_eq!(z["float_counted"], true);
     assert_eq!(
+        z["voids"], 1,
+        "the line voided after the cancelled payment: {z}"
+    );
+    assert_eq!(
         z["by_vat"]
             .as_array()
             .unwrap()
@@ -208,6 +212,7 @@ fn a_drawer_day_adds_up_survives_a_kill_and_its_z_reports_are_sealed_without_a_g
     assert_eq!(x2["float_counted"], false);
     let z2 = report(&till.cmd("drawer close 1.05"));
     assert_eq!((cents(&z2, "z_no"), cents(&z2, "difference_cents")), (2, 0));
+    assert!(z2.get("voids").is_none(), "no void since Z 1: {z2}");
     till.quit();
 
     let verify = common::run(dir.path(), &["verify"], "");

@@ -8,7 +8,9 @@
 //! lines: cash handed to the customer, whatever the tender) + cash in − cash out.
 //!
 //! A Z report is sealed like a ticket: `hash = SHA-256(prev_hash || canonical Z)`, numbered
-//! gaplessly per till (the session number is the Z number).
+//! gaplessly per till (the session number is the Z number). A field added to the report after Z
+//! reports were first sealed (`voids`) is left out of the canonical form when it is zero, so a
+//! Z sealed before it existed still matches its seal.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -151,6 +153,9 @@ pub struct DrawerReport {
     pub until: String,
     pub cashiers: Vec<String>,
     pub tickets: i64,
+    /// Basket lines voided since the previous Z (absent when none: see the module doc).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub voids: i64,
     pub revenue_cents: i64,
     pub by_vat: Vec<VatLine>,
     pub cash_cents: i64,
@@ -167,12 +172,19 @@ pub struct DrawerReport {
     pub difference_cents: Option<i64>,
 }
 
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
 impl DrawerReport {
     /// Adds up a session: an X report when `counted` is `None`, the Z when it is the count.
+    /// `voids` is the number of basket lines voided since the previous Z (the ledger counts
+    /// them).
     pub fn build(
         session: &DrawerSession,
         sales: &[SessionSale],
         moves: &[DrawerMove],
+        voids: i64,
         until: DateTime<Utc>,
         counted: Option<Money>,
     ) -> DrawerReport {
@@ -229,6 +241,7 @@ impl DrawerReport {
             until: format_instant(until),
             cashiers,
             tickets: sales.len() as i64,
+            voids,
             revenue_cents: revenue,
             by_vat,
             cash_cents: cash,
@@ -297,6 +310,7 @@ impl DrawerReport {
             (tr("drawer-r-until"), self.until.clone()),
             (tr("drawer-r-cashiers"), self.cashiers.join(", ")),
             (tr("drawer-r-tickets"), self.tickets.to_string()),
+            (tr("drawer-r-voids"), self.voids.to_string()),
             (tr("drawer-r-revenue"), m(self.revenue_cents)),
         ];
         for v in &self.by_vat {
@@ -341,6 +355,7 @@ impl DrawerReport {
         put("until", self.until.clone())?;
         put("cashiers", self.cashiers.join(" | "))?;
         put("tickets", self.tickets.to_string())?;
+        put("voids", self.voids.to_string())?;
         put("revenue_cents", self.revenue_cents.to_string())?;
         for v in &self.by_vat {
             put(
@@ -458,7 +473,7 @@ mod tests {
             },
         ];
         let until = at("2026-12-01T18:00:00Z");
-        let x = DrawerReport::build(&session(), &sales, &moves, until, None);
+        let x = DrawerReport::build(&session(), &sales, &moves, 2, until, None);
         assert_eq!(x.kind, "x");
         assert_eq!((x.cash_cents, x.qr_cents, x.rounding_cents), (245, 2250, 1));
         assert_eq!(x.revenue_cents, 123 + 250 + 121);
@@ -478,6 +493,7 @@ mod tests {
             &session(),
             &sales,
             &moves,
+            2,
             until,
             Some(Money::from_cents(5240)),
         );
@@ -516,5 +532,64 @@ mod tests {
         assert_eq!(reason("a\u{7}"), Err(DrawerInputError::BadReason));
         assert_eq!(reason(&"x".repeat(81)), Err(DrawerInputError::BadReason));
         assert_eq!(reason(" banque ").unwrap(), "banque");
+    }
+
+    /// A Z as it was sealed before reports counted voids: no `voids` field at all.
+    const OLD_Z: &str = concat!(
+        r#"{"kind":"z","till_id":"till-1","z_no":1,"opened_at":"2026-12-01T07:00:00.000Z","#,
+        r#""until":"2026-12-01T18:00:00.000Z","cashiers":["Khadija"],"tickets":1,"#,
+        r#""revenue_cents":123,"by_vat":[{"rate_pct":6,"gross_cents":123,"vat_cents":7}],"#,
+        r#""cash_cents":125,"qr_cents":0,"rounding_cents":2,"float_cents":15000,"#,
+        r#""float_counted":true,"cash_in_cents":0,"cash_out_cents":0,"withdrawals_cents":0,"#,
+        r#""expected_cents":15125,"counted_cents":15125,"difference_cents":0}"#
+    );
+
+    #[test]
+    fn a_z_sealed_before_voids_were_counted_still_matches_its_seal() {
+        // The seal computed the way it always was, without this program's help.
+        let mut h = Sha256::new();
+        h.update(b"0\n");
+        h.update(OLD_Z.as_bytes());
+        let hash = hex::encode(h.finalize());
+        let z = DrawerReport::matches_seal(OLD_Z, "0", &hash).expect("the old Z verifies");
+        assert_eq!(z.voids, 0);
+        assert_eq!(z.canonical(), OLD_Z);
+        // An edit still breaks it.
+        let edited = OLD_Z.replace("\"counted_cents\":15125", "\"counted_cents\":15130");
+        assert!(DrawerReport::matches_seal(&edited, "0", &hash).is_none());
+    }
+
+    #[test]
+    fn voids_are_in_the_seal_the_text_and_the_csv_when_there_are_some() {
+        let sales = [sale(PaymentMethod::Cash, &[(VatRate::Six, 123)], 0, 2)];
+        let until = at("2026-12-01T18:00:00Z");
+        let counted = Some(Money::from_cents(15125));
+        let none = DrawerReport::build(&session(), &sales, &[], 0, until, counted);
+        assert!(!none.canonical().contains("voids"), "{}", none.canonical());
+        let z = DrawerReport::build(&session(), &sales, &[], 3, until, counted);
+        assert!(z.canonical().contains("\"voids\":3"), "{}", z.canonical());
+        let sealed = z.seal("0");
+        let back = DrawerReport::matches_seal(&z.canonical(), "0", &sealed).unwrap();
+        assert_eq!(back.voids, 3);
+        let mut fewer = z.clone();
+        fewer.voids = 1;
+        assert_ne!(fewer.seal("0"), sealed, "the seal covers the voids");
+        assert_ne!(none.seal("0"), sealed);
+
+        let text = z.to_text_in(Lang::Fr, "K");
+        assert!(text.contains("Lignes supprimées"), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("Lignes supprimées") && l.ends_with(" 3")),
+            "{text}"
+        );
+        assert!(
+            z.to_text_in(Lang::Nl, "K").contains("Gewiste lijnen"),
+            "{}",
+            z.to_text_in(Lang::Nl, "K")
+        );
+        assert!(z.to_csv().unwrap().contains("\nvoids,3\n"));
+        // Shown as 0 when there were none, though absent from the sealed form.
+        assert!(none.to_csv().unwrap().contains("\nvoids,0\n"));
     }
 }

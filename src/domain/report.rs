@@ -2,6 +2,11 @@
 //! totals per seller and per VAT rate), the list of days, and the daily receipts journal
 //! (journal des recettes: one row per calendar day, days without sales included, totals per VAT
 //! rate). Built from rows the ledger returns; formatted as text, CSV or JSON at the edge.
+//!
+//! Belgian cash rounding (a cash payment rounded to the nearest 5 cents) is its own total, per
+//! ticket, per day and for the period: revenue and VAT per rate stay the goods', and what came
+//! into the drawer for the cash sales is revenue + withdrawals + rounding, never added up here
+//! into one figure.
 //! The text (and the PDF, `report_pdf.rs`) speaks French, Dutch or English: its words come from
 //! `locales/<lang>/reports.ftl`, its amounts from [`crate::i18n::money`]; the CSV and the JSON
 //! are file formats and the same in every language.
@@ -59,6 +64,15 @@ impl VatTotal {
     }
 }
 
+/// A ticket's cash rounding (−2…+2 cents: what the customer paid in cash minus the lines'
+/// total), outside revenue and VAT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TicketRounding {
+    pub till_id: String,
+    pub ticket_no: i64,
+    pub rounding_cents: Money,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DayReport {
     pub day: NaiveDate,
@@ -66,13 +80,33 @@ pub struct DayReport {
     pub tickets: i64,
     pub revenue_cents: Money,
     pub withdrawal_cents: Money,
+    /// The day's cash rounding: its own total, in neither revenue nor withdrawals nor VAT.
+    pub rounding_cents: Money,
+    /// The tickets whose cash payment was rounded, in the lines' order.
+    pub roundings: Vec<TicketRounding>,
     pub by_seller: Vec<SellerTotal>,
     pub by_vat: Vec<VatTotal>,
 }
 
 impl DayReport {
-    /// Builds the report from the day's lines, in the order given (the ledger's time order).
+    /// Builds the report from the day's lines, in the order given (the ledger's time order),
+    /// without cash rounding. See [`DayReport::build_with_rounding`].
     pub fn build(day: NaiveDate, lines: Vec<ReportLine>) -> DayReport {
+        DayReport::build_with_rounding(day, lines, Vec::new())
+    }
+
+    /// Builds the report from the day's lines (in the ledger's time order) and the day's
+    /// tickets' cash roundings (those of zero are dropped).
+    pub fn build_with_rounding(
+        day: NaiveDate,
+        lines: Vec<ReportLine>,
+        roundings: Vec<TicketRounding>,
+    ) -> DayReport {
+        let roundings: Vec<TicketRounding> = roundings
+            .into_iter()
+            .filter(|r| !r.rounding_cents.is_zero())
+            .collect();
+        let rounding: Money = roundings.iter().map(|r| r.rounding_cents).sum();
         let mut by_seller: Vec<SellerTotal> = Vec::new();
         // A set: a busy day has thousands of lines (a Vec::contains here was quadratic).
         let mut tickets_seen: std::collections::HashSet<(String, i64)> =
@@ -135,6 +169,8 @@ impl DayReport {
             lines,
             revenue_cents: revenue,
             withdrawal_cents: withdrawals,
+            rounding_cents: rounding,
+            roundings,
             by_seller,
             by_vat,
         }
@@ -199,6 +235,16 @@ impl DayReport {
             &[("amount", self.withdrawal_cents.into())],
         ));
         out.push('\n');
+        // Only on a day that had rounded cash payments: the days of a shop that does not round
+        // read as they always did.
+        if !self.roundings.is_empty() {
+            out.push_str(&t(
+                lang,
+                "report-rounding",
+                &[("amount", self.rounding_cents.into())],
+            ));
+            out.push('\n');
+        }
         out.push_str(&t(
             lang,
             "report-ticket-count",
@@ -238,18 +284,39 @@ impl DayReport {
         out
     }
 
-    /// One row per line: `day,time,till,ticket,seller,product,qty,kind,amount,vat_rate`. The
-    /// same in every language: the header, `item`/`withdrawal`, ISO dates and decimal points
-    /// are a file format that spreadsheets' import settings and scripts rely on (see
-    /// docs/DECISIONS.md, « The CSV exports are not translated »).
+    /// One row per line:
+    /// `day,time,till,ticket,seller,product,qty,kind,amount,vat_rate,rounding`. The same in
+    /// every language: the header, `item`/`withdrawal`, ISO dates and decimal points are a file
+    /// format that spreadsheets' import settings and scripts rely on (see docs/DECISIONS.md,
+    /// « The CSV exports are not translated »). `rounding` is the ticket's cash rounding, on
+    /// the ticket's first line (`0.00` when it was not rounded) and empty on its other lines,
+    /// so the column adds up to the day's rounding; it comes last, so a column mapped by its
+    /// position before it existed still reads the same.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
             "day", "time", "till", "ticket", "seller", "product", "qty", "kind", "amount",
-            "vat_rate",
+            "vat_rate", "rounding",
         ])?;
         let day = self.day.to_string();
+        let by_ticket: std::collections::HashMap<(&str, i64), Money> = self
+            .roundings
+            .iter()
+            .map(|r| ((r.till_id.as_str(), r.ticket_no), r.rounding_cents))
+            .collect();
+        let mut last_ticket: Option<(&str, i64)> = None;
         for l in &self.lines {
+            let ticket = (l.till_id.as_str(), l.ticket_no);
+            let rounding = if last_ticket == Some(ticket) {
+                String::new()
+            } else {
+                by_ticket
+                    .get(&ticket)
+                    .copied()
+                    .unwrap_or(Money::ZERO)
+                    .to_decimal_string()
+            };
+            last_ticket = Some(ticket);
             w.write_record([
                 day.as_str(),
                 &l.time,
@@ -263,6 +330,7 @@ impl DayReport {
                 &l.vat_rate
                     .map(|r| r.percent().to_string())
                     .unwrap_or_default(),
+                &rounding,
             ])?;
         }
         csv_into_string(w)
@@ -410,12 +478,21 @@ pub struct DayVatRow {
     pub gross: Money,
 }
 
+/// Per day: the cash rounding of its tickets, as the ledger sums it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayRoundingRow {
+    pub day: NaiveDate,
+    pub rounding: Money,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JournalDay {
     pub day: NaiveDate,
     pub tickets: i64,
     pub revenue_cents: Money,
     pub withdrawal_cents: Money,
+    /// The day's cash rounding: its own total, outside revenue and VAT.
+    pub rounding_cents: Money,
     pub by_vat: Vec<VatTotal>,
 }
 
@@ -425,6 +502,8 @@ pub struct Journal {
     pub to: NaiveDate,
     pub days: Vec<JournalDay>,
     pub revenue_cents: Money,
+    /// The period's cash rounding: the sum of the days'.
+    pub rounding_cents: Money,
     pub by_vat: Vec<VatTotal>,
 }
 
@@ -455,8 +534,15 @@ impl Journal {
         to: NaiveDate,
         summaries: &[DaySummary],
         vat_rows: &[DayVatRow],
+        rounding_rows: &[DayRoundingRow],
     ) -> Result<Journal, JournalError> {
         check_period(from, to)?;
+        let mut rounding_by_day: std::collections::HashMap<NaiveDate, Money> =
+            std::collections::HashMap::new();
+        for r in rounding_rows {
+            let sum = rounding_by_day.entry(r.day).or_insert(Money::ZERO);
+            *sum = [*sum, r.rounding].into_iter().sum();
+        }
         let mut days = Vec::new();
         let mut day = from;
         while day <= to {
@@ -477,11 +563,13 @@ impl Journal {
                 tickets: s.map_or(0, |s| s.tickets),
                 revenue_cents: s.map_or(Money::ZERO, |s| s.revenue_cents),
                 withdrawal_cents: s.map_or(Money::ZERO, |s| s.withdrawal_cents),
+                rounding_cents: rounding_by_day.get(&day).copied().unwrap_or(Money::ZERO),
                 by_vat,
             });
             day += Duration::days(1);
         }
         let revenue = days.iter().map(|d| d.revenue_cents).sum();
+        let rounding = days.iter().map(|d| d.rounding_cents).sum();
         let by_vat = VatRate::ALL
             .iter()
             .enumerate()
@@ -494,6 +582,7 @@ impl Journal {
             to,
             days,
             revenue_cents: revenue,
+            rounding_cents: rounding,
             by_vat,
         })
     }
@@ -503,7 +592,8 @@ impl Journal {
         self.to_text_in(Lang::Fr, shop_name)
     }
 
-    /// The journal in `lang`: one row per day, the VAT-inclusive total per rate, the total.
+    /// The journal in `lang`: one row per day, the VAT-inclusive total per rate, the cash
+    /// rounding (last, apart from the takings it is not part of), the total.
     pub fn to_text_in(&self, lang: Lang, shop_name: &str) -> String {
         let tr = |id: &str| t(lang, id, &[]);
         let mut out = t(
@@ -537,6 +627,9 @@ impl Journal {
         for r in &rates {
             out.push_str(&format!(" {r:>wv$}"));
         }
+        let rounding = tr("report-col-rounding");
+        let wro = col(10, &rounding);
+        out.push_str(&format!(" {rounding:>wro$}"));
         out.push('\n');
         for d in &self.days {
             out.push_str(&format!(
@@ -548,6 +641,7 @@ impl Journal {
             for v in &d.by_vat {
                 out.push_str(&format!(" {:>wv$}", money(lang, v.gross_cents)));
             }
+            out.push_str(&format!(" {:>wro$}", money(lang, d.rounding_cents)));
             out.push('\n');
         }
         let total = tr("report-total");
@@ -560,11 +654,13 @@ impl Journal {
         for v in &self.by_vat {
             out.push_str(&format!(" {:>wv$}", money(lang, v.gross_cents)));
         }
+        out.push_str(&format!(" {:>wro$}", money(lang, self.rounding_cents)));
         out.push('\n');
         out
     }
 
-    /// `day,tickets,revenue,withdrawals,gross_0,vat_0,gross_6,vat_6,gross_12,vat_12,gross_21,vat_21`.
+    /// `day,tickets,revenue,withdrawals,gross_0,vat_0,gross_6,vat_6,gross_12,vat_12,gross_21,vat_21,rounding`
+    /// (`rounding` last, so a column mapped by its position before it existed reads the same).
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = vec![
@@ -577,6 +673,7 @@ impl Journal {
             header.push(format!("gross_{}", r.percent()));
             header.push(format!("vat_{}", r.percent()));
         }
+        header.push("rounding".into());
         w.write_record(&header)?;
         for d in &self.days {
             let mut row = vec![
@@ -589,6 +686,7 @@ impl Journal {
                 row.push(v.gross_cents.to_decimal_string());
                 row.push(v.vat_cents.to_decimal_string());
             }
+            row.push(d.rounding_cents.to_decimal_string());
             w.write_record(&row)?;
         }
         csv_into_string(w)
@@ -755,7 +853,9 @@ mod tests {
         }
         let fr = String::from_utf8(fr).unwrap();
         assert!(
-            fr.starts_with("day,time,till,ticket,seller,product,qty,kind,amount,vat_rate\n"),
+            fr.starts_with(
+                "day,time,till,ticket,seller,product,qty,kind,amount,vat_rate,rounding\n"
+            ),
             "{fr}"
         );
     }
@@ -793,7 +893,7 @@ mod tests {
             rate: VatRate::Six,
             gross: Money::from_cents(1870),
         }];
-        let j = Journal::build(d(1), d(2), &sums, &vat).unwrap();
+        let j = Journal::build(d(1), d(2), &sums, &vat, &[]).unwrap();
         let nl = j.to_text_in(Lang::Nl, "KACHING");
         assert!(
             nl.starts_with("KACHING — DAGBOEK VAN ONTVANGSTEN van 01/05/2026 tot 02/05/2026\n"),
@@ -856,11 +956,266 @@ mod tests {
                 gross: Money::from_cents(200),
             },
         ];
-        let j = Journal::build(d(1), d(3), &sums, &vat).unwrap();
+        let j = Journal::build(d(1), d(3), &sums, &vat, &[]).unwrap();
         assert_eq!(j.days.len(), 3);
         assert_eq!(j.days[0].tickets, 0);
         assert_eq!(j.days[1].by_vat[1].gross_cents, Money::from_cents(300));
         assert_eq!(j.revenue_cents, Money::from_cents(500));
-        assert!(Journal::build(d(3), d(1), &sums, &vat).is_err());
+        assert!(Journal::build(d(3), d(1), &sums, &vat, &[]).is_err());
+    }
+
+    fn rounding(till: &str, ticket: i64, cents: i64) -> TicketRounding {
+        TicketRounding {
+            till_id: till.into(),
+            ticket_no: ticket,
+            rounding_cents: Money::from_cents(cents),
+        }
+    }
+
+    /// A day of six tickets, worked out by hand (21 % articles at 1,01 … 1,09 €, a croissant at
+    /// 1,20 € at 6 %):
+    ///
+    /// | ticket | till | tender | lines                       | goods | rounding | paid  |
+    /// |--------|------|--------|-----------------------------|-------|----------|-------|
+    /// | 1      | 1    | cash   | 1,01                        | 1,01  | −0,01    | 1,00  |
+    /// | 2      | 1    | cash   | 1,20 (6 %) + 1,03           | 2,23  | +0,02    | 2,25  |
+    /// | 3      | 1    | QR     | 1,07                        | 1,07  | 0        | 1,07  |
+    /// | 4      | 1    | cash   | 1,07 + withdrawal 10,00     | 1,07  | −0,02    | 11,05 |
+    /// | 1      | 2    | cash   | 1,09                        | 1,09  | +0,01    | 1,10  |
+    /// | 5      | 1    | cash   | 1,06 + 1,02                 | 2,08  | +0,02    | 2,10  |
+    ///
+    /// Revenue 8,55 € (6 %: 1,20; 21 %: 7,35), withdrawals 10,00 €, rounding +0,02 €; cash as
+    /// paid 17,50 € = cash revenue 7,48 + withdrawals 10,00 + rounding 0,02.
+    fn rounded_day() -> DayReport {
+        use LineKind::*;
+        let (six, vat21) = (Some(VatRate::Six), Some(VatRate::TwentyOne));
+        let mut lines = vec![
+            line("09:00:00", 1, "AWA", "Article 1", Item, 101, vat21),
+            line("09:05:00", 2, "AWA", "Croissant", Item, 120, six),
+            line("09:05:00", 2, "AWA", "Article 3", Item, 103, vat21),
+            line("09:10:00", 3, "AWA", "Article 7", Item, 107, vat21),
+            line("09:15:00", 4, "AWA", "Article 7", Item, 107, vat21),
+            line(
+                "09:15:00",
+                4,
+                "AWA",
+                "RETRAIT ESPÈCES",
+                Withdrawal,
+                1000,
+                None,
+            ),
+            line("09:20:00", 1, "Khadija", "Article 9", Item, 109, vat21),
+            line("09:25:00", 5, "AWA", "Article 6", Item, 106, vat21),
+            line("09:25:00", 5, "AWA", "Article 2", Item, 102, vat21),
+        ];
+        lines[6].till_id = "till-2".into();
+        DayReport::build_with_rounding(
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            lines,
+            vec![
+                rounding("till-1", 1, -1),
+                rounding("till-1", 2, 2),
+                rounding("till-1", 3, 0),
+                rounding("till-1", 4, -2),
+                rounding("till-2", 1, 1),
+                rounding("till-1", 5, 2),
+            ],
+        )
+    }
+
+    #[test]
+    fn the_day_report_adds_up_the_rounding_apart_from_revenue_and_vat() {
+        let r = rounded_day();
+        assert_eq!(r.rounding_cents, Money::from_cents(2));
+        assert_eq!(r.revenue_cents, Money::from_cents(855));
+        assert_eq!(r.withdrawal_cents, Money::from_cents(1000));
+        assert_eq!(r.tickets, 6);
+        assert_eq!(
+            r.by_vat,
+            vec![
+                VatTotal::of(VatRate::Six, Money::from_cents(120)),
+                VatTotal::of(VatRate::TwentyOne, Money::from_cents(735))
+            ]
+        );
+        // The QR ticket's zero is not a rounded ticket.
+        assert_eq!(r.roundings.len(), 5);
+        assert!(r.roundings.iter().all(|t| t.ticket_no != 3));
+        // What the cash tickets brought in: their goods, the withdrawal, the rounding.
+        let cash_goods = 101 + 223 + 107 + 109 + 208;
+        assert_eq!(cash_goods + 1000 + r.rounding_cents.cents(), 1750);
+
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["rounding_cents"], 2);
+        assert_eq!(v["revenue_cents"], 855, "the rounding is not revenue");
+        assert_eq!(v["roundings"][1]["ticket_no"], 2);
+        assert_eq!(v["roundings"][1]["rounding_cents"], 2);
+
+        let fr = r.to_text("K");
+        assert!(fr.contains("SOLDE CAISSE : 8,55 €\n"), "{fr}");
+        assert!(
+            fr.contains("Retraits espèces (hors total) : 10,00 €\nArrondi espèces (hors total) : 0,02 €\nTickets : 6\n"),
+            "{fr}"
+        );
+        let nl = r.to_text_in(Lang::Nl, "K");
+        assert!(
+            nl.contains("Afronding contant (buiten het totaal): 0,02 €"),
+            "{nl}"
+        );
+        let en = r.to_text_in(Lang::En, "K");
+        assert!(
+            en.contains("Cash rounding (not in the total): €0.02"),
+            "{en}"
+        );
+        // A day without rounded payments reads as it always did.
+        assert!(!origin_day().to_text("K").contains("Arrondi"));
+    }
+
+    #[test]
+    fn the_day_csv_puts_each_tickets_rounding_on_its_first_line_and_adds_up() {
+        let csv = rounded_day().to_csv().unwrap();
+        let rows: Vec<Vec<String>> = csv
+            .lines()
+            .map(|l| l.split(',').map(str::to_owned).collect())
+            .collect();
+        assert_eq!(rows[0].last().map(String::as_str), Some("rounding"));
+        let col: Vec<&str> = rows[1..]
+            .iter()
+            .map(|r| r.last().unwrap().as_str())
+            .collect();
+        assert_eq!(
+            col,
+            ["-0.01", "0.02", "", "0.00", "-0.02", "", "0.01", "0.02", ""]
+        );
+        let sum: i64 = col
+            .iter()
+            .filter(|c| !c.is_empty())
+            .map(|c| c.replace('.', "").parse::<i64>().unwrap())
+            .sum();
+        assert_eq!(sum, 2);
+    }
+
+    #[test]
+    fn roundings_that_cancel_out_still_show_a_rounding_row_of_zero() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let six = Some(VatRate::Six);
+        let r = DayReport::build_with_rounding(
+            day,
+            vec![
+                line("09:00:00", 1, "AWA", "A", LineKind::Item, 101, six),
+                line("09:01:00", 2, "AWA", "B", LineKind::Item, 109, six),
+            ],
+            vec![rounding("till-1", 1, -1), rounding("till-1", 2, 1)],
+        );
+        assert_eq!(r.rounding_cents, Money::ZERO);
+        assert!(
+            r.to_text("K")
+                .contains("Arrondi espèces (hors total) : 0,00 €"),
+            "{}",
+            r.to_text("K")
+        );
+    }
+
+    /// The journal of 1-3 December, by hand: the 1st is [`rounded_day`] (+0,02 €), the 2nd has
+    /// no sale, the 3rd two cash sales of 1,02 € on two tills (−0,02 € each, one row per till
+    /// as the central database may give them): the period's rounding is 0,02 − 0,04 = −0,02 €,
+    /// its revenue 8,55 + 2,04 = 10,59 €, and the rounding is in neither.
+    #[test]
+    fn the_journal_has_the_rounding_per_day_and_for_the_period_outside_revenue_and_vat() {
+        let d = |n| NaiveDate::from_ymd_opt(2026, 12, n).unwrap();
+        let sums = [
+            DaySummary {
+                day: d(1),
+                tickets: 6,
+                revenue_cents: Money::from_cents(855),
+                withdrawal_cents: Money::from_cents(1000),
+            },
+            DaySummary {
+                day: d(3),
+                tickets: 2,
+                revenue_cents: Money::from_cents(204),
+                withdrawal_cents: Money::ZERO,
+            },
+        ];
+        let vat = [
+            DayVatRow {
+                day: d(1),
+                rate: VatRate::Six,
+                gross: Money::from_cents(120),
+            },
+            DayVatRow {
+                day: d(1),
+                rate: VatRate::TwentyOne,
+                gross: Money::from_cents(735),
+            },
+            DayVatRow {
+                day: d(3),
+                rate: VatRate::TwentyOne,
+                gross: Money::from_cents(204),
+            },
+        ];
+        let rounding = |day, cents| DayRoundingRow {
+            day,
+            rounding: Money::from_cents(cents),
+        };
+        let j = Journal::build(
+            d(1),
+            d(3),
+            &sums,
+            &vat,
+            &[rounding(d(1), 2), rounding(d(3), -2), rounding(d(3), -2)],
+        )
+        .unwrap();
+        let table: Vec<(NaiveDate, i64, i64, i64)> = j
+            .days
+            .iter()
+            .map(|day| {
+                (
+                    day.day,
+                    day.revenue_cents.cents(),
+                    day.by_vat.iter().map(|v| v.gross_cents.cents()).sum(),
+                    day.rounding_cents.cents(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            table,
+            [(d(1), 855, 855, 2), (d(2), 0, 0, 0), (d(3), 204, 204, -4)]
+        );
+        assert_eq!(j.rounding_cents, Money::from_cents(-2));
+        assert_eq!(j.revenue_cents, Money::from_cents(1059));
+        assert_eq!(
+            j.by_vat
+                .iter()
+                .map(|v| v.gross_cents.cents())
+                .collect::<Vec<_>>(),
+            [0, 120, 0, 939]
+        );
+
+        let v = serde_json::to_value(&j).unwrap();
+        assert_eq!(v["rounding_cents"], -2);
+        assert_eq!(v["days"][2]["rounding_cents"], -4);
+        assert_eq!(v["revenue_cents"], 1059);
+
+        let csv = j.to_csv().unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].ends_with(",gross_21,vat_21,rounding"), "{csv}");
+        assert!(lines[1].starts_with("2026-12-01,6,8.55,10.00,"), "{csv}");
+        assert!(lines[1].ends_with(",0.02"), "{csv}");
+        assert!(lines[2].ends_with(",0.00"), "{csv}");
+        assert!(lines[3].ends_with(",-0.04"), "{csv}");
+
+        for (lang, header, total) in [
+            (Lang::Fr, "ARRONDI", "-0,02 €"),
+            (Lang::Nl, "AFRONDING", "-0,02 €"),
+            (Lang::En, "ROUNDING", "-€0.02"),
+        ] {
+            let text = j.to_text_in(lang, "K");
+            let rows: Vec<&str> = text.lines().collect();
+            assert!(rows[1].ends_with(header), "{text}");
+            assert!(rows[5].ends_with(&format!(" {total}")), "{text}");
+            // The rounding column lines up like the others.
+            let widths: Vec<usize> = rows[1..].iter().map(|l| l.chars().count()).collect();
+            assert!(widths.windows(2).all(|w| w[0] == w[1]), "{text}");
+        }
     }
 }

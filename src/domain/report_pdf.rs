@@ -117,6 +117,17 @@ fn rows(lang: Lang, report: &DayReport) -> Vec<Row> {
         ),
         Style::Withdrawal,
     ));
+    // The cash rounding, outside the total like the withdrawals, on a day that had any.
+    if !report.roundings.is_empty() {
+        out.push(row(
+            t(
+                lang,
+                "report-rounding",
+                &[("amount", report.rounding_cents.into())],
+            ),
+            Style::Normal,
+        ));
+    }
     out.push(row(
         t(
             lang,

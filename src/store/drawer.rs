@@ -3,6 +3,11 @@
 //! session a sale belongs to. Each change is one `BEGIN IMMEDIATE` transaction with its audit
 //! row: a SIGKILL leaves the session as it was before or after, never half-closed. The figures
 //! are added up by [`DrawerReport::build`] (src/domain/drawer.rs).
+//!
+//! Voids: a Z counts the basket lines voided since the previous Z (the audit log's `void` rows
+//! after the last audit row the previous Z saw, `audit_seq`), so a void made before the first
+//! sale auto-opened the session still lands in a Z, and every void in exactly one — by sequence,
+//! whatever the clock did. The ledger is one till's, so its audit log is that till's.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -197,6 +202,30 @@ fn session_moves(c: &Connection, till_id: &str, no: i64) -> StoreResult<Vec<Draw
         .collect()
 }
 
+/// The basket lines voided since the till's previous Z: after the last audit row it saw, or
+/// after its closing time for a Z closed before Z reports kept that row (ledger V9).
+fn session_voids(c: &Connection, s: &DrawerSession) -> StoreResult<i64> {
+    let previous: Option<(Option<i64>, Option<String>)> = c
+        .query_row(
+            "SELECT audit_seq, closed_at FROM drawer_sessions WHERE till_id = ?1 AND session_no = ?2",
+            params![s.till_id, s.session_no - 1],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (after_seq, after_time) = match previous {
+        None => (None, None),
+        Some((Some(seq), _)) => (Some(seq), None),
+        // Times are RFC 3339 UTC with milliseconds throughout the ledger: they sort as text.
+        Some((None, closed_at)) => (None, closed_at),
+    };
+    Ok(c.query_row(
+        "SELECT count(*) FROM audit WHERE action = 'void'
+           AND (?1 IS NULL OR seq > ?1) AND (?2 IS NULL OR at > ?2)",
+        params![after_seq, after_time],
+        |r| r.get(0),
+    )?)
+}
+
 fn report_of(
     c: &Connection,
     s: &DrawerSession,
@@ -205,7 +234,10 @@ fn report_of(
 ) -> StoreResult<DrawerReport> {
     let sales = session_sales(c, &s.till_id, s.session_no)?;
     let moves = session_moves(c, &s.till_id, s.session_no)?;
-    Ok(DrawerReport::build(s, &sales, &moves, until, counted))
+    let voids = session_voids(c, s)?;
+    Ok(DrawerReport::build(
+        s, &sales, &moves, voids, until, counted,
+    ))
 }
 
 /// Why a drawer operation is refused by the ledger.
@@ -313,7 +345,7 @@ impl Ledger {
         let hash = z.seal(&prev);
         tx.execute(
             "UPDATE drawer_sessions SET closed_at = ?3, closed_by = ?4, counted_cents = ?5, z_report = ?6,
-               prev_hash = ?7, hash = ?8
+               prev_hash = ?7, hash = ?8, audit_seq = (SELECT coalesce(max(seq), 0) FROM audit)
              WHERE till_id = ?1 AND session_no = ?2 AND closed_at IS NULL",
             params![till_id, s.session_no, ts(until), staff_id, counted.cents(), z.canonical(), prev, hash],
         )?;
@@ -524,5 +556,77 @@ mod tests {
                 .contains("Z report 1"),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn a_z_counts_the_lines_voided_since_the_previous_z_each_in_one_z_only() {
+        let (_d, mut l) = testing::ledger();
+        let void = |l: &mut Ledger, s: i64| l.audit(at(s), Some("1"), "void", "Café x1").unwrap();
+        // Voided before any drawer was open: the first Z counts it.
+        void(&mut l, 0);
+        l.drawer_open("till-1", "1", Money::ZERO, at(1)).unwrap();
+        void(&mut l, 2);
+        l.audit(at(3), Some("1"), "login", "").unwrap();
+        assert_eq!(l.drawer_x("till-1", at(4)).unwrap().voids, 2);
+        let z1 = l.drawer_close("till-1", Money::ZERO, "1", at(5)).unwrap();
+        assert_eq!(z1.voids, 2);
+        // In the same millisecond as the Z, between two sessions, then with the clock stepped
+        // back before Z 1: all in Z 2, none counted twice.
+        void(&mut l, 5);
+        void(&mut l, 6);
+        l.drawer_open("till-1", "1", Money::ZERO, at(7)).unwrap();
+        void(&mut l, -100);
+        let z2 = l.drawer_close("till-1", Money::ZERO, "1", at(10)).unwrap();
+        assert_eq!(z2.voids, 3);
+        l.drawer_open("till-1", "1", Money::ZERO, at(11)).unwrap();
+        let z3 = l.drawer_close("till-1", Money::ZERO, "1", at(12)).unwrap();
+        assert_eq!(z3.voids, 0);
+        assert!(!z3.canonical().contains("voids"));
+        assert_eq!(l.z_report("till-1", Some(2)).unwrap(), Some(z2));
+        assert!(l.verify_z_chains().unwrap().is_empty());
+    }
+
+    #[test]
+    fn after_a_z_closed_before_voids_were_counted_the_next_counts_from_its_closing_time() {
+        let (_d, mut l) = testing::ledger();
+        l.drawer_open("till-1", "1", Money::ZERO, at(1)).unwrap();
+        l.audit(at(2), Some("1"), "void", "a").unwrap();
+        l.drawer_close("till-1", Money::ZERO, "1", at(3)).unwrap();
+        // As a ledger migrated to V9 after its Z 1 closed: the Z did not keep its audit row.
+        l.connection()
+            .execute_batch(
+                "DROP TRIGGER drawer_sessions_closed_are_final;
+                 UPDATE drawer_sessions SET audit_seq = NULL WHERE session_no = 1;",
+            )
+            .unwrap();
+        l.audit(at(4), Some("1"), "void", "b").unwrap();
+        l.drawer_open("till-1", "1", Money::ZERO, at(5)).unwrap();
+        assert_eq!(l.drawer_x("till-1", at(6)).unwrap().voids, 1);
+    }
+
+    #[test]
+    fn a_z_sealed_before_voids_were_counted_still_verifies_in_the_ledger() {
+        use sha2::{Digest, Sha256};
+        let (_d, mut l) = testing::ledger();
+        // Z 1 exactly as the previous release wrote it (no `voids`), sealed the way it was.
+        let old = concat!(
+            r#"{"kind":"z","till_id":"till-1","z_no":1,"opened_at":"2026-05-28T07:06:40.000Z","#,
+            r#""until":"2026-05-28T07:06:45.000Z","cashiers":[],"tickets":0,"revenue_cents":0,"#,
+            r#""by_vat":[],"cash_cents":0,"qr_cents":0,"rounding_cents":0,"float_cents":0,"#,
+            r#""float_counted":true,"cash_in_cents":0,"cash_out_cents":0,"withdrawals_cents":0,"#,
+            r#""expected_cents":0,"counted_cents":0,"difference_cents":0}"#
+        );
+        let hash = hex::encode(Sha256::digest(format!("{GENESIS_HASH}\n{old}")));
+        l.connection()
+            .execute(
+                "INSERT INTO drawer_sessions (till_id, session_no, opened_at, opened_by, float_cents, float_counted,
+                   closed_at, closed_by, counted_cents, z_report, prev_hash, hash)
+                 VALUES ('till-1', 1, '2026-05-28T07:06:40.000Z', '1', 0, 1, '2026-05-28T07:06:45.000Z', '1', 0, ?1, ?2, ?3)",
+                params![old, GENESIS_HASH, hash],
+            )
+            .unwrap();
+        assert!(l.verify_z_chains().unwrap().is_empty());
+        let z = l.z_report("till-1", Some(1)).unwrap().unwrap();
+        assert_eq!((z.voids, z.canonical().as_str()), (0, old));
     }
 }

@@ -1,12 +1,15 @@
 //! Report queries. The day report reads the day's lines through the `sales_by_day` index; the
-//! list of days and the journal read the running totals kept at commit time, so both stay in
-//! milliseconds on a ledger of a million lines (see docs/BENCHMARKS.md).
+//! list of days and the journal read the running totals kept at commit time (the cash rounding
+//! among them, since V9), so both stay in milliseconds on a ledger of a million lines (see
+//! docs/BENCHMARKS.md).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::params;
 
-use crate::domain::report::{DayReport, DaySummary, DayVatRow, Journal, ReportLine};
+use crate::domain::report::{
+    DayReport, DayRoundingRow, DaySummary, DayVatRow, Journal, ReportLine, TicketRounding,
+};
 use crate::domain::{LineKind, Money, VatRate};
 
 use super::{Ledger, StoreError, StoreResult, parse_ts, ts};
@@ -17,16 +20,19 @@ fn parse_day(s: &str) -> StoreResult<NaiveDate> {
 }
 
 impl Ledger {
-    /// Every line sold on `day` (shop-local), in time order, with the report's totals.
+    /// Every line sold on `day` (shop-local), in time order, with the report's totals and the
+    /// tickets' cash rounding.
     pub fn day_report(&self, day: NaiveDate, tz: Tz) -> StoreResult<DayReport> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT s.paid_at, s.till_id, s.ticket_no, s.staff_name, l.name, l.qty, l.kind, l.total_cents, l.vat_rate
+            "SELECT s.paid_at, s.till_id, s.ticket_no, s.staff_name, l.name, l.qty, l.kind, l.total_cents, l.vat_rate,
+               s.rounding_cents
              FROM sales s JOIN sale_lines l ON l.sale_id = s.id
              WHERE s.day = ?1
              ORDER BY s.paid_at, s.till_id, s.ticket_no, l.line_no",
         )?;
         let mut rows = stmt.query([day.to_string()])?;
         let mut lines = Vec::new();
+        let mut roundings = Vec::new();
         // Sales of one ticket share a time: convert each distinct instant once.
         let mut last: Option<(String, String)> = None;
         while let Some(r) = rows.next()? {
@@ -44,10 +50,23 @@ impl Ledger {
             };
             let kind: String = r.get(6)?;
             let vat: Option<u8> = r.get(8)?;
+            let (till_id, ticket_no, rounding): (String, i64, i64) =
+                (r.get(1)?, r.get(2)?, r.get(9)?);
+            // A ticket's lines come together: its rounding is taken once, at its first line.
+            let first_line = lines
+                .last()
+                .is_none_or(|l: &ReportLine| l.ticket_no != ticket_no || l.till_id != till_id);
+            if rounding != 0 && first_line {
+                roundings.push(TicketRounding {
+                    till_id: till_id.clone(),
+                    ticket_no,
+                    rounding_cents: Money::from_cents(rounding),
+                });
+            }
             lines.push(ReportLine {
                 time,
-                till_id: r.get(1)?,
-                ticket_no: r.get(2)?,
+                till_id,
+                ticket_no,
                 seller: r.get(3)?,
                 product: r.get(4)?,
                 qty: r.get(5)?,
@@ -60,7 +79,7 @@ impl Ledger {
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             });
         }
-        Ok(DayReport::build(day, lines))
+        Ok(DayReport::build_with_rounding(day, lines, roundings))
     }
 
     /// The days that have sales, newest first, without the hidden ones.
@@ -103,24 +122,31 @@ impl Ledger {
         }
         let (f, t) = (from.to_string(), to.to_string());
         let mut stmt = self.conn.prepare_cached(
-            "SELECT day, sum(tickets), sum(revenue_cents), sum(withdrawal_cents) FROM day_totals
-             WHERE day BETWEEN ?1 AND ?2 GROUP BY day",
+            "SELECT day, sum(tickets), sum(revenue_cents), sum(withdrawal_cents), sum(rounding_cents)
+             FROM day_totals WHERE day BETWEEN ?1 AND ?2 GROUP BY day",
         )?;
         let mut summaries = Vec::new();
+        let mut rounding_rows = Vec::new();
         for row in stmt.query_map(params![f, t], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, i64>(1)?,
                 r.get::<_, i64>(2)?,
                 r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
             ))
         })? {
-            let (day, tickets, revenue, withdrawals) = row?;
+            let (day, tickets, revenue, withdrawals, rounding) = row?;
+            let day = parse_day(&day)?;
             summaries.push(DaySummary {
-                day: parse_day(&day)?,
+                day,
                 tickets,
                 revenue_cents: Money::from_cents(revenue),
                 withdrawal_cents: Money::from_cents(withdrawals),
+            });
+            rounding_rows.push(DayRoundingRow {
+                day,
+                rounding: Money::from_cents(rounding),
             });
         }
         let mut stmt = self.conn.prepare_cached(
@@ -141,7 +167,13 @@ impl Ledger {
                 gross: Money::from_cents(gross),
             });
         }
-        Ok(Journal::build(from, to, &summaries, &vat_rows))
+        Ok(Journal::build(
+            from,
+            to,
+            &summaries,
+            &vat_rows,
+            &rounding_rows,
+        ))
     }
 
     /// This ledger's (tickets, revenue cents) for a day, all tills it holds.
@@ -234,6 +266,87 @@ mod tests {
         assert_eq!(
             l.journal(d30, d31).unwrap().unwrap().days[0].revenue_cents,
             Money::from_cents(100)
+        );
+    }
+
+    /// A cash sale of one 21 % article at `cents`, rounded as in Belgium.
+    fn rounded_cash(cents: i64, method: crate::domain::PaymentMethod) -> crate::domain::SaleDraft {
+        use crate::domain::basket::Basket;
+        use crate::domain::{Account, ArticleCode, Product, SaleDraft, StaffId};
+        let mut b = Basket::new();
+        b.add_item(&Product {
+            code: ArticleCode::parse("901").unwrap(),
+            barcode: None,
+            name: "Article".into(),
+            price: Money::from_cents(cents),
+            vat: VatRate::TwentyOne,
+            active: true,
+        })
+        .unwrap();
+        SaleDraft::build(
+            StaffId::parse("27").unwrap(),
+            "AWA".into(),
+            Account::Main,
+            &b.take(Account::Main),
+            method,
+            None,
+            true,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_ledger_keeps_the_rounding_apart_in_the_day_report_and_the_journal() {
+        use crate::domain::PaymentMethod::{Cash, Qr};
+        let (_d, mut l) = ledger();
+        let tz = chrono_tz::Europe::Brussels;
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        // 1st: 1,01 → 1,00 (−1), 1,03 → 1,05 (+2), 1,07 by QR (0). 2nd: 1,09 → 1,10 (+1).
+        for (cents, method, t) in [
+            (101, Cash, "2026-12-01T09:00:00Z"),
+            (103, Cash, "2026-12-01T09:01:00Z"),
+            (107, Qr, "2026-12-01T09:02:00Z"),
+            (109, Cash, "2026-12-02T09:00:00Z"),
+        ] {
+            l.commit_sale(
+                rounded_cash(cents, method),
+                format!("s{cents}"),
+                "till-1",
+                at(t),
+                tz,
+            )
+            .unwrap();
+        }
+        let d1 = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let d2 = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let r = l.day_report(d1, tz).unwrap();
+        assert_eq!(
+            (r.revenue_cents.cents(), r.rounding_cents.cents()),
+            (101 + 103 + 107, 1)
+        );
+        assert_eq!(
+            r.roundings
+                .iter()
+                .map(|t| (t.ticket_no, t.rounding_cents.cents()))
+                .collect::<Vec<_>>(),
+            [(1, -1), (2, 2)]
+        );
+        let j = l.journal(d1, d2).unwrap().unwrap();
+        assert_eq!(
+            j.days
+                .iter()
+                .map(|d| (d.revenue_cents.cents(), d.rounding_cents.cents()))
+                .collect::<Vec<_>>(),
+            [(311, 1), (109, 1)]
+        );
+        assert_eq!(
+            (j.revenue_cents.cents(), j.rounding_cents.cents()),
+            (420, 2)
+        );
+        assert_eq!(
+            j.by_vat[3].gross_cents.cents(),
+            420,
+            "VAT on the goods only"
         );
     }
 }

@@ -145,11 +145,12 @@ impl Ledger {
             }
         }
         tx.execute(
-            "INSERT INTO day_totals (day, till_id, tickets, revenue_cents, withdrawal_cents) VALUES (?1, ?2, 1, ?3, ?4)
+            "INSERT INTO day_totals (day, till_id, tickets, revenue_cents, withdrawal_cents, rounding_cents) VALUES (?1, ?2, 1, ?3, ?4, ?5)
              ON CONFLICT (day, till_id) DO UPDATE SET tickets = tickets + 1,
                revenue_cents = revenue_cents + excluded.revenue_cents,
-               withdrawal_cents = withdrawal_cents + excluded.withdrawal_cents",
-            params![day, sale.till_id, sale.revenue.cents(), sale.withdrawal.cents()],
+               withdrawal_cents = withdrawal_cents + excluded.withdrawal_cents,
+               rounding_cents = rounding_cents + excluded.rounding_cents",
+            params![day, sale.till_id, sale.revenue.cents(), sale.withdrawal.cents(), sale.rounding.cents()],
         )?;
         tx.execute(
             "INSERT INTO chain_heads (till_id, ticket_no, hash, paid_at) VALUES (?1, ?2, ?3, ?4)

@@ -7,7 +7,10 @@ use chrono_tz::Tz;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Opts, OptsBuilder, Pool, PoolConstraints, TxOpts, Value};
 
-use crate::domain::report::{DayReport, DaySummary, DayVatRow, Journal, JournalError, ReportLine};
+use crate::domain::report::{
+    DayReport, DayRoundingRow, DaySummary, DayVatRow, Journal, JournalError, ReportLine,
+    TicketRounding,
+};
 use crate::domain::{LineKind, Money, Product, Sale, Staff, VatRate};
 use crate::secrets::{Secret, redacted_url};
 use crate::store::{CentralProduct, CentralStaff, OutboxRow, central_product, central_staff};
@@ -46,6 +49,7 @@ type LineRow = (
     String,
     i64,
     Option<u8>,
+    i64,
 );
 type TillDayRow = (String, i64, i64, i64, Option<i64>, Option<i64>);
 
@@ -545,21 +549,34 @@ impl Central {
         Ok(products.len())
     }
 
-    /// The day report across all tills.
+    /// The day report across all tills, with the tickets' cash rounding.
     pub async fn day_report(&self, day: NaiveDate, tz: Tz) -> Result<DayReport, SyncError> {
         let mut conn = bounded(self.pool.get_conn()).await?;
         let rows: Vec<LineRow> = bounded(conn.exec(
-            "SELECT s.paid_at, s.till_id, s.ticket_no, s.staff_name, l.name, l.qty, l.kind, l.total_cents, l.vat_rate \
+            "SELECT s.paid_at, s.till_id, s.ticket_no, s.staff_name, l.name, l.qty, l.kind, l.total_cents, l.vat_rate, s.rounding_cents \
              FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.day = ? \
              ORDER BY s.paid_at, s.till_id, s.ticket_no, l.line_no",
             (day.to_string(),),
         ))
         .await?;
-        let mut lines = Vec::with_capacity(rows.len());
-        for (paid_at, till_id, ticket_no, seller, product, qty, kind, total, vat) in rows {
+        let mut lines: Vec<ReportLine> = Vec::with_capacity(rows.len());
+        let mut roundings = Vec::new();
+        for (paid_at, till_id, ticket_no, seller, product, qty, kind, total, vat, rounding) in rows
+        {
             let time = chrono::DateTime::parse_from_rfc3339(&paid_at)
                 .map(|t| t.with_timezone(&tz).format("%H:%M:%S").to_string())
                 .map_err(|e| SyncError::Permanent(format!("bad time {paid_at}: {e}")))?;
+            // A ticket's lines come together: its rounding is taken once, at its first line.
+            let first_line = lines
+                .last()
+                .is_none_or(|l| l.ticket_no != ticket_no || l.till_id != till_id);
+            if rounding != 0 && first_line {
+                roundings.push(TicketRounding {
+                    till_id: till_id.clone(),
+                    ticket_no,
+                    rounding_cents: Money::from_cents(rounding),
+                });
+            }
             lines.push(ReportLine {
                 time,
                 till_id,
@@ -573,7 +590,7 @@ impl Central {
                 vat_rate: vat.and_then(|v| VatRate::try_from(v).ok()),
             });
         }
-        Ok(DayReport::build(day, lines))
+        Ok(DayReport::build_with_rounding(day, lines, roundings))
     }
 
     /// The days with sales across all tills, newest first.
@@ -598,7 +615,6 @@ impl Central {
             .collect()
     }
 
-    /// The daily receipts journal across all tills.
     /// A till's Z report `no` as the till sealed it (its latest when `None`), from the central
     /// database; its seal is checked against its hash.
     pub async fn z_report(
@@ -636,6 +652,7 @@ impl Central {
             })
     }
 
+    /// The daily receipts journal across all tills (the cash rounding per day its own total).
     pub async fn journal(
         &self,
         from: NaiveDate,
@@ -646,9 +663,9 @@ impl Central {
         }
         let mut conn = bounded(self.pool.get_conn()).await?;
         let (f, t) = (from.to_string(), to.to_string());
-        let sums: Vec<(String, i64, i64, i64)> = bounded(conn.exec(
-            "SELECT CAST(day AS CHAR), COUNT(*), CAST(SUM(revenue_cents) AS SIGNED), CAST(SUM(withdrawal_cents) AS SIGNED) \
-             FROM sales WHERE day BETWEEN ? AND ? GROUP BY day",
+        let sums: Vec<(String, i64, i64, i64, i64)> = bounded(conn.exec(
+            "SELECT CAST(day AS CHAR), COUNT(*), CAST(SUM(revenue_cents) AS SIGNED), CAST(SUM(withdrawal_cents) AS SIGNED), \
+             CAST(SUM(rounding_cents) AS SIGNED) FROM sales WHERE day BETWEEN ? AND ? GROUP BY day",
             (&f, &t),
         ))
         .await?;
@@ -664,12 +681,21 @@ impl Central {
         };
         let summaries = sums
             .iter()
-            .map(|(d, tickets, revenue, wd)| {
+            .map(|(d, tickets, revenue, wd, _)| {
                 Ok(DaySummary {
                     day: day(d)?,
                     tickets: *tickets,
                     revenue_cents: Money::from_cents(*revenue),
                     withdrawal_cents: Money::from_cents(*wd),
+                })
+            })
+            .collect::<Result<Vec<_>, SyncError>>()?;
+        let rounding_rows = sums
+            .iter()
+            .map(|(d, _, _, _, rounding)| {
+                Ok(DayRoundingRow {
+                    day: day(d)?,
+                    rounding: Money::from_cents(*rounding),
                 })
             })
             .collect::<Result<Vec<_>, SyncError>>()?;
@@ -684,7 +710,13 @@ impl Central {
                 })
             })
             .collect::<Result<Vec<_>, SyncError>>()?;
-        Ok(Journal::build(from, to, &summaries, &vat_rows))
+        Ok(Journal::build(
+            from,
+            to,
+            &summaries,
+            &vat_rows,
+            &rounding_rows,
+        ))
     }
 
     /// Per till, for one day: sales and totals the central database holds, and each till's

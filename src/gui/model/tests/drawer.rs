@@ -24,6 +24,7 @@ fn z(no: i64, expected: i64, counted: i64) -> DrawerReport {
         until: "2026-12-02T17:30:00.000Z".into(),
         cashiers: vec!["Khadija".into()],
         tickets: 9,
+        voids: 0,
         revenue_cents: 1000,
         by_vat: vec![],
         cash_cents: 1000,
