@@ -6,6 +6,8 @@ pub mod barcode;
 pub mod basket;
 pub mod catalog;
 pub mod drawer;
+pub mod drawer_pdf;
+pub mod drawer_print;
 pub mod hours;
 pub mod instore;
 pub mod money;

@@ -10,9 +10,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::domain::Money;
 use crate::domain::VatRate;
 use crate::domain::drawer::{DrawerMove, DrawerReport, DrawerSession, MoveKind, SessionSale};
+use crate::domain::drawer_print::{MoveSlip, PrintDoc};
 use crate::domain::sale::{GENESIS_HASH, PaymentMethod};
 
 use super::audit::audit_in;
+use super::print_queue::queue_document_in;
 use super::verify::ChainProblem;
 use super::{Ledger, StoreError, StoreResult, parse_ts, ts};
 use crate::i18n::Text;
@@ -214,6 +216,18 @@ fn conflict(what: &str) -> StoreError {
 }
 
 pub const NO_OPEN_DRAWER: &str = "no drawer is open";
+
+/// A cash-in or cash-out written to the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveRecorded {
+    pub session: DrawerSession,
+    /// The session was opened for this move (uncounted 0,00 € float).
+    pub opened: bool,
+    /// The move's number (`drawer_moves.seq`), printed on its slip.
+    pub move_no: i64,
+    /// The slip's print job.
+    pub print_job: i64,
+}
 pub const DRAWER_ALREADY_OPEN: &str = "a drawer is already open";
 
 impl Ledger {
@@ -239,7 +253,8 @@ impl Ledger {
     }
 
     /// Cash in or out of the open session (opening one with an uncounted 0,00 € float when
-    /// none is). Returns the session and whether it was opened for this move.
+    /// none is), and its slip queued for the printer in the same transaction: a move recorded
+    /// always gets its slip, even if the till dies before printing it.
     #[allow(clippy::too_many_arguments)]
     pub fn drawer_move(
         &mut self,
@@ -250,7 +265,7 @@ impl Ledger {
         staff_id: &str,
         staff_name: &str,
         at: DateTime<Utc>,
-    ) -> StoreResult<(DrawerSession, bool)> {
+    ) -> StoreResult<MoveRecorded> {
         let tx = self.write_tx()?;
         let (s, opened) = match open_session(&tx, till_id)? {
             Some(s) => (s, false),
@@ -259,11 +274,13 @@ impl Ledger {
                 true,
             ),
         };
+        let at = crate::domain::sale::truncate_to_millis(at);
         tx.execute(
             "INSERT INTO drawer_moves (till_id, session_no, kind, amount_cents, reason, staff_id, staff_name, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![till_id, s.session_no, kind.as_str(), amount.cents(), reason, staff_id, staff_name, ts(at)],
         )?;
+        let move_no = tx.last_insert_rowid();
         audit_in(
             &tx,
             at,
@@ -278,8 +295,38 @@ impl Ledger {
                 amount.to_decimal_string()
             ),
         )?;
+        let slip = PrintDoc::Move(MoveSlip {
+            till_id: till_id.to_owned(),
+            z_no: s.session_no,
+            move_no,
+            kind,
+            amount_cents: amount,
+            reason: reason.to_owned(),
+            staff_name: staff_name.to_owned(),
+            at,
+        });
+        let print_job = queue_document_in(&tx, &slip, at)?;
         tx.commit()?;
-        Ok((s, opened))
+        Ok(MoveRecorded {
+            session: s,
+            opened,
+            move_no,
+            print_job,
+        })
+    }
+
+    /// The X report of the open session so far, queued for the till's printer.
+    pub fn drawer_x_printed(
+        &mut self,
+        till_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<DrawerReport> {
+        let tx = self.write_tx()?;
+        let s = open_session(&tx, till_id)?.ok_or_else(|| conflict(NO_OPEN_DRAWER))?;
+        let x = report_of(&tx, &s, at, None)?;
+        queue_document_in(&tx, &PrintDoc::Report(x.clone()), at)?;
+        tx.commit()?;
+        Ok(x)
     }
 
     /// The X report of the open session, so far.
@@ -326,6 +373,8 @@ impl Ledger {
                 ts(at)
             ],
         )?;
+        // The Z prints on the till's printer: queued with the closing, so it cannot be lost.
+        queue_document_in(&tx, &PrintDoc::Report(z.clone()), at)?;
         audit_in(
             &tx,
             at,
@@ -459,8 +508,17 @@ mod tests {
             .drawer_close("till-1", Money::from_cents(4990), "1", at(5))
             .unwrap();
         assert_eq!((z1.z_no, z1.difference_cents), (1, Some(-10)));
+        // The cash-out's slip and the Z wait for the printer, in that order.
+        assert_eq!(l.print_jobs_open().unwrap(), 2);
+        let slip = l.next_print_job().unwrap().unwrap();
+        l.mark_printed(slip.id, at(5)).unwrap();
+        let job = l.next_print_job().unwrap().unwrap();
+        assert!(
+            matches!(&job.what, crate::store::PrintWhat::Document(d) if **d == PrintDoc::Report(z1.clone())),
+            "{job:?}"
+        );
         // A cash-in with no open drawer opens the next session, uncounted.
-        let (s, opened) = l
+        let moved = l
             .drawer_move(
                 "till-1",
                 MoveKind::In,
@@ -471,7 +529,8 @@ mod tests {
                 at(6),
             )
             .unwrap();
-        assert!(opened && !s.float_counted && s.session_no == 2);
+        let s = &moved.session;
+        assert!(moved.opened && !s.float_counted && s.session_no == 2);
         let z2 = l
             .drawer_close("till-1", Money::from_cents(2000), "1", at(7))
             .unwrap();
