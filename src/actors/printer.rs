@@ -1,16 +1,19 @@
-//! PrinterActor: prints tickets from the durable print queue in the ledger, oldest first. A job
+//! PrinterActor: prints the durable print queue in the ledger, oldest first: sales' tickets and
+//! documents (a cash in/out slip, an X or Z report: src/domain/drawer_print.rs). A job
 //! is marked printed only after the driver returned `Ok`, so a crash means a reprint, never a
 //! lost ticket; a failing printer never blocks selling (jobs wait and are retried in order every
 //! [`RETRY_EVERY`], and the first job blocks the ones behind it so tickets never come out of
 //! order). Rendering and the driver's blocking I/O (TCP, device file, `lp`) run on a blocking
 //! thread and end by `printer.write_timeout_secs` (see `devices::printer`): a hung printer is a
 //! `print_failed` like a printer that is off, never a queue stuck for good. The state goes out
-//! as `printed` / `print_failed` events.
+//! as `printed` / `print_failed` events (a ticket's name its `sale_id`, a document's its kind,
+//! session and move).
 //!
-//! The drawer pulse is decided here, when the job is taken, from the sale's `paid_at` and the
-//! till's clock ([`Printer::drawer`]): a cash ticket printed more than
-//! `printer.drawer_window_secs` after its sale goes out without it, which is logged (a warning
-//! with the sale id and the delay) and audited (`drawer_not_opened`) once the ticket printed.
+//! The drawer pulse is decided here, when the job is taken, from the sale's `paid_at` (or the
+//! move's time, for a slip) and the till's clock ([`Printer::drawer`], [`Printer::drawer_for`]):
+//! a cash ticket or slip printed more than `printer.drawer_window_secs` after its sale or move
+//! goes out without it, which is logged (a warning with what it was and the delay) and audited
+//! (`drawer_not_opened`) once it printed. Reports never open the drawer.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,7 +1,8 @@
 //! Drawer sessions in the ledger: open with a counted float, cash in and out, the X report, the
 //! Z report that closes (numbered without a gap per till, sealed in a hash chain), and the
 //! session a sale belongs to. Each change is one `BEGIN IMMEDIATE` transaction with its audit
-//! row: a SIGKILL leaves the session as it was before or after, never half-closed. The figures
+//! row (and, for a cash in/out and the Z, its print job: the paper cannot be lost): a SIGKILL
+//! leaves the session as it was before or after, never half-closed. The figures
 //! are added up by [`DrawerReport::build`] (src/domain/drawer.rs).
 
 use chrono::{DateTime, Utc};
