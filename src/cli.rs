@@ -183,7 +183,7 @@ pub enum Format {
     Txt,
     Csv,
     Json,
-    /// A4 PDF (day report only; needs --output FILE).
+    /// A4 PDF (`report day`, `report z`, `report x`; needs --output FILE).
     Pdf,
 }
 
@@ -240,11 +240,17 @@ pub enum ReportCmd {
         /// Whose Z report (default: this till, `till.id`).
         #[arg(long)]
         till: Option<String>,
+        /// Write the report to FILE (atomically) instead of stdout; required for --format pdf.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
     },
     /// The open drawer session's X report (so far).
     X {
         #[arg(long, value_enum, default_value = "txt")]
         format: Format,
+        /// Write the report to FILE (atomically) instead of stdout; required for --format pdf.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
     },
 }
 
@@ -945,18 +951,59 @@ where
     })
 }
 
+/// An X or Z report in `format` (the PDF's times in the shop's time zone).
 fn drawer_out(
     r: &crate::domain::drawer::DrawerReport,
     format: Format,
     lang: Lang,
-    shop: &str,
-) -> anyhow::Result<String> {
+    settings: &Settings,
+) -> anyhow::Result<Vec<u8>> {
+    let shop = &settings.shop.name;
     Ok(match format {
-        Format::Txt => r.to_text_in(lang, shop),
-        Format::Csv => r.to_csv()?,
-        Format::Json => serde_json::to_string_pretty(r)? + "\n",
-        Format::Pdf => bail!("--format pdf is for `report day` only"),
+        Format::Txt => r.to_text_in(lang, shop).into_bytes(),
+        Format::Csv => r.to_csv()?.into_bytes(),
+        Format::Json => (serde_json::to_string_pretty(r)? + "\n").into_bytes(),
+        Format::Pdf => crate::domain::drawer_pdf::drawer_report_pdf(lang, r, shop, settings.tz),
     })
+}
+
+/// Refuses a PDF meant for the terminal, before any work: a PDF is binary.
+fn pdf_needs_output(format: Format, output: Option<&Path>, example: &str) -> anyhow::Result<()> {
+    if format == Format::Pdf && output.is_none() {
+        bail!("--format pdf needs --output FILE (e.g. --output {example})");
+    }
+    Ok(())
+}
+
+/// A report's bytes to `output` (written atomically, the path said on stderr: returns `None`)
+/// or, with no `output`, as the text to print.
+fn report_to(
+    output: Option<PathBuf>,
+    bytes: Vec<u8>,
+    lang: Lang,
+) -> anyhow::Result<Option<String>> {
+    let Some(file) = output else {
+        return Ok(Some(String::from_utf8_lossy(&bytes).into_owned()));
+    };
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .with_context(|| format!("{} is not a file name", file.display()))?;
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let path = write_atomically(&dir, name, &bytes)
+        .with_context(|| format!("writing {}", file.display()))?;
+    eprintln!(
+        "{}",
+        t(
+            lang,
+            "cli-report-written",
+            &[("path", path.display().to_string().into())]
+        )
+    );
+    Ok(None)
 }
 
 fn report(
@@ -974,9 +1021,7 @@ fn report(
             source,
             output,
         } => {
-            if format == Format::Pdf && output.is_none() {
-                bail!("--format pdf needs --output FILE (e.g. --output rapport-{day}.pdf)");
-            }
+            pdf_needs_output(format, output.as_deref(), &format!("rapport-{day}.pdf"))?;
             let r = match source {
                 Source::Local => open()?.day_report(day, settings.tz)?,
                 Source::Central => {
@@ -990,29 +1035,9 @@ fn report(
                 Format::Pdf => ExportFormat::Pdf.render_in(lang, &r, shop)?,
                 Format::Json => (serde_json::to_string_pretty(&r)? + "\n").into_bytes(),
             };
-            match output {
-                Some(file) => {
-                    let name = file
-                        .file_name()
-                        .and_then(|n| n.to_str())
-                        .with_context(|| format!("{} is not a file name", file.display()))?;
-                    let dir = match file.parent() {
-                        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-                        _ => PathBuf::from("."),
-                    };
-                    let path = write_atomically(&dir, name, &bytes)
-                        .with_context(|| format!("writing {}", file.display()))?;
-                    eprintln!(
-                        "{}",
-                        t(
-                            lang,
-                            "cli-report-written",
-                            &[("path", path.display().to_string().into())]
-                        )
-                    );
-                    return Ok(0);
-                }
-                None => String::from_utf8_lossy(&bytes).into_owned(),
+            match report_to(output, bytes, lang)? {
+                Some(text) => text,
+                None => return Ok(0),
             }
         }
         ReportCmd::Z {
@@ -1020,7 +1045,13 @@ fn report(
             format,
             source,
             till,
+            output,
         } => {
+            pdf_needs_output(
+                format,
+                output.as_deref(),
+                &format!("z-{}.pdf", no.map_or("last".to_owned(), |n| n.to_string())),
+            )?;
             let till = till.as_deref().unwrap_or(&settings.till_id).to_owned();
             let found = match source {
                 Source::Local => open()?.z_report(&till, no)?,
@@ -1045,16 +1076,23 @@ fn report(
                     ),
                 }
             };
-            drawer_out(&z, format, lang, shop)?
+            match report_to(output, drawer_out(&z, format, lang, settings)?, lang)? {
+                Some(text) => text,
+                None => return Ok(0),
+            }
         }
-        ReportCmd::X { format } => {
+        ReportCmd::X { format, output } => {
+            pdf_needs_output(format, output.as_deref(), "x.pdf")?;
             let x = match open()?.drawer_x(&settings.till_id, clock.now()) {
                 Err(crate::store::StoreError::Conflict(m)) if m == crate::store::NO_OPEN_DRAWER => {
                     bail!("{}", t(lang, "drawer-none-open", &[]))
                 }
                 other => other?,
             };
-            drawer_out(&x, format, lang, shop)?
+            match report_to(output, drawer_out(&x, format, lang, settings)?, lang)? {
+                Some(text) => text,
+                None => return Ok(0),
+            }
         }
         ReportCmd::Days { format, source } => {
             let days = match source {
@@ -1065,7 +1103,7 @@ fn report(
                 Format::Txt => report::days_to_text_in(lang, &days),
                 Format::Csv => report::days_to_csv(&days)?,
                 Format::Json => serde_json::to_string_pretty(&days)? + "\n",
-                Format::Pdf => bail!("--format pdf is for `report day` only"),
+                Format::Pdf => bail!("--format pdf is for `report day`, `report z` and `report x`"),
             }
         }
         ReportCmd::Journal {
@@ -1084,7 +1122,7 @@ fn report(
                 Format::Txt => j.to_text_in(lang, shop),
                 Format::Csv => j.to_csv()?,
                 Format::Json => serde_json::to_string_pretty(&j)? + "\n",
-                Format::Pdf => bail!("--format pdf is for `report day` only"),
+                Format::Pdf => bail!("--format pdf is for `report day`, `report z` and `report x`"),
             }
         }
         ReportCmd::Reconcile { day } => {

@@ -117,6 +117,23 @@ ticket-provider-ref = Payment ref.
 ticket-thanks = Thank you for your visit!
 ticket-seal = Seal
 
+## The drawer's slips (cash in/out) and the X/Z on the till's printer (src/domain/drawer_print.rs).
+slip-in = CASH IN
+slip-out = CASH OUT
+slip-session = Session (Z)
+slip-session-line = Session (Z): { $value }
+slip-move = Move
+slip-move-line = Move: { $value }
+slip-cashier = Cashier
+slip-cashier-line = Cashier: { $value }
+slip-amount = AMOUNT
+slip-reason = Reason
+slip-reason-line = Reason: { $value }
+slip-signature = Signature
+slip-z-title = Z REPORT no. { $no }
+slip-x-title = X REPORT
+slip-x-session = session { $no } in progress
+
 ## The basket's refusals (src/actors/basket.rs).
 basket-no-line = line { $line } does not exist
 basket-qty-below-one = to take the article off: delete the line

@@ -118,6 +118,23 @@ ticket-provider-ref = Réf. paiement
 ticket-thanks = Merci de votre visite !
 ticket-seal = Sceau
 
+## The drawer's slips (cash in/out) and the X/Z on the till's printer (src/domain/drawer_print.rs).
+slip-in = ENTRÉE D'ESPÈCES
+slip-out = SORTIE D'ESPÈCES
+slip-session = Session (Z)
+slip-session-line = Session (Z) : { $value }
+slip-move = Mouvement
+slip-move-line = Mouvement : { $value }
+slip-cashier = Caissier
+slip-cashier-line = Caissier : { $value }
+slip-amount = MONTANT
+slip-reason = Motif
+slip-reason-line = Motif : { $value }
+slip-signature = Signature
+slip-z-title = RAPPORT Z n° { $no }
+slip-x-title = RAPPORT X
+slip-x-session = session { $no } en cours
+
 ## The basket's refusals (src/actors/basket.rs).
 basket-no-line = la ligne { $line } n'existe pas
 basket-qty-below-one = pour retirer l'article : supprimez la ligne

@@ -117,6 +117,23 @@ ticket-provider-ref = Betalingsref.
 ticket-thanks = Bedankt voor uw bezoek!
 ticket-seal = Zegel
 
+## The drawer's slips (cash in/out) and the X/Z on the till's printer (src/domain/drawer_print.rs).
+slip-in = CONTANT IN KASSA
+slip-out = CONTANT UIT KASSA
+slip-session = Sessie (Z)
+slip-session-line = Sessie (Z): { $value }
+slip-move = Beweging
+slip-move-line = Beweging: { $value }
+slip-cashier = Kassier
+slip-cashier-line = Kassier: { $value }
+slip-amount = BEDRAG
+slip-reason = Reden
+slip-reason-line = Reden: { $value }
+slip-signature = Handtekening
+slip-z-title = Z-RAPPORT nr. { $no }
+slip-x-title = X-RAPPORT
+slip-x-session = sessie { $no } loopt
+
 ## The basket's refusals (src/actors/basket.rs).
 basket-no-line = lijn { $line } bestaat niet
 basket-qty-below-one = artikel verwijderen: wis de lijn

@@ -186,9 +186,11 @@ pub enum TillEvent {
         float_cents: Money,
         counted: bool,
     },
-    /// Cash put in or taken out of the drawer.
+    /// Cash put in or taken out of the drawer; its slip is queued for the printer (`move_no`
+    /// is on the slip and in its `printed` event).
     DrawerMoved {
         session_no: i64,
+        move_no: i64,
         kind: crate::domain::drawer::MoveKind,
         amount_cents: Money,
         reason: String,
@@ -202,6 +204,26 @@ pub enum TillEvent {
     },
     PrintFailed {
         sale_id: String,
+        reason: String,
+    },
+    /// A document printed: a cash-in/out slip (`drawer_in`, `drawer_out`, with its `move_no`)
+    /// or an X/Z report (`x`, `z`); `z_no` is its drawer session. The same `printed` event as a
+    /// ticket's, told apart by `document` instead of `sale_id`.
+    #[serde(rename = "printed")]
+    DocumentPrinted {
+        document: crate::domain::drawer_print::DocKind,
+        z_no: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        move_no: Option<i64>,
+    },
+    /// A document did not print (the same `print_failed` as a ticket's); it is tried again, in
+    /// its place in the queue.
+    #[serde(rename = "print_failed")]
+    DocumentPrintFailed {
+        document: crate::domain::drawer_print::DocKind,
+        z_no: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        move_no: Option<i64>,
         reason: String,
     },
     /// The sync's state: `pending` counts every outbox row not yet in the central database,

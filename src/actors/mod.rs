@@ -411,9 +411,11 @@ impl Till {
                     Command::Drawer(d) => self.drawer(d, &staff).await,
                     Command::ReportX => {
                         let (till, now) = (self.settings.till_id.clone(), self.clock.now());
-                        let x = ledger::run(&self.ledger, move |l| l.drawer_x(&till, now))
+                        // The X prints on the till's printer too.
+                        let x = ledger::run(&self.ledger, move |l| l.drawer_x_printed(&till, now))
                             .await
                             .map_err(drawer_refusal)?;
+                        self.printer.do_send(printer::PrintQueued);
                         self.hub.emit(TillEvent::DrawerReport {
                             report: Box::new(x),
                         });
@@ -430,7 +432,8 @@ impl Till {
     }
 
     /// `drawer open|in|out|close`: one ledger transaction each; the Z is refused while a
-    /// payment is in progress (its sale would land in the next session, or in none).
+    /// payment is in progress (its sale would land in the next session, or in none). A cash
+    /// in/out's slip and the Z are queued for the printer in their transaction.
     async fn drawer(
         &self,
         d: command::DrawerCommand,
@@ -459,12 +462,15 @@ impl Till {
                 reason,
             } => {
                 let r = reason.clone();
-                let (s, opened) = ledger::run(&self.ledger, move |l| {
+                let moved = ledger::run(&self.ledger, move |l| {
                     l.drawer_move(&till, kind, amount, &r, &staff_id, &staff_name, now)
                 })
                 .await
                 .map_err(drawer_refusal)?;
-                if opened {
+                // Its slip (and the drawer pulse) was queued with the move.
+                self.printer.do_send(printer::PrintQueued);
+                let s = &moved.session;
+                if moved.opened {
                     self.hub.emit(TillEvent::DrawerOpened {
                         session_no: s.session_no,
                         float_cents: s.float,
@@ -473,6 +479,7 @@ impl Till {
                 }
                 self.hub.emit(TillEvent::DrawerMoved {
                     session_no: s.session_no,
+                    move_no: moved.move_no,
                     kind,
                     amount_cents: amount,
                     reason,
@@ -497,6 +504,8 @@ impl Till {
                 })
                 .await
                 .map_err(drawer_refusal)?;
+                // The Z was queued for the printer with the closing.
+                self.printer.do_send(printer::PrintQueued);
                 self.hub.emit(TillEvent::DrawerReport {
                     report: Box::new(z),
                 });

@@ -1,16 +1,19 @@
-//! PrinterActor: prints tickets from the durable print queue in the ledger, oldest first. A job
+//! PrinterActor: prints the durable print queue in the ledger, oldest first: sales' tickets and
+//! documents (a cash in/out slip, an X or Z report: src/domain/drawer_print.rs). A job
 //! is marked printed only after the driver returned `Ok`, so a crash means a reprint, never a
 //! lost ticket; a failing printer never blocks selling (jobs wait and are retried in order every
 //! [`RETRY_EVERY`], and the first job blocks the ones behind it so tickets never come out of
 //! order). Rendering and the driver's blocking I/O (TCP, device file, `lp`) run on a blocking
 //! thread and end by `printer.write_timeout_secs` (see `devices::printer`): a hung printer is a
 //! `print_failed` like a printer that is off, never a queue stuck for good. The state goes out
-//! as `printed` / `print_failed` events.
+//! as `printed` / `print_failed` events (a ticket's name its `sale_id`, a document's its kind,
+//! session and move).
 //!
-//! The drawer pulse is decided here, when the job is taken, from the sale's `paid_at` and the
-//! till's clock ([`Printer::drawer`]): a cash ticket printed more than
-//! `printer.drawer_window_secs` after its sale goes out without it, which is logged (a warning
-//! with the sale id and the delay) and audited (`drawer_not_opened`) once the ticket printed.
+//! The drawer pulse is decided here, when the job is taken, from the sale's `paid_at` (or the
+//! move's time, for a slip) and the till's clock ([`Printer::drawer`], [`Printer::drawer_for`]):
+//! a cash ticket or slip printed more than `printer.drawer_window_secs` after its sale or move
+//! goes out without it, which is logged (a warning with what it was and the delay) and audited
+//! (`drawer_not_opened`) once it printed. Reports never open the drawer.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +22,9 @@ use actix::prelude::*;
 
 use crate::clock::SharedClock;
 use crate::devices::printer::{Drawer, Printer};
+use crate::domain::drawer_print::PrintDoc;
+use crate::domain::sale::Sale;
+use crate::store::PrintWhat;
 
 use super::events::{EventHub, TillEvent};
 use super::ledger::{self, LedgerActor};
@@ -68,7 +74,58 @@ impl Actor for PrinterActor {
     }
 }
 
-/// Prints jobs until the queue is empty or the printer fails. Returns how the run ended.
+/// A job taken from the queue, with what it prints.
+#[derive(Clone)]
+enum Taken {
+    Ticket { sale: Box<Sale>, duplicate: bool },
+    Document(Box<PrintDoc>),
+}
+
+impl Taken {
+    /// The events that say this job printed, or why it did not.
+    fn printed(&self) -> TillEvent {
+        match self {
+            Taken::Ticket { sale, .. } => TillEvent::Printed {
+                sale_id: sale.id.clone(),
+            },
+            Taken::Document(d) => TillEvent::DocumentPrinted {
+                document: d.kind(),
+                z_no: d.z_no(),
+                move_no: d.move_no(),
+            },
+        }
+    }
+
+    fn failed(&self, reason: String) -> TillEvent {
+        match self {
+            Taken::Ticket { sale, .. } => TillEvent::PrintFailed {
+                sale_id: sale.id.clone(),
+                reason,
+            },
+            Taken::Document(d) => TillEvent::DocumentPrintFailed {
+                document: d.kind(),
+                z_no: d.z_no(),
+                move_no: d.move_no(),
+                reason,
+            },
+        }
+    }
+
+    /// Who the log and the audit name: the sale, or the slip.
+    fn name(&self) -> String {
+        match self {
+            Taken::Ticket { sale, .. } => sale.id.clone(),
+            Taken::Document(d) => format!(
+                "{} slip, session {}, move {}",
+                d.kind().as_str(),
+                d.z_no(),
+                d.move_no().unwrap_or(0)
+            ),
+        }
+    }
+}
+
+/// Prints jobs until the queue is empty or the printer fails.
 async fn drain(
     ledger: Addr<LedgerActor>,
     hub: EventHub,
@@ -80,11 +137,17 @@ async fn drain(
             let Some(job) = l.next_print_job()? else {
                 return Ok(None);
             };
-            let sale = l.sale(&job.sale_id)?;
-            Ok(Some((job, sale)))
+            let taken = match job.what {
+                PrintWhat::Ticket { sale_id, duplicate } => Taken::Ticket {
+                    sale: Box::new(l.sale(&sale_id)?),
+                    duplicate,
+                },
+                PrintWhat::Document(doc) => Taken::Document(doc),
+            };
+            Ok(Some((job.id, taken)))
         })
         .await;
-        let (job, sale) = match job {
+        let (job_id, taken) = match job {
             Ok(Some(j)) => j,
             Ok(None) => return,
             Err(e) => {
@@ -92,20 +155,24 @@ async fn drain(
                 return;
             }
         };
-        let sale_id = sale.id.clone();
-        let (p, duplicate, job_id) = (printer.clone(), job.duplicate, job.id);
-        let drawer = printer.drawer(&sale, duplicate, clock.now());
-        let result = tokio::task::spawn_blocking(move || p.print(&sale, duplicate, drawer, job_id))
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.map_err(|e| e.to_string()));
+        let drawer = match &taken {
+            Taken::Ticket { sale, duplicate } => printer.drawer(sale, *duplicate, clock.now()),
+            Taken::Document(doc) => printer.drawer_for(doc, clock.now()),
+        };
+        let (p, job) = (printer.clone(), taken.clone());
+        let result = tokio::task::spawn_blocking(move || match job {
+            Taken::Ticket { sale, duplicate } => p.print(&sale, duplicate, drawer, job_id),
+            Taken::Document(doc) => p.print_document(&doc, drawer, job_id),
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
         let now = clock.now();
         match result {
             Ok(()) => {
-                let id = job.id;
-                let late = late_drawer(&sale_id, drawer);
+                let late = late_drawer(&taken, drawer);
                 let marked = ledger::run(&ledger, move |l| {
-                    l.mark_printed(id, now)?;
+                    l.mark_printed(job_id, now)?;
                     if let Some(detail) = late {
                         l.audit(now, None, "drawer_not_opened", &detail)?;
                     }
@@ -116,37 +183,46 @@ async fn drain(
                     tracing::error!(error = %e, "could not mark job printed");
                     return;
                 }
-                hub.emit(TillEvent::Printed { sale_id });
+                hub.emit(taken.printed());
             }
             Err(reason) => {
-                let id = job.id;
                 let r = reason.clone();
-                let _ = ledger::run(&ledger, move |l| l.mark_print_failed(id, &r)).await;
-                hub.emit(TillEvent::PrintFailed { sale_id, reason });
+                let _ = ledger::run(&ledger, move |l| l.mark_print_failed(job_id, &r)).await;
+                hub.emit(taken.failed(reason));
                 return;
             }
         }
     }
 }
 
-/// For a cash ticket printed too late to open the drawer: logs why, and returns the audit
-/// row's detail.
-fn late_drawer(sale_id: &str, drawer: Drawer) -> Option<String> {
+/// For a cash ticket or a slip printed too late to open the drawer: logs why, and returns the
+/// audit row's detail.
+fn late_drawer(taken: &Taken, drawer: Drawer) -> Option<String> {
     let Drawer::Late { delay, window } = drawer else {
         return None;
     };
+    let what = taken.name();
+    let what = what.as_str();
+    let ticket = matches!(taken, Taken::Ticket { .. });
     let (delay_secs, window_secs) = (delay.num_seconds(), window.as_secs());
+    let (paper, event) = if ticket {
+        ("cash ticket", "sale")
+    } else {
+        ("drawer slip", "move")
+    };
     tracing::warn!(
-        sale_id,
+        what,
         delay_secs,
         window_secs,
-        "cash ticket printed without the drawer pulse: it printed {delay_secs} s after the \
-         sale, outside printer.drawer_window_secs ({window_secs} s), so the drawer is not \
+        "{paper} printed without the drawer pulse: it printed {delay_secs} s after the \
+         {event}, outside printer.drawer_window_secs ({window_secs} s), so the drawer is not \
          opened with nobody at the till"
     );
-    Some(format!(
-        "{sale_id}: ticket printed {delay_secs} s after the sale (window {window_secs} s)"
-    ))
+    Some(if ticket {
+        format!("{what}: ticket printed {delay_secs} s after the sale (window {window_secs} s)")
+    } else {
+        format!("{what}: printed {delay_secs} s after the move (window {window_secs} s)")
+    })
 }
 
 impl Handler<PrintQueued> for PrinterActor {

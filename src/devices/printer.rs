@@ -4,7 +4,7 @@
 //!
 //! | driver | target | what is sent |
 //! |---|---|---|
-//! | `file` | a directory (default `<data-dir>/tickets`) | the ticket as UTF-8 text, one file per ticket: the preview |
+//! | `file` | a directory (default `<data-dir>/tickets`) | the ticket as UTF-8 text, one file per ticket (or slip, or report): the preview |
 //! | `tcp` | `host:port` (port 9100 by default) | ESC/POS, one connection per ticket (3 s to connect) |
 //! | `device` | a device file, e.g. `/dev/usb/lp0` (must exist; opened for writing, never created) | ESC/POS |
 //! | `cups` | a CUPS queue (empty: the default destination) | `format = "escpos"`: ESC/POS through `lp -o raw` to a raw queue (byte-exact); `format = "text"`: the ticket as UTF-8 text through `lp`, for an ordinary printer whose CUPS filters render it (the original's HP LaserJet 1020) |
@@ -43,7 +43,14 @@
 //! drawer goes with a cash sale's original ticket only when it prints within the window of the
 //! sale ([`Printer::drawer`], from the sale's `paid_at` and the till's clock at print time): a
 //! ticket that waited in the queue for a printer that was off prints later without it, so the
-//! drawer never springs open with nobody at the till. A DUPLICATA never opens it.
+//! drawer never springs open with nobody at the till. A DUPLICATA never opens it. The slip of a
+//! cash-in or cash-out opens it by the same rule, measured from the move
+//! ([`Printer::drawer_for`]); an X or Z report never does.
+//!
+//! **Documents** (src/domain/drawer_print.rs): slips and X/Z reports print like tickets, through
+//! the same drivers and deadline ([`Printer::print_document`]), without a QR code; their preview
+//! files are named apart from tickets' (`till-1-move-000017.txt`, `till-1-z000003.txt`,
+//! `till-1-x000003-j58.txt` beside `till-1-000042.txt`).
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -57,6 +64,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::drawer_print::{self, PrintDoc};
 use crate::domain::receipt::{self, ShopInfo, TicketLanguage};
 use crate::domain::sale::{PaymentMethod, Sale};
 
@@ -354,10 +362,28 @@ impl Printer {
     /// does not keep it shut); never a duplicate or a QR payment, nor anything with a window
     /// of 0 (the drawer is opened by hand).
     pub fn drawer(&self, sale: &Sale, duplicate: bool, now: DateTime<Utc>) -> Drawer {
-        if duplicate || sale.method != PaymentMethod::Cash || self.drawer_window.is_zero() {
+        if duplicate || sale.method != PaymentMethod::Cash {
             return Drawer::Stays;
         }
-        let delay = now.signed_duration_since(sale.paid_at);
+        self.drawer_since(sale.paid_at, now)
+    }
+
+    /// Whether `doc` printed `now` opens the drawer: a cash-in/out slip by the same window as a
+    /// cash ticket, measured from the move; an X or Z never.
+    pub fn drawer_for(&self, doc: &PrintDoc, now: DateTime<Utc>) -> Drawer {
+        match doc.drawer_at() {
+            Some(at) => self.drawer_since(at, now),
+            None => Drawer::Stays,
+        }
+    }
+
+    /// The window rule: the pulse goes when `now` is within `printer.drawer_window_secs` of
+    /// `at`, either way; a window of 0 never opens the drawer.
+    fn drawer_since(&self, at: DateTime<Utc>, now: DateTime<Utc>) -> Drawer {
+        if self.drawer_window.is_zero() {
+            return Drawer::Stays;
+        }
+        let delay = now.signed_duration_since(at);
         let window = TimeDelta::from_std(self.drawer_window).unwrap_or(TimeDelta::MAX);
         if delay.abs() <= window {
             Drawer::Opens
@@ -369,15 +395,19 @@ impl Printer {
         }
     }
 
-    /// The ticket in the driver's form; the drawer pulse only with [`Drawer::Opens`] (and
-    /// never on a duplicate or a QR payment, whatever `drawer` says).
-    pub fn render(&self, sale: &Sale, duplicate: bool, drawer: Drawer) -> Rendered {
-        let text_only = match &self.driver {
+    /// Whether the driver takes plain text (a preview file, a CUPS text queue), not ESC/POS.
+    fn text_only(&self) -> bool {
+        match &self.driver {
             Driver::File { .. } => true,
             Driver::Cups { format, .. } => *format == CupsFormat::Text,
             Driver::Tcp { .. } | Driver::Device { .. } => false,
-        };
-        if text_only {
+        }
+    }
+
+    /// The ticket in the driver's form; the drawer pulse only with [`Drawer::Opens`] (and
+    /// never on a duplicate or a QR payment, whatever `drawer` says).
+    pub fn render(&self, sale: &Sale, duplicate: bool, drawer: Drawer) -> Rendered {
+        if self.text_only() {
             return Rendered::Text(receipt::render_in(
                 sale,
                 &self.shop,
@@ -399,6 +429,23 @@ impl Printer {
         Rendered::EscPos(escpos::ticket(&lines, Some(&sale.id), pulse, self.codepage))
     }
 
+    /// A slip or a report in the driver's form (no QR code); the drawer pulse only on a slip
+    /// and with [`Drawer::Opens`].
+    pub fn render_document(&self, doc: &PrintDoc, drawer: Drawer) -> Rendered {
+        if self.text_only() {
+            return Rendered::Text(drawer_print::render(
+                doc,
+                &self.shop,
+                self.tz,
+                self.width,
+                self.language,
+            ));
+        }
+        let lines = drawer_print::layout(doc, &self.shop, self.tz, self.width, self.language);
+        let pulse = drawer.opens() && doc.drawer_at().is_some();
+        Rendered::EscPos(escpos::ticket(&lines, None, pulse, self.codepage))
+    }
+
     /// Renders and sends one ticket (blocking, at most `printer.write_timeout_secs` and a
     /// moment). `job` names the duplicate's preview file and tells a late-finishing send of
     /// this same job from another's (see the module doc).
@@ -408,6 +455,51 @@ impl Printer {
         duplicate: bool,
         drawer: Drawer,
         job: i64,
+    ) -> Result<(), PrintError> {
+        let file = format!(
+            "{}-{:06}{}.txt",
+            sale.till_id,
+            sale.ticket_no,
+            if duplicate {
+                format!("-dup{job}")
+            } else {
+                String::new()
+            }
+        );
+        let title = format!(
+            "kaching {} ticket {}{}",
+            sale.till_id,
+            sale.ticket_no,
+            if duplicate { " DUPLICATA" } else { "" }
+        );
+        self.hand_over(job, &file, &title, || {
+            self.render(sale, duplicate, drawer).into_bytes()
+        })
+    }
+
+    /// Renders and sends one slip or report, like [`Printer::print`] a ticket. Its preview
+    /// file is named apart from tickets' ([`PrintDoc::file_stem`]).
+    pub fn print_document(
+        &self,
+        doc: &PrintDoc,
+        drawer: Drawer,
+        job: i64,
+    ) -> Result<(), PrintError> {
+        let file = format!("{}.txt", doc.file_stem(job));
+        self.hand_over(job, &file, &doc.title(), || {
+            self.render_document(doc, drawer).into_bytes()
+        })
+    }
+
+    /// Sends what `render` gives as job `job` (`file`: the preview's name, `title`: the CUPS
+    /// job's), within the deadline; a send of this same job that timed out and completed
+    /// since counts as printed (see the module doc).
+    fn hand_over(
+        &self,
+        job: i64,
+        file: &str,
+        title: &str,
+        render: impl FnOnce() -> Vec<u8>,
     ) -> Result<(), PrintError> {
         let mut unfinished = self
             .unfinished
@@ -432,15 +524,15 @@ impl Printer {
                 _ => {}
             }
         }
-        let bytes = self.render(sale, duplicate, drawer).into_bytes();
+        let bytes = render();
         let deadline = Deadline::after(self.write_timeout);
         let (tx, rx) = mpsc::channel();
         let this = self.clone();
-        let sale_copy = sale.clone();
+        let (file, title) = (file.to_owned(), title.to_owned());
         std::thread::Builder::new()
             .name("kaching-print".into())
             .spawn(move || {
-                let _ = tx.send(this.send(&sale_copy, duplicate, job, &bytes, deadline));
+                let _ = tx.send(this.send(&file, &title, &bytes, deadline));
             })
             .map_err(io("starting the printer's thread"))?;
         match rx.recv_timeout(self.write_timeout + GRACE) {
@@ -460,40 +552,24 @@ impl Printer {
         }
     }
 
-    /// Hands `bytes` to the driver (on the thread `print` started).
+    /// Hands `bytes` to the driver (on the thread `print` started): `file` is the preview's
+    /// name in the file driver's directory, `title` the CUPS job's.
     fn send(
         &self,
-        sale: &Sale,
-        duplicate: bool,
-        job: i64,
+        file: &str,
+        title: &str,
         bytes: &[u8],
         deadline: Deadline,
     ) -> Result<(), PrintError> {
         match &self.driver {
             Driver::File { dir } => {
                 let dir = dir.clone().unwrap_or_else(|| PathBuf::from("tickets"));
-                let name = format!(
-                    "{}-{:06}{}.txt",
-                    sale.till_id,
-                    sale.ticket_no,
-                    if duplicate {
-                        format!("-dup{job}")
-                    } else {
-                        String::new()
-                    }
-                );
-                write_file(&dir, &name, bytes)
+                write_file(&dir, file, bytes)
             }
             Driver::Tcp { addr } => send_tcp(addr, bytes, deadline),
             Driver::Device { path } => write_device(path, bytes),
             Driver::Cups { queue, format } => {
-                let title = format!(
-                    "kaching {} ticket {}{}",
-                    sale.till_id,
-                    sale.ticket_no,
-                    if duplicate { " DUPLICATA" } else { "" }
-                );
-                send_lp(queue.as_deref(), *format, &title, bytes, deadline)
+                send_lp(queue.as_deref(), *format, title, bytes, deadline)
             }
         }
     }
@@ -997,6 +1073,94 @@ mod tests {
         // Apart from the pulse, the same ticket.
         let (with, without) = (bytes(Drawer::Opens), bytes(late));
         assert_eq!(with.len(), without.len() + 5);
+    }
+
+    fn slip(at: DateTime<Utc>) -> PrintDoc {
+        PrintDoc::Move(crate::domain::drawer_print::MoveSlip {
+            till_id: "till-1".into(),
+            z_no: 3,
+            move_no: 17,
+            kind: crate::domain::drawer::MoveKind::In,
+            amount_cents: Money::from_cents(2000),
+            reason: "monnaie".into(),
+            staff_name: "Khadija".into(),
+            at,
+        })
+    }
+
+    #[test]
+    fn a_slip_opens_the_drawer_by_the_tickets_window_and_a_report_never() {
+        let p = printer_with(
+            Driver::Tcp {
+                addr: "h:9100".into(),
+            },
+            DEFAULT_WRITE_TIMEOUT,
+            DEFAULT_DRAWER_WINDOW,
+        );
+        let moved = cash_sale().paid_at;
+        let at = |secs: i64| moved + TimeDelta::seconds(secs);
+        let doc = slip(moved);
+        assert_eq!(p.drawer_for(&doc, at(59)), Drawer::Opens);
+        assert!(matches!(p.drawer_for(&doc, at(61)), Drawer::Late { .. }));
+        let bytes = |drawer| p.render_document(&doc, drawer).into_bytes();
+        assert!(has_pulse(&bytes(Drawer::Opens)));
+        assert!(!has_pulse(&bytes(p.drawer_for(&doc, at(600)))));
+        // No QR code on a slip: it is not a ticket.
+        assert!(
+            !bytes(Drawer::Opens)
+                .windows(3)
+                .any(|w| w == [0x1D, 0x28, 0x6B])
+        );
+        let z: crate::domain::drawer::DrawerReport = serde_json::from_value(serde_json::json!({
+            "kind": "z", "till_id": "till-1", "z_no": 3, "opened_at": "2026-06-02T05:00:00.000Z",
+            "until": "2026-06-02T16:00:00.000Z", "cashiers": [], "tickets": 0, "revenue_cents": 0,
+            "by_vat": [], "cash_cents": 0, "qr_cents": 0, "rounding_cents": 0, "float_cents": 0,
+            "float_counted": true, "cash_in_cents": 0, "cash_out_cents": 0,
+            "withdrawals_cents": 0, "expected_cents": 0, "counted_cents": 0, "difference_cents": 0
+        }))
+        .unwrap();
+        let z = PrintDoc::Report(z);
+        assert_eq!(p.drawer_for(&z, at(0)), Drawer::Stays);
+        // Whatever the caller says, a report carries no pulse.
+        assert!(!has_pulse(
+            &p.render_document(&z, Drawer::Opens).into_bytes()
+        ));
+        let never = printer_with(
+            Driver::Tcp {
+                addr: "h:9100".into(),
+            },
+            DEFAULT_WRITE_TIMEOUT,
+            Duration::ZERO,
+        );
+        assert_eq!(never.drawer_for(&doc, at(0)), Drawer::Stays);
+    }
+
+    #[test]
+    fn preview_files_of_slips_and_reports_never_take_a_tickets_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = printer_with(
+            Driver::File {
+                dir: Some(dir.path().to_owned()),
+            },
+            DEFAULT_WRITE_TIMEOUT,
+            DEFAULT_DRAWER_WINDOW,
+        );
+        let mut sale = cash_sale();
+        sale.ticket_no = 17;
+        p.print(&sale, false, Drawer::Opens, 1).unwrap();
+        let doc = slip(sale.paid_at);
+        p.print_document(&doc, Drawer::Opens, 2).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["till-1-000017.txt", "till-1-move-000017.txt"]);
+        let text = std::fs::read_to_string(dir.path().join("till-1-move-000017.txt")).unwrap();
+        assert!(
+            text.contains("ENTRÉE D'ESPÈCES") && text.contains("20,00 €"),
+            "{text}"
+        );
     }
 
     /// A network printer that accepts the connection and never reads: the ticket fills its

@@ -7,6 +7,8 @@ pub mod basket;
 pub mod cash_count;
 pub mod catalog;
 pub mod drawer;
+pub mod drawer_pdf;
+pub mod drawer_print;
 pub mod hours;
 pub mod instore;
 pub mod money;

@@ -109,16 +109,33 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
-/// The ticket being laid out: every line pushed is kept inside `w` columns.
-struct Layout {
+/// The ticket being laid out: every line pushed is kept inside `w` columns. Also lays out the
+/// drawer's slips and printed X/Z reports (src/domain/drawer_print.rs).
+pub(crate) struct Layout {
     w: usize,
     lines: Vec<TicketLine>,
 }
 
 impl Layout {
+    /// An empty layout at `width` columns (clamped to 32..=64).
+    pub(crate) fn new(width: usize) -> Layout {
+        Layout {
+            w: width.clamp(MIN_WIDTH, MAX_WIDTH),
+            lines: Vec::new(),
+        }
+    }
+
+    pub(crate) fn width(&self) -> usize {
+        self.w
+    }
+
+    pub(crate) fn into_lines(self) -> Vec<TicketLine> {
+        self.lines
+    }
+
     /// Pushes a line; one wider than the ticket (a long seller name, till id…) is wrapped at
     /// spaces, and a word wider than the ticket is cut.
-    fn push_styled(&mut self, text: &str, style: Style) {
+    pub(crate) fn push_styled(&mut self, text: &str, style: Style) {
         if text.chars().count() <= self.w {
             self.lines.push(TicketLine {
                 text: text.to_owned(),
@@ -131,12 +148,12 @@ impl Layout {
         }
     }
 
-    fn push(&mut self, text: &str) {
+    pub(crate) fn push(&mut self, text: &str) {
         self.push_styled(text, Style::PLAIN);
     }
 
     /// A centred text, wrapped at spaces when it is wider than the ticket.
-    fn centered(&mut self, text: &str, style: Style) {
+    pub(crate) fn centered(&mut self, text: &str, style: Style) {
         let style = Style {
             center: true,
             ..style
@@ -148,7 +165,7 @@ impl Layout {
 
     /// A label in one or two languages and its value: `TOTAL PAYÉ / TOTAAL BETAALD   3,70 €`
     /// when that fits, else the first label with the value and the second under it.
-    fn labels_right(&mut self, labels: &[String], right: &str, style: Style) {
+    pub(crate) fn labels_right(&mut self, labels: &[String], right: &str, style: Style) {
         let joined = labels
             .iter()
             .enumerate()
@@ -166,7 +183,7 @@ impl Layout {
     }
 
     /// `left` and `right` on one line, `right` flush right; on two lines when they do not fit.
-    fn left_right(&mut self, left: &str, right: &str, style: Style) {
+    pub(crate) fn left_right(&mut self, left: &str, right: &str, style: Style) {
         let l = left.chars().count();
         let r = right.chars().count();
         if l + 1 + r <= self.w {
@@ -232,15 +249,19 @@ impl std::fmt::Display for TicketLanguage {
     }
 }
 
-/// A ticket's words in its languages.
-struct Words(TicketLanguage);
+/// A ticket's words in its languages (the drawer's slips speak the same way).
+pub(crate) struct Words(pub(crate) TicketLanguage);
 
 impl Words {
     /// Message `id` in each language, a repeated word once (`Ticket`).
-    fn all(&self, id: &str) -> Vec<String> {
+    pub(crate) fn all(&self, id: &str) -> Vec<String> {
+        self.all_with(id, &[])
+    }
+    /// [`Words::all`] with the message's arguments.
+    pub(crate) fn all_with(&self, id: &str, args: &[(&str, crate::i18n::Arg)]) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for l in self.0.langs() {
-            let w = t(l, id, &[]);
+            let w = t(l, id, args);
             if !out.contains(&w) {
                 out.push(w);
             }
@@ -248,12 +269,12 @@ impl Words {
         out
     }
     /// The words joined: `TOTAL PAYÉ / TOTAAL BETAALD`.
-    fn joined(&self, id: &str) -> String {
+    pub(crate) fn joined(&self, id: &str) -> String {
         self.all(id).join(" / ")
     }
     /// A label and its value: `Caisse : 2` in French (the catalogue's `<id>-line`), `Caisse/Kassa:
     /// 2` side by side.
-    fn labelled(&self, id: &str, value: &str) -> String {
+    pub(crate) fn labelled(&self, id: &str, value: &str) -> String {
         if self.0.second.is_none() {
             return t(
                 self.0.first,
@@ -263,7 +284,7 @@ impl Words {
         }
         format!("{}: {value}", self.all(id).join("/"))
     }
-    fn money(&self, m: Money) -> String {
+    pub(crate) fn money(&self, m: Money) -> String {
         money(self.0.first, m)
     }
     /// An amount without its currency (the VAT base column): `12,34`, `12.34` in English.
@@ -309,30 +330,7 @@ pub fn layout_in(
         bold: true,
         ..Style::PLAIN
     };
-    t.push(&eq);
-    t.centered(
-        if shop.name.trim().is_empty() {
-            "KACHING"
-        } else {
-            &shop.name
-        },
-        Style {
-            bold: true,
-            tall: true,
-            ..Style::CENTER
-        },
-    );
-    t.centered(&shop.address, Style::CENTER);
-    if !shop.vat_number.trim().is_empty() {
-        t.centered(
-            &format!(
-                "{} {}",
-                words.all("ticket-vat").join("/"),
-                shop.vat_number.trim()
-            ),
-            Style::CENTER,
-        );
-    }
+    header(&mut t, shop, &words);
     t.push(&eq);
     if duplicate {
         t.centered(
@@ -491,6 +489,35 @@ pub fn layout_in(
         Style::CENTER,
     );
     t.lines
+}
+
+/// The ticket's head: a rule, the shop's name (bold, double height), address and VAT number
+/// centred. The drawer's slips and printed reports open with it too.
+pub(crate) fn header(t: &mut Layout, shop: &ShopInfo, words: &Words) {
+    t.push(&"=".repeat(t.w));
+    t.centered(
+        if shop.name.trim().is_empty() {
+            "KACHING"
+        } else {
+            &shop.name
+        },
+        Style {
+            bold: true,
+            tall: true,
+            ..Style::CENTER
+        },
+    );
+    t.centered(&shop.address, Style::CENTER);
+    if !shop.vat_number.trim().is_empty() {
+        t.centered(
+            &format!(
+                "{} {}",
+                words.all("ticket-vat").join("/"),
+                shop.vat_number.trim()
+            ),
+            Style::CENTER,
+        );
+    }
 }
 
 fn indent(words: Vec<String>) -> Vec<String> {

@@ -1,7 +1,8 @@
 //! Drawer sessions in the ledger: open with a counted float, cash in and out, the X report, the
 //! Z report that closes (numbered without a gap per till, sealed in a hash chain), and the
 //! session a sale belongs to. Each change is one `BEGIN IMMEDIATE` transaction with its audit
-//! row: a SIGKILL leaves the session as it was before or after, never half-closed. The figures
+//! row (and, for a cash in/out and the Z, its print job: the paper cannot be lost): a SIGKILL
+//! leaves the session as it was before or after, never half-closed. The figures
 //! are added up by [`DrawerReport::build`] (src/domain/drawer.rs).
 //!
 //! Voids: a Z counts the basket lines voided since the previous Z (the audit log's `void` rows
@@ -15,9 +16,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::domain::Money;
 use crate::domain::VatRate;
 use crate::domain::drawer::{DrawerMove, DrawerReport, DrawerSession, MoveKind, SessionSale};
+use crate::domain::drawer_print::{MoveSlip, PrintDoc};
 use crate::domain::sale::{GENESIS_HASH, PaymentMethod};
 
 use super::audit::audit_in;
+use super::print_queue::queue_document_in;
 use super::verify::ChainProblem;
 use super::{Ledger, StoreError, StoreResult, parse_ts, ts};
 use crate::i18n::Text;
@@ -246,6 +249,18 @@ fn conflict(what: &str) -> StoreError {
 }
 
 pub const NO_OPEN_DRAWER: &str = "no drawer is open";
+
+/// A cash-in or cash-out written to the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveRecorded {
+    pub session: DrawerSession,
+    /// The session was opened for this move (uncounted 0,00 € float).
+    pub opened: bool,
+    /// The move's number (`drawer_moves.seq`), printed on its slip.
+    pub move_no: i64,
+    /// The slip's print job.
+    pub print_job: i64,
+}
 pub const DRAWER_ALREADY_OPEN: &str = "a drawer is already open";
 
 impl Ledger {
@@ -271,7 +286,8 @@ impl Ledger {
     }
 
     /// Cash in or out of the open session (opening one with an uncounted 0,00 € float when
-    /// none is). Returns the session and whether it was opened for this move.
+    /// none is), and its slip queued for the printer in the same transaction: a move recorded
+    /// always gets its slip, even if the till dies before printing it.
     #[allow(clippy::too_many_arguments)]
     pub fn drawer_move(
         &mut self,
@@ -282,7 +298,7 @@ impl Ledger {
         staff_id: &str,
         staff_name: &str,
         at: DateTime<Utc>,
-    ) -> StoreResult<(DrawerSession, bool)> {
+    ) -> StoreResult<MoveRecorded> {
         let tx = self.write_tx()?;
         let (s, opened) = match open_session(&tx, till_id)? {
             Some(s) => (s, false),
@@ -291,11 +307,13 @@ impl Ledger {
                 true,
             ),
         };
+        let at = crate::domain::sale::truncate_to_millis(at);
         tx.execute(
             "INSERT INTO drawer_moves (till_id, session_no, kind, amount_cents, reason, staff_id, staff_name, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![till_id, s.session_no, kind.as_str(), amount.cents(), reason, staff_id, staff_name, ts(at)],
         )?;
+        let move_no = tx.last_insert_rowid();
         audit_in(
             &tx,
             at,
@@ -310,8 +328,38 @@ impl Ledger {
                 amount.to_decimal_string()
             ),
         )?;
+        let slip = PrintDoc::Move(MoveSlip {
+            till_id: till_id.to_owned(),
+            z_no: s.session_no,
+            move_no,
+            kind,
+            amount_cents: amount,
+            reason: reason.to_owned(),
+            staff_name: staff_name.to_owned(),
+            at,
+        });
+        let print_job = queue_document_in(&tx, &slip, at)?;
         tx.commit()?;
-        Ok((s, opened))
+        Ok(MoveRecorded {
+            session: s,
+            opened,
+            move_no,
+            print_job,
+        })
+    }
+
+    /// The X report of the open session so far, queued for the till's printer.
+    pub fn drawer_x_printed(
+        &mut self,
+        till_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<DrawerReport> {
+        let tx = self.write_tx()?;
+        let s = open_session(&tx, till_id)?.ok_or_else(|| conflict(NO_OPEN_DRAWER))?;
+        let x = report_of(&tx, &s, at, None)?;
+        queue_document_in(&tx, &PrintDoc::Report(x.clone()), at)?;
+        tx.commit()?;
+        Ok(x)
     }
 
     /// The X report of the open session, so far.
@@ -358,6 +406,8 @@ impl Ledger {
                 ts(at)
             ],
         )?;
+        // The Z prints on the till's printer: queued with the closing, so it cannot be lost.
+        queue_document_in(&tx, &PrintDoc::Report(z.clone()), at)?;
         audit_in(
             &tx,
             at,
@@ -508,8 +558,17 @@ mod tests {
             .drawer_close("till-1", Money::from_cents(4990), "1", at(5))
             .unwrap();
         assert_eq!((z1.z_no, z1.difference_cents), (1, Some(-10)));
+        // The cash-out's slip and the Z wait for the printer, in that order.
+        assert_eq!(l.print_jobs_open().unwrap(), 2);
+        let slip = l.next_print_job().unwrap().unwrap();
+        l.mark_printed(slip.id, at(5)).unwrap();
+        let job = l.next_print_job().unwrap().unwrap();
+        assert!(
+            matches!(&job.what, crate::store::PrintWhat::Document(d) if **d == PrintDoc::Report(z1.clone())),
+            "{job:?}"
+        );
         // A cash-in with no open drawer opens the next session, uncounted.
-        let (s, opened) = l
+        let moved = l
             .drawer_move(
                 "till-1",
                 MoveKind::In,
@@ -520,7 +579,8 @@ mod tests {
                 at(6),
             )
             .unwrap();
-        assert!(opened && !s.float_counted && s.session_no == 2);
+        let s = &moved.session;
+        assert!(moved.opened && !s.float_counted && s.session_no == 2);
         let z2 = l
             .drawer_close("till-1", Money::from_cents(2000), "1", at(7))
             .unwrap();

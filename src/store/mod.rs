@@ -12,6 +12,7 @@ mod catalog;
 mod drawer;
 mod intents;
 mod outbox;
+mod print_queue;
 mod reports;
 mod sales;
 mod staff;
@@ -24,12 +25,13 @@ use rusqlite::Connection;
 
 pub use audit::AuditEntry;
 pub use catalog::{ImportSummary, Lookup};
-pub use drawer::{DRAWER_ALREADY_OPEN, NO_OPEN_DRAWER};
+pub use drawer::{DRAWER_ALREADY_OPEN, MoveRecorded, NO_OPEN_DRAWER};
 pub use intents::{IntentRecord, IntentState, NewIntentRecord};
 pub use outbox::{
     CentralProduct, CentralStaff, OutboxRow, Waiting, central_product, central_staff,
 };
-pub use sales::{CommittedSale, PrintJob};
+pub use print_queue::{PrintJob, PrintWhat};
+pub use sales::CommittedSale;
 pub use staff::{LockState, StaffRecord};
 pub use verify::{ChainProblem, VerifyReport};
 

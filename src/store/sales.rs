@@ -1,5 +1,6 @@
 //! Committing a sale (one transaction for the sale, its lines, its outbox row, its print job,
-//! the day totals and the chain head), reading sales back, and the durable print queue.
+//! the day totals and the chain head) and reading sales back. The print queue itself is
+//! src/store/print_queue.rs.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -18,14 +19,6 @@ pub struct CommittedSale {
     /// The wall clock read earlier than the till's previous sale: the sale was dated at the
     /// previous sale's time instead (the ledger's times never go backwards) and this was audited.
     pub clock_behind: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrintJob {
-    pub id: i64,
-    pub sale_id: String,
-    pub duplicate: bool,
-    pub attempts: i64,
 }
 
 fn chain_head(
@@ -379,57 +372,6 @@ impl Ledger {
         )?)
     }
 
-    /// Queues a duplicate of a sale's ticket.
-    pub fn queue_reprint(
-        &mut self,
-        sale_id: &str,
-        now: DateTime<Utc>,
-        by: Option<&str>,
-    ) -> StoreResult<i64> {
-        let tx = self.write_tx()?;
-        tx.execute(
-            "INSERT INTO print_jobs (sale_id, duplicate, created_at) VALUES (?1, 1, ?2)",
-            params![sale_id, ts(now)],
-        )?;
-        let id = tx.last_insert_rowid();
-        super::audit::audit_in(&tx, now, by, "reprint", sale_id)?;
-        tx.commit()?;
-        Ok(id)
-    }
-
-    /// The oldest job not yet printed: jobs print in the order the sales were made.
-    pub fn next_print_job(&self) -> StoreResult<Option<PrintJob>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id, sale_id, duplicate, attempts FROM print_jobs WHERE status != 'printed' ORDER BY id LIMIT 1")?
-            .query_row([], |r| Ok(PrintJob { id: r.get(0)?, sale_id: r.get(1)?, duplicate: r.get(2)?, attempts: r.get(3)? }))
-            .optional()?)
-    }
-
-    pub fn mark_printed(&mut self, job: i64, now: DateTime<Utc>) -> StoreResult<()> {
-        self.conn.execute(
-            "UPDATE print_jobs SET status = 'printed', printed_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1",
-            params![job, ts(now)],
-        )?;
-        Ok(())
-    }
-
-    pub fn mark_print_failed(&mut self, job: i64, error: &str) -> StoreResult<()> {
-        self.conn.execute(
-            "UPDATE print_jobs SET status = 'failed', attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
-            params![job, error],
-        )?;
-        Ok(())
-    }
-
-    pub fn print_jobs_open(&self) -> StoreResult<i64> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM print_jobs WHERE status != 'printed'",
-            [],
-            |r| r.get(0),
-        )?)
-    }
-
     /// Days (shop-local) on which this ledger holds sales; used by tests.
     pub fn day_of_sale(&self, id: &str) -> StoreResult<NaiveDate> {
         let s: String = self
@@ -492,9 +434,9 @@ pub(crate) mod tests {
         assert_eq!(b.sale.prev_hash, a.sale.hash);
         assert_eq!(l.sale("b").unwrap(), b.sale);
         assert_eq!(l.outbox_pending().unwrap(), 2);
-        assert_eq!(l.next_print_job().unwrap().unwrap().sale_id, "a");
+        assert_eq!(l.next_print_job().unwrap().unwrap().sale_id(), Some("a"));
         l.mark_printed(a.print_job, now).unwrap();
-        assert_eq!(l.next_print_job().unwrap().unwrap().sale_id, "b");
+        assert_eq!(l.next_print_job().unwrap().unwrap().sale_id(), Some("b"));
     }
 
     #[test]

@@ -277,6 +277,12 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
             m.printer = PrinterState::Failed { reason, queue: 0 };
             fx.push(Effect::Beep);
         }
+        // A drawer slip or an X/Z report: the printer's state all the same.
+        TillEvent::DocumentPrinted { .. } => m.printer = PrinterState::Printed,
+        TillEvent::DocumentPrintFailed { reason, .. } => {
+            m.printer = PrinterState::Failed { reason, queue: 0 };
+            fx.push(Effect::Beep);
+        }
         TillEvent::Connectivity {
             online,
             pending,

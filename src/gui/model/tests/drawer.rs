@@ -181,6 +181,7 @@ fn the_admin_moves_cash_with_a_reason_and_closes_the_z_with_the_counter() {
         &mut m,
         TillEvent::DrawerMoved {
             session_no: 2,
+            move_no: 1,
             kind: MoveKind::Out,
             amount_cents: Money::from_cents(10_000),
             reason: "banque".into(),
