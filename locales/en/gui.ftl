@@ -126,6 +126,7 @@ gui-days-title-local = Daily reports · this till
 gui-report-title = Report of { $day }
 gui-report-balance = TILL BALANCE
 gui-report-withdrawals = Cash withdrawals (not in total)
+gui-report-rounding = Cash rounding (not in the total)
 gui-report-tickets = Tickets: { $count }
 gui-report-seller = Seller
 gui-report-seller-detail = { $count ->

@@ -129,6 +129,7 @@ gui-days-title-local = Rapports journaliers · cette caisse
 gui-report-title = Rapport du { $day }
 gui-report-balance = SOLDE CAISSE
 gui-report-withdrawals = Retraits espèces (hors total)
+gui-report-rounding = Arrondi espèces (hors total)
 gui-report-tickets = Tickets : { $count }
 gui-report-seller = Vendeur
 gui-report-seller-detail = { $count ->

@@ -126,6 +126,7 @@ gui-days-title-local = Dagrapporten · deze kassa
 gui-report-title = Rapport van { $day }
 gui-report-balance = KASSALDO
 gui-report-withdrawals = Geldafhalingen (buiten totaal)
+gui-report-rounding = Afronding contant (buiten het totaal)
 gui-report-tickets = Kastickets: { $count }
 gui-report-seller = Verkoper
 gui-report-seller-detail = { $count ->

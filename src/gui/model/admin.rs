@@ -147,6 +147,16 @@ fn report_rows(m: &Model, report: &DayReport) -> Vec<Row> {
         ],
         RowTone::Withdrawal,
     ));
+    // Belgian cash rounding: its own total, outside the revenue (shown on a day that has any).
+    if report.rounding_cents != Money::ZERO {
+        rows.push(Row::plain(vec![
+            blank(),
+            blank(),
+            m.t("gui-report-rounding"),
+            blank(),
+            m.money(report.rounding_cents),
+        ]));
+    }
     rows.push(Row::plain(vec![
         blank(),
         blank(),

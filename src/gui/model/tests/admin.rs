@@ -40,6 +40,38 @@ fn an_admin_goes_from_the_days_to_a_report_exports_it_and_hides_a_day() {
             .iter()
             .any(|r| r.cells[2] == "SOLDE CAISSE")
     );
+    // A day without rounded cash payments has no rounding row; one with them shows its total.
+    assert!(
+        !m.admin
+            .report_list
+            .rows
+            .iter()
+            .any(|r| r.cells[2].starts_with("Arrondi"))
+    );
+    reply(
+        &mut m,
+        Ok(AdminReply::DayReport {
+            source: ReportSource::Local,
+            report: crate::domain::report::DayReport::build_with_rounding(
+                day,
+                vec![],
+                vec![crate::domain::report::TicketRounding {
+                    till_id: "till-1".into(),
+                    ticket_no: 3,
+                    rounding_cents: Money::from_cents(-2),
+                }],
+            ),
+        }),
+    );
+    assert!(
+        m.admin
+            .report_list
+            .rows
+            .iter()
+            .any(|r| r.cells[2] == "Arrondi espèces (hors total)" && r.cells[4] == "-0,02 €"),
+        "{:?}",
+        m.admin.report_list.rows
+    );
     let fx = ui(&mut m, Ui::Export(ExportFormat::Pdf));
     assert_eq!(
         admin_sent(&fx),
