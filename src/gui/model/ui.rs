@@ -284,14 +284,14 @@ fn amount_ok(m: &mut Model) -> Vec<Effect> {
                 vec![Effect::Beep]
             }
         },
+        AmountFor::Drawer(_) if text.is_empty() => {
+            m.amount.message = m.t("gui-enter-amount");
+            vec![Effect::Beep]
+        }
+        // The runtime checks the bounds (more than 0, at most 100 000 €) and says why.
         AmountFor::Drawer(kind) => match Money::parse(&text) {
-            // The runtime checks the bounds (more than 0, at most 100 000 €) and says why.
-            Ok(a) if !text.is_empty() => super::drawer::move_amount(m, kind, a),
-            _ if text.is_empty() => {
-                m.amount.message = m.t("gui-enter-amount");
-                vec![Effect::Beep]
-            }
-            _ => {
+            Ok(a) => super::drawer::move_amount(m, kind, a),
+            Err(_) => {
                 m.amount.message = m.t("gui-bad-amount");
                 vec![Effect::Beep]
             }
