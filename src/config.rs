@@ -56,6 +56,10 @@ pub struct RawTill {
     /// Belgian cash rounding (to the nearest 0,05 €); `false` for a shop outside Belgium.
     #[serde(deserialize_with = "bool_or_text")]
     pub cash_rounding: bool,
+    /// The largest discount (in percent of what it reduces) a cashier gives without a manager's
+    /// approval; `0`: every discount needs one.
+    #[serde(deserialize_with = "number_or_text")]
+    pub max_discount_pct: usize,
 }
 
 impl Default for RawTill {
@@ -65,6 +69,7 @@ impl Default for RawTill {
             max_withdrawal: "500.00".into(),
             language: "fr".into(),
             cash_rounding: true,
+            max_discount_pct: 10,
         }
     }
 }
@@ -388,6 +393,8 @@ pub struct Settings {
     pub max_withdrawal: Money,
     /// `till.cash_rounding`: cash payments rounded to the nearest 0,05 €.
     pub cash_rounding: bool,
+    /// `till.max_discount_pct` in hundredths of a percent.
+    pub max_discount_bp: i64,
     /// The till's language (`till.language`): before anyone logs in, and new staff's default.
     pub language: crate::i18n::Lang,
     pub hours: OpeningHours,
@@ -633,6 +640,15 @@ impl RawSettings {
         }
         let max_withdrawal = Money::parse(&self.till.max_withdrawal)
             .map_err(|e| invalid("till.max_withdrawal", e))?;
+        let max_discount_bp = match self.till.max_discount_pct {
+            p @ 0..=100 => p as i64 * 100,
+            p => {
+                return Err(invalid(
+                    "till.max_discount_pct",
+                    format!("{p} is not a percentage from 0 to 100"),
+                ));
+            }
+        };
         let language = crate::i18n::Lang::parse(&self.till.language)
             .map_err(|e| invalid("till.language", e))?;
         let default_day = DayHours::parse(&self.hours.open, &self.hours.close)
@@ -724,6 +740,7 @@ impl RawSettings {
             tz,
             till_id,
             max_withdrawal,
+            max_discount_bp,
             cash_rounding: self.till.cash_rounding,
             language,
             hours,
@@ -743,6 +760,7 @@ impl Settings {
             shop: self.shop.clone(),
             tz: self.tz,
             max_withdrawal: self.max_withdrawal,
+            max_discount_bp: self.max_discount_bp,
             cash_rounding: self.cash_rounding,
             hours: self.hours.clone(),
             printer: self.printer.clone(),

@@ -82,6 +82,7 @@ fn basket_refusal(e: BasketError) -> Refusal {
             "inactive_product",
             Text::msg("basket-inactive").arg("product", p),
         ),
+        BasketError::Discount(e) => return super::command::discount_refusal(e),
     };
     Refusal::says(code, text)
 }
@@ -357,6 +358,80 @@ impl Handler<VoidLine> for BasketActor {
     }
 }
 
+/// A discount proposed for the current account: checked on a copy of the basket, nothing
+/// applied. Answers how much of what it reduces it takes, in hundredths of a percent (the
+/// cap `till.max_discount_pct` is compared with it), and that amount.
+#[derive(Message)]
+#[rtype(result = "Result<(i64, Money), Refusal>")]
+pub struct PreviewDiscount {
+    pub target: super::command::DiscountTarget,
+    pub rule: crate::domain::discount::DiscountRule,
+}
+
+/// Applies (or, `discount: None`, removes) a discount of the current account; `audit` is the
+/// audit row's detail (who asked is `by`; who approved is in the detail).
+#[derive(Message)]
+#[rtype(result = "Result<(), Refusal>")]
+pub struct ApplyDiscount {
+    pub target: super::command::DiscountTarget,
+    pub discount: Option<crate::domain::discount::Discount>,
+    pub by: String,
+    pub audit: String,
+}
+
+fn apply_to(
+    basket: &mut Basket,
+    target: super::command::DiscountTarget,
+    discount: Option<crate::domain::discount::Discount>,
+) -> Result<(), BasketError> {
+    use super::command::DiscountTarget as T;
+    match (target, discount) {
+        (T::Line(n), Some(d)) => basket.discount_line(n, d),
+        (T::Basket, Some(d)) => basket.discount_basket(d),
+        (T::Line(n), None) => basket.remove_discount(Some(n)),
+        (T::Basket, None) => basket.remove_discount(None),
+    }
+}
+
+impl Handler<PreviewDiscount> for BasketActor {
+    type Result = Result<(i64, Money), Refusal>;
+
+    fn handle(&mut self, msg: PreviewDiscount, _: &mut Context<Self>) -> Self::Result {
+        use super::command::DiscountTarget as T;
+        use crate::domain::discount::{Discount, DiscountRule};
+        self.check_not_frozen()?;
+        let mut copy = self.basket.clone();
+        apply_to(&mut copy, msg.target, Some(Discount::new(msg.rule))).map_err(basket_refusal)?;
+        let lines = copy.lines(copy.current());
+        let (off, of) = match msg.target {
+            T::Line(n) => {
+                let l = &lines.as_slice()[n - 1];
+                (l.own_discount(), l.gross().unwrap_or(Money::ZERO))
+            }
+            T::Basket => {
+                let base = lines.discountable();
+                (msg.rule.off_basket(base), base)
+            }
+        };
+        Ok((DiscountRule::effective_bp(off, of), off))
+    }
+}
+
+impl Handler<ApplyDiscount> for BasketActor {
+    type Result = Result<(), Refusal>;
+
+    fn handle(&mut self, msg: ApplyDiscount, _: &mut Context<Self>) -> Self::Result {
+        self.check_not_frozen()?;
+        apply_to(&mut self.basket, msg.target, msg.discount).map_err(basket_refusal)?;
+        let (at, by, detail) = (self.clock.now(), msg.by, msg.audit);
+        self.ledger.do_send(ledger::LedgerJob::new(move |l| {
+            l.audit(at, Some(&by), "discount", &detail)
+        }));
+        self.changed();
+        Ok(())
+    }
+}
+
 impl Handler<SwitchAccount> for BasketActor {
     type Result = ();
 
@@ -468,6 +543,7 @@ mod tests {
             unit: Money::from_cents(cents),
             qty: 1,
             vat: None,
+            discount: None,
         }])
     }
 

@@ -38,7 +38,93 @@ pub enum Command {
     Drawer(DrawerCommand),
     /// The open drawer session's X report (so far).
     ReportX,
+    /// A discount on a line or the current basket, or a line's new price; `reason` is required
+    /// when a manager must approve it.
+    Discount {
+        target: DiscountTarget,
+        rule: Option<crate::domain::discount::DiscountRule>,
+        reason: Option<String>,
+    },
+    /// A manager's ID and PIN for the action waiting on `approval_needed`.
+    Approve {
+        id: String,
+        pin: String,
+    },
+    /// Starts a return: finds the ticket and lists what can be returned.
+    Refund(crate::domain::refund::TicketKey),
+    /// Picks `qty` (0 to unpick) of the original ticket's line `line`.
+    RefundQty {
+        line: u32,
+        qty: i64,
+    },
+    /// Records the credit note of the picked lines.
+    RefundCommit {
+        tender: crate::domain::refund::RefundTender,
+        reason: String,
+    },
+    RefundCancel,
     Quit,
+}
+
+/// What a discount applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiscountTarget {
+    Line(usize),
+    Basket,
+}
+
+/// Why a discount is refused, in words and with its code.
+pub fn discount_refusal(e: crate::domain::discount::DiscountError) -> Refusal {
+    use crate::domain::discount::DiscountError as E;
+    match e {
+        E::BadPercent => err("bad_percent", Text::msg("discount-bad-percent")),
+        E::NotPositive => err("bad_amount", Text::msg("discount-not-positive")),
+        E::AboveLine { discount, of } => err(
+            "discount_too_large",
+            Text::msg("discount-above-line")
+                .arg("discount", discount)
+                .arg("of", of),
+        ),
+        E::BadPrice { list } => err(
+            "bad_price",
+            Text::msg("discount-bad-price").arg("list", list),
+        ),
+        E::Withdrawal => err("not_discountable", Text::msg("discount-withdrawal")),
+        E::NothingToDiscount => err("not_discountable", Text::msg("discount-nothing")),
+    }
+}
+
+/// `10%`, `12,5%` (a percentage) or `1,50` (an amount).
+fn parse_discount_rule(s: &str) -> Result<crate::domain::discount::DiscountRule, Refusal> {
+    use crate::domain::discount::{DiscountRule, parse_percent};
+    if let Some(p) = s.strip_suffix('%') {
+        return parse_percent(p)
+            .map(DiscountRule::Percent)
+            .map_err(discount_refusal);
+    }
+    let amount = parse_amount(s)?;
+    if amount <= Money::ZERO {
+        return Err(discount_refusal(
+            crate::domain::discount::DiscountError::NotPositive,
+        ));
+    }
+    Ok(DiscountRule::Amount(amount))
+}
+
+/// The words after the amount: a reason, or none.
+fn optional_reason(words: &[&str]) -> Result<Option<String>, Refusal> {
+    if words.is_empty() {
+        return Ok(None);
+    }
+    crate::domain::refund::reason(&words.join(" "))
+        .map(Some)
+        .ok_or_else(|| {
+            err(
+                "bad_reason",
+                Text::msg("refund-bad-reason")
+                    .arg("chars", crate::domain::refund::MAX_REASON as i64),
+            )
+        })
 }
 
 /// `drawer open|in|out|close …`: amounts and reasons already checked.
@@ -256,6 +342,96 @@ impl Command {
                     ))
                 }
             }
+            "discount" => {
+                let usage = || {
+                    err(
+                        "bad_arguments",
+                        Text::msg("cmd-usage").arg(
+                            "usage",
+                            "discount <line|basket> <n%|amount|off> [reason]",
+                        ),
+                    )
+                };
+                let [target, value, reason @ ..] = args else {
+                    return Err(usage());
+                };
+                let target = if target.eq_ignore_ascii_case("basket") {
+                    DiscountTarget::Basket
+                } else {
+                    DiscountTarget::Line(parse_line_no(target)?)
+                };
+                let rule = if value.eq_ignore_ascii_case("off") {
+                    None
+                } else {
+                    Some(parse_discount_rule(value)?)
+                };
+                Ok(Command::Discount {
+                    target,
+                    rule,
+                    reason: optional_reason(reason)?,
+                })
+            }
+            "price" => {
+                let [line, value, reason @ ..] = args else {
+                    return Err(err(
+                        "bad_arguments",
+                        Text::msg("cmd-usage").arg("usage", "price <line> <new unit price> <reason>"),
+                    ));
+                };
+                let price = parse_amount(value)?;
+                Ok(Command::Discount {
+                    target: DiscountTarget::Line(parse_line_no(line)?),
+                    rule: Some(crate::domain::discount::DiscountRule::Price(price)),
+                    reason: optional_reason(reason)?,
+                })
+            }
+            "approve" => {
+                arity(2, "approve <id> <pin>")?;
+                Ok(Command::Approve {
+                    id: args[0].to_owned(),
+                    pin: args[1].to_owned(),
+                })
+            }
+            "refund" => {
+                arity(1, "refund <ticket_no | till_id/ticket_no | sale id>")?;
+                crate::domain::refund::TicketKey::parse(args[0])
+                    .map(Command::Refund)
+                    .ok_or_else(|| err("bad_ticket", Text::msg("refund-bad-ticket").arg("value", args[0])))
+            }
+            "refund_qty" => {
+                arity(2, "refund_qty <line> <n>")?;
+                let line = parse_line_no(args[0])?;
+                let line = u32::try_from(line)
+                    .map_err(|_| err("bad_line", Text::msg("cmd-bad-line").arg("value", args[0])))?;
+                let qty = args[1]
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|q| (0..=crate::domain::basket::MAX_QTY).contains(q))
+                    .ok_or_else(|| {
+                        err("bad_quantity", Text::msg("refund-bad-qty").arg("value", args[1]))
+                    })?;
+                Ok(Command::RefundQty { line, qty })
+            }
+            "refund_commit" => {
+                let [tender, reason @ ..] = args else {
+                    return Err(err(
+                        "bad_arguments",
+                        Text::msg("cmd-usage").arg("usage", "refund_commit <cash|original> <reason>"),
+                    ));
+                };
+                let tender = crate::domain::refund::RefundTender::parse(tender).ok_or_else(|| {
+                    err("bad_method", Text::msg("cmd-bad-method").arg("value", *tender))
+                })?;
+                let reason = optional_reason(reason)?.ok_or_else(|| {
+                    err(
+                        "bad_reason",
+                        Text::msg("refund-bad-reason")
+                            .arg("chars", crate::domain::refund::MAX_REASON as i64),
+                    )
+                })?;
+                Ok(Command::RefundCommit { tender, reason })
+            }
+            "refund_cancel" => arity(0, "refund_cancel").map(|_| Command::RefundCancel),
             "lang" => {
                 arity(1, "lang <fr|nl|en>")?;
                 crate::i18n::Lang::parse(args[0])
@@ -266,7 +442,7 @@ impl Command {
                 "unknown_command",
                 Text::msg("cmd-unknown").arg("verb", other).arg(
                     "verbs",
-                    "login, logout, scan, qty, void, withdraw, account, pay, accept, cancel, reprint, drawer, report, status, lang, quit",
+                    "login, logout, scan, qty, void, withdraw, discount, price, approve, account, pay, accept, cancel, refund, refund_qty, refund_commit, refund_cancel, reprint, drawer, report, status, lang, quit",
                 ),
             )),
         }
@@ -359,6 +535,88 @@ mod tests {
             })
         );
         assert_eq!(Command::parse("QUIT"), Ok(Command::Quit));
+    }
+
+    #[test]
+    fn discounts_approvals_and_returns_are_parsed_and_bad_ones_refused() {
+        use crate::domain::discount::DiscountRule;
+        use crate::domain::refund::{RefundTender, TicketKey};
+        assert_eq!(
+            Command::parse("discount 2 10%"),
+            Ok(Command::Discount {
+                target: DiscountTarget::Line(2),
+                rule: Some(DiscountRule::Percent(1000)),
+                reason: None
+            })
+        );
+        assert_eq!(
+            Command::parse("discount basket 1,50 client fidèle"),
+            Ok(Command::Discount {
+                target: DiscountTarget::Basket,
+                rule: Some(DiscountRule::Amount(Money::from_cents(150))),
+                reason: Some("client fidèle".into())
+            })
+        );
+        assert_eq!(
+            Command::parse("price 1 0,99 abîmé"),
+            Ok(Command::Discount {
+                target: DiscountTarget::Line(1),
+                rule: Some(DiscountRule::Price(Money::from_cents(99))),
+                reason: Some("abîmé".into())
+            })
+        );
+        assert_eq!(
+            Command::parse("discount 1 off"),
+            Ok(Command::Discount {
+                target: DiscountTarget::Line(1),
+                rule: None,
+                reason: None
+            })
+        );
+        assert_eq!(
+            Command::parse("approve 1 1234"),
+            Ok(Command::Approve {
+                id: "1".into(),
+                pin: "1234".into()
+            })
+        );
+        assert_eq!(
+            Command::parse("refund 12"),
+            Ok(Command::Refund(TicketKey::Local(12)))
+        );
+        assert_eq!(
+            Command::parse("refund_qty 2 1"),
+            Ok(Command::RefundQty { line: 2, qty: 1 })
+        );
+        assert_eq!(
+            Command::parse("refund_commit original cassé"),
+            Ok(Command::RefundCommit {
+                tender: RefundTender::Original,
+                reason: "cassé".into()
+            })
+        );
+        let code = |s: &str| Command::parse(s).unwrap_err().code;
+        for (line, c) in [
+            ("discount 1 101%", "bad_percent"),
+            ("discount 1 0%", "bad_percent"),
+            ("discount 1 -5%", "bad_percent"),
+            ("discount 1 -1,50", "bad_amount"),
+            ("discount 1 0", "bad_amount"),
+            ("discount 0 10%", "bad_line"),
+            ("discount 1", "bad_arguments"),
+            ("price 1 -1", "bad_amount"),
+            ("approve 1", "bad_arguments"),
+            ("refund abc", "bad_ticket"),
+            ("refund 0", "bad_ticket"),
+            ("refund", "bad_arguments"),
+            ("refund_qty 1 -1", "bad_quantity"),
+            ("refund_qty 1 1000", "bad_quantity"),
+            ("refund_qty 1 x", "bad_quantity"),
+            ("refund_commit card oops", "bad_method"),
+            ("refund_commit cash", "bad_reason"),
+        ] {
+            assert_eq!(code(line), c, "{line}");
+        }
     }
 
     #[test]

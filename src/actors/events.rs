@@ -33,7 +33,34 @@ pub struct BasketLineView {
     pub name: String,
     pub qty: i64,
     pub unit_cents: Money,
+    /// What the line costs: `unit × qty − discount`.
     pub total_cents: Money,
+    /// What every discount takes off the line (its own and its share of the basket's).
+    pub discount_cents: Money,
+    /// The line's own discount as given (`null` without one).
+    pub discount: Option<DiscountView>,
+}
+
+/// A discount as given: `{"percent": 1000}` (hundredths), `{"amount_cents": 150}` or
+/// `{"price_cents": 99}` (a price override).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscountView {
+    /// Hundredths of a percent.
+    Percent(i64),
+    AmountCents(Money),
+    PriceCents(Money),
+}
+
+impl DiscountView {
+    pub fn of(rule: &crate::domain::discount::DiscountRule) -> DiscountView {
+        use crate::domain::discount::DiscountRule as R;
+        match *rule {
+            R::Percent(bp) => DiscountView::Percent(bp),
+            R::Amount(a) | R::Fixed(a) => DiscountView::AmountCents(a),
+            R::Price(p) => DiscountView::PriceCents(p),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -125,6 +152,10 @@ pub enum TillEvent {
     Basket {
         account: Account,
         lines: Vec<BasketLineView>,
+        /// Every discount of this account together.
+        discount_cents: Money,
+        /// The account's basket discount as given (`null` without one).
+        basket_discount: Option<DiscountView>,
         total_cents: Money,
         main_total_cents: Money,
         sub_total_cents: Money,
@@ -178,7 +209,56 @@ pub enum TillEvent {
         /// The payment provider's id for a QR sale (Payconiq's `paymentId`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         provider_ref: Option<String>,
+        /// Every discount of the sale together (0 without).
+        discount_cents: Money,
     },
+    /// An action waits for a manager: `approve <id> <pin>` runs it. `action` is `discount`,
+    /// `price` or `refund`; `detail` says what, in the session's language.
+    ApprovalNeeded {
+        action: String,
+        detail: String,
+    },
+    /// A manager approved the waiting action (it runs next).
+    Approved {
+        action: String,
+        by: String,
+        name: String,
+    },
+    /// A return in progress: the original ticket's lines with what was sold, already returned,
+    /// still returnable and picked, and what the picked lines give back (before cash rounding).
+    RefundBasket {
+        original_sale_id: String,
+        till_id: String,
+        ticket_no: i64,
+        paid_at: String,
+        method: crate::domain::PaymentMethod,
+        lines: Vec<crate::domain::refund::RefundLine>,
+        refund_cents: Money,
+    },
+    /// A credit note recorded: `refunded_cents` is what goes back to the customer (positive,
+    /// cash-rounded when in cash), `method` how.
+    RefundCommitted {
+        sale_id: String,
+        ticket_no: i64,
+        original_sale_id: String,
+        original_ticket_no: i64,
+        refunded_cents: Money,
+        rounding_cents: Money,
+        method: crate::domain::PaymentMethod,
+        /// A refund through the provider: its state (`requested`, `pending`, `succeeded`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        provider_status: Option<String>,
+    },
+    /// A refund through the provider moved on (`pending` → `succeeded`), or failed: then the
+    /// money did not go back and the screen says so until someone acts (give it in cash).
+    RefundProgress {
+        sale_id: String,
+        ticket_no: i64,
+        status: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    RefundCancelled,
     /// A drawer session opened: with a counted float, or (`counted: false`) by the till at a
     /// first cash operation with 0,00 €.
     DrawerOpened {
@@ -263,25 +343,30 @@ impl TillEvent {
     /// The basket event for the account scans go to, with both totals.
     pub fn basket(b: &Basket) -> TillEvent {
         let account = b.current();
-        let lines = b
-            .lines(account)
+        let current = b.lines(account);
+        let lines = current
             .as_slice()
             .iter()
+            .zip(current.priced())
             .enumerate()
-            .map(|(i, l)| BasketLineView {
+            .map(|(i, (l, p))| BasketLineView {
                 line: i + 1,
                 kind: l.kind,
                 code: l.code.as_ref().map(|c| c.as_str().to_owned()),
                 name: l.name.clone(),
                 qty: l.qty,
                 unit_cents: l.unit,
-                total_cents: l.total().unwrap_or(Money::ZERO),
+                total_cents: p.net,
+                discount_cents: p.discount,
+                discount: l.discount.as_ref().map(|d| DiscountView::of(&d.rule)),
             })
             .collect();
         TillEvent::Basket {
             account,
             lines,
-            total_cents: b.lines(account).total(),
+            discount_cents: current.discount_total(),
+            basket_discount: current.basket_discount().map(|d| DiscountView::of(&d.rule)),
+            total_cents: current.total(),
             main_total_cents: b.lines(Account::Main).total(),
             sub_total_cents: b.lines(Account::Sub).total(),
         }

@@ -7,10 +7,12 @@ pub mod admin;
 pub mod basket;
 pub mod clock_guard;
 pub mod command;
+mod counter;
 pub mod events;
 pub mod ledger;
 pub mod payment;
 pub mod printer;
+pub mod returns;
 pub mod runtime_config;
 pub mod scanner;
 pub mod session;
@@ -57,6 +59,10 @@ pub struct Till {
     printer: Addr<PrinterActor>,
     clock_guard: Addr<ClockGuardActor>,
     ledger: Addr<LedgerActor>,
+    /// The return in progress and the action waiting for a manager.
+    returns: Addr<returns::ReturnsActor>,
+    /// The payment servers (a QR refund goes through the one its sale was paid on).
+    servers: QrServers,
     sync: Option<Addr<sync::SyncActor>>,
     /// The central database (one pool per till, shared with the SyncActor); `None` when none
     /// is configured or its URL is unusable (then `central_error` says why).
@@ -177,7 +183,7 @@ impl Till {
             settings.shop.name.clone(),
             settings.tz,
             settings.cash_rounding,
-            servers,
+            servers.clone(),
             basket.clone(),
             ledger.clone(),
             printer.clone(),
@@ -203,6 +209,8 @@ impl Till {
             printer,
             clock_guard,
             ledger,
+            returns: returns::ReturnsActor::default().start(),
+            servers,
             sync,
             central,
             central_error,
@@ -218,6 +226,7 @@ impl Till {
             let config = till.settings.scanner.decoder.clone();
             scanner::ScannerActor::new(till.clone(), Box::new(source), config).start();
         }
+        till.resume_refunds();
         Ok(till)
     }
 
@@ -324,6 +333,9 @@ impl Till {
                     .map_err(|_| {
                         Refusal::says("payment_in_progress", Text::msg("logout-payment"))
                     })?;
+                // What waited for a manager, and a return in progress, were this person's.
+                let _ = self.returns.send(returns::TakePending).await;
+                let _ = self.returns.send(returns::ClearRefund).await;
                 self.session
                     .send(session::Logout { reason: "logout" })
                     .await
@@ -345,7 +357,23 @@ impl Till {
                     .send(session::Authorize)
                     .await
                     .map_err(mailbox)??;
+                if !matches!(other, Command::Approve { .. }) {
+                    // An approval is for what is on the screen now: any other step drops it.
+                    let _ = self.returns.send(returns::TakePending).await;
+                }
                 match other {
+                    Command::Discount {
+                        target,
+                        rule,
+                        reason,
+                    } => self.discount(target, rule, reason, &staff, None).await,
+                    Command::Approve { id, pin } => self.approve(id, pin, &staff).await,
+                    Command::Refund(key) => self.refund_open(key).await,
+                    Command::RefundQty { line, qty } => self.refund_pick(line, qty).await,
+                    Command::RefundCommit { tender, reason } => {
+                        self.refund_commit(tender, reason, &staff, None).await
+                    }
+                    Command::RefundCancel => self.refund_cancel().await,
                     Command::Scan(code) => {
                         self.basket.send(ScanCode(code)).await.map_err(mailbox)?
                     }

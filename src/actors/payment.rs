@@ -380,10 +380,11 @@ impl PaymentActor {
                 lines: lines
                     .as_slice()
                     .iter()
-                    .map(|l| IntentLine {
+                    .zip(lines.priced())
+                    .map(|(l, p)| IntentLine {
                         name: l.name.clone(),
                         qty: l.qty,
-                        total_cents: l.total().unwrap_or(Money::ZERO).cents(),
+                        total_cents: p.net.cents(),
                     })
                     .collect(),
             };
@@ -867,6 +868,7 @@ impl Committer {
             change_cents: sale.change,
             rounding_cents: sale.rounding,
             provider_ref: sale.provider_ref.clone(),
+            discount_cents: sale.discount,
         });
         if let Some(h) = &s.holder {
             let _ = self

@@ -53,6 +53,9 @@ pub struct RuntimeConfig {
     pub max_withdrawal: Money,
     /// Cash payments rounded to the nearest 0,05 € (`till.cash_rounding`).
     pub cash_rounding: bool,
+    /// The largest discount a cashier gives without a manager (`till.max_discount_pct`), in
+    /// hundredths of a percent.
+    pub max_discount_bp: i64,
     pub hours: OpeningHours,
     pub printer: PrinterConfig,
     pub scanner: ScannerConfig,

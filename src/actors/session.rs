@@ -369,6 +369,68 @@ impl Handler<Login> for SessionActor {
     }
 }
 
+/// A manager's ID and PIN, checked for an approval: the same PIN check and lockout as a login
+/// (a wrong PIN counts towards the manager's lockout), without changing who is logged in.
+/// Answers the staff member, whatever their role (the caller checks it is an admin).
+#[derive(Message)]
+#[rtype(result = "Result<Staff, Refusal>")]
+pub struct Verify {
+    pub id: String,
+    pub pin: String,
+    /// Who asked for the approval (audited with a refusal).
+    pub asked_by: String,
+}
+
+impl Handler<Verify> for SessionActor {
+    type Result = ResponseActFuture<Self, Result<Staff, Refusal>>;
+
+    fn handle(&mut self, msg: Verify, _: &mut Context<Self>) -> Self::Result {
+        let fut = attempt(
+            self.ledger.clone(),
+            self.hasher.clone(),
+            self.hours.clone(),
+            self.clock.clone(),
+            self.staff_puller.clone(),
+            self.till_id.clone(),
+            msg.id.clone(),
+            msg.pin,
+        );
+        Box::pin(
+            fut.into_actor(self)
+                .map(move |outcome, act, _| match outcome {
+                    Outcome::Accepted(staff, _) => Ok(staff),
+                    Outcome::Refused {
+                        reason,
+                        message,
+                        attempts_left,
+                        ..
+                    } => {
+                        let code = match reason {
+                            RefusalReason::Unknown => "unknown",
+                            RefusalReason::BadPin => "bad_pin",
+                            RefusalReason::LockedOut => "locked_out",
+                            RefusalReason::Closed => "closed",
+                            RefusalReason::Disabled => "disabled",
+                        };
+                        let now = act.clock.now();
+                        let action =
+                            if reason == RefusalReason::LockedOut && attempts_left == Some(0) {
+                                "lockout"
+                            } else {
+                                "approval_refused"
+                            };
+                        let who = StaffId::parse(&msg.id).ok().map(|s| s.to_string());
+                        let detail = format!("{code}: asked by {}", msg.asked_by);
+                        act.ledger.do_send(ledger::LedgerJob::new(move |l| {
+                            l.audit(now, who.as_deref(), action, &detail)
+                        }));
+                        Err(Refusal::says(code, message))
+                    }
+                }),
+        )
+    }
+}
+
 impl Handler<Authorize> for SessionActor {
     type Result = Result<Staff, Refusal>;
 

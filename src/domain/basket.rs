@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::barcode::ArticleCode;
+use super::discount::{Discount, DiscountError, DiscountRule, spread};
 use super::money::Money;
 use super::product::{Product, VatRate};
 
@@ -80,12 +81,31 @@ pub struct Line {
     pub qty: i64,
     /// VAT rate of an item; withdrawals carry none (they are not a supply).
     pub vat: Option<VatRate>,
+    /// The line's own discount (a percentage, an amount or a new price); a basket discount's
+    /// share is computed by [`Lines`], not kept here.
+    pub discount: Option<Discount>,
 }
 
 impl Line {
-    pub fn total(&self) -> Option<Money> {
+    /// Unit price × quantity, before any discount.
+    pub fn gross(&self) -> Option<Money> {
         self.unit.checked_mul(self.qty)
     }
+    /// What the line's own discount takes off (0 without one).
+    pub fn own_discount(&self) -> Money {
+        self.discount
+            .as_ref()
+            .map_or(Money::ZERO, |d| d.rule.off_line(self.unit, self.qty))
+    }
+}
+
+/// One line with its amounts: before discounts, what every discount takes off (its own and its
+/// share of the basket's), and what it costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Priced {
+    pub gross: Money,
+    pub discount: Money,
+    pub net: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -106,16 +126,112 @@ pub enum BasketError {
     Overflow,
     #[error("product {0} is disabled")]
     InactiveProduct(String),
+    #[error("{0}")]
+    Discount(DiscountError),
 }
 
-/// The lines of one account with their totals.
+/// The lines of one account with their totals, and the account's basket discount (spread over
+/// its item lines when amounts are computed).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Lines(Vec<Line>);
+pub struct Lines(Vec<Line>, Option<Discount>);
 
 impl Lines {
     /// Lines as they were kept elsewhere (a payment intent in the ledger).
     pub fn from_lines(lines: Vec<Line>) -> Lines {
-        Lines(lines)
+        Lines(lines, None)
+    }
+    /// The basket discount, if any.
+    pub fn basket_discount(&self) -> Option<&Discount> {
+        self.1.as_ref()
+    }
+    /// Every line's amounts, in order: the basket discount spread over the items in proportion
+    /// to what each costs after its own discount (see `domain::discount`).
+    pub fn priced(&self) -> Vec<Priced> {
+        let own: Vec<(Money, Money)> = self
+            .0
+            .iter()
+            .map(|l| {
+                let gross = l.gross().unwrap_or(Money::ZERO);
+                (gross, l.own_discount())
+            })
+            .collect();
+        let bases: Vec<Money> = self
+            .0
+            .iter()
+            .zip(&own)
+            .map(|(l, (g, d))| {
+                if l.kind == LineKind::Item {
+                    g.checked_sub(*d).unwrap_or(Money::ZERO)
+                } else {
+                    Money::ZERO
+                }
+            })
+            .collect();
+        let shares = match &self.1 {
+            Some(d) => {
+                let base: Money = bases.iter().copied().sum();
+                spread(d.rule.off_basket(base), &bases)
+            }
+            None => vec![Money::ZERO; bases.len()],
+        };
+        own.into_iter()
+            .zip(shares)
+            .map(|((gross, d), share)| {
+                let discount = d.checked_add(share).unwrap_or(gross);
+                Priced {
+                    gross,
+                    discount,
+                    net: gross.checked_sub(discount).unwrap_or(Money::ZERO),
+                }
+            })
+            .collect()
+    }
+    /// What the basket discount could apply to: the items after their own discounts.
+    pub fn discountable(&self) -> Money {
+        self.0
+            .iter()
+            .filter(|l| l.kind == LineKind::Item)
+            .map(|l| {
+                l.gross()
+                    .unwrap_or(Money::ZERO)
+                    .checked_sub(l.own_discount())
+                    .unwrap_or(Money::ZERO)
+            })
+            .sum()
+    }
+    /// Every discount of the account together.
+    pub fn discount_total(&self) -> Money {
+        self.priced().iter().map(|p| p.discount).sum()
+    }
+    /// The same lines with every discount turned into its amount on its line (a basket
+    /// discount's share included): what a payment keeps, so that it pays exactly what was shown.
+    pub fn frozen(&self) -> Lines {
+        let priced = self.priced();
+        let lines = self
+            .0
+            .iter()
+            .zip(priced)
+            .map(|(l, p)| {
+                let mut l = l.clone();
+                if p.discount > Money::ZERO {
+                    let (reason, approved_by) = l
+                        .discount
+                        .as_ref()
+                        .or(self.1.as_ref())
+                        .map(|d| (d.reason.clone(), d.approved_by.clone()))
+                        .unwrap_or_default();
+                    l.discount = Some(Discount {
+                        rule: DiscountRule::Fixed(p.discount),
+                        reason,
+                        approved_by,
+                    });
+                } else {
+                    l.discount = None;
+                }
+                l
+            })
+            .collect();
+        Lines(lines, None)
     }
     pub fn as_slice(&self) -> &[Line] {
         &self.0
@@ -140,8 +256,9 @@ impl Lines {
         // Every mutation checks that totals fit, so the saturating sum never saturates.
         self.0
             .iter()
-            .filter(|l| keep(l))
-            .map(|l| l.total().unwrap_or(Money::ZERO))
+            .zip(self.priced())
+            .filter(|(l, _)| keep(l))
+            .map(|(_, p)| p.net)
             .sum()
     }
     fn line_mut(&mut self, line_no: usize) -> Result<&mut Line, BasketError> {
@@ -155,7 +272,7 @@ impl Lines {
         Money::checked_sum(
             self.0
                 .iter()
-                .map(|l| l.total().unwrap_or(Money::from_cents(i64::MAX))),
+                .map(|l| l.gross().unwrap_or(Money::from_cents(i64::MAX))),
         )
         .is_some_and(|t| t <= Money::from_cents(i64::MAX / 4))
     }
@@ -248,6 +365,7 @@ impl Basket {
                     unit,
                     qty: 1,
                     vat: Some(product.vat),
+                    discount: None,
                 });
                 lines.len()
             }
@@ -289,6 +407,7 @@ impl Basket {
             unit: amount,
             qty: 1,
             vat: None,
+            discount: None,
         });
         if !lines.totals_fit() {
             lines.0.pop();
@@ -324,7 +443,49 @@ impl Basket {
         let account = self.current();
         let lines = self.lines_mut(account);
         lines.line_mut(line_no)?;
-        Ok(lines.0.remove(line_no - 1))
+        let removed = lines.0.remove(line_no - 1);
+        if !lines.0.iter().any(|l| l.kind == LineKind::Item) {
+            // Nothing left for a basket discount to reduce.
+            lines.1 = None;
+        }
+        Ok(removed)
+    }
+
+    /// Gives line `line_no` (1-based) of the current account its own discount, replacing any
+    /// it had. Withdrawals are never discounted; an amount above the line is refused.
+    pub fn discount_line(&mut self, line_no: usize, d: Discount) -> Result<(), BasketError> {
+        let account = self.current();
+        let line = self.lines_mut(account).line_mut(line_no)?;
+        if line.kind == LineKind::Withdrawal {
+            return Err(BasketError::Discount(DiscountError::Withdrawal));
+        }
+        d.rule
+            .check_line(line.unit, line.qty)
+            .map_err(BasketError::Discount)?;
+        line.discount = Some(d);
+        Ok(())
+    }
+
+    /// Gives the current account a basket discount (spread over its items), replacing any.
+    pub fn discount_basket(&mut self, d: Discount) -> Result<(), BasketError> {
+        let account = self.current();
+        let lines = self.lines_mut(account);
+        d.rule
+            .check_basket(lines.discountable())
+            .map_err(BasketError::Discount)?;
+        lines.1 = Some(d);
+        Ok(())
+    }
+
+    /// Removes a line's own discount, or (`None`) the basket discount, of the current account.
+    pub fn remove_discount(&mut self, line_no: Option<usize>) -> Result<(), BasketError> {
+        let account = self.current();
+        let lines = self.lines_mut(account);
+        match line_no {
+            Some(n) => lines.line_mut(n)?.discount = None,
+            None => lines.1 = None,
+        }
+        Ok(())
     }
 
     /// Empties one account (after its sale is committed) and returns its lines.

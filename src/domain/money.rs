@@ -117,6 +117,10 @@ impl Money {
         self.0.checked_mul(qty).map(Money)
     }
 
+    /// [`Money::is_zero`] for serde's `skip_serializing_if`.
+    pub fn is_zero_ref(&self) -> bool {
+        self.0 == 0
+    }
     pub fn is_zero(self) -> bool {
         self.0 == 0
     }

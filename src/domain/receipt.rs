@@ -586,6 +586,8 @@ mod tests {
                 qty: 1,
                 total: Money::from_cents(120),
                 vat: Some(VatRate::Six),
+                discount: Money::ZERO,
+                original_line: None,
             },
             SaleLine {
                 line_no: 2,
@@ -596,6 +598,8 @@ mod tests {
                 qty: 1,
                 total: Money::from_cents(250),
                 vat: Some(VatRate::Six),
+                discount: Money::ZERO,
+                original_line: None,
             },
             SaleLine {
                 line_no: 3,
@@ -606,6 +610,8 @@ mod tests {
                 qty: 1,
                 total: Money::from_cents(1500),
                 vat: None,
+                discount: Money::ZERO,
+                original_line: None,
             },
         ];
         Sale {
@@ -624,6 +630,11 @@ mod tests {
             rounding: Money::ZERO,
             tendered: Some(Money::from_cents(2000)),
             change: Money::from_cents(130),
+            discount: Money::ZERO,
+            kind: Default::default(),
+            original: None,
+            reason: None,
+            approved_by: None,
             paid_at: DateTime::parse_from_rfc3339("2026-05-31T13:23:54Z")
                 .unwrap()
                 .with_timezone(&Utc),

@@ -37,6 +37,45 @@ impl PaymentMethod {
     }
 }
 
+/// A sale, or a refund (a credit note: « note de crédit », « creditnota »): numbered in the same
+/// gapless series, chained like every ticket, pointing at the sale it reverses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SaleKind {
+    #[default]
+    Sale,
+    Refund,
+}
+
+impl SaleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SaleKind::Sale => "sale",
+            SaleKind::Refund => "refund",
+        }
+    }
+    pub fn parse(s: &str) -> Option<SaleKind> {
+        match s {
+            "sale" => Some(SaleKind::Sale),
+            "refund" => Some(SaleKind::Refund),
+            _ => None,
+        }
+    }
+    pub fn is_sale(&self) -> bool {
+        *self == SaleKind::Sale
+    }
+}
+
+/// The sale a refund reverses, as the credit note names it (its number and date are printed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginalRef {
+    pub sale_id: String,
+    pub till_id: String,
+    pub ticket_no: i64,
+    pub paid_at: DateTime<Utc>,
+    pub method: PaymentMethod,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SaleError {
     #[error("the {0} basket is empty: nothing to pay")]
@@ -55,12 +94,21 @@ pub struct SaleLine {
     pub name: String,
     pub unit: Money,
     pub qty: i64,
+    /// What the line costs: `unit × qty − discount` (negative on a refund).
     pub total: Money,
     pub vat: Option<VatRate>,
+    /// What every discount took off the line (its own and its share of a basket discount);
+    /// left out of the hashed form when zero, so older sales keep their hashes.
+    #[serde(default, skip_serializing_if = "Money::is_zero_ref")]
+    pub discount: Money,
+    /// On a refund: the line of the original sale it returns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_line: Option<u32>,
 }
 
-/// A paid basket before the ledger gives it a number and a place in the chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A paid basket before the ledger gives it a number and a place in the chain. Serialisable: a
+/// refund through the provider keeps its credit note's draft in the ledger while it asks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaleDraft {
     pub staff_id: StaffId,
     pub staff_name: String,
@@ -80,6 +128,15 @@ pub struct SaleDraft {
     pub rounding: Money,
     pub tendered: Option<Money>,
     pub change: Money,
+    /// Every discount of the sale together (the lines' `discount`).
+    pub discount: Money,
+    /// `Refund` for a credit note.
+    pub kind: SaleKind,
+    /// On a refund: the sale it reverses.
+    pub original: Option<OriginalRef>,
+    /// On a refund: why (the cashier's words) and the manager who approved it.
+    pub reason: Option<String>,
+    pub approved_by: Option<String>,
 }
 
 impl SaleDraft {
@@ -116,8 +173,10 @@ impl SaleDraft {
         let sale_lines = lines
             .as_slice()
             .iter()
+            .zip(lines.priced())
             .enumerate()
-            .map(|(i, l)| {
+            .map(|(i, (l, p))| {
+                l.gross().ok_or(SaleError::Overflow)?;
                 Ok(SaleLine {
                     line_no: u32::try_from(i + 1).map_err(|_| SaleError::Overflow)?,
                     kind: l.kind,
@@ -125,11 +184,14 @@ impl SaleDraft {
                     name: l.name.clone(),
                     unit: l.unit,
                     qty: l.qty,
-                    total: l.total().ok_or(SaleError::Overflow)?,
+                    total: p.net,
                     vat: l.vat,
+                    discount: p.discount,
+                    original_line: None,
                 })
             })
             .collect::<Result<Vec<_>, SaleError>>()?;
+        let discount = lines.discount_total();
         let total = lines.total();
         let paid = if method == PaymentMethod::Cash && round_cash {
             total.round_to_5_cents().ok_or(SaleError::Overflow)?
@@ -165,6 +227,11 @@ impl SaleDraft {
                 None
             },
             change,
+            discount,
+            kind: SaleKind::Sale,
+            original: None,
+            reason: None,
+            approved_by: None,
         })
     }
 
@@ -193,6 +260,11 @@ impl SaleDraft {
             rounding: self.rounding,
             tendered: self.tendered,
             change: self.change,
+            discount: self.discount,
+            kind: self.kind,
+            original: self.original,
+            reason: self.reason,
+            approved_by: self.approved_by,
             paid_at: truncate_to_millis(paid_at),
             lines: self.lines,
             prev_hash,
@@ -233,6 +305,17 @@ pub struct Sale {
     pub rounding: Money,
     pub tendered: Option<Money>,
     pub change: Money,
+    /// See [`SaleDraft::discount`].
+    #[serde(default)]
+    pub discount: Money,
+    #[serde(default)]
+    pub kind: SaleKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<OriginalRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
     pub paid_at: DateTime<Utc>,
     pub lines: Vec<SaleLine>,
     pub prev_hash: String,
@@ -262,8 +345,29 @@ struct Canonical<'a> {
     rounding: i64,
     tendered: Option<i64>,
     change: i64,
+    /// The fields below are left out when they are at their default (no discount, a sale), so
+    /// the hashes of sales made before discounts and refunds existed still hold.
+    #[serde(skip_serializing_if = "is_zero")]
+    discount: i64,
+    #[serde(skip_serializing_if = "SaleKind::is_sale")]
+    kind: SaleKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original: Option<CanonicalOriginal<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approved_by: Option<&'a str>,
     paid_at: String,
     lines: &'a [SaleLine],
+}
+
+#[derive(Serialize)]
+struct CanonicalOriginal<'a> {
+    sale_id: &'a str,
+    till_id: &'a str,
+    ticket_no: i64,
+    paid_at: String,
+    method: PaymentMethod,
 }
 
 fn is_zero(v: &i64) -> bool {
@@ -289,6 +393,17 @@ impl Sale {
             rounding: self.rounding.cents(),
             tendered: self.tendered.map(Money::cents),
             change: self.change.cents(),
+            discount: self.discount.cents(),
+            kind: self.kind,
+            original: self.original.as_ref().map(|o| CanonicalOriginal {
+                sale_id: &o.sale_id,
+                till_id: &o.till_id,
+                ticket_no: o.ticket_no,
+                paid_at: format_instant(o.paid_at),
+                method: o.method,
+            }),
+            reason: self.reason.as_deref(),
+            approved_by: self.approved_by.as_deref(),
             paid_at: format_instant(self.paid_at),
             lines: &self.lines,
         };

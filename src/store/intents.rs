@@ -132,19 +132,28 @@ struct StoredLine {
     unit_cents: i64,
     qty: i64,
     vat: Option<u8>,
+    /// Every discount of the line as an amount (a payment pays what was shown, frozen).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    discount_cents: i64,
+}
+
+fn is_zero(v: &i64) -> bool {
+    *v == 0
 }
 
 fn lines_json(lines: &Lines) -> String {
     let stored: Vec<StoredLine> = lines
         .as_slice()
         .iter()
-        .map(|l| StoredLine {
+        .zip(lines.priced())
+        .map(|(l, p)| StoredLine {
             kind: l.kind.as_str().to_owned(),
             code: l.code.as_ref().map(|c| c.as_str().to_owned()),
             name: l.name.clone(),
             unit_cents: l.unit.cents(),
             qty: l.qty,
             vat: l.vat.map(VatRate::percent),
+            discount_cents: p.discount.cents(),
         })
         .collect();
     serde_json::to_string(&stored).unwrap_or_else(|_| "[]".to_owned())
@@ -170,6 +179,13 @@ fn parse_lines(id: &str, s: &str) -> StoreResult<Lines> {
                 .map(VatRate::try_from)
                 .transpose()
                 .map_err(|_| bad("VAT rate"))?,
+            discount: (l.discount_cents != 0).then(|| {
+                crate::domain::discount::Discount::new(
+                    crate::domain::discount::DiscountRule::Fixed(Money::from_cents(
+                        l.discount_cents,
+                    )),
+                )
+            }),
         });
     }
     Ok(Lines::from_lines(lines))
@@ -470,6 +486,7 @@ mod tests {
                 unit: Money::from_cents(120),
                 qty: 1,
                 vat: Some(VatRate::Six),
+                discount: None,
             },
             Line {
                 kind: LineKind::Withdrawal,
@@ -478,6 +495,7 @@ mod tests {
                 unit: Money::from_cents(1500),
                 qty: 1,
                 vat: None,
+                discount: None,
             },
         ])
     }

@@ -13,6 +13,7 @@ mod drawer;
 mod intents;
 mod outbox;
 mod print_queue;
+mod refunds;
 mod reports;
 mod sales;
 mod staff;
@@ -31,6 +32,7 @@ pub use outbox::{
     CentralProduct, CentralStaff, OutboxRow, Waiting, central_product, central_staff,
 };
 pub use print_queue::{PrintJob, PrintWhat};
+pub use refunds::{OVER_RETURN, RefundRequest};
 pub use sales::CommittedSale;
 pub use staff::{LockState, StaffRecord};
 pub use verify::{ChainProblem, VerifyReport};

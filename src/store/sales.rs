@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::domain::sale::{GENESIS_HASH, SaleLine, format_instant};
+use crate::domain::sale::{GENESIS_HASH, OriginalRef, SaleKind, SaleLine, format_instant};
 use crate::domain::{Account, LineKind, Money, PaymentMethod, Sale, SaleDraft, StaffId, VatRate};
 
 use super::{Ledger, StoreError, StoreResult, parse_ts, ts};
@@ -74,6 +74,9 @@ impl Ledger {
             _ => now,
         };
         let sale = draft.seal(sale_id, till_id.to_owned(), ticket_no, paid_at, prev_hash);
+        if sale.kind == SaleKind::Refund {
+            super::refunds::check_returnable(&tx, &sale)?;
+        }
         let day = paid_at.with_timezone(&tz).date_naive().to_string();
         let paid_at_s = ts(sale.paid_at);
         // Every sale belongs to a drawer session (the till opens one if none is).
@@ -81,8 +84,10 @@ impl Ledger {
             super::drawer::session_for_sale(&tx, till_id, sale.staff_id.as_str(), sale.paid_at)?;
         tx.execute(
             "INSERT INTO sales (id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref,
-               revenue_cents, withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, provider_ref, rounding_cents, drawer_session)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+               revenue_cents, withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, provider_ref, rounding_cents, drawer_session,
+               kind, discount_cents, original_sale_id, original_till_id, original_ticket_no, original_paid_at, original_method, reason, approved_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+               ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
             params![
                 sale.id,
                 sale.till_id,
@@ -103,13 +108,22 @@ impl Ledger {
                 sale.hash,
                 sale.provider_ref,
                 sale.rounding.cents(),
-                drawer_session
+                drawer_session,
+                sale.kind.as_str(),
+                sale.discount.cents(),
+                sale.original.as_ref().map(|o| o.sale_id.as_str()),
+                sale.original.as_ref().map(|o| o.till_id.as_str()),
+                sale.original.as_ref().map(|o| o.ticket_no),
+                sale.original.as_ref().map(|o| ts(o.paid_at)),
+                sale.original.as_ref().map(|o| o.method.as_str()),
+                sale.reason,
+                sale.approved_by
             ],
         )?;
         {
             let mut line_stmt = tx.prepare_cached(
-                "INSERT INTO sale_lines (sale_id, line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO sale_lines (sale_id, line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate, discount_cents, original_line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
             let mut vat_stmt = tx.prepare_cached(
                 "INSERT INTO day_vat (day, till_id, vat_rate, gross_cents) VALUES (?1, ?2, ?3, ?4)
@@ -125,7 +139,9 @@ impl Ledger {
                     l.unit.cents(),
                     l.qty,
                     l.total.cents(),
-                    l.vat.map(VatRate::percent)
+                    l.vat.map(VatRate::percent),
+                    l.discount.cents(),
+                    l.original_line
                 ])?;
                 if let (LineKind::Item, Some(rate)) = (l.kind, l.vat) {
                     vat_stmt.execute(params![
@@ -137,13 +153,24 @@ impl Ledger {
                 }
             }
         }
+        // A refund is not a ticket sold: it counts among the day's refunds (its amount is
+        // negative), and its negative revenue makes revenue the day's net.
+        let (tickets, refunds, refund_cents) = match sale.kind {
+            SaleKind::Sale => (1, 0, 0),
+            SaleKind::Refund => (0, 1, sale.revenue.cents()),
+        };
         tx.execute(
-            "INSERT INTO day_totals (day, till_id, tickets, revenue_cents, withdrawal_cents, rounding_cents) VALUES (?1, ?2, 1, ?3, ?4, ?5)
-             ON CONFLICT (day, till_id) DO UPDATE SET tickets = tickets + 1,
+            "INSERT INTO day_totals (day, till_id, tickets, revenue_cents, withdrawal_cents, rounding_cents, refunds, refund_cents, discount_cents)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (day, till_id) DO UPDATE SET tickets = tickets + excluded.tickets,
                revenue_cents = revenue_cents + excluded.revenue_cents,
                withdrawal_cents = withdrawal_cents + excluded.withdrawal_cents,
-               rounding_cents = rounding_cents + excluded.rounding_cents",
-            params![day, sale.till_id, sale.revenue.cents(), sale.withdrawal.cents(), sale.rounding.cents()],
+               rounding_cents = rounding_cents + excluded.rounding_cents,
+               refunds = refunds + excluded.refunds,
+               refund_cents = refund_cents + excluded.refund_cents,
+               discount_cents = discount_cents + excluded.discount_cents",
+            params![day, sale.till_id, tickets, sale.revenue.cents(), sale.withdrawal.cents(), sale.rounding.cents(),
+                refunds, refund_cents, sale.discount.cents()],
         )?;
         tx.execute(
             "INSERT INTO chain_heads (till_id, ticket_no, hash, paid_at) VALUES (?1, ?2, ?3, ?4)
@@ -219,7 +246,9 @@ impl Ledger {
     pub fn sale(&self, id: &str) -> StoreResult<Sale> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, revenue_cents,
-               withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, prev_hash, hash, provider_ref, rounding_cents
+               withdrawal_cents, paid_cents, tendered_cents, change_cents, paid_at, prev_hash, hash, provider_ref, rounding_cents,
+               kind, discount_cents, original_sale_id, original_till_id, original_ticket_no, original_paid_at, original_method,
+               reason, approved_by
              FROM sales WHERE id = ?1",
         )?;
         let head = stmt
@@ -251,6 +280,19 @@ impl Ledger {
                         r.get::<_, Option<String>>(16)?,
                         r.get::<_, i64>(17)?,
                     ),
+                    (
+                        r.get::<_, String>(18)?,
+                        r.get::<_, i64>(19)?,
+                        (
+                            r.get::<_, Option<String>>(20)?,
+                            r.get::<_, Option<String>>(21)?,
+                            r.get::<_, Option<i64>>(22)?,
+                            r.get::<_, Option<String>>(23)?,
+                            r.get::<_, Option<String>>(24)?,
+                        ),
+                        r.get::<_, Option<String>>(25)?,
+                        r.get::<_, Option<String>>(26)?,
+                    ),
                 ))
             })
             .optional()?
@@ -260,8 +302,23 @@ impl Ledger {
             (account, method, payment_ref),
             (rev, wd, paid, tendered, change),
             (paid_at, prev_hash, hash, provider_ref, rounding),
+            (kind, discount, original, reason, approved_by),
         ) = head;
         let corrupt = |what: &str| StoreError::Corrupt(format!("sale {id}: bad {what}"));
+        let original = match original {
+            (Some(sale_id), Some(till_id), Some(ticket_no), Some(paid_at), Some(method)) => {
+                Some(OriginalRef {
+                    sale_id,
+                    till_id,
+                    ticket_no,
+                    paid_at: parse_ts(&paid_at)?,
+                    method: PaymentMethod::parse(&method)
+                        .ok_or_else(|| corrupt("original method"))?,
+                })
+            }
+            (None, None, None, None, None) => None,
+            _ => return Err(corrupt("original sale")),
+        };
         Ok(Sale {
             lines: self.sale_lines(&id)?,
             till_id,
@@ -278,6 +335,11 @@ impl Ledger {
             rounding: Money::from_cents(rounding),
             tendered: tendered.map(Money::from_cents),
             change: Money::from_cents(change),
+            discount: Money::from_cents(discount),
+            kind: SaleKind::parse(&kind).ok_or_else(|| corrupt("kind"))?,
+            original,
+            reason,
+            approved_by,
             paid_at: parse_ts(&paid_at)?,
             prev_hash,
             hash,
@@ -287,7 +349,7 @@ impl Ledger {
 
     fn sale_lines(&self, sale_id: &str) -> StoreResult<Vec<SaleLine>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate
+            "SELECT line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate, discount_cents, original_line
              FROM sale_lines WHERE sale_id = ?1 ORDER BY line_no",
         )?;
         let rows = stmt.query_map([sale_id], |r| {
@@ -300,11 +362,14 @@ impl Ledger {
                 r.get::<_, i64>(5)?,
                 r.get::<_, i64>(6)?,
                 r.get::<_, Option<u8>>(7)?,
+                r.get::<_, i64>(8)?,
+                r.get::<_, Option<u32>>(9)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (line_no, kind, product_code, name, unit, qty, total, vat) = row?;
+            let (line_no, kind, product_code, name, unit, qty, total, vat, discount, original_line) =
+                row?;
             out.push(SaleLine {
                 line_no,
                 kind: LineKind::parse(&kind)
@@ -318,6 +383,8 @@ impl Ledger {
                     .map(VatRate::try_from)
                     .transpose()
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                discount: Money::from_cents(discount),
+                original_line,
             });
         }
         Ok(out)

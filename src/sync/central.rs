@@ -100,11 +100,27 @@ fn sale_row(sale: &Sale, tz: Tz, received_at: i64) -> Vec<Value> {
         received_at.into(),
         sale.provider_ref.clone().into(),
         sale.rounding.cents().into(),
+        sale.kind.as_str().to_owned().into(),
+        sale.discount.cents().into(),
+        sale.original.as_ref().map(|o| o.sale_id.clone()).into(),
+        sale.original.as_ref().map(|o| o.till_id.clone()).into(),
+        sale.original.as_ref().map(|o| o.ticket_no).into(),
+        sale.original
+            .as_ref()
+            .map(|o| crate::domain::sale::format_instant(o.paid_at))
+            .into(),
+        sale.original
+            .as_ref()
+            .map(|o| o.method.as_str().to_owned())
+            .into(),
+        sale.reason.clone().into(),
+        sale.approved_by.clone().into(),
     ]
 }
 
 const SALE_COLUMNS: &str = "id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, revenue_cents, withdrawal_cents, \
-     paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, received_at, provider_ref, rounding_cents";
+     paid_cents, tendered_cents, change_cents, paid_at, day, prev_hash, hash, received_at, provider_ref, rounding_cents, \
+     kind, discount_cents, original_sale_id, original_till_id, original_ticket_no, original_paid_at, original_method, reason, approved_by";
 
 /// An intent's outbox payload as a `till_intents` row (its day in the shop's time zone).
 fn intent_row(till_id: &str, tz: Tz, v: &serde_json::Value) -> Vec<Value> {
@@ -275,15 +291,17 @@ impl Central {
                             l.qty.into(),
                             l.total.cents().into(),
                             l.vat.map(VatRate::percent).into(),
+                            l.discount.cents().into(),
+                            l.original_line.into(),
                         ]
                     })
                 })
                 .collect();
-            for line_chunk in lines.chunks(CHUNK * 9) {
+            for line_chunk in lines.chunks(CHUNK * 11) {
                 let sql = format!(
-                    "INSERT INTO sale_lines (sale_id, line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate) VALUES {} \
+                    "INSERT INTO sale_lines (sale_id, line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate, discount_cents, original_line) VALUES {} \
                      ON DUPLICATE KEY UPDATE sale_id = sale_id",
-                    placeholders(line_chunk.len() / 9, 9)
+                    placeholders(line_chunk.len() / 11, 11)
                 );
                 bounded(tx.exec_drop(sql, line_chunk.to_vec())).await?;
             }
@@ -591,6 +609,152 @@ impl Central {
             });
         }
         Ok(DayReport::build_with_rounding(day, lines, roundings))
+    }
+
+    /// A sale for a return at another till: by `(till_id, ticket_no)` or by its id, with its
+    /// lines, and what the credit notes central knows of returned of it (each refund's id, the
+    /// original line, units and amount, positive): the till adds its own not yet pushed.
+    pub async fn sale_for_refund(
+        &self,
+        key: &crate::domain::refund::TicketKey,
+    ) -> Result<Option<(Sale, Vec<crate::domain::refund::ReturnedRow>)>, SyncError> {
+        use crate::domain::refund::{ReturnedRow, TicketKey};
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        type Head = (
+            String,
+            String,
+            i64,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            i64,
+            String,
+        );
+        let cols = "id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, paid_at, rounding_cents, kind";
+        let head: Option<Head> = match key {
+            TicketKey::Ticket { till_id, ticket_no } => {
+                bounded(conn.exec_first(
+                    format!("SELECT {cols} FROM sales WHERE till_id = ? AND ticket_no = ?"),
+                    (till_id.as_str(), *ticket_no),
+                ))
+                .await?
+            }
+            TicketKey::SaleId(id) => {
+                bounded(conn.exec_first(
+                    format!("SELECT {cols} FROM sales WHERE id = ?"),
+                    (id.as_str(),),
+                ))
+                .await?
+            }
+            TicketKey::Local(_) => None,
+        };
+        let Some((
+            id,
+            till_id,
+            ticket_no,
+            staff_id,
+            staff_name,
+            account,
+            method,
+            payment_ref,
+            paid_at,
+            rounding,
+            kind,
+        )) = head
+        else {
+            return Ok(None);
+        };
+        let sale_id = id.clone();
+        let bad = move |what: &str| SyncError::Permanent(format!("sale {sale_id}: bad {what}"));
+        type LineRow = (
+            u32,
+            String,
+            Option<String>,
+            String,
+            i64,
+            i64,
+            i64,
+            Option<u8>,
+            i64,
+        );
+        let rows: Vec<LineRow> = bounded(conn.exec(
+            "SELECT line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate, discount_cents \
+             FROM sale_lines WHERE sale_id = ? ORDER BY line_no",
+            (id.as_str(),),
+        ))
+        .await?;
+        let mut lines = Vec::with_capacity(rows.len());
+        for (line_no, lkind, product_code, name, unit, qty, total, vat, discount) in rows {
+            lines.push(crate::domain::sale::SaleLine {
+                line_no,
+                kind: LineKind::parse(&lkind).ok_or_else(|| bad("line kind"))?,
+                product_code,
+                name,
+                unit: Money::from_cents(unit),
+                qty,
+                total: Money::from_cents(total),
+                vat: vat.and_then(|v| VatRate::try_from(v).ok()),
+                discount: Money::from_cents(discount),
+                original_line: None,
+            });
+        }
+        let returned: Vec<(String, u32, i64, i64)> = bounded(conn.exec(
+            "SELECT s.id, l.original_line, CAST(-l.qty AS SIGNED), CAST(-l.total_cents AS SIGNED) \
+             FROM sales s JOIN sale_lines l ON l.sale_id = s.id \
+             WHERE s.original_sale_id = ? AND s.kind = 'refund' AND l.original_line IS NOT NULL",
+            (id.as_str(),),
+        ))
+        .await?;
+        let paid_at = chrono::DateTime::parse_from_rfc3339(&paid_at)
+            .map_err(|_| bad("time"))?
+            .with_timezone(&chrono::Utc);
+        let sale = Sale {
+            id,
+            till_id,
+            ticket_no,
+            staff_id: crate::domain::StaffId::parse(&staff_id).map_err(|_| bad("staff id"))?,
+            staff_name,
+            account: crate::domain::Account::parse(&account).ok_or_else(|| bad("account"))?,
+            method: crate::domain::PaymentMethod::parse(&method).ok_or_else(|| bad("method"))?,
+            payment_ref,
+            provider_ref: None,
+            revenue: lines
+                .iter()
+                .filter(|l| l.kind == LineKind::Item)
+                .map(|l| l.total)
+                .sum(),
+            withdrawal: lines
+                .iter()
+                .filter(|l| l.kind == LineKind::Withdrawal)
+                .map(|l| l.total)
+                .sum(),
+            paid: lines.iter().map(|l| l.total).sum(),
+            rounding: Money::from_cents(rounding),
+            tendered: None,
+            change: Money::ZERO,
+            discount: lines.iter().map(|l| l.discount).sum(),
+            kind: crate::domain::sale::SaleKind::parse(&kind).ok_or_else(|| bad("kind"))?,
+            original: None,
+            reason: None,
+            approved_by: None,
+            paid_at,
+            lines,
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        let returned = returned
+            .into_iter()
+            .map(|(refund_id, line, qty, amount)| ReturnedRow {
+                refund_id,
+                line,
+                qty,
+                amount: Money::from_cents(amount),
+            })
+            .collect();
+        Ok(Some((sale, returned)))
     }
 
     /// The days with sales across all tills, newest first.

@@ -322,6 +322,13 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
             super::drawer::on_status(m, s.drawer_session);
             m.status = Some(*s);
         }
+        // Returns, discounts and approvals on the screen: see gui/model/counter.rs (to come).
+        TillEvent::ApprovalNeeded { .. }
+        | TillEvent::Approved { .. }
+        | TillEvent::RefundBasket { .. }
+        | TillEvent::RefundCommitted { .. }
+        | TillEvent::RefundProgress { .. }
+        | TillEvent::RefundCancelled => {}
     }
     fx
 }

@@ -67,6 +67,8 @@ pub(super) fn line(n: usize, name: &str, qty: i64, unit: i64) -> BasketLineView 
         qty,
         unit_cents: Money::from_cents(unit),
         total_cents: Money::from_cents(unit * qty),
+        discount_cents: Money::ZERO,
+        discount: None,
     }
 }
 
@@ -80,6 +82,8 @@ pub(super) fn basket(
     TillEvent::Basket {
         account,
         lines,
+        discount_cents: Money::ZERO,
+        basket_discount: None,
         total_cents: Money::from_cents(total),
         main_total_cents: Money::from_cents(main),
         sub_total_cents: Money::from_cents(sub),

@@ -228,6 +228,7 @@ fn with_both_baskets_full_the_cashier_chooses_then_pays_by_qr_and_the_sub_accoun
             change_cents: Money::ZERO,
             rounding_cents: Money::ZERO,
             provider_ref: None,
+            discount_cents: Money::ZERO,
         },
     );
     assert_eq!(sent(&fx), [Command::Status]);
@@ -303,6 +304,7 @@ fn cash_asks_the_amount_received_and_shows_the_change() {
             change_cents: Money::from_cents(130),
             rounding_cents: Money::ZERO,
             provider_ref: None,
+            discount_cents: Money::ZERO,
         },
     );
     assert_eq!(m.overlay, Some(Overlay::CashChange));
