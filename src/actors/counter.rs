@@ -225,12 +225,25 @@ impl Till {
             Ok(m) if m.role == Role::Admin => m,
             other => {
                 // The action waits for another try.
+                let asked_by = pending.asked_by.clone();
                 self.returns
                     .send(SetPending(pending))
                     .await
                     .map_err(mailbox)?;
                 return Err(match other {
-                    Ok(_) => Refusal::says("not_a_manager", Text::msg("approval-not-manager")),
+                    Ok(not_manager) => {
+                        let (now, who, asked) =
+                            (self.clock.now(), not_manager.id.to_string(), asked_by);
+                        self.ledger.do_send(ledger::LedgerJob::new(move |l| {
+                            l.audit(
+                                now,
+                                Some(&who),
+                                "approval_refused",
+                                &format!("not_a_manager: asked by {asked}"),
+                            )
+                        }));
+                        Refusal::says("not_a_manager", Text::msg("approval-not-manager"))
+                    }
                     Err(r) => r,
                 });
             }
