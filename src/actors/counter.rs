@@ -38,8 +38,6 @@ use super::{Till, ledger, printer, session};
 
 /// How often a provider refund that is not final is asked about again.
 const FOLLOW_EVERY: Duration = Duration::from_secs(2);
-/// How many times an unanswered refund request is asked again within the cashier's command.
-const ASK_ATTEMPTS: u32 = 3;
 
 fn mailbox(e: MailboxError) -> Refusal {
     Refusal::new("internal", e.to_string())
@@ -507,24 +505,16 @@ impl Till {
             amount_cents: amount.cents(),
             description: format!("Note de crédit / creditnota {}", basket.original.ticket_no),
         };
-        let mut answer = Err(None);
-        for attempt in 0..ASK_ATTEMPTS {
-            match client.refund(&intent_id, &ask).await {
-                Ok(view) => {
-                    answer = Ok(view);
-                    break;
-                }
-                // A refusal (4xx) is an answer: the server did not take the refund.
-                Err(e) if !e.is_retryable() => {
-                    answer = Err(Some(e.to_string()));
-                    break;
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, attempt, "refund: the payment server did not answer");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                }
+        // The client retries a server that does not answer (with backoff) before it gives up.
+        let answer = match client.refund(&intent_id, &ask).await {
+            Ok(view) => Ok(view),
+            // A refusal (4xx) is an answer: the server did not take the refund.
+            Err(e) if !e.is_retryable() => Err(Some(e.to_string())),
+            Err(e) => {
+                tracing::warn!(error = %e, "refund: the payment server did not answer");
+                Err(None)
             }
-        }
+        };
         match answer {
             Ok(view) if view.status != RefundStatus::Failed => {
                 let status = view.status.as_str().to_owned();

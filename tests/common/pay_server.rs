@@ -63,6 +63,19 @@ impl PayServer {
         self.wait_ready();
     }
 
+    /// Kills it (SIGKILL): the server is down until [`PayServer::start_again`].
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts it again after [`PayServer::stop`], on the same database and address.
+    #[allow(clippy::zombie_processes)] // Drop kills the new child.
+    pub fn start_again(&mut self) {
+        self.child = spawn(self.dir.path(), self.addr, &self.env);
+        self.wait_ready();
+    }
+
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
