@@ -36,6 +36,8 @@ use super::returns::{
 };
 use super::{Till, ledger, printer, session};
 
+/// How long a return waits for the central database to say what other tills returned.
+const CENTRAL_LOOKUP: Duration = Duration::from_secs(3);
 /// How often a provider refund that is not final is asked about again.
 const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 
@@ -308,7 +310,18 @@ impl Till {
         .map_err(|e| Refusal::new("store_error", e.to_string()))?;
         let unknown = || Refusal::says("unknown_ticket", Text::msg("refund-unknown-ticket"));
         let (sale, rows) = match (local, &key) {
-            (Some(found), _) => found,
+            (Some((sale, mut rows)), _) => {
+                // Another till may have returned part of this sale: central knows (when it
+                // answers soon; offline, this till's own credit notes are what it knows).
+                if let Some(central) = &self.central {
+                    match tokio::time::timeout(CENTRAL_LOOKUP, central.refunds_of(&sale.id)).await {
+                        Ok(Ok(elsewhere)) => rows.extend(elsewhere),
+                        Ok(Err(e)) => tracing::warn!(error = %e, "refund: central refunds unknown"),
+                        Err(_) => tracing::warn!("refund: central did not answer in time"),
+                    }
+                }
+                (sale, rows)
+            }
             (None, TicketKey::Local(_)) => return Err(unknown()),
             (None, _) => {
                 let Some(central) = &self.central else {

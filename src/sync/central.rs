@@ -618,7 +618,7 @@ impl Central {
         &self,
         key: &crate::domain::refund::TicketKey,
     ) -> Result<Option<(Sale, Vec<crate::domain::refund::ReturnedRow>)>, SyncError> {
-        use crate::domain::refund::{ReturnedRow, TicketKey};
+        use crate::domain::refund::TicketKey;
         let mut conn = bounded(self.pool.get_conn()).await?;
         type Head = (
             String,
@@ -701,13 +701,6 @@ impl Central {
                 original_line: None,
             });
         }
-        let returned: Vec<(String, u32, i64, i64)> = bounded(conn.exec(
-            "SELECT s.id, l.original_line, CAST(-l.qty AS SIGNED), CAST(-l.total_cents AS SIGNED) \
-             FROM sales s JOIN sale_lines l ON l.sale_id = s.id \
-             WHERE s.original_sale_id = ? AND s.kind = 'refund' AND l.original_line IS NOT NULL",
-            (id.as_str(),),
-        ))
-        .await?;
         let paid_at = chrono::DateTime::parse_from_rfc3339(&paid_at)
             .map_err(|_| bad("time"))?
             .with_timezone(&chrono::Utc);
@@ -745,16 +738,36 @@ impl Central {
             prev_hash: String::new(),
             hash: String::new(),
         };
-        let returned = returned
-            .into_iter()
-            .map(|(refund_id, line, qty, amount)| ReturnedRow {
-                refund_id,
-                line,
-                qty,
-                amount: Money::from_cents(amount),
-            })
-            .collect();
+        drop(conn);
+        let returned = self.refunds_of(&sale.id).await?;
         Ok(Some((sale, returned)))
+    }
+
+    /// What the credit notes central knows of returned of sale `original` (every till's), one
+    /// row per credit note and line (positive units and amount).
+    pub async fn refunds_of(
+        &self,
+        original: &str,
+    ) -> Result<Vec<crate::domain::refund::ReturnedRow>, SyncError> {
+        let mut conn = bounded(self.pool.get_conn()).await?;
+        let rows: Vec<(String, u32, i64, i64)> = bounded(conn.exec(
+            "SELECT s.id, l.original_line, CAST(-l.qty AS SIGNED), CAST(-l.total_cents AS SIGNED) \
+             FROM sales s JOIN sale_lines l ON l.sale_id = s.id \
+             WHERE s.original_sale_id = ? AND s.kind = 'refund' AND l.original_line IS NOT NULL",
+            (original,),
+        ))
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(refund_id, line, qty, amount)| crate::domain::refund::ReturnedRow {
+                    refund_id,
+                    line,
+                    qty,
+                    amount: Money::from_cents(amount),
+                },
+            )
+            .collect())
     }
 
     /// The days with sales across all tills, newest first.
