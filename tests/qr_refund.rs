@@ -82,6 +82,25 @@ fn credit_notes(dir: &std::path::Path) -> Vec<(i64, String, i64)> {
     .unwrap()
 }
 
+/// Sells `codes` by QR and has the customer pay in the app: the `sale_committed` event.
+fn qr_sale(till: &mut common::Till, sim: &PayconiqSim, codes: &[&str]) -> Value {
+    for code in codes {
+        till.cmd(&format!("scan {code}"));
+    }
+    let (_, pending) = till.cmd_awaiting("pay main", "payment_pending");
+    let intent = pending["intent_id"].as_str().unwrap().to_owned();
+    let reference: String = intent.chars().take(35).collect();
+    let payment = sim
+        .payments()
+        .into_iter()
+        .find(|p| p.2 == reference)
+        .expect("the payment at Payconiq")
+        .0;
+    assert_eq!(sim.pay(&payment), Some(200));
+    till.wait_for("payment_accepted");
+    till.cmd_awaiting("accept", "sale_committed").1
+}
+
 fn returnable(till: &mut common::Till, line: usize) -> i64 {
     let rb = find(&till.cmd("refund 1"), "refund_basket");
     int(&rb["lines"][line - 1], "returnable")
@@ -209,4 +228,42 @@ fn a_qr_sale_is_refunded_through_payconiq_followed_across_a_kill_and_never_twice
     assert!(sim.refunds().iter().all(|r| r.3 == "SUCCEEDED"));
     let ok = common::run(dir.path(), &["verify"], "");
     assert!(ok.status.success(), "{}", common::stdout(&ok));
+}
+
+#[test]
+fn a_refund_the_provider_fails_after_accepting_it_raises_the_alarm() {
+    let sim = PayconiqSim::start(KEY, PROFILE);
+    let server = pay_server(&sim);
+    let dir = common::seeded_dir();
+    let mut till = till(&server, dir.path());
+    let sale = qr_sale(&mut till, &sim, &["0000"]);
+    assert_eq!(int(&sale, "paid_cents"), 250);
+    sim.set_refunds("pending");
+    till.cmd("refund 1");
+    till.cmd("refund_qty 1 1");
+    let note = find(
+        &till.cmd("refund_commit original froid"),
+        "refund_committed",
+    );
+    assert_eq!(note["provider_status"], "pending");
+    sim.settle_refunds("FAILED");
+    let alarm = till.wait_for("refund_progress");
+    assert_eq!(
+        (
+            alarm["sale_id"].as_str(),
+            alarm["status"].as_str(),
+            int(&alarm, "ticket_no")
+        ),
+        (note["sale_id"].as_str(), Some("failed"), 2)
+    );
+    till.quit();
+    let conn = rusqlite::Connection::open(dir.path().join(kaching::store::LEDGER_FILE)).unwrap();
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'provider_refund_failed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1);
 }

@@ -531,9 +531,12 @@ impl Till {
         match answer {
             Ok(view) if view.status != RefundStatus::Failed => {
                 let status = view.status.as_str().to_owned();
-                self.record_refund(draft, refund_id.clone(), Some(status))
+                self.record_refund(draft, refund_id.clone(), Some(status.clone()))
                     .await?;
                 if !view.status.is_final() {
+                    let mut req = req;
+                    req.state = "recorded".into();
+                    req.provider_status = Some(status);
                     self.follow_refund(req);
                 }
                 Ok(())
