@@ -93,7 +93,20 @@ fn a_partial_return_by_ticket_number_needs_a_manager_never_returns_more_than_is_
         (1, 1010)
     );
 
-    // The ticket, found by its number: every line with what can still be returned.
+    // The ticket's QR code (its sale id) scanned at the till starts its return...
+    let scanned = find(
+        &till.cmd(&format!("scan {}", sale["sale_id"].as_str().unwrap())),
+        "refund_basket",
+    );
+    assert_eq!(
+        (int(&scanned, "ticket_no"), &scanned["original_sale_id"]),
+        (1, &sale["sale_id"])
+    );
+    till.expect_error(
+        "scan 01a25014-0000-7000-8000-000000000000",
+        "unknown_ticket",
+    );
+    // ...and so does its number: every line with what can still be returned.
     let rb = find(&till.cmd("refund 1"), "refund_basket");
     assert_eq!(rb["original_sale_id"], sale["sale_id"]);
     assert_eq!(rb["method"], "cash");
@@ -414,4 +427,28 @@ fn discounts_on_lines_and_on_the_basket_keep_every_vat_rate_exact_and_the_cap_ne
     );
     let ok = common::run(dir.path(), &["verify"], "");
     assert!(ok.status.success(), "{}", common::stdout(&ok));
+}
+
+/// An approval's PIN counts towards the manager's lockout, as a login's does.
+#[test]
+fn wrong_manager_pins_lock_the_manager_out_as_a_login_would() {
+    let dir = common::seeded_dir();
+    let mut till = start(dir.path());
+    login(&mut till, "14", "1414");
+    till.cmd("scan 4821");
+    find(&till.cmd("price 1 3 étiquette"), "approval_needed");
+    let max = kaching::domain::staff::MAX_PIN_FAILURES;
+    for _ in 1..max {
+        till.expect_error("approve 1 0000", "bad_pin");
+    }
+    till.expect_error("approve 1 0000", "locked_out");
+    // Locked: even the right PIN is refused now, and the price is unchanged.
+    till.expect_error("approve 1 1111", "locked_out");
+    assert_eq!(int(&till.status(), "main_total_cents"), 400);
+    till.quit();
+    // The manager cannot log in either.
+    let mut till = start(dir.path());
+    let ev = till.cmd("login 1 1111");
+    assert_eq!(find(&ev, "login_refused")["reason"], "locked_out");
+    till.quit();
 }

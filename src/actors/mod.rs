@@ -374,9 +374,14 @@ impl Till {
                         self.refund_commit(tender, reason, &staff, None).await
                     }
                     Command::RefundCancel => self.refund_cancel().await,
-                    Command::Scan(code) => {
-                        self.basket.send(ScanCode(code)).await.map_err(mailbox)?
-                    }
+                    Command::Scan(code) => match crate::domain::refund::TicketKey::parse(&code) {
+                        // A ticket's QR code (its sale id: 36 characters, never an article
+                        // code) scanned at the till starts its return.
+                        Some(key @ crate::domain::refund::TicketKey::SaleId(_)) => {
+                            self.refund_open(key).await
+                        }
+                        _ => self.basket.send(ScanCode(code)).await.map_err(mailbox)?,
+                    },
                     Command::Qty { line, qty } => self
                         .basket
                         .send(SetQuantity { line, qty })
