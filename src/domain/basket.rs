@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::barcode::ArticleCode;
-use super::discount::{Discount, DiscountError, DiscountRule, spread};
+use super::discount::{Discount, DiscountError, spread};
 use super::money::Money;
 use super::product::{Product, VatRate};
 
@@ -202,36 +202,6 @@ impl Lines {
     /// Every discount of the account together.
     pub fn discount_total(&self) -> Money {
         self.priced().iter().map(|p| p.discount).sum()
-    }
-    /// The same lines with every discount turned into its amount on its line (a basket
-    /// discount's share included): what a payment keeps, so that it pays exactly what was shown.
-    pub fn frozen(&self) -> Lines {
-        let priced = self.priced();
-        let lines = self
-            .0
-            .iter()
-            .zip(priced)
-            .map(|(l, p)| {
-                let mut l = l.clone();
-                if p.discount > Money::ZERO {
-                    let (reason, approved_by) = l
-                        .discount
-                        .as_ref()
-                        .or(self.1.as_ref())
-                        .map(|d| (d.reason.clone(), d.approved_by.clone()))
-                        .unwrap_or_default();
-                    l.discount = Some(Discount {
-                        rule: DiscountRule::Fixed(p.discount),
-                        reason,
-                        approved_by,
-                    });
-                } else {
-                    l.discount = None;
-                }
-                l
-            })
-            .collect();
-        Lines(lines, None)
     }
     pub fn as_slice(&self) -> &[Line] {
         &self.0
@@ -686,5 +656,60 @@ mod tests {
             Err(BasketError::InactiveProduct(_))
         ));
         assert!(b.is_empty());
+    }
+
+    #[test]
+    fn discounts_follow_the_quantity_are_spread_over_items_and_never_touch_withdrawals() {
+        use crate::domain::discount::{Discount, DiscountRule};
+        let mut b = Basket::new();
+        b.add_item(&product("1", 199)).unwrap();
+        b.add_item(&product("2", 500)).unwrap();
+        b.add_withdrawal(Money::from_cents(2000), Money::from_cents(50000))
+            .unwrap();
+        b.discount_line(1, Discount::new(DiscountRule::Percent(1000)))
+            .unwrap();
+        // 10 % of 1,99 € = 0,199 → 0,20 €; at quantity 3 the percentage follows: 0,60 €.
+        assert_eq!(b.lines(Account::Main).priced()[0].discount.cents(), 20);
+        b.set_qty(1, 3).unwrap();
+        assert_eq!(b.lines(Account::Main).priced()[0].discount.cents(), 60);
+        // A withdrawal is never discounted, by a line discount or the basket's.
+        assert_eq!(
+            b.discount_line(3, Discount::new(DiscountRule::Percent(1000))),
+            Err(BasketError::Discount(DiscountError::Withdrawal))
+        );
+        b.discount_basket(Discount::new(DiscountRule::Amount(Money::from_cents(100))))
+            .unwrap();
+        let p = b.lines(Account::Main).priced();
+        // Bases 537 and 500: 100 × 537 / 1037 = 51,8 → 52; 100 × 500 / 1037 = 48,2 → 48.
+        assert_eq!(
+            p.iter().map(|x| x.discount.cents()).collect::<Vec<_>>(),
+            [60 + 52, 48, 0]
+        );
+        assert_eq!(
+            b.lines(Account::Main).total().cents(),
+            597 - 112 + 500 - 48 + 2000
+        );
+        assert_eq!(
+            b.lines(Account::Main).revenue().cents(),
+            597 - 112 + 500 - 48
+        );
+        // An amount above the line is refused; a later quantity change cuts it to the line.
+        assert!(
+            b.discount_line(
+                2,
+                Discount::new(DiscountRule::Amount(Money::from_cents(501)))
+            )
+            .is_err()
+        );
+        b.discount_line(
+            2,
+            Discount::new(DiscountRule::Amount(Money::from_cents(400))),
+        )
+        .unwrap();
+        // Voiding every item drops the basket discount: nothing left for it to reduce.
+        b.void(1).unwrap();
+        b.void(1).unwrap();
+        assert!(b.lines(Account::Main).basket_discount().is_none());
+        assert_eq!(b.lines(Account::Main).total().cents(), 2000);
     }
 }
