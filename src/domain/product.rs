@@ -71,8 +71,16 @@ impl VatRate {
     }
 
     /// The VAT contained in a VAT-inclusive amount, rounded half up to the cent:
-    /// `gross × rate / (100 + rate)`.
+    /// `gross × rate / (100 + rate)`. Symmetric: a negative amount (a credit note, a day whose
+    /// refunds outweigh its sales) has exactly the opposite VAT of its positive mirror.
     pub fn vat_in(self, gross: Money) -> Money {
+        if gross.is_negative() {
+            return Money::from_cents(
+                self.vat_in(Money::from_cents(gross.cents().saturating_neg()))
+                    .cents()
+                    .saturating_neg(),
+            );
+        }
         let r = i128::from(self.percent());
         let g = i128::from(gross.cents());
         let denom = 100 + r;
@@ -287,5 +295,20 @@ mod tests {
         assert_eq!(parse_name("  Café ").unwrap(), "Café");
         assert!(parse_name("   ").is_err());
         assert!(parse_name(&"é".repeat(81)).is_err());
+    }
+
+    #[test]
+    fn vat_of_a_negative_amount_mirrors_the_positive_one() {
+        for cents in [0, 1, 53, 100, 106, 999, 12_345] {
+            for rate in [VatRate::Six, VatRate::Twelve, VatRate::TwentyOne] {
+                assert_eq!(
+                    rate.vat_in(Money::from_cents(-cents)).cents(),
+                    -rate.vat_in(Money::from_cents(cents)).cents(),
+                    "{cents} at {rate:?}"
+                );
+            }
+        }
+        // 1,00 € at 6 % holds 0,057 → 0,06 €; a credit note of 1,00 €, −0,06 €.
+        assert_eq!(VatRate::Six.vat_in(Money::from_cents(-100)).cents(), -6);
     }
 }
