@@ -65,8 +65,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::drawer_print::{self, PrintDoc};
-use crate::domain::receipt::{self, ShopInfo, TicketLanguage};
-use crate::domain::sale::{PaymentMethod, Sale};
+use crate::domain::receipt::{self, ShopInfo, Ticket, TicketLanguage};
+use crate::domain::sale::{PaymentMethod, Sale, SaleKind};
 
 use super::escpos::{self, CodePage};
 
@@ -405,27 +405,22 @@ impl Printer {
     }
 
     /// The ticket in the driver's form; the drawer pulse only with [`Drawer::Opens`] (and
-    /// never on a duplicate or a QR payment, whatever `drawer` says).
-    pub fn render(&self, sale: &Sale, duplicate: bool, drawer: Drawer) -> Rendered {
+    /// never on a duplicate or a QR payment, whatever `drawer` says). ESC/POS prints the QR
+    /// code of the sale id under the text; a text-only driver has the id as text only (the
+    /// layout prints it under the seal on every printer).
+    pub fn render(&self, ticket: &Ticket, drawer: Drawer) -> Rendered {
         if self.text_only() {
-            return Rendered::Text(receipt::render_in(
-                sale,
+            return Rendered::Text(receipt::render_ticket(
+                ticket,
                 &self.shop,
                 self.tz,
                 self.width,
-                duplicate,
                 self.language,
             ));
         }
-        let lines = receipt::layout_in(
-            sale,
-            &self.shop,
-            self.tz,
-            self.width,
-            duplicate,
-            self.language,
-        );
-        let pulse = drawer.opens() && sale.method == PaymentMethod::Cash && !duplicate;
+        let lines = receipt::layout_ticket(ticket, &self.shop, self.tz, self.width, self.language);
+        let sale = ticket.sale;
+        let pulse = drawer.opens() && sale.method == PaymentMethod::Cash && !ticket.duplicate;
         Rendered::EscPos(escpos::ticket(&lines, Some(&sale.id), pulse, self.codepage))
     }
 
@@ -449,13 +444,8 @@ impl Printer {
     /// Renders and sends one ticket (blocking, at most `printer.write_timeout_secs` and a
     /// moment). `job` names the duplicate's preview file and tells a late-finishing send of
     /// this same job from another's (see the module doc).
-    pub fn print(
-        &self,
-        sale: &Sale,
-        duplicate: bool,
-        drawer: Drawer,
-        job: i64,
-    ) -> Result<(), PrintError> {
+    pub fn print(&self, ticket: &Ticket, drawer: Drawer, job: i64) -> Result<(), PrintError> {
+        let (sale, duplicate) = (ticket.sale, ticket.duplicate);
         let file = format!(
             "{}-{:06}{}.txt",
             sale.till_id,
@@ -467,13 +457,18 @@ impl Printer {
             }
         );
         let title = format!(
-            "kaching {} ticket {}{}",
+            "kaching {} {} {}{}",
             sale.till_id,
+            if sale.kind == SaleKind::Refund {
+                "credit note"
+            } else {
+                "ticket"
+            },
             sale.ticket_no,
             if duplicate { " DUPLICATA" } else { "" }
         );
         self.hand_over(job, &file, &title, || {
-            self.render(sale, duplicate, drawer).into_bytes()
+            self.render(ticket, drawer).into_bytes()
         })
     }
 
@@ -972,23 +967,25 @@ mod tests {
             }
         );
         assert!(
-            matches!(file.render(&sale, false, Drawer::Opens), Rendered::Text(t) if t.contains("Café"))
+            matches!(file.render(&Ticket::of(&sale), Drawer::Opens), Rendered::Text(t) if t.contains("Café"))
         );
         let text_queue = printer(Driver::Cups {
             queue: None,
             format: CupsFormat::Text,
         });
         assert!(matches!(
-            text_queue.render(&sale, false, Drawer::Opens),
+            text_queue.render(&Ticket::of(&sale), Drawer::Opens),
             Rendered::Text(_)
         ));
         let tcp = printer(Driver::Tcp {
             addr: "h:9100".into(),
         });
-        let Rendered::EscPos(original) = tcp.render(&sale, false, Drawer::Opens) else {
+        let Rendered::EscPos(original) = tcp.render(&Ticket::of(&sale), Drawer::Opens) else {
             panic!("tcp prints ESC/POS")
         };
-        let Rendered::EscPos(duplicate) = tcp.render(&sale, true, Drawer::Opens) else {
+        let Rendered::EscPos(duplicate) =
+            tcp.render(&Ticket::of(&sale).duplicate(true), Drawer::Opens)
+        else {
             panic!("tcp prints ESC/POS")
         };
         let pulse = [0x1B, 0x70, 0x00, 0x19, 0xFA];
@@ -1066,16 +1063,17 @@ mod tests {
         let never = printer_with(tcp, DEFAULT_WRITE_TIMEOUT, Duration::ZERO);
         assert_eq!(never.drawer(&sale, false, at(0)), Drawer::Stays);
 
-        let bytes = |drawer| p.render(&sale, false, drawer).into_bytes();
+        let bytes = |drawer| p.render(&Ticket::of(&sale), drawer).into_bytes();
         assert!(has_pulse(&bytes(Drawer::Opens)));
         assert!(!has_pulse(&bytes(late)));
         assert!(!has_pulse(&bytes(Drawer::Stays)));
         // Never on a duplicate or a QR payment, whatever the caller says.
         assert!(!has_pulse(
-            &p.render(&sale, true, Drawer::Opens).into_bytes()
+            &p.render(&Ticket::of(&sale).duplicate(true), Drawer::Opens)
+                .into_bytes()
         ));
         assert!(!has_pulse(
-            &p.render(&qr, false, Drawer::Opens).into_bytes()
+            &p.render(&Ticket::of(&qr), Drawer::Opens).into_bytes()
         ));
         // Apart from the pulse, the same ticket.
         let (with, without) = (bytes(Drawer::Opens), bytes(late));
@@ -1154,7 +1152,7 @@ mod tests {
         );
         let mut sale = cash_sale();
         sale.ticket_no = 17;
-        p.print(&sale, false, Drawer::Opens, 1).unwrap();
+        p.print(&Ticket::of(&sale), Drawer::Opens, 1).unwrap();
         let doc = slip(sale.paid_at);
         p.print_document(&doc, Drawer::Opens, 2).unwrap();
         let mut names: Vec<String> = std::fs::read_dir(dir.path())
@@ -1233,14 +1231,14 @@ mod tests {
         );
         let sale = cash_sale();
         let t = Instant::now();
-        let err = p.print(&sale, false, Drawer::Opens, 1).unwrap_err();
+        let err = p.print(&Ticket::of(&sale), Drawer::Opens, 1).unwrap_err();
         let took = t.elapsed();
         assert!(matches!(err, PrintError::TimedOut { secs: 1, .. }), "{err}");
         assert!(err.to_string().contains("lp0"), "{err}");
         assert!(took < Duration::from_secs(3), "{took:?}");
         // While that write is stuck, nothing more is sent and the answer is immediate.
         let t = Instant::now();
-        let err = p.print(&sale, false, Drawer::Opens, 1).unwrap_err();
+        let err = p.print(&Ticket::of(&sale), Drawer::Opens, 1).unwrap_err();
         assert!(matches!(err, PrintError::Hung { .. }), "{err}");
         assert!(t.elapsed() < Duration::from_millis(200));
 
@@ -1252,10 +1250,11 @@ mod tests {
         let first = reader.join().unwrap();
         assert!(has_pulse(&first) && first.ends_with(&[0x1D, 0x56, 66, 0]));
         // The same job is printed now, without a second copy.
-        p.print(&sale, false, Drawer::Opens, 1).unwrap();
+        p.print(&Ticket::of(&sale), Drawer::Opens, 1).unwrap();
         // The next job goes out normally.
         let reader = std::thread::spawn(move || std::fs::read(fifo).unwrap());
-        p.print(&sale, true, Drawer::Stays, 2).unwrap();
+        p.print(&Ticket::of(&sale).duplicate(true), Drawer::Stays, 2)
+            .unwrap();
         let second = reader.join().unwrap();
         assert!(
             !has_pulse(&second),
