@@ -9,6 +9,10 @@
 //! as `printed` / `print_failed` events (a ticket's name its `sale_id`, a document's its kind,
 //! session and move).
 //!
+//! A credit note names the manager who approved it: the sale holds their id, and the name is
+//! read from the staff list when the job is taken (the id alone when the list has no such
+//! person any more).
+//!
 //! The drawer pulse is decided here, when the job is taken, from the sale's `paid_at` (or the
 //! move's time, for a slip) and the till's clock ([`Printer::drawer`], [`Printer::drawer_for`]):
 //! a cash ticket or slip printed more than `printer.drawer_window_secs` after its sale or move

@@ -47,6 +47,13 @@
 //! cash-in or cash-out opens it by the same rule, measured from the move
 //! ([`Printer::drawer_for`]); an X or Z report never does.
 //!
+//! **The QR code.** An ESC/POS ticket ends with the QR code of its sale id (Model 2, error
+//! correction M): the paper scanned back at a `refund`. A text driver (the preview, a CUPS text
+//! queue) cannot draw one; the layout prints the id as text under the seal on every ticket, so
+//! there it is the only copy. A credit note prints like a ticket, its CUPS job titled
+//! `kaching till-1 credit note 42`; paid back in cash, it opens the drawer by the same window
+//! as a cash sale (the money comes out of it).
+//!
 //! **Documents** (src/domain/drawer_print.rs): slips and X/Z reports print like tickets, through
 //! the same drivers and deadline ([`Printer::print_document`]), without a QR code; their preview
 //! files are named apart from tickets' (`till-1-move-000017.txt`, `till-1-z000003.txt`,
@@ -1078,6 +1085,76 @@ mod tests {
         // Apart from the pulse, the same ticket.
         let (with, without) = (bytes(Drawer::Opens), bytes(late));
         assert_eq!(with.len(), without.len() + 5);
+    }
+
+    /// Ticket 8 gives back ticket 7's café in cash, approved by manager 1.
+    fn credit_note() -> Sale {
+        let mut s = cash_sale();
+        s.id = "0190c0de-0000-7000-8000-000000000002".into();
+        s.ticket_no = 8;
+        s.kind = SaleKind::Refund;
+        s.original = Some(crate::domain::sale::OriginalRef {
+            sale_id: cash_sale().id,
+            till_id: "till-1".into(),
+            ticket_no: 7,
+            paid_at: cash_sale().paid_at,
+            method: PaymentMethod::Cash,
+        });
+        s.reason = Some("froid".into());
+        s.approved_by = Some("1".into());
+        s.lines[0].qty = -1;
+        s.lines[0].total = Money::from_cents(-250);
+        s.lines[0].original_line = Some(1);
+        (s.revenue, s.paid, s.tendered, s.change) =
+            (s.lines[0].total, s.lines[0].total, None, Money::ZERO);
+        s
+    }
+
+    #[test]
+    fn a_credit_note_prints_its_managers_name_and_its_id_and_opens_the_drawer_for_cash() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = printer_with(
+            Driver::File {
+                dir: Some(dir.path().to_owned()),
+            },
+            DEFAULT_WRITE_TIMEOUT,
+            DEFAULT_DRAWER_WINDOW,
+        );
+        let note = credit_note();
+        let ticket = Ticket::of(&note).approved_by(Some("ADMIN"));
+        file.print(&ticket, Drawer::Opens, 3).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("till-1-000008.txt")).unwrap();
+        for needle in [
+            "NOTE DE CRÉDIT",
+            "Se rapporte au ticket n° 7 du",
+            " Accord : ADMIN (1)\n",
+            " Remboursé en espèces    -2,50 €\n",
+            "0190c0de-0000-7000-8000-",
+        ] {
+            assert!(text.contains(needle), "{needle:?} missing from\n{text}");
+        }
+        // ESC/POS: the pulse (cash goes out of the drawer), the QR code of the credit note's id.
+        let tcp = printer_with(
+            Driver::Tcp {
+                addr: "h:9100".into(),
+            },
+            DEFAULT_WRITE_TIMEOUT,
+            DEFAULT_DRAWER_WINDOW,
+        );
+        assert_eq!(tcp.drawer(&note, false, note.paid_at), Drawer::Opens);
+        let bytes = tcp.render(&ticket, Drawer::Opens).into_bytes();
+        assert!(has_pulse(&bytes));
+        assert!(
+            bytes
+                .windows(note.id.len())
+                .any(|w| w == note.id.as_bytes())
+        );
+        assert!(bytes.windows(6).any(|w| w == b"ADMIN "));
+        let mut qr = note.clone();
+        qr.method = PaymentMethod::Qr;
+        assert!(!has_pulse(
+            &tcp.render(&Ticket::of(&qr), Drawer::Opens).into_bytes()
+        ));
     }
 
     fn slip(at: DateTime<Utc>) -> PrintDoc {

@@ -1,6 +1,22 @@
 //! The ticket's text layout: the original till's ticket plus what a real shop needs (shop
 //! address and VAT number, ticket number, till, VAT summary, tender and change, the chain's short
 //! hash). Pure text; the printer drivers turn it into bytes.
+//!
+//! One layout for every kind of sale and every printer ([`layout_ticket`]):
+//! - a discounted line shows its price before the discount, then « Remise -0,40 € » and its
+//!   new amount; « Total des remises » comes before the total;
+//! - a credit note (a sale of kind `refund`) opens with « NOTE DE CRÉDIT » (bold, double
+//!   height, one line per ticket language) and the ticket it refers to (number, and till when
+//!   another's, date), says why and which manager approved it, prints its lines, totals and VAT
+//!   negative, and how the money went back (« Remboursé en espèces » with the cash rounding, or
+//!   « Remboursé via QR ») — never an amount tendered or change;
+//! - every ticket ends with the sale id under the seal, the text of the QR code an ESC/POS
+//!   printer draws below it: what `refund <id>` takes, typed when the code cannot be scanned,
+//!   and the only copy on a text printer (preview files, CUPS text queues), which draws none.
+//!
+//! The file is long (800 lines of code, as many of tests) because the drawer's slips share its
+//! layout primitives ([`Layout`], [`Words`], [`header`]); splitting those into a module of their
+//! own is the next step if it grows again.
 
 use chrono_tz::Tz;
 
