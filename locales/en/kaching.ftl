@@ -116,6 +116,17 @@ ticket-cash-due = Due in cash
 ticket-provider-ref = Payment ref.
 ticket-thanks = Thank you for your visit!
 ticket-seal = Seal
+ticket-credit-note = CREDIT NOTE
+ticket-credit-for = Refers to ticket no. { $ticket } of { $date }
+ticket-reason = Reason
+ticket-reason-line = Reason: { $value }
+ticket-approved = Approved by
+ticket-approved-line = Approved by: { $value }
+ticket-discount = Discount
+ticket-discount-total = Total discounts
+ticket-credit-total = TOTAL
+ticket-refunded-cash = Refunded in cash
+ticket-refunded-qr = Refunded via QR
 
 ## The drawer's slips (cash in/out) and the X/Z on the till's printer (src/domain/drawer_print.rs).
 slip-in = CASH IN

@@ -117,6 +117,17 @@ ticket-cash-due = À payer en espèces
 ticket-provider-ref = Réf. paiement
 ticket-thanks = Merci de votre visite !
 ticket-seal = Sceau
+ticket-credit-note = NOTE DE CRÉDIT
+ticket-credit-for = Se rapporte au ticket n° { $ticket } du { $date }
+ticket-reason = Motif
+ticket-reason-line = Motif : { $value }
+ticket-approved = Accord
+ticket-approved-line = Accord : { $value }
+ticket-discount = Remise
+ticket-discount-total = Total des remises
+ticket-credit-total = TOTAL
+ticket-refunded-cash = Remboursé en espèces
+ticket-refunded-qr = Remboursé via QR
 
 ## The drawer's slips (cash in/out) and the X/Z on the till's printer (src/domain/drawer_print.rs).
 slip-in = ENTRÉE D'ESPÈCES

@@ -116,6 +116,17 @@ ticket-cash-due = Te betalen contant
 ticket-provider-ref = Betalingsref.
 ticket-thanks = Bedankt voor uw bezoek!
 ticket-seal = Zegel
+ticket-credit-note = CREDITNOTA
+ticket-credit-for = Betreft ticket nr. { $ticket } van { $date }
+ticket-reason = Reden
+ticket-reason-line = Reden: { $value }
+ticket-approved = Akkoord
+ticket-approved-line = Akkoord: { $value }
+ticket-discount = Korting
+ticket-discount-total = Totaal kortingen
+ticket-credit-total = TOTAAL
+ticket-refunded-cash = Terugbetaald in contanten
+ticket-refunded-qr = Terugbetaald via QR
 
 ## The drawer's slips (cash in/out) and the X/Z on the till's printer (src/domain/drawer_print.rs).
 slip-in = CONTANT IN KASSA

@@ -9,6 +9,10 @@
 //! as `printed` / `print_failed` events (a ticket's name its `sale_id`, a document's its kind,
 //! session and move).
 //!
+//! A credit note names the manager who approved it: the sale holds their id, and the name is
+//! read from the staff list when the job is taken (the id alone when the list has no such
+//! person any more).
+//!
 //! The drawer pulse is decided here, when the job is taken, from the sale's `paid_at` (or the
 //! move's time, for a slip) and the till's clock ([`Printer::drawer`], [`Printer::drawer_for`]):
 //! a cash ticket or slip printed more than `printer.drawer_window_secs` after its sale or move
@@ -23,8 +27,10 @@ use actix::prelude::*;
 use crate::clock::SharedClock;
 use crate::devices::printer::{Drawer, Printer};
 use crate::domain::drawer_print::PrintDoc;
+use crate::domain::receipt::Ticket;
 use crate::domain::sale::Sale;
-use crate::store::PrintWhat;
+use crate::domain::staff::StaffId;
+use crate::store::{Ledger, PrintWhat};
 
 use super::events::{EventHub, TillEvent};
 use super::ledger::{self, LedgerActor};
@@ -77,7 +83,12 @@ impl Actor for PrinterActor {
 /// A job taken from the queue, with what it prints.
 #[derive(Clone)]
 enum Taken {
-    Ticket { sale: Box<Sale>, duplicate: bool },
+    Ticket {
+        sale: Box<Sale>,
+        duplicate: bool,
+        /// The name of the manager who approved a credit note, from the staff list.
+        approver_name: Option<String>,
+    },
     Document(Box<PrintDoc>),
 }
 
@@ -138,10 +149,15 @@ async fn drain(
                 return Ok(None);
             };
             let taken = match job.what {
-                PrintWhat::Ticket { sale_id, duplicate } => Taken::Ticket {
-                    sale: Box::new(l.sale(&sale_id)?),
-                    duplicate,
-                },
+                PrintWhat::Ticket { sale_id, duplicate } => {
+                    let sale = l.sale(&sale_id)?;
+                    let approver_name = approver_name(l, &sale);
+                    Taken::Ticket {
+                        sale: Box::new(sale),
+                        duplicate,
+                        approver_name,
+                    }
+                }
                 PrintWhat::Document(doc) => Taken::Document(doc),
             };
             Ok(Some((job.id, taken)))
@@ -156,12 +172,24 @@ async fn drain(
             }
         };
         let drawer = match &taken {
-            Taken::Ticket { sale, duplicate } => printer.drawer(sale, *duplicate, clock.now()),
+            Taken::Ticket {
+                sale, duplicate, ..
+            } => printer.drawer(sale, *duplicate, clock.now()),
             Taken::Document(doc) => printer.drawer_for(doc, clock.now()),
         };
         let (p, job) = (printer.clone(), taken.clone());
         let result = tokio::task::spawn_blocking(move || match job {
-            Taken::Ticket { sale, duplicate } => p.print(&sale, duplicate, drawer, job_id),
+            Taken::Ticket {
+                sale,
+                duplicate,
+                approver_name,
+            } => p.print(
+                &Ticket::of(&sale)
+                    .duplicate(duplicate)
+                    .approved_by(approver_name.as_deref()),
+                drawer,
+                job_id,
+            ),
             Taken::Document(doc) => p.print_document(&doc, drawer, job_id),
         })
         .await
@@ -191,6 +219,19 @@ async fn drain(
                 hub.emit(taken.failed(reason));
                 return;
             }
+        }
+    }
+}
+
+/// The name of the manager who approved `sale` (a credit note), as the staff list has it now;
+/// `None` when it has not (the ticket then names the manager by id alone).
+fn approver_name(l: &Ledger, sale: &Sale) -> Option<String> {
+    let id = StaffId::parse(sale.approved_by.as_deref()?).ok()?;
+    match l.staff_record(&id) {
+        Ok(record) => record.map(|r| r.staff.name),
+        Err(e) => {
+            tracing::warn!(error = %e, "the approving manager's name could not be read");
+            None
         }
     }
 }

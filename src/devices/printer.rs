@@ -47,6 +47,13 @@
 //! cash-in or cash-out opens it by the same rule, measured from the move
 //! ([`Printer::drawer_for`]); an X or Z report never does.
 //!
+//! **The QR code.** An ESC/POS ticket ends with the QR code of its sale id (Model 2, error
+//! correction M): the paper scanned back at a `refund`. A text driver (the preview, a CUPS text
+//! queue) cannot draw one; the layout prints the id as text under the seal on every ticket, so
+//! there it is the only copy. A credit note prints like a ticket, its CUPS job titled
+//! `kaching till-1 credit note 42`; paid back in cash, it opens the drawer by the same window
+//! as a cash sale (the money comes out of it).
+//!
 //! **Documents** (src/domain/drawer_print.rs): slips and X/Z reports print like tickets, through
 //! the same drivers and deadline ([`Printer::print_document`]), without a QR code; their preview
 //! files are named apart from tickets' (`till-1-move-000017.txt`, `till-1-z000003.txt`,
@@ -65,8 +72,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::drawer_print::{self, PrintDoc};
-use crate::domain::receipt::{self, ShopInfo, TicketLanguage};
-use crate::domain::sale::{PaymentMethod, Sale};
+use crate::domain::receipt::{self, ShopInfo, Ticket, TicketLanguage};
+use crate::domain::sale::{PaymentMethod, Sale, SaleKind};
 
 use super::escpos::{self, CodePage};
 
@@ -405,27 +412,22 @@ impl Printer {
     }
 
     /// The ticket in the driver's form; the drawer pulse only with [`Drawer::Opens`] (and
-    /// never on a duplicate or a QR payment, whatever `drawer` says).
-    pub fn render(&self, sale: &Sale, duplicate: bool, drawer: Drawer) -> Rendered {
+    /// never on a duplicate or a QR payment, whatever `drawer` says). ESC/POS prints the QR
+    /// code of the sale id under the text; a text-only driver has the id as text only (the
+    /// layout prints it under the seal on every printer).
+    pub fn render(&self, ticket: &Ticket, drawer: Drawer) -> Rendered {
         if self.text_only() {
-            return Rendered::Text(receipt::render_in(
-                sale,
+            return Rendered::Text(receipt::render_ticket(
+                ticket,
                 &self.shop,
                 self.tz,
                 self.width,
-                duplicate,
                 self.language,
             ));
         }
-        let lines = receipt::layout_in(
-            sale,
-            &self.shop,
-            self.tz,
-            self.width,
-            duplicate,
-            self.language,
-        );
-        let pulse = drawer.opens() && sale.method == PaymentMethod::Cash && !duplicate;
+        let lines = receipt::layout_ticket(ticket, &self.shop, self.tz, self.width, self.language);
+        let sale = ticket.sale;
+        let pulse = drawer.opens() && sale.method == PaymentMethod::Cash && !ticket.duplicate;
         Rendered::EscPos(escpos::ticket(&lines, Some(&sale.id), pulse, self.codepage))
     }
 
@@ -449,13 +451,8 @@ impl Printer {
     /// Renders and sends one ticket (blocking, at most `printer.write_timeout_secs` and a
     /// moment). `job` names the duplicate's preview file and tells a late-finishing send of
     /// this same job from another's (see the module doc).
-    pub fn print(
-        &self,
-        sale: &Sale,
-        duplicate: bool,
-        drawer: Drawer,
-        job: i64,
-    ) -> Result<(), PrintError> {
+    pub fn print(&self, ticket: &Ticket, drawer: Drawer, job: i64) -> Result<(), PrintError> {
+        let (sale, duplicate) = (ticket.sale, ticket.duplicate);
         let file = format!(
             "{}-{:06}{}.txt",
             sale.till_id,
@@ -467,13 +464,18 @@ impl Printer {
             }
         );
         let title = format!(
-            "kaching {} ticket {}{}",
+            "kaching {} {} {}{}",
             sale.till_id,
+            if sale.kind == SaleKind::Refund {
+                "credit note"
+            } else {
+                "ticket"
+            },
             sale.ticket_no,
             if duplicate { " DUPLICATA" } else { "" }
         );
         self.hand_over(job, &file, &title, || {
-            self.render(sale, duplicate, drawer).into_bytes()
+            self.render(ticket, drawer).into_bytes()
         })
     }
 
@@ -972,23 +974,25 @@ mod tests {
             }
         );
         assert!(
-            matches!(file.render(&sale, false, Drawer::Opens), Rendered::Text(t) if t.contains("Café"))
+            matches!(file.render(&Ticket::of(&sale), Drawer::Opens), Rendered::Text(t) if t.contains("Café"))
         );
         let text_queue = printer(Driver::Cups {
             queue: None,
             format: CupsFormat::Text,
         });
         assert!(matches!(
-            text_queue.render(&sale, false, Drawer::Opens),
+            text_queue.render(&Ticket::of(&sale), Drawer::Opens),
             Rendered::Text(_)
         ));
         let tcp = printer(Driver::Tcp {
             addr: "h:9100".into(),
         });
-        let Rendered::EscPos(original) = tcp.render(&sale, false, Drawer::Opens) else {
+        let Rendered::EscPos(original) = tcp.render(&Ticket::of(&sale), Drawer::Opens) else {
             panic!("tcp prints ESC/POS")
         };
-        let Rendered::EscPos(duplicate) = tcp.render(&sale, true, Drawer::Opens) else {
+        let Rendered::EscPos(duplicate) =
+            tcp.render(&Ticket::of(&sale).duplicate(true), Drawer::Opens)
+        else {
             panic!("tcp prints ESC/POS")
         };
         let pulse = [0x1B, 0x70, 0x00, 0x19, 0xFA];
@@ -1066,20 +1070,91 @@ mod tests {
         let never = printer_with(tcp, DEFAULT_WRITE_TIMEOUT, Duration::ZERO);
         assert_eq!(never.drawer(&sale, false, at(0)), Drawer::Stays);
 
-        let bytes = |drawer| p.render(&sale, false, drawer).into_bytes();
+        let bytes = |drawer| p.render(&Ticket::of(&sale), drawer).into_bytes();
         assert!(has_pulse(&bytes(Drawer::Opens)));
         assert!(!has_pulse(&bytes(late)));
         assert!(!has_pulse(&bytes(Drawer::Stays)));
         // Never on a duplicate or a QR payment, whatever the caller says.
         assert!(!has_pulse(
-            &p.render(&sale, true, Drawer::Opens).into_bytes()
+            &p.render(&Ticket::of(&sale).duplicate(true), Drawer::Opens)
+                .into_bytes()
         ));
         assert!(!has_pulse(
-            &p.render(&qr, false, Drawer::Opens).into_bytes()
+            &p.render(&Ticket::of(&qr), Drawer::Opens).into_bytes()
         ));
         // Apart from the pulse, the same ticket.
         let (with, without) = (bytes(Drawer::Opens), bytes(late));
         assert_eq!(with.len(), without.len() + 5);
+    }
+
+    /// Ticket 8 gives back ticket 7's café in cash, approved by manager 1.
+    fn credit_note() -> Sale {
+        let mut s = cash_sale();
+        s.id = "0190c0de-0000-7000-8000-000000000002".into();
+        s.ticket_no = 8;
+        s.kind = SaleKind::Refund;
+        s.original = Some(crate::domain::sale::OriginalRef {
+            sale_id: cash_sale().id,
+            till_id: "till-1".into(),
+            ticket_no: 7,
+            paid_at: cash_sale().paid_at,
+            method: PaymentMethod::Cash,
+        });
+        s.reason = Some("froid".into());
+        s.approved_by = Some("1".into());
+        s.lines[0].qty = -1;
+        s.lines[0].total = Money::from_cents(-250);
+        s.lines[0].original_line = Some(1);
+        (s.revenue, s.paid, s.tendered, s.change) =
+            (s.lines[0].total, s.lines[0].total, None, Money::ZERO);
+        s
+    }
+
+    #[test]
+    fn a_credit_note_prints_its_managers_name_and_its_id_and_opens_the_drawer_for_cash() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = printer_with(
+            Driver::File {
+                dir: Some(dir.path().to_owned()),
+            },
+            DEFAULT_WRITE_TIMEOUT,
+            DEFAULT_DRAWER_WINDOW,
+        );
+        let note = credit_note();
+        let ticket = Ticket::of(&note).approved_by(Some("ADMIN"));
+        file.print(&ticket, Drawer::Opens, 3).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("till-1-000008.txt")).unwrap();
+        for needle in [
+            "NOTE DE CRÉDIT",
+            "Se rapporte au ticket n° 7 du",
+            " Accord : ADMIN (1)\n",
+            " Remboursé en espèces    -2,50 €\n",
+            "0190c0de-0000-7000-8000-",
+        ] {
+            assert!(text.contains(needle), "{needle:?} missing from\n{text}");
+        }
+        // ESC/POS: the pulse (cash goes out of the drawer), the QR code of the credit note's id.
+        let tcp = printer_with(
+            Driver::Tcp {
+                addr: "h:9100".into(),
+            },
+            DEFAULT_WRITE_TIMEOUT,
+            DEFAULT_DRAWER_WINDOW,
+        );
+        assert_eq!(tcp.drawer(&note, false, note.paid_at), Drawer::Opens);
+        let bytes = tcp.render(&ticket, Drawer::Opens).into_bytes();
+        assert!(has_pulse(&bytes));
+        assert!(
+            bytes
+                .windows(note.id.len())
+                .any(|w| w == note.id.as_bytes())
+        );
+        assert!(bytes.windows(6).any(|w| w == b"ADMIN "));
+        let mut qr = note.clone();
+        qr.method = PaymentMethod::Qr;
+        assert!(!has_pulse(
+            &tcp.render(&Ticket::of(&qr), Drawer::Opens).into_bytes()
+        ));
     }
 
     fn slip(at: DateTime<Utc>) -> PrintDoc {
@@ -1154,7 +1229,7 @@ mod tests {
         );
         let mut sale = cash_sale();
         sale.ticket_no = 17;
-        p.print(&sale, false, Drawer::Opens, 1).unwrap();
+        p.print(&Ticket::of(&sale), Drawer::Opens, 1).unwrap();
         let doc = slip(sale.paid_at);
         p.print_document(&doc, Drawer::Opens, 2).unwrap();
         let mut names: Vec<String> = std::fs::read_dir(dir.path())
@@ -1233,14 +1308,14 @@ mod tests {
         );
         let sale = cash_sale();
         let t = Instant::now();
-        let err = p.print(&sale, false, Drawer::Opens, 1).unwrap_err();
+        let err = p.print(&Ticket::of(&sale), Drawer::Opens, 1).unwrap_err();
         let took = t.elapsed();
         assert!(matches!(err, PrintError::TimedOut { secs: 1, .. }), "{err}");
         assert!(err.to_string().contains("lp0"), "{err}");
         assert!(took < Duration::from_secs(3), "{took:?}");
         // While that write is stuck, nothing more is sent and the answer is immediate.
         let t = Instant::now();
-        let err = p.print(&sale, false, Drawer::Opens, 1).unwrap_err();
+        let err = p.print(&Ticket::of(&sale), Drawer::Opens, 1).unwrap_err();
         assert!(matches!(err, PrintError::Hung { .. }), "{err}");
         assert!(t.elapsed() < Duration::from_millis(200));
 
@@ -1252,10 +1327,11 @@ mod tests {
         let first = reader.join().unwrap();
         assert!(has_pulse(&first) && first.ends_with(&[0x1D, 0x56, 66, 0]));
         // The same job is printed now, without a second copy.
-        p.print(&sale, false, Drawer::Opens, 1).unwrap();
+        p.print(&Ticket::of(&sale), Drawer::Opens, 1).unwrap();
         // The next job goes out normally.
         let reader = std::thread::spawn(move || std::fs::read(fifo).unwrap());
-        p.print(&sale, true, Drawer::Stays, 2).unwrap();
+        p.print(&Ticket::of(&sale).duplicate(true), Drawer::Stays, 2)
+            .unwrap();
         let second = reader.join().unwrap();
         assert!(
             !has_pulse(&second),

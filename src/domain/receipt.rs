@@ -1,13 +1,29 @@
 //! The ticket's text layout: the original till's ticket plus what a real shop needs (shop
 //! address and VAT number, ticket number, till, VAT summary, tender and change, the chain's short
 //! hash). Pure text; the printer drivers turn it into bytes.
+//!
+//! One layout for every kind of sale and every printer ([`layout_ticket`]):
+//! - a discounted line shows its price before the discount, then « Remise -0,40 € » and its
+//!   new amount; « Total des remises » comes before the total;
+//! - a credit note (a sale of kind `refund`) opens with « NOTE DE CRÉDIT » (bold, double
+//!   height, one line per ticket language) and the ticket it refers to (number, and till when
+//!   another's, date), says why and which manager approved it, prints its lines, totals and VAT
+//!   negative, and how the money went back (« Remboursé en espèces » with the cash rounding, or
+//!   « Remboursé via QR ») — never an amount tendered or change;
+//! - every ticket ends with the sale id under the seal, the text of the QR code an ESC/POS
+//!   printer draws below it: what `refund <id>` takes, typed when the code cannot be scanned,
+//!   and the only copy on a text printer (preview files, CUPS text queues), which draws none.
+//!
+//! The file is long (800 lines of code, as many of tests) because the drawer's slips share its
+//! layout primitives ([`Layout`], [`Words`], [`header`]); splitting those into a module of their
+//! own is the next step if it grows again.
 
 use chrono_tz::Tz;
 
 use super::basket::{Account, LineKind};
 use super::money::Money;
 use super::product::VatRate;
-use super::sale::{PaymentMethod, Sale};
+use super::sale::{PaymentMethod, Sale, SaleKind};
 use crate::i18n::{Lang, money, t};
 
 /// What the ticket's header says about the shop (from config).
@@ -296,6 +312,41 @@ impl Words {
     }
 }
 
+/// A ticket to print: the sale, and what the printer knows besides it.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket<'a> {
+    pub sale: &'a Sale,
+    /// A reprint: « DUPLICATA » under the header (and never the drawer).
+    pub duplicate: bool,
+    /// The name of the manager who approved a credit note: the sale holds their id
+    /// (`approved_by`); the printer reads the name from the staff list when it prints.
+    pub approver_name: Option<&'a str>,
+}
+
+impl<'a> Ticket<'a> {
+    /// The original ticket of `sale`.
+    pub fn of(sale: &'a Sale) -> Ticket<'a> {
+        Ticket {
+            sale,
+            duplicate: false,
+            approver_name: None,
+        }
+    }
+
+    /// Its duplicate when `duplicate`.
+    pub fn duplicate(self, duplicate: bool) -> Ticket<'a> {
+        Ticket { duplicate, ..self }
+    }
+
+    /// With the approving manager's name.
+    pub fn approved_by(self, name: Option<&'a str>) -> Ticket<'a> {
+        Ticket {
+            approver_name: name,
+            ..self
+        }
+    }
+}
+
 /// Lays out the ticket of `sale` at `width` columns (clamped to 32..=64), times in `tz`, in
 /// French, as styled lines: what the ESC/POS encoder prints. [`render`] is the same ticket as
 /// plain text.
@@ -318,21 +369,40 @@ pub fn layout_in(
     duplicate: bool,
     lang: TicketLanguage,
 ) -> Vec<TicketLine> {
+    layout_ticket(
+        &Ticket::of(sale).duplicate(duplicate),
+        shop,
+        tz,
+        width,
+        lang,
+    )
+}
+
+/// The ticket's layout, a sale's or a credit note's (a sale of kind `refund`): the header, the
+/// title of a credit note and the ticket it refers to, who and when, the lines (with their
+/// discounts), the totals, VAT per rate, how it was paid or paid back, the seal and the sale id
+/// (what the QR code under the ticket holds, as text for a printer that cannot draw it).
+pub fn layout_ticket(
+    ticket: &Ticket,
+    shop: &ShopInfo,
+    tz: Tz,
+    width: usize,
+    lang: TicketLanguage,
+) -> Vec<TicketLine> {
+    let sale = ticket.sale;
     let words = Words(lang);
-    let w = width.clamp(MIN_WIDTH, MAX_WIDTH);
-    let mut t = Layout {
-        w,
-        lines: Vec::new(),
-    };
+    let mut t = Layout::new(width);
+    let w = t.w;
     let eq = "=".repeat(w);
     let dash = "-".repeat(w);
     let bold = Style {
         bold: true,
         ..Style::PLAIN
     };
+    let credit_note = sale.kind == SaleKind::Refund;
     header(&mut t, shop, &words);
     t.push(&eq);
-    if duplicate {
+    if ticket.duplicate {
         t.centered(
             &format!("*** {} ***", words.joined("ticket-duplicate")),
             Style {
@@ -340,6 +410,9 @@ pub fn layout_in(
                 ..Style::CENTER
             },
         );
+    }
+    if credit_note {
+        credit_note_title(&mut t, sale, tz, &words);
     }
     let account = match sale.account {
         Account::Main => "ticket-main",
@@ -369,11 +442,109 @@ pub fn layout_in(
         " {}",
         words.labelled("ticket-seller", &sale.staff_name)
     ));
+    if credit_note {
+        if let Some(reason) = &sale.reason {
+            t.push(&format!(" {}", words.labelled("ticket-reason", reason)));
+        }
+        if let Some(id) = &sale.approved_by {
+            let who = match ticket.approver_name {
+                Some(name) if !name.trim().is_empty() => format!("{} ({id})", name.trim()),
+                _ => id.clone(),
+            };
+            t.push(&format!(" {}", words.labelled("ticket-approved", &who)));
+        }
+    }
     t.push(&dash);
+    lines(&mut t, sale, &words, lang);
+    t.push(&dash);
+    if !sale.discount.is_zero() {
+        t.labels_right(
+            &words.all("ticket-discount-total"),
+            &words.money(neg(sale.discount)),
+            Style::PLAIN,
+        );
+    }
+    // The goods' total; a cash sale's rounding follows in the payment block.
+    let total = sale.paid.checked_sub(sale.rounding).unwrap_or(sale.paid);
+    let total_label = if credit_note {
+        "ticket-credit-total"
+    } else {
+        "ticket-total"
+    };
+    t.labels_right(&words.all(total_label), &words.money(total), bold);
+    if sale.withdrawal > Money::ZERO {
+        t.labels_right(
+            &indent(words.all("ticket-withdrawal")),
+            &words.money(sale.withdrawal),
+            Style::PLAIN,
+        );
+    }
+    vat_block(&mut t, sale, &words);
+    if credit_note {
+        paid_back(&mut t, sale, &words);
+    } else {
+        payment(&mut t, sale, &words);
+    }
+    t.push(&eq);
+    for thanks in words.all("ticket-thanks") {
+        t.centered(&thanks, Style::CENTER);
+    }
+    t.push(&dash);
+    t.centered(
+        &format!(
+            "{} {}",
+            words.all("ticket-seal").join("/"),
+            sale.short_hash()
+        ),
+        Style::CENTER,
+    );
+    // The sale id, which the QR code under an ESC/POS ticket holds: typed back (`refund <id>`)
+    // when the code cannot be scanned, and the only copy on a printer that draws no QR code.
+    for part in split_id(&sale.id, w) {
+        t.push_styled(&part, Style::CENTER);
+    }
+    t.lines
+}
+
+/// A credit note's title (« NOTE DE CRÉDIT », bold and double height, one line per language)
+/// and the ticket it refers to: its number (with its till when that is another one) and date.
+fn credit_note_title(t: &mut Layout, sale: &Sale, tz: Tz, words: &Words) {
+    let title = Style {
+        bold: true,
+        tall: true,
+        ..Style::CENTER
+    };
+    for w in words.all("ticket-credit-note") {
+        t.centered(&w, title);
+    }
+    if let Some(o) = &sale.original {
+        let number = if o.till_id == sale.till_id {
+            o.ticket_no.to_string()
+        } else {
+            format!("{}/{}", o.till_id, o.ticket_no)
+        };
+        let date = o
+            .paid_at
+            .with_timezone(&tz)
+            .format("%d/%m/%Y %H:%M")
+            .to_string();
+        for line in words.all_with(
+            "ticket-credit-for",
+            &[("ticket", number.into()), ("date", date.into())],
+        ) {
+            t.centered(&line, Style::CENTER);
+        }
+    }
+}
+
+/// What was bought (or given back): name, quantity and amount; the unit price when there are
+/// several; for a discounted line, the price before the discount in the amount column, then
+/// « Remise -0,40 € » and the line's new amount under it.
+fn lines(t: &mut Layout, sale: &Sale, words: &Words, lang: TicketLanguage) {
     // Columns: name | qty (5) | amount (11); side by side, one title line per language.
     let amount_w = 11;
     let qty_w = 5;
-    let name_w = w - amount_w - qty_w;
+    let name_w = t.w - amount_w - qty_w;
     for l in lang.langs() {
         t.push(&format!(
             "{:<name_w$}{:>qty_w$}{:>amount_w$}",
@@ -382,60 +553,70 @@ pub fn layout_in(
             crate::i18n::t(l, "ticket-price", &[])
         ));
     }
-    t.push(&dash);
+    t.push(&"-".repeat(t.w));
+    let discount_label = words.all("ticket-discount").join("/");
     for line in &sale.lines {
-        let name_lines = wrap(&line.name, name_w - 1);
+        let discounted = !line.discount.is_zero();
+        // `total` is `unit × qty − discount`: before the discount, the line cost this.
+        let before = line.total.checked_add(line.discount).unwrap_or(line.total);
+        let first = if discounted { before } else { line.total };
         let qty = format!("x{}", line.qty);
-        for (i, part) in name_lines.iter().enumerate() {
+        for (i, part) in wrap(&line.name, name_w - 1).iter().enumerate() {
             if i == 0 {
                 let padded = format!("{part:<name_w$}");
                 t.push(&format!(
                     "{padded}{qty:>qty_w$}{:>amount_w$}",
-                    words.money(line.total)
+                    words.money(first)
                 ));
             } else {
                 t.push(&format!("  {part}"));
             }
         }
-        if line.qty > 1 && line.kind == LineKind::Item {
+        if line.qty.abs() > 1 && line.kind == LineKind::Item {
             t.push(&format!(
                 "  {} {}",
                 words.all("ticket-each").join("/"),
                 words.money(line.unit)
             ));
         }
-    }
-    t.push(&dash);
-    // The goods' total; a cash sale's rounding follows in the payment block.
-    let total = sale.paid.checked_sub(sale.rounding).unwrap_or(sale.paid);
-    t.labels_right(&words.all("ticket-total"), &words.money(total), bold);
-    if sale.withdrawal > Money::ZERO {
-        t.labels_right(
-            &indent(words.all("ticket-withdrawal")),
-            &words.money(sale.withdrawal),
-            Style::PLAIN,
-        );
-    }
-    let vat = vat_summary(sale);
-    if !vat.is_empty() {
-        t.left_right(
-            &format!(" {}", words.all("ticket-vat").join("/")),
-            &{
-                let base = words.all("ticket-base").join("/");
-                let gap = if base.chars().count() >= 10 { " " } else { "" };
-                format!("{base:<10}{gap}{}", words.all("ticket-vat").join("/"))
-            },
-            Style::PLAIN,
-        );
-        for (rate, gross, tax) in vat {
-            let base = gross.checked_sub(tax).unwrap_or(Money::ZERO);
+        if discounted {
             t.left_right(
-                &format!(" {:>2} %", rate.percent()),
-                &format!("{:>10} {:>9}", words.number(base), words.money(tax)),
+                &format!("  {discount_label} {}", words.money(neg(line.discount))),
+                &words.money(line.total),
                 Style::PLAIN,
             );
         }
     }
+}
+
+/// VAT per rate: base and VAT of each rate present (negative on a credit note).
+fn vat_block(t: &mut Layout, sale: &Sale, words: &Words) {
+    let vat = vat_summary(sale);
+    if vat.is_empty() {
+        return;
+    }
+    t.left_right(
+        &format!(" {}", words.all("ticket-vat").join("/")),
+        &{
+            let base = words.all("ticket-base").join("/");
+            let gap = if base.chars().count() >= 10 { " " } else { "" };
+            format!("{base:<10}{gap}{}", words.all("ticket-vat").join("/"))
+        },
+        Style::PLAIN,
+    );
+    for (rate, gross, tax) in vat {
+        let base = gross.checked_sub(tax).unwrap_or(Money::ZERO);
+        t.left_right(
+            &format!(" {:>2} %", rate.percent()),
+            &format!("{:>10} {:>9}", words.number(base), words.money(tax)),
+            Style::PLAIN,
+        );
+    }
+}
+
+/// How a sale was paid: cash (with the rounding, the amount received and the change) or QR
+/// (with the provider's payment id).
+fn payment(t: &mut Layout, sale: &Sale, words: &Words) {
     match sale.method {
         PaymentMethod::Cash => {
             t.labels_right(
@@ -475,20 +656,60 @@ pub fn layout_in(
             }
         }
     }
-    t.push(&eq);
-    for thanks in words.all("ticket-thanks") {
-        t.centered(&thanks, Style::CENTER);
+}
+
+/// How a credit note paid back: the cash rounding when there is one (the total above is the
+/// goods'), then « Remboursé en espèces » or « Remboursé via QR » with what went back. Nothing
+/// was tendered, nothing is given in change.
+fn paid_back(t: &mut Layout, sale: &Sale, words: &Words) {
+    if !sale.rounding.is_zero() {
+        t.labels_right(
+            &indent(words.all("ticket-rounding")),
+            &words.money(sale.rounding),
+            Style::PLAIN,
+        );
     }
-    t.push(&dash);
-    t.centered(
-        &format!(
-            "{} {}",
-            words.all("ticket-seal").join("/"),
-            sale.short_hash()
-        ),
-        Style::CENTER,
+    let how = match sale.method {
+        PaymentMethod::Cash => "ticket-refunded-cash",
+        PaymentMethod::Qr => "ticket-refunded-qr",
+    };
+    t.labels_right(
+        &indent(words.all(how)),
+        &words.money(sale.paid),
+        Style::PLAIN,
     );
-    t.lines
+    if let Some(r) = &sale.provider_ref {
+        t.labels_right(&indent(words.all("ticket-provider-ref")), r, Style::PLAIN);
+    }
+}
+
+/// `-m` (an amount's opposite; saturating, amounts never come near the limit).
+fn neg(m: Money) -> Money {
+    Money::from_cents(m.cents().saturating_neg())
+}
+
+/// The sale id on lines of at most `width` characters: whole when it fits, else cut after a
+/// hyphen (a UUID has 36 characters; 32-column paper takes `01a25014-0df1-77cb-be8e-` and
+/// `742ec8c1f37c`), so what is typed back is read off whole groups.
+fn split_id(id: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = id.trim();
+    while rest.chars().count() > width {
+        let head: String = rest.chars().take(width).collect();
+        let cut = match head.rfind('-') {
+            Some(i) if i > 0 => i + 1,
+            _ => head.len(),
+        };
+        let Some((line, after)) = rest.split_at_checked(cut) else {
+            break;
+        };
+        out.push(line.to_owned());
+        rest = after;
+    }
+    if !rest.is_empty() {
+        out.push(rest.to_owned());
+    }
+    out
 }
 
 /// The ticket's head: a rule, the shop's name (bold, double height), address and VAT number
@@ -539,16 +760,35 @@ pub fn render_in(
     duplicate: bool,
     lang: TicketLanguage,
 ) -> String {
+    render_ticket(
+        &Ticket::of(sale).duplicate(duplicate),
+        shop,
+        tz,
+        width,
+        lang,
+    )
+}
+
+/// [`layout_ticket`] as plain text: one `\n`-terminated line per line, centred lines padded
+/// with spaces.
+pub fn render_ticket(
+    ticket: &Ticket,
+    shop: &ShopInfo,
+    tz: Tz,
+    width: usize,
+    lang: TicketLanguage,
+) -> String {
     let w = width.clamp(MIN_WIDTH, MAX_WIDTH);
     let mut text = String::new();
-    for line in layout_in(sale, shop, tz, width, duplicate, lang) {
+    for line in layout_ticket(ticket, shop, tz, width, lang) {
         text.push_str(&line.plain(w));
         text.push('\n');
     }
     text
 }
 
-/// Per VAT rate: (rate, VAT-inclusive total, VAT contained), for the rates present.
+/// Per VAT rate: (rate, VAT-inclusive total, VAT contained), for the rates present (negative
+/// on a credit note).
 pub fn vat_summary(sale: &Sale) -> Vec<(VatRate, Money, Money)> {
     VatRate::ALL
         .iter()
@@ -563,7 +803,14 @@ pub fn vat_summary(sale: &Sale) -> Vec<(VatRate, Money, Money)> {
                 .lines
                 .iter()
                 .any(|l| l.kind == LineKind::Item && l.vat == Some(rate));
-            present.then(|| (rate, gross, rate.vat_in(gross)))
+            // A credit note's VAT is the sale's mirrored: -1,00 € at 6 % holds -0,06 €, as
+            // 1,00 € holds 0,06 € (`vat_in` rounds a negative amount towards zero).
+            let tax = if gross.is_negative() {
+                neg(rate.vat_in(neg(gross)))
+            } else {
+                rate.vat_in(gross)
+            };
+            present.then_some((rate, gross, tax))
         })
         .collect()
 }
@@ -571,7 +818,7 @@ pub fn vat_summary(sale: &Sale) -> Vec<(VatRate, Money, Money)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::sale::{GENESIS_HASH, SaleLine};
+    use crate::domain::sale::{GENESIS_HASH, SaleKind, SaleLine};
     use crate::domain::staff::StaffId;
     use chrono::{DateTime, Utc};
 
@@ -794,6 +1041,364 @@ mod tests {
         assert_eq!(
             v,
             vec![(VatRate::Six, Money::from_cents(370), Money::from_cents(21))]
+        );
+    }
+
+    const ID: &str = "01a25014-0df1-77cb-be8e-742ec8c1f37c";
+
+    fn item(n: u32, name: &str, unit: i64, qty: i64, discount: i64, vat: VatRate) -> SaleLine {
+        SaleLine {
+            line_no: n,
+            kind: LineKind::Item,
+            product_code: Some(format!("{n}")),
+            name: name.into(),
+            unit: Money::from_cents(unit),
+            qty,
+            total: Money::from_cents(unit * qty - discount),
+            vat: Some(vat),
+            discount: Money::from_cents(discount),
+            original_line: None,
+        }
+    }
+
+    /// Café 2 × 2,50 € with 0,40 € off, Eau 1,00 € with 0,04 € off (21 %), Pain 1,20 €: 6,76 €
+    /// paid 6,75 € in cash.
+    fn discounted_sale() -> Sale {
+        let mut s = sale();
+        s.id = ID.into();
+        s.lines = vec![
+            item(1, "Café", 250, 2, 40, VatRate::Six),
+            item(2, "Eau", 100, 1, 4, VatRate::TwentyOne),
+            item(3, "Pain", 120, 1, 0, VatRate::Six),
+        ];
+        s.discount = Money::from_cents(44);
+        s.revenue = Money::from_cents(676);
+        s.withdrawal = Money::ZERO;
+        s.paid = Money::from_cents(675);
+        s.rounding = Money::from_cents(-1);
+        s.tendered = Some(Money::from_cents(1000));
+        s.change = Money::from_cents(325);
+        s
+    }
+
+    /// Ticket 13: one Café (of two) and the Eau of ticket 12 given back in cash, approved by
+    /// manager 7: -2,30 - 0,96 = -3,26 €, paid back -3,25 €.
+    fn credit_note() -> Sale {
+        let mut s = sale();
+        s.id = ID.into();
+        s.ticket_no = 13;
+        s.kind = SaleKind::Refund;
+        s.original = Some(crate::domain::sale::OriginalRef {
+            sale_id: "01a25014-0000-7000-8000-000000000012".into(),
+            till_id: "till-1".into(),
+            ticket_no: 12,
+            paid_at: DateTime::parse_from_rfc3339("2026-12-07T13:03:10Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            method: PaymentMethod::Cash,
+        });
+        s.reason = Some("goût de bouchon".into());
+        s.approved_by = Some("7".into());
+        let mut cafe = item(1, "Café", 250, -1, -20, VatRate::Six);
+        cafe.original_line = Some(1);
+        let mut eau = item(2, "Eau", 100, -1, -4, VatRate::TwentyOne);
+        eau.original_line = Some(2);
+        s.lines = vec![cafe, eau];
+        s.discount = Money::from_cents(-24);
+        s.revenue = Money::from_cents(-326);
+        s.withdrawal = Money::ZERO;
+        s.paid = Money::from_cents(-325);
+        s.rounding = Money::from_cents(1);
+        s.tendered = None;
+        s.change = Money::ZERO;
+        s
+    }
+
+    fn plain_lines(t: &str) -> Vec<&str> {
+        t.lines().collect()
+    }
+
+    #[test]
+    fn a_discounted_line_shows_its_price_the_discount_and_its_new_amount_at_32_columns() {
+        let t = render(
+            &discounted_sale(),
+            &ShopInfo::default(),
+            chrono_tz::Europe::Brussels,
+            32,
+            false,
+        );
+        let lines = plain_lines(&t);
+        let at = lines.iter().position(|l| l.starts_with("Café")).unwrap();
+        assert_eq!(
+            &lines[at..at + 13],
+            &[
+                "Café               x2     5,00 €",
+                "  à 2,50 €",
+                "  Remise -0,40 €          4,60 €",
+                "Eau                x1     1,00 €",
+                "  Remise -0,04 €          0,96 €",
+                "Pain               x1     1,20 €",
+                "--------------------------------",
+                "Total des remises        -0,44 €",
+                "TOTAL PAYÉ                6,76 €",
+                " TVA               Base      TVA",
+                "  6 %             5,47    0,33 €",
+                " 21 %             0,79    0,17 €",
+                " Paiement                Espèces",
+            ],
+            "{t}"
+        );
+        assert!(t.contains("\n Arrondi                 -0,01 €\n"), "{t}");
+        assert!(t.contains("\n À payer en espèces       6,75 €\n"), "{t}");
+        for line in &lines {
+            assert!(line.chars().count() <= 32, "too wide: {line:?}");
+        }
+        // No discount, no discount lines.
+        let plain = render(
+            &sale(),
+            &ShopInfo::default(),
+            chrono_tz::Europe::Brussels,
+            32,
+            false,
+        );
+        assert!(!plain.contains("Remise"), "{plain}");
+    }
+
+    #[test]
+    fn a_discounted_line_at_48_columns_in_french_and_dutch() {
+        let lang = TicketLanguage::parse("fr+nl").unwrap();
+        let t = render_in(
+            &discounted_sale(),
+            &ShopInfo::default(),
+            chrono_tz::Europe::Brussels,
+            48,
+            false,
+            lang,
+        );
+        assert!(
+            t.contains(concat!(
+                "Café                               x2     5,00 €\n",
+                "  à 2,50 €\n",
+                "  Remise/Korting -0,40 €                  4,60 €\n",
+            )),
+            "{t}"
+        );
+        assert!(
+            t.contains("\nTotal des remises / Totaal kortingen     -0,44 €\n"),
+            "{t}"
+        );
+        for line in t.lines() {
+            assert!(line.chars().count() <= 48, "too wide: {line:?}");
+        }
+        // In English, amounts the English way.
+        let en = render_in(
+            &discounted_sale(),
+            &ShopInfo::default(),
+            chrono_tz::Europe::Brussels,
+            48,
+            false,
+            TicketLanguage::one(crate::i18n::Lang::En),
+        );
+        assert!(en.contains("  Discount -€0.40"), "{en}");
+        assert!(
+            en.contains("Total discounts") && en.contains("-€0.44"),
+            "{en}"
+        );
+    }
+
+    #[test]
+    fn a_credit_note_at_32_columns_names_the_original_and_what_went_back() {
+        let s = credit_note();
+        let tz = chrono_tz::Europe::Brussels;
+        let ticket = Ticket::of(&s).approved_by(Some("Marie"));
+        let lines = layout_ticket(
+            &ticket,
+            &ShopInfo::default(),
+            tz,
+            32,
+            TicketLanguage::default(),
+        );
+        let t = render_ticket(
+            &ticket,
+            &ShopInfo::default(),
+            tz,
+            32,
+            TicketLanguage::default(),
+        );
+        // The title, large and bold, right under the header.
+        let title = lines.iter().find(|l| l.text == "NOTE DE CRÉDIT").unwrap();
+        assert!(title.style.bold && title.style.tall && title.style.center);
+        assert_eq!(
+            &plain_lines(&t)[3..7],
+            &[
+                "         NOTE DE CRÉDIT",
+                " Se rapporte au ticket n° 12 du",
+                "        07/12/2026 14:03",
+                " COMPTE PRINCIPAL",
+            ],
+            "{t}"
+        );
+        for needle in [
+            "\n Ticket : 13     Caisse : till-1\n",
+            "\n Motif : goût de bouchon\n",
+            "\n Accord : Marie (7)\n",
+            "\nCafé              x-1    -2,50 €\n  Remise 0,20 €          -2,30 €\n",
+            "\nEau               x-1    -1,00 €\n  Remise 0,04 €          -0,96 €\n",
+            "\nTotal des remises         0,24 €\nTOTAL                    -3,26 €\n",
+            "\n  6 %            -2,17   -0,13 €\n",
+            "\n 21 %            -0,79   -0,17 €\n",
+            "\n Arrondi                  0,01 €\n Remboursé en espèces    -3,25 €\n====",
+        ] {
+            assert!(t.contains(needle), "{needle:?} missing from\n{t}");
+        }
+        // Nothing was tendered, nothing given in change.
+        for absent in [
+            "Paiement",
+            "Espèces reçues",
+            "Rendu",
+            "À payer",
+            "TOTAL PAYÉ",
+        ] {
+            assert!(!t.contains(absent), "{absent:?} on a credit note:\n{t}");
+        }
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.text.starts_with("TOTAL ") && l.style.bold)
+        );
+        for line in t.lines() {
+            assert!(line.chars().count() <= 32, "too wide: {line:?}");
+        }
+        // Without the name (not in the staff list), the manager's id.
+        let t = render_ticket(
+            &Ticket::of(&s),
+            &ShopInfo::default(),
+            tz,
+            32,
+            TicketLanguage::default(),
+        );
+        assert!(t.contains("\n Accord : 7\n"), "{t}");
+    }
+
+    #[test]
+    fn a_credit_note_at_48_columns_through_the_app_and_of_another_till() {
+        let mut s = credit_note();
+        s.method = PaymentMethod::Qr;
+        s.paid = s.revenue;
+        s.rounding = Money::ZERO;
+        s.original.as_mut().unwrap().till_id = "till-2".into();
+        let tz = chrono_tz::Europe::Brussels;
+        let t = render_ticket(
+            &Ticket::of(&s).duplicate(true),
+            &ShopInfo::default(),
+            tz,
+            48,
+            TicketLanguage::default(),
+        );
+        for needle in [
+            "*** DUPLICATA ***\n                 NOTE DE CRÉDIT\n",
+            "\nSe rapporte au ticket n° till-2/12 du 07/12/2026\n",
+            "\n Remboursé via QR                        -3,26 €\n",
+            "\nTOTAL                                    -3,26 €\n",
+        ] {
+            assert!(t.contains(needle), "{needle:?} missing from\n{t}");
+        }
+        assert!(!t.contains("Arrondi") && !t.contains("espèces"), "{t}");
+        for line in t.lines() {
+            assert!(line.chars().count() <= 48, "too wide: {line:?}");
+        }
+    }
+
+    #[test]
+    fn a_credit_note_in_french_and_dutch_and_in_english() {
+        let s = credit_note();
+        let tz = chrono_tz::Europe::Brussels;
+        let both = TicketLanguage::parse("fr+nl").unwrap();
+        for w in [32, 48] {
+            let ticket = Ticket::of(&s).approved_by(Some("Marie"));
+            let lines = layout_ticket(&ticket, &ShopInfo::default(), tz, w, both);
+            let titles: Vec<&str> = lines
+                .iter()
+                .filter(|l| l.style.tall && l.style.bold && l.text != "KACHING")
+                .map(|l| l.text.as_str())
+                .collect();
+            assert_eq!(titles, ["NOTE DE CRÉDIT", "CREDITNOTA"], "width {w}");
+            let t = render_ticket(&ticket, &ShopInfo::default(), tz, w, both);
+            for needle in [
+                "Betreft ticket nr. 12 van",
+                "Motif/Reden: goût de bouchon",
+                "Accord/Akkoord: Marie (7)",
+                "Remboursé en espèces",
+                "Terugbetaald in contanten",
+                "TOTAL / TOTAAL",
+                "Remise/Korting 0,20 €",
+            ] {
+                assert!(
+                    t.contains(needle),
+                    "width {w}: {needle:?} missing from\n{t}"
+                );
+            }
+            for line in t.lines() {
+                assert!(line.chars().count() <= w, "too wide: {line:?}");
+            }
+        }
+        let en = render_ticket(
+            &Ticket::of(&s),
+            &ShopInfo::default(),
+            tz,
+            42,
+            TicketLanguage::one(crate::i18n::Lang::En),
+        );
+        for needle in [
+            "CREDIT NOTE",
+            "\n  Refers to ticket no. 12 of 07/12/2026\n                  14:03\n",
+            "Reason: goût de bouchon",
+            "Approved by: 7",
+            "Refunded in cash",
+            "-€3.25",
+        ] {
+            assert!(en.contains(needle), "{needle:?} missing from\n{en}");
+        }
+    }
+
+    #[test]
+    fn the_sale_id_is_printed_under_the_seal_whole_or_cut_after_a_hyphen() {
+        let s = discounted_sale();
+        let tz = chrono_tz::Europe::Brussels;
+        let t = render(&s, &ShopInfo::default(), tz, 48, false);
+        assert!(
+            t.ends_with(
+                "            Sceau abcdef012345\n      01a25014-0df1-77cb-be8e-742ec8c1f37c\n"
+            ),
+            "{t}"
+        );
+        let t = render(&s, &ShopInfo::default(), tz, 32, false);
+        assert!(
+            t.ends_with("    01a25014-0df1-77cb-be8e-\n          742ec8c1f37c\n"),
+            "{t}"
+        );
+        let lines = layout(&s, &ShopInfo::default(), tz, 32, false);
+        assert!(lines.iter().rev().take(2).all(|l| l.style == Style::CENTER));
+        assert_eq!(split_id(ID, 36), vec![ID]);
+        assert_eq!(split_id("abcdef", 4), vec!["abcd", "ef"]);
+        assert_eq!(split_id("ab-cdefgh", 4), vec!["ab-", "cdef", "gh"]);
+    }
+
+    #[test]
+    fn a_credit_notes_vat_is_the_sales_mirrored() {
+        // 1,00 € at 6 % holds 0,06 €; given back, -0,06 € (not -0,05 €).
+        let mut s = sale();
+        s.lines = vec![item(1, "Eau", 100, 1, 0, VatRate::Six)];
+        let sold = vat_summary(&s);
+        s.lines = vec![item(1, "Eau", 100, -1, 0, VatRate::Six)];
+        let back = vat_summary(&s);
+        assert_eq!(
+            sold,
+            vec![(VatRate::Six, Money::from_cents(100), Money::from_cents(6))]
+        );
+        assert_eq!(
+            back,
+            vec![(VatRate::Six, Money::from_cents(-100), Money::from_cents(-6))]
         );
     }
 

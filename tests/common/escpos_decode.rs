@@ -5,10 +5,12 @@
 //! 19 = PC858), as the printer would.
 //!
 //! Commands understood: `ESC @`, `ESC t n`, `ESC E n`, `ESC a n`, `ESC ! n`, `ESC d n`,
-//! `ESC p m t1 t2`, `GS ! n`, `GS V m [n]`, `GS k`, `GS ( k` (QR code functions 165, 167, 169,
-//! 180, 181), `LF`, `CR`. Anything else is an error naming the byte and its offset: the decoder
-//! is strict so that a stray byte in the encoder's output fails a test instead of printing
-//! garbage on paper.
+//! `ESC p m t1 t2`, `GS ! n`, `GS V m [n]`, `GS k`, `GS ( k` (QR code functions 165 model,
+//! 167 module size 1-16, 169 error correction, 180 store the data, 181 print what is stored),
+//! `LF`, `CR`. Anything else is an error naming the byte and its offset: the decoder is strict
+//! so that a stray byte in the encoder's output fails a test instead of printing garbage on
+//! paper. Each QR code printed is a [`Qr`] with the data stored for it (what a scanner reads
+//! off the paper); [`Decoded::qr_data`] is a ticket's one code.
 
 use std::fmt;
 
@@ -75,6 +77,15 @@ pub struct Decoded {
 }
 
 impl Decoded {
+    /// The data of the one QR code printed (what a scanner reads off the paper); `None` when
+    /// none or several were printed.
+    pub fn qr_data(&self) -> Option<&str> {
+        match self.qrs.as_slice() {
+            [one] => Some(one.payload.as_str()),
+            _ => None,
+        }
+    }
+
     pub fn texts(&self) -> Vec<String> {
         self.lines.iter().map(|l| l.text.clone()).collect()
     }
@@ -372,7 +383,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
                                     _ => return Err(err(i, format!("QR model {n1}"))),
                                 }
                             }
-                            (67, [n]) => st.qr_module = *n,
+                            (67, [n]) if (1..=16).contains(n) => st.qr_module = *n,
                             (69, [n]) => {
                                 st.qr_ecc = match n {
                                     48 => b'L',
@@ -610,6 +621,21 @@ pub fn assert_ticket_in(
     duplicate: bool,
     lang: kaching::domain::receipt::TicketLanguage,
 ) -> Decoded {
+    let ticket = kaching::domain::receipt::Ticket::of(sale).duplicate(duplicate);
+    assert_printed(bytes, &ticket, shop, width, codepage, lang)
+}
+
+/// [`assert_ticket_in`] for any [`Ticket`](kaching::domain::receipt::Ticket): a credit note
+/// with the name of the manager who approved it, as the printer read it from the staff list.
+pub fn assert_printed(
+    bytes: &[u8],
+    ticket: &kaching::domain::receipt::Ticket,
+    shop: &kaching::domain::receipt::ShopInfo,
+    width: usize,
+    codepage: &str,
+    lang: kaching::domain::receipt::TicketLanguage,
+) -> Decoded {
+    let (sale, duplicate) = (ticket.sale, ticket.duplicate);
     if let Some(c) = contains_utf8_of(bytes, "éèàçôÉÈ€ïÏ") {
         panic!("{c} was sent as UTF-8: {bytes:02X?}");
     }
@@ -617,12 +643,11 @@ pub fn assert_ticket_in(
     assert!(d.starts_with_init, "a ticket starts with ESC @");
     assert_eq!(d.inits, 1);
     assert_eq!(d.code_pages, vec![table_of(codepage)]);
-    let expected = kaching::domain::receipt::render_in(
-        sale,
+    let expected = kaching::domain::receipt::render_ticket(
+        ticket,
         shop,
         chrono_tz::Europe::Brussels,
         width,
-        duplicate,
         lang,
     );
     let n = expected.lines().count();
