@@ -803,14 +803,8 @@ pub fn vat_summary(sale: &Sale) -> Vec<(VatRate, Money, Money)> {
                 .lines
                 .iter()
                 .any(|l| l.kind == LineKind::Item && l.vat == Some(rate));
-            // A credit note's VAT is the sale's mirrored: -1,00 € at 6 % holds -0,06 €, as
-            // 1,00 € holds 0,06 € (`vat_in` rounds a negative amount towards zero).
-            let tax = if gross.is_negative() {
-                neg(rate.vat_in(neg(gross)))
-            } else {
-                rate.vat_in(gross)
-            };
-            present.then_some((rate, gross, tax))
+            // A credit note's VAT is the sale's mirrored (`vat_in` is symmetric).
+            present.then_some((rate, gross, rate.vat_in(gross)))
         })
         .collect()
 }
