@@ -156,31 +156,11 @@ use std::time::{Duration, Instant};
 use common::pay_server::PayServer;
 use serde_json::{Value, json};
 
-const CALLBACK_PATH: &str = "/api/v1/providers/payconiq/callback";
+use common::payconiq_sim::CALLBACK_PATH;
 
 /// A pay-server using the simulator as its provider.
 fn pay_server(sim: &PayconiqSim) -> PayServer {
-    let api_url = sim.url.clone();
-    let jwks_url = sim.jwks_url();
-    PayServer::start_with(move |addr| {
-        [
-            ("KACHING_PAY_SERVER__PROVIDER", "payconiq".to_owned()),
-            ("KACHING_PAY_SERVER__PAYCONIQ__API_URL", api_url),
-            ("KACHING_PAY_SERVER__PAYCONIQ__JWKS_URL", jwks_url),
-            (
-                "KACHING_PAY_SERVER__PAYCONIQ__PAYMENT_PROFILE_ID",
-                PROFILE.to_owned(),
-            ),
-            (
-                "KACHING_PAY_SERVER__PAYCONIQ__CALLBACK_URL",
-                format!("http://{addr}{CALLBACK_PATH}"),
-            ),
-            ("KACHING_PAY_SERVER__PAYCONIQ__API_KEY", KEY.to_owned()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
-    })
+    common::payconiq_sim::pay_server(sim, KEY, PROFILE)
 }
 
 /// A headless till paying through `server`, logged in.

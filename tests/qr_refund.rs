@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::{find_event as find, int};
+
 use std::time::{Duration, Instant};
 
 use common::pay_server::PayServer;
@@ -16,30 +18,9 @@ use serde_json::Value;
 
 const KEY: &str = "sim-api-key-0123456789";
 const PROFILE: &str = "5fe0a1b2c3d4e5f6a7b8c9d0";
-const CALLBACK_PATH: &str = "/api/v1/providers/payconiq/callback";
 
 fn pay_server(sim: &PayconiqSim) -> PayServer {
-    let api_url = sim.url.clone();
-    let jwks_url = sim.jwks_url();
-    PayServer::start_with(move |addr| {
-        [
-            ("KACHING_PAY_SERVER__PROVIDER", "payconiq".to_owned()),
-            ("KACHING_PAY_SERVER__PAYCONIQ__API_URL", api_url),
-            ("KACHING_PAY_SERVER__PAYCONIQ__JWKS_URL", jwks_url),
-            (
-                "KACHING_PAY_SERVER__PAYCONIQ__PAYMENT_PROFILE_ID",
-                PROFILE.to_owned(),
-            ),
-            (
-                "KACHING_PAY_SERVER__PAYCONIQ__CALLBACK_URL",
-                format!("http://{addr}{CALLBACK_PATH}"),
-            ),
-            ("KACHING_PAY_SERVER__PAYCONIQ__API_KEY", KEY.to_owned()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
-    })
+    common::payconiq_sim::pay_server(sim, KEY, PROFILE)
 }
 
 /// A headless till paying through `server`, the manager logged in.
@@ -55,18 +36,6 @@ fn till(server: &PayServer, dir: &std::path::Path) -> common::Till {
             .any(|e| e["event"] == "logged_in")
     );
     till
-}
-
-fn find(events: &[Value], name: &str) -> Value {
-    events
-        .iter()
-        .find(|e| e["event"] == name)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {name} in {events:#?}"))
-}
-
-fn int(v: &Value, k: &str) -> i64 {
-    v[k].as_i64().unwrap_or_else(|| panic!("no {k} in {v}"))
 }
 
 /// Credit notes in the ledger: (ticket, method, paid).

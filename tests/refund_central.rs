@@ -5,11 +5,12 @@
 
 mod common;
 
+use common::{find_event as find, int};
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::mysql::TestDb;
-use serde_json::Value;
 
 fn till(dir: &Path, id: &str, url: &str) -> common::Till {
     let mut cmd = common::kaching(dir);
@@ -24,18 +25,6 @@ fn till(dir: &Path, id: &str, url: &str) -> common::Till {
             .any(|e| e["event"] == "logged_in")
     );
     till
-}
-
-fn find(events: &[Value], name: &str) -> Value {
-    events
-        .iter()
-        .find(|e| e["event"] == name)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {name} in {events:#?}"))
-}
-
-fn int(v: &Value, k: &str) -> i64 {
-    v[k].as_i64().unwrap_or_else(|| panic!("no {k} in {v}"))
 }
 
 /// Waits until the till has nothing left to push and is online.

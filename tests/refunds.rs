@@ -9,22 +9,12 @@
 
 mod common;
 
-use serde_json::Value;
+use common::{find_event as find, int};
 
-fn find(events: &[Value], name: &str) -> Value {
-    events
-        .iter()
-        .find(|e| e["event"] == name)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {name} in {events:#?}"))
-}
+use serde_json::Value;
 
 fn has(events: &[Value], name: &str) -> bool {
     events.iter().any(|e| e["event"] == name)
-}
-
-fn int(v: &Value, k: &str) -> i64 {
-    v[k].as_i64().unwrap_or_else(|| panic!("no {k} in {v}"))
 }
 
 /// A till open all day (cashiers log in whenever the test runs).

@@ -374,3 +374,17 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// The first event named `name` among `events` (panics, listing them, when there is none).
+pub fn find_event(events: &[Value], name: &str) -> Value {
+    events
+        .iter()
+        .find(|e| e["event"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {name} in {events:#?}"))
+}
+
+/// Integer field `k` of an event (panics when it has none).
+pub fn int(v: &Value, k: &str) -> i64 {
+    v[k].as_i64().unwrap_or_else(|| panic!("no {k} in {v}"))
+}
