@@ -351,16 +351,17 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
         }
         TillEvent::Approved { name, .. } => super::approval::on_approved(m, name),
         TillEvent::RefundBasket {
+            original_sale_id,
             till_id,
             ticket_no,
             paid_at,
             method,
             lines,
             refund_cents,
-            ..
         } => fx.extend(super::returns::on_basket(
             m,
             super::RefundTicket {
+                sale_id: original_sale_id,
                 till_id,
                 ticket_no,
                 paid_at,

@@ -32,6 +32,8 @@ pub const REFUND_REASONS: [&str; 4] = [
 /// The original ticket as the return shows it (the runtime's `refund_basket`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundTicket {
+    /// The original sale's id.
+    pub sale_id: String,
     pub till_id: String,
     pub ticket_no: i64,
     pub paid_at: String,
@@ -571,12 +573,12 @@ fn commit(m: &mut Model) -> Vec<Effect> {
 
 /// `refund_basket`: the ticket's lines, what is picked, what it gives back.
 pub(super) fn on_basket(m: &mut Model, ticket: RefundTicket) -> Vec<Effect> {
-    let same_lines = m
+    let same_ticket = m
         .ret
         .ticket
         .as_ref()
-        .is_some_and(|t| t.lines.len() == ticket.lines.len());
-    if !same_lines {
+        .is_some_and(|t| t.sale_id == ticket.sale_id && t.lines.len() == ticket.lines.len());
+    if !same_ticket {
         // A new ticket: its first line still returnable is picked.
         m.fields.refund_sel = ticket
             .lines
