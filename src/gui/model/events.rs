@@ -379,7 +379,7 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
             method,
             provider_status,
             ..
-        } => fx.extend(super::returns::on_committed(
+        } => fx.extend(super::refunded::on_committed(
             m,
             super::Refunded {
                 ticket_no,
@@ -396,7 +396,7 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
             ticket_no,
             status,
             reason,
-        } => fx.extend(super::returns::on_progress(
+        } => fx.extend(super::refunded::on_progress(
             m, &sale_id, ticket_no, &status, reason,
         )),
         TillEvent::RefundCancelled => fx.extend(super::returns::on_cancelled(m)),

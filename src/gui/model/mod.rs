@@ -22,6 +22,7 @@ mod discount;
 mod drawer;
 mod events;
 mod fields;
+mod refunded;
 mod returns;
 #[cfg(test)]
 mod tests;
@@ -45,7 +46,8 @@ pub use approval::ApprovalPad;
 pub use discount::{DISCOUNT_REASONS, DiscountKind, DiscountPad};
 pub use drawer::{CountFor, CountPad, DrawerModel, DrawerShows};
 pub use fields::{Field, Fields};
-pub use returns::{REFUND_REASONS, RefundAlarm, RefundTicket, Refunded, ReturnModel};
+pub use refunded::{RefundAlarm, Refunded};
+pub use returns::{REFUND_REASONS, RefundTicket, ReturnModel};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {

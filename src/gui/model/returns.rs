@@ -7,14 +7,13 @@
 //! is left); the amount to give back is the runtime's. « Rembourser… » asks the tender (cash, or
 //! as the original was paid — which is shown) and a reason (presets or typed), then a manager
 //! approves (see `approval.rs`), and the amount to give back is shown large, like the change of a
-//! cash sale. A provider refund that fails later raises an alarm that stays until acknowledged:
-//! the money did not go back, it must be given in cash.
+//! cash sale (`refunded.rs`, with the alarm of a provider refund that fails later).
 //!
 //! What goes out is the headless driver's `refund`, `refund_qty`, `refund_commit`,
 //! `refund_cancel`; the runtime holds the return in progress and every rule (what can be
 //! returned, the amounts, the rounding, the approval), and its refusals come back as `error`s.
 
-use super::{Effect, List, Model, Overlay, Row, RowTone, Screen, Tone};
+use super::{Effect, List, Model, Overlay, RefundAlarm, Refunded, Row, RowTone, Screen, Tone};
 use crate::actors::Command;
 use crate::domain::basket::LineKind;
 use crate::domain::refund::{MAX_REASON, RefundLine, RefundTender, TicketKey, reason};
@@ -41,26 +40,6 @@ pub struct RefundTicket {
     pub lines: Vec<RefundLine>,
     /// What the picked lines give back (before cash rounding).
     pub refund: Money,
-}
-
-/// A credit note just recorded, as the overlay shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refunded {
-    pub ticket_no: i64,
-    pub original_ticket_no: i64,
-    pub amount: Money,
-    pub rounding: Money,
-    pub method: PaymentMethod,
-    pub provider_status: Option<String>,
-}
-
-/// A provider refund that failed: the money did not go back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefundAlarm {
-    pub ticket_no: i64,
-    /// What had to go back, when this session recorded the credit note.
-    pub amount: Option<Money>,
-    pub reason: Option<String>,
 }
 
 /// The return screen and what follows it.
@@ -91,7 +70,7 @@ pub struct ReturnModel {
 
 impl ReturnModel {
     /// A new return: what a previous one left is forgotten (alarms and refunds kept).
-    fn restart(&mut self) {
+    pub(super) fn restart(&mut self) {
         *self = ReturnModel {
             qr_refunds: std::mem::take(&mut self.qr_refunds),
             alarms: std::mem::take(&mut self.alarms),
@@ -233,79 +212,6 @@ impl Model {
         } else {
             self.ta("gui-reason-shown", &[("reason", r.into())])
         }
-    }
-
-    /// The refunded overlay: its title, the amount, the detail.
-    pub fn refunded_title(&self) -> String {
-        self.t(match self.ret.refunded.as_ref().map(|r| r.method) {
-            Some(PaymentMethod::Qr) => "gui-refunded-title-qr",
-            _ => "gui-refunded-title-cash",
-        })
-    }
-
-    pub fn refunded_amount(&self) -> String {
-        self.ret
-            .refunded
-            .as_ref()
-            .map(|r| self.money(r.amount))
-            .unwrap_or_default()
-    }
-
-    pub fn refunded_detail(&self) -> String {
-        let Some(r) = &self.ret.refunded else {
-            return String::new();
-        };
-        let mut text = self.ta(
-            "gui-refunded-detail",
-            &[
-                ("ticket", r.ticket_no.into()),
-                ("original", r.original_ticket_no.into()),
-            ],
-        );
-        if r.rounding != Money::ZERO {
-            text.push_str(" · ");
-            text.push_str(&self.ta("gui-refunded-rounding", &[("amount", r.rounding.into())]));
-        }
-        if let Some(s) = &r.provider_status {
-            text.push_str(" · ");
-            text.push_str(&provider_status_text(self, s));
-        }
-        text
-    }
-
-    /// The alarm shown (the oldest not acknowledged).
-    pub fn alarm(&self) -> Option<&RefundAlarm> {
-        self.ret.alarms.first()
-    }
-
-    pub fn alarm_text(&self) -> String {
-        let Some(a) = self.alarm() else {
-            return String::new();
-        };
-        let why = a.reason.clone().unwrap_or_else(|| "?".to_owned());
-        match a.amount {
-            Some(amount) => self.ta(
-                "gui-alarm-text",
-                &[
-                    ("ticket", a.ticket_no.into()),
-                    ("reason", why.into()),
-                    ("amount", amount.into()),
-                ],
-            ),
-            None => self.ta(
-                "gui-alarm-text-no-amount",
-                &[("ticket", a.ticket_no.into()), ("reason", why.into())],
-            ),
-        }
-    }
-}
-
-/// A provider refund's state in words.
-fn provider_status_text(m: &Model, status: &str) -> String {
-    match status {
-        "succeeded" => m.t("gui-refund-status-succeeded"),
-        "failed" => m.t("gui-refund-status-failed"),
-        _ => m.t("gui-refund-status-pending"),
     }
 }
 
@@ -601,29 +507,6 @@ pub(super) fn on_basket(m: &mut Model, ticket: RefundTicket) -> Vec<Effect> {
     vec![]
 }
 
-/// `refund_committed`: the amount to give back, large; the till comes back.
-pub(super) fn on_committed(m: &mut Model, r: Refunded, sale_id: String) -> Vec<Effect> {
-    if r.method == PaymentMethod::Qr {
-        m.ret.qr_refunds.push((sale_id, r.ticket_no, r.amount));
-    }
-    let text = m.ta(
-        "gui-refund-recorded",
-        &[("ticket", r.ticket_no.into()), ("amount", r.amount.into())],
-    );
-    let showing = matches!(m.screen, Screen::Till | Screen::Return);
-    m.ret.restart();
-    m.ret.refunded = Some(r);
-    m.fields.refund_reason.clear();
-    m.fields.return_ticket.clear();
-    m.till_message = (text, Tone::Good);
-    let mut fx = vec![Effect::Send(Command::Status)];
-    if showing {
-        fx.extend(m.show(Screen::Till));
-        m.open(Overlay::Refunded);
-    }
-    fx
-}
-
 /// `refund_cancelled`: back to the till.
 pub(super) fn on_cancelled(m: &mut Model) -> Vec<Effect> {
     m.ret.restart();
@@ -632,45 +515,6 @@ pub(super) fn on_cancelled(m: &mut Model) -> Vec<Effect> {
         m.show(Screen::Till)
     } else {
         vec![]
-    }
-}
-
-/// `refund_progress`: a provider refund moved on; a failure raises the alarm.
-pub(super) fn on_progress(
-    m: &mut Model,
-    sale_id: &str,
-    ticket_no: i64,
-    status: &str,
-    why: Option<String>,
-) -> Vec<Effect> {
-    let known = m
-        .ret
-        .qr_refunds
-        .iter()
-        .find(|(id, _, _)| id == sale_id)
-        .map(|(_, no, amount)| (*no, *amount));
-    let ticket_no = if ticket_no == 0 {
-        known.map_or(0, |(no, _)| no)
-    } else {
-        ticket_no
-    };
-    match status {
-        "failed" => {
-            m.ret.alarms.push(RefundAlarm {
-                ticket_no,
-                amount: known.map(|(_, a)| a),
-                reason: why,
-            });
-            vec![Effect::Beep]
-        }
-        "succeeded" => {
-            m.till_message = (
-                m.ta("gui-refund-succeeded", &[("ticket", ticket_no.into())]),
-                Tone::Good,
-            );
-            vec![]
-        }
-        _ => vec![],
     }
 }
 

@@ -1,6 +1,7 @@
 //! Discounts, the manager's approval and returns on the screen, without a display: what each
 //! touch sends, how the runtime's answers (applied, refused, approval needed, approved, the
-//! refund basket, the credit note, a provider refund that failed) change what is shown.
+//! refund basket, the credit note, a provider refund that failed) change what is shown. Each
+//! test walks one whole flow, bad inputs included, which is why the file is long.
 
 use super::*;
 use crate::actors::command::DiscountTarget;
