@@ -7,9 +7,11 @@
 //! disk or printer wait ever reaches the screen.
 //!
 //! One message enum, [`Msg`], for the whole GUI (fltk's channel is global and silently drops
-//! messages of another type). Screens: login, till, payment, admin (days, report, journal,
-//! products, staff); overlays: amount keypad, which-account dialog, change due, confirmation,
-//! the on-screen AZERTY keyboard. Words in French, Dutch or English (`locales/*/gui.ftl`: the
+//! messages of another type). Screens: login, till, payment, return, admin (days, report,
+//! journal, products, staff, drawer); overlays: amount keypad, which-account dialog, change due,
+//! confirmation, the denomination counter, the discount dialog, the manager's approval, the
+//! return's last step and the amount it gives back, the on-screen AZERTY keyboard; above them
+//! all, the alarm of a provider refund that failed. Words in French, Dutch or English (`locales/*/gui.ftl`: the
 //! till's language on the login screen, the cashier's once logged in), amounts `18,70 €`,
 //! every touch target at least 48 px at 800×480.
 //!
@@ -52,6 +54,8 @@ pub enum ListId {
     Staff,
     /// The past Z reports in the « Caisse » pane.
     ZReports,
+    /// The lines of the ticket being returned.
+    Refund,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +82,12 @@ pub enum KbdTarget {
     StaffName,
     StaffPin,
     DrawerReason,
+    /// The ticket to return (its number, till/number, or the sale id of its QR code).
+    ReturnTicket,
+    /// A discount's reason typed freely.
+    DiscountReason,
+    /// A return's reason typed freely.
+    RefundReason,
 }
 
 /// A user action on the screen.
@@ -144,6 +154,47 @@ pub enum Ui {
     DrawerX,
     DrawerZ,
     DrawerHistory,
+    /// « Remise »: the dialog for the selected line (or the basket); what it applies to, how
+    /// (a percentage, an amount off, a new price), the value on its keypad, a preset reason,
+    /// « Retirer la remise », « Valider », « Annuler ».
+    Discount,
+    DiscountOnLine,
+    DiscountOnBasket,
+    DiscountKind(crate::gui::model::DiscountKind),
+    DiscountKey(char),
+    DiscountBack,
+    DiscountReason(usize),
+    DiscountRemove,
+    DiscountOk,
+    DiscountCancel,
+    /// The manager's approval: a keypad typing the ID or the PIN (whichever was touched last).
+    ApproveId,
+    ApprovePin,
+    ApproveKey(char),
+    ApproveClear,
+    ApproveBack,
+    ApproveOk,
+    ApproveCancel,
+    /// « Retour »: the return screen; the ticket looked up; the picked line's quantity on a
+    /// keypad (« Tout »: what is left to return); « Rembourser… »; « Annuler ».
+    Return,
+    ReturnFind,
+    ReturnKey(char),
+    ReturnClear,
+    ReturnBack,
+    ReturnAll,
+    ReturnQtyOk,
+    ReturnNext,
+    ReturnCancel,
+    /// The return's last step: the tender, a preset reason, « Rembourser », « Retour ».
+    RefundTender(crate::domain::refund::RefundTender),
+    RefundReason(usize),
+    RefundOk,
+    RefundBack,
+    /// The amount given back was seen (the till screen comes back).
+    RefundedOk,
+    /// A failed provider refund was acknowledged.
+    AlarmOk,
     Keyboard(KbdTarget),
     Kbd(char),
     KbdBack,

@@ -121,7 +121,9 @@ impl Probe {
             (Screen::Admin, Pane::Products) => "admin_products",
             (Screen::Admin, Pane::Staff) => "admin_staff",
             (Screen::Admin, Pane::Drawer) => "admin_drawer",
+            (Screen::Return, _) => "return",
         };
+        // The alarm of a failed provider refund is above every overlay.
         let overlay = st.overlay.map(|o| match o {
             Overlay::Amount => "amount",
             Overlay::Choose => "choose_account",
@@ -129,7 +131,16 @@ impl Probe {
             Overlay::Confirm => "confirm",
             Overlay::Keyboard => "keyboard",
             Overlay::Count => "count",
+            Overlay::Discount => "discount",
+            Overlay::Approval => "approval",
+            Overlay::RefundCommit => "refund_commit",
+            Overlay::Refunded => "refunded",
         });
+        let overlay = if st.alarm().is_some() {
+            Some("refund_alarm")
+        } else {
+            overlay
+        };
         let list = match (st.screen, st.pane) {
             (Screen::Admin, Pane::Days) => Some(&view.admin.days_list),
             (Screen::Admin, Pane::Report) => Some(&view.admin.report_list),
@@ -140,6 +151,7 @@ impl Probe {
                 Some(&view.admin.drawer_report)
             }
             (Screen::Admin, Pane::Drawer) => Some(&view.admin.drawer_history),
+            (Screen::Return, _) => Some(&view.ret.table),
             _ => None,
         };
         let rows: Vec<String> = list
@@ -156,6 +168,7 @@ impl Probe {
                 json!({
                     "name": l.name, "qty": l.qty, "unit_cents": l.unit_cents.cents(),
                     "total_cents": l.total_cents.cents(), "kind": l.kind.as_str(),
+                    "discount_cents": l.discount_cents.cents(),
                 })
             })
             .collect();
@@ -172,6 +185,7 @@ impl Probe {
                 "lines": lines,
                 "main_total_cents": st.main_total.cents(),
                 "sub_total_cents": st.sub_total.cents(),
+                "discount_cents": st.discount_total.cents(),
             },
             "rows": rows,
             "first_draw_ms": first_draw_ms,

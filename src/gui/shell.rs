@@ -67,27 +67,42 @@ impl Gui {
             }
         });
         // A scan from a keyboard-mode scanner lands in the article field even when it has no
-        // focus (e.g. after a touch on a button).
+        // focus (e.g. after a touch on a button); on the return screen, in the ticket field (a
+        // ticket's QR code holds its sale id: hex digits and dashes).
         let s = sender;
         let mut article = view.till.article.clone();
         let till_group = view.till.group.clone();
+        let mut ticket = view.ret.ticket.clone();
+        let return_group = view.ret.group.clone();
         view.window.handle(move |_, ev| {
-            if ev == Event::KeyDown
-                && till_group.visible()
-                && till_group.active_r()
-                && !article.has_focus()
+            if ev != Event::KeyDown {
+                return false;
+            }
+            let (field, enter, extra): (&mut fltk::input::Input, Msg, &[char]) =
+                if till_group.visible() && till_group.active_r() {
+                    (&mut article, Msg::Ui(Ui::Article), &[])
+                } else if return_group.visible() && return_group.active_r() {
+                    (&mut ticket, Msg::Ui(Ui::ReturnFind), &['-', '/'])
+                } else {
+                    return false;
+                };
+            if field.has_focus() {
+                return false;
+            }
+            let text = fl::event_text();
+            if fl::event_key() == fltk::enums::Key::Enter {
+                s.send(enter);
+                return true;
+            }
+            if !text.is_empty()
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || extra.contains(&c))
             {
-                let text = fl::event_text();
-                if fl::event_key() == fltk::enums::Key::Enter {
-                    s.send(Msg::Ui(Ui::Article));
-                    return true;
-                }
-                if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric()) {
-                    let v = article.value() + &text;
-                    article.set_value(&v);
-                    let _ = article.take_focus();
-                    return true;
-                }
+                let v = field.value() + &text;
+                field.set_value(&v);
+                let _ = field.take_focus();
+                return true;
             }
             false
         });
@@ -195,7 +210,9 @@ impl Gui {
                 });
             }
             Effect::Focus(f) => {
-                let _ = render::input_of(&mut self.view, f).take_focus();
+                if let Some(i) = render::input_of(&mut self.view, f) {
+                    let _ = i.take_focus();
+                }
             }
             Effect::Beep => fltk::dialog::beep(fltk::dialog::BeepType::Error),
             Effect::ScanSent => self.scan_mark = Some(Instant::now()),

@@ -34,6 +34,8 @@ pub mod colors {
     pub const ROW_ALT: Color = Color::from_rgb(0xf6, 0xf8, 0xfa);
     pub const SELECTED: Color = Color::from_rgb(0xcf, 0xe2, 0xff);
     pub const HEADER: Color = Color::from_rgb(0xe1, 0xe5, 0xea);
+    /// Discounts: the « Remise » button, the note under a discounted line, the total's line.
+    pub const DISCOUNT: Color = Color::from_rgb(0x7b, 0x1f, 0xa2);
 }
 
 /// Sizes scale with the window: 1.0 is the official 800×480 Pi touch screen.
@@ -164,6 +166,8 @@ struct ListData {
     weights: Vec<f32>,
     rows: Vec<Row>,
     font: i32,
+    /// A cell's text after a newline is a note, drawn small under it (a line's discount).
+    notes: bool,
     /// When set, the next complete draw records the time since this instant (scan → repaint).
     paint_mark: Option<Instant>,
     painted: Vec<u64>,
@@ -256,7 +260,18 @@ impl ListView {
                     draw::set_draw_color(color);
                     if let Some(text) = r.and_then(|r| r.cells.get(c)) {
                         let align = d.aligns.get(c).copied().unwrap_or(Align::Left);
-                        draw::draw_text2(text, x + 6, y, w - 12, h, align);
+                        match text.split_once('\n').filter(|_| d.notes) {
+                            Some((main, note)) => {
+                                let top = h * 11 / 20;
+                                draw::draw_text2(main, x + 6, y + 1, w - 12, top, align);
+                                draw::set_font(Font::HelveticaItalic, d.font * 3 / 4);
+                                if r.and_then(|r| r.color).is_none() {
+                                    draw::set_draw_color(colors::DISCOUNT);
+                                }
+                                draw::draw_text2(note, x + 6, y + top, w - 12, h - top - 3, align);
+                            }
+                            None => draw::draw_text2(text, x + 6, y, w - 12, h, align),
+                        }
                     }
                     draw::set_draw_color(colors::HEADER);
                     draw::draw_line(x, y + h - 1, x + w, y + h - 1);
@@ -294,7 +309,14 @@ impl ListView {
         }
     }
 
-    /// Replaces the rows; `select` picks a row (0-based) to highlight and show.
+    /// The list draws what follows a newline in a cell as a small note under it.
+    pub fn with_notes(self) -> ListView {
+        if let Ok(mut d) = self.data.try_borrow_mut() {
+            d.notes = true;
+        }
+        self
+    }
+
     /// New column titles (the screen's language changed).
     pub fn set_headers(&mut self, headers: Vec<String>) {
         let changed = match self.data.try_borrow_mut() {
@@ -309,6 +331,7 @@ impl ListView {
         }
     }
 
+    /// Replaces the rows; `select` picks a row (0-based) to highlight and show.
     pub fn set_rows(&mut self, rows: Vec<Row>, select: Option<usize>) {
         let n = rows.len() as i32;
         if let Ok(mut d) = self.data.try_borrow_mut() {

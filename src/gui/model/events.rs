@@ -72,6 +72,10 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
             m.sub_total = Money::ZERO;
             m.account = Account::Main;
             m.overlay = None;
+            m.kbd_under = None;
+            m.discount_total = Money::ZERO;
+            m.basket_discount = None;
+            forget_counter(m);
             m.login_locked = false;
             m.login_lang = m.till_lang;
             m.set_lang(m.till_lang);
@@ -93,6 +97,10 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
         }
         TillEvent::SessionLocked { staff_id, .. } => {
             m.overlay = None;
+            m.kbd_under = None;
+            // The runtime keeps the return in progress for the same person; the screen asks
+            // again from the start after the unlock.
+            forget_counter(m);
             m.fields.login_id = staff_id;
             m.fields.login_pin.clear();
             m.login_locked = true;
@@ -102,6 +110,8 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
         TillEvent::Basket {
             account,
             lines,
+            discount_cents,
+            basket_discount,
             main_total_cents,
             sub_total_cents,
             ..
@@ -112,10 +122,19 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
             m.lines[idx(account)] = lines;
             m.main_total = main_total_cents;
             m.sub_total = sub_total_cents;
+            m.discount_total = discount_cents;
+            m.basket_discount = basket_discount;
             if changed {
                 m.till_message = (String::new(), Tone::Danger);
             }
             m.rebuild_basket();
+            super::discount::on_basket(m);
+            if let Some(name) = m.approved_by.take() {
+                m.till_message = (
+                    m.ta("gui-discount-approved", &[("name", name.as_str().into())]),
+                    Tone::Good,
+                );
+            }
             fx.push(Effect::ScanShown);
         }
         TillEvent::Error { code, message } => {
@@ -127,10 +146,15 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
                 }
                 _ => m.ta(
                     "gui-error",
-                    &[("message", message.into()), ("code", code.into())],
+                    &[("message", message.into()), ("code", code.as_str().into())],
                 ),
             };
+            // A refusal after an approval is the action's, said where it was asked.
+            m.approved_by = None;
             match (m.screen, m.overlay) {
+                (_, Some(Overlay::Approval)) => super::approval::on_error(m, &code, text),
+                (_, Some(Overlay::Discount)) => super::discount::on_error(m, &code, text),
+                (Screen::Return, _) => super::returns::on_error(m, &code, text),
                 (_, Some(Overlay::Amount)) => m.amount.message = text,
                 (_, Some(Overlay::Count)) => m.drawer.count.message = text,
                 (Screen::Admin, _) if m.pane == super::Pane::Drawer => {
@@ -322,13 +346,77 @@ pub(super) fn on_event(m: &mut Model, e: TillEvent) -> Vec<Effect> {
             super::drawer::on_status(m, s.drawer_session);
             m.status = Some(*s);
         }
-        // Returns, discounts and approvals on the screen: see gui/model/counter.rs (to come).
-        TillEvent::ApprovalNeeded { .. }
-        | TillEvent::Approved { .. }
-        | TillEvent::RefundBasket { .. }
-        | TillEvent::RefundCommitted { .. }
-        | TillEvent::RefundProgress { .. }
-        | TillEvent::RefundCancelled => {}
+        TillEvent::ApprovalNeeded { action, detail } => {
+            fx.extend(super::approval::on_needed(m, action, detail))
+        }
+        TillEvent::Approved { name, .. } => super::approval::on_approved(m, name),
+        TillEvent::RefundBasket {
+            original_sale_id,
+            till_id,
+            ticket_no,
+            paid_at,
+            method,
+            lines,
+            refund_cents,
+        } => fx.extend(super::returns::on_basket(
+            m,
+            super::RefundTicket {
+                sale_id: original_sale_id,
+                till_id,
+                ticket_no,
+                paid_at,
+                method,
+                lines,
+                refund: refund_cents,
+            },
+        )),
+        TillEvent::RefundCommitted {
+            sale_id,
+            ticket_no,
+            original_ticket_no,
+            refunded_cents,
+            rounding_cents,
+            method,
+            provider_status,
+            ..
+        } => fx.extend(super::refunded::on_committed(
+            m,
+            super::Refunded {
+                ticket_no,
+                original_ticket_no,
+                amount: refunded_cents,
+                rounding: rounding_cents,
+                method,
+                provider_status,
+            },
+            sale_id,
+        )),
+        TillEvent::RefundProgress {
+            sale_id,
+            ticket_no,
+            status,
+            reason,
+        } => fx.extend(super::refunded::on_progress(
+            m, &sale_id, ticket_no, &status, reason,
+        )),
+        TillEvent::RefundCancelled => fx.extend(super::returns::on_cancelled(m)),
     }
     fx
+}
+
+/// A logout or a lock: the discount, the approval and the return in progress are forgotten
+/// (the runtime drops them too); an alarm stays until someone acknowledges it.
+fn forget_counter(m: &mut Model) {
+    m.discount = super::DiscountPad::default();
+    m.approval = super::ApprovalPad::default();
+    m.asked = None;
+    m.approved_by = None;
+    m.ret.ticket = None;
+    m.ret.sent = false;
+    m.ret.refunded = None;
+    m.ret.message.0.clear();
+    super::returns::rebuild_list(m);
+    if m.screen == Screen::Return {
+        m.screen = Screen::Till;
+    }
 }

@@ -21,6 +21,12 @@ pub enum Field {
     StaffPin,
     /// The reason of a cash-in or cash-out (« Caisse » pane).
     DrawerReason,
+    /// The ticket to return (a text field: typed, or a keyboard-mode scanner's QR code).
+    ReturnTicket,
+    /// A discount's reason (shown in the dialog, typed on the on-screen keyboard or picked).
+    DiscountReason,
+    /// A return's reason (likewise).
+    RefundReason,
 }
 
 impl From<KbdTarget> for Field {
@@ -38,6 +44,9 @@ impl From<KbdTarget> for Field {
             KbdTarget::StaffName => Field::StaffName,
             KbdTarget::StaffPin => Field::StaffPin,
             KbdTarget::DrawerReason => Field::DrawerReason,
+            KbdTarget::ReturnTicket => Field::ReturnTicket,
+            KbdTarget::DiscountReason => Field::DiscountReason,
+            KbdTarget::RefundReason => Field::RefundReason,
         }
     }
 }
@@ -65,6 +74,9 @@ pub struct Fields {
     /// Index into [`Lang::ALL`].
     pub staff_lang: usize,
     pub drawer_reason: String,
+    pub return_ticket: String,
+    pub discount_reason: String,
+    pub refund_reason: String,
     /// The field that has the keyboard focus.
     pub focus: Option<Field>,
     /// The selected row of the basket and of the admin's lists, as the widgets have it.
@@ -74,6 +86,8 @@ pub struct Fields {
     pub staff_sel: Option<usize>,
     /// The past Z picked in the « Caisse » pane.
     pub drawer_sel: Option<usize>,
+    /// The line of the ticket being returned that the keypad sets.
+    pub refund_sel: Option<usize>,
 }
 
 impl Fields {
@@ -93,6 +107,9 @@ impl Fields {
             Field::StaffName => &mut self.staff_name,
             Field::StaffPin => &mut self.staff_pin,
             Field::DrawerReason => &mut self.drawer_reason,
+            Field::ReturnTicket => &mut self.return_ticket,
+            Field::DiscountReason => &mut self.discount_reason,
+            Field::RefundReason => &mut self.refund_reason,
         }
     }
 
@@ -112,6 +129,9 @@ impl Fields {
             Field::StaffName => &self.staff_name,
             Field::StaffPin => &self.staff_pin,
             Field::DrawerReason => &self.drawer_reason,
+            Field::ReturnTicket => &self.return_ticket,
+            Field::DiscountReason => &self.discount_reason,
+            Field::RefundReason => &self.refund_reason,
         }
     }
 }

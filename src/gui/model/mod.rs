@@ -17,9 +17,13 @@
 //! them; one-off messages are written when they happen, in the language of that moment.
 
 mod admin;
+mod approval;
+mod discount;
 mod drawer;
 mod events;
 mod fields;
+mod refunded;
+mod returns;
 #[cfg(test)]
 mod tests;
 mod texts;
@@ -31,15 +35,19 @@ use chrono_tz::Tz;
 use super::Msg;
 use crate::actors::Command;
 use crate::actors::admin::{AdminRequest, ReportSource};
-use crate::actors::events::{BasketLineView, StatusView};
+use crate::actors::events::{BasketLineView, DiscountView, StatusView};
 use crate::domain::basket::LineKind;
 use crate::domain::staff::{Role, Staff};
 use crate::domain::{Account, Money, PaymentMethod, Product};
 use crate::i18n::{self, Arg, Lang};
 
 pub use admin::AdminModel;
+pub use approval::ApprovalPad;
+pub use discount::{DISCOUNT_REASONS, DiscountKind, DiscountPad};
 pub use drawer::{CountFor, CountPad, DrawerModel, DrawerShows};
 pub use fields::{Field, Fields};
+pub use refunded::{RefundAlarm, Refunded};
+pub use returns::{REFUND_REASONS, RefundTicket, ReturnModel};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -47,6 +55,8 @@ pub enum Screen {
     Till,
     Payment,
     Admin,
+    /// « Retour »: a return against its ticket.
+    Return,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +79,14 @@ pub enum Overlay {
     CashChange,
     Confirm,
     Keyboard,
+    /// « Remise »: a discount on a line or on the basket.
+    Discount,
+    /// A manager's ID and PIN for an action that waits for one.
+    Approval,
+    /// The return's last step: the tender and the reason.
+    RefundCommit,
+    /// What a return gives back, large.
+    Refunded,
 }
 
 /// How a message reads: a refusal or a problem in red, good news in green.
@@ -86,6 +104,8 @@ pub enum RowTone {
     Withdrawal,
     Disabled,
     Total,
+    /// Picked for a return.
+    Picked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,6 +250,9 @@ pub struct Model {
     pub lines: [Vec<BasketLineView>; 2],
     pub main_total: Money,
     pub sub_total: Money,
+    /// Every discount of the current account together, and its basket discount as given.
+    pub discount_total: Money,
+    pub basket_discount: Option<DiscountView>,
     /// The current account's lines as the table shows them.
     pub basket: List,
     pub fields: Fields,
@@ -248,6 +271,17 @@ pub struct Model {
     pub confirm_question: String,
     pub kbd_target: Option<Field>,
     pub kbd_shift: bool,
+    /// The overlay the on-screen keyboard was opened from (it comes back when the keyboard
+    /// closes): the discount's or the return's reason.
+    pub kbd_under: Option<Overlay>,
+    pub discount: DiscountPad,
+    pub approval: ApprovalPad,
+    /// What the screen just asked that may need a manager, in the cashier's words (the
+    /// approval dialog shows it).
+    pub asked: Option<String>,
+    /// The manager who just approved (said once the action's result arrives).
+    pub approved_by: Option<String>,
+    pub ret: ReturnModel,
     pub status: Option<StatusView>,
     /// Cash is rounded to the nearest 0,05 € (from the runtime's `status`): the cash keypad
     /// says the rounded amount due.
@@ -306,6 +340,8 @@ impl Model {
             lines: [Vec::new(), Vec::new()],
             main_total: Money::ZERO,
             sub_total: Money::ZERO,
+            discount_total: Money::ZERO,
+            basket_discount: None,
             basket: List::default(),
             fields: Fields {
                 focus: Some(Field::LoginId),
@@ -327,6 +363,12 @@ impl Model {
             confirm_question: String::new(),
             kbd_target: None,
             kbd_shift: false,
+            kbd_under: None,
+            discount: DiscountPad::default(),
+            approval: ApprovalPad::default(),
+            asked: None,
+            approved_by: None,
+            ret: ReturnModel::default(),
             status: None,
             cash_rounding: false,
             network: Network::Unknown,
@@ -373,6 +415,7 @@ impl Model {
                 Field::LoginId
             })],
             Screen::Till => vec![Effect::Focus(Field::Article)],
+            Screen::Return => vec![Effect::Focus(Field::ReturnTicket)],
             Screen::Payment | Screen::Admin => vec![],
         }
     }
@@ -383,10 +426,10 @@ impl Model {
 
     fn close_overlay(&mut self) -> Vec<Effect> {
         self.overlay = None;
-        if self.screen == Screen::Till {
-            vec![Effect::Focus(Field::Article)]
-        } else {
-            vec![]
+        match self.screen {
+            Screen::Till => vec![Effect::Focus(Field::Article)],
+            Screen::Return => vec![Effect::Focus(Field::ReturnTicket)],
+            _ => vec![],
         }
     }
 
@@ -420,12 +463,14 @@ impl Model {
                         self.ta("gui-line-withdrawal", &[("name", l.name.as_str().into())])
                     }
                 };
-                let cells = vec![
-                    name,
-                    l.qty.to_string(),
-                    self.money(l.unit_cents),
-                    self.money(l.total_cents),
-                ];
+                // A discounted line: a small second line under its name says the discount
+                // (the price column keeps the catalogue's price, the amount is what it costs).
+                let name = match self.line_discount_note(l) {
+                    Some(note) => format!("{name}\n{note}"),
+                    None => name,
+                };
+                let total = self.money(l.total_cents);
+                let cells = vec![name, l.qty.to_string(), self.money(l.unit_cents), total];
                 match l.kind {
                     LineKind::Withdrawal => Row::toned(cells, RowTone::Withdrawal),
                     LineKind::Item => Row::plain(cells),
@@ -449,6 +494,7 @@ impl Model {
             self.rebuild_basket();
             admin::rebuild_lists(self);
             drawer::rebuild_lists(self);
+            returns::rebuild_list(self);
         }
     }
 

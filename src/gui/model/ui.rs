@@ -6,6 +6,7 @@ use super::{AmountFor, Effect, Field, Model, Overlay, PayState, Screen, admin, i
 use crate::actors::Command;
 use crate::actors::admin::AdminRequest;
 use crate::domain::basket::{PayChoice, pay_choice};
+use crate::domain::refund::TicketKey;
 use crate::domain::{Account, Money, PaymentMethod};
 use crate::gui::Ui;
 
@@ -16,6 +17,15 @@ const MAX_TYPED: usize = 80;
 
 pub(super) fn on_ui(m: &mut Model, u: Ui) -> Vec<Effect> {
     if let Some(fx) = super::drawer::on_ui(m, u) {
+        return fx;
+    }
+    if let Some(fx) = super::discount::on_ui(m, u) {
+        return fx;
+    }
+    if let Some(fx) = super::approval::on_ui(m, u) {
+        return fx;
+    }
+    if let Some(fx) = super::returns::on_ui(m, u) {
         return fx;
     }
     if let Some(fx) = admin::on_ui(m, u) {
@@ -73,6 +83,13 @@ pub(super) fn on_ui(m: &mut Model, u: Ui) -> Vec<Effect> {
             m.fields.article.clear();
             if code.is_empty() {
                 return vec![Effect::Focus(Field::Article)];
+            }
+            // A ticket's QR code (the sale's id) scanned at the till: its return starts.
+            if let Some(key @ TicketKey::SaleId(_)) = TicketKey::parse(&code) {
+                return vec![
+                    Effect::Focus(Field::Article),
+                    Effect::Send(Command::Refund(key)),
+                ];
             }
             // The runtime checks the code (and says why it is refused, in the cashier's
             // language).
@@ -164,6 +181,8 @@ pub(super) fn on_ui(m: &mut Model, u: Ui) -> Vec<Effect> {
         Ui::Reprint => vec![Effect::Send(Command::Reprint)],
         Ui::Keyboard(t) => {
             m.kbd_target = Some(t.into());
+            // Opened from a dialog: the dialog comes back when the keyboard closes.
+            m.kbd_under = m.overlay.filter(|o| *o != Overlay::Keyboard);
             m.open(Overlay::Keyboard);
             vec![]
         }
@@ -198,9 +217,15 @@ pub(super) fn on_ui(m: &mut Model, u: Ui) -> Vec<Effect> {
                 .into_iter()
                 .filter(|e| !matches!(e, Effect::Focus(_)))
                 .collect(),
-            _ => m.close_overlay(),
+            // The ticket typed is looked up.
+            Some(Field::ReturnTicket) => {
+                let mut fx = close_keyboard(m);
+                fx.extend(on_ui(m, Ui::ReturnFind));
+                fx
+            }
+            _ => close_keyboard(m),
         },
-        Ui::KbdClose => m.close_overlay(),
+        Ui::KbdClose => close_keyboard(m),
         Ui::Close => {
             if m.payment.is_some() {
                 m.pay_message = m.t("gui-close-during-payment");
@@ -211,6 +236,17 @@ pub(super) fn on_ui(m: &mut Model, u: Ui) -> Vec<Effect> {
         }
         // The admin's actions were handled above.
         _ => vec![],
+    }
+}
+
+/// Closes the on-screen keyboard, back to the dialog it was opened from (if any).
+fn close_keyboard(m: &mut Model) -> Vec<Effect> {
+    match m.kbd_under.take() {
+        Some(o) => {
+            m.overlay = Some(o);
+            vec![]
+        }
+        None => m.close_overlay(),
     }
 }
 

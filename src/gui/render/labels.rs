@@ -70,6 +70,26 @@ const LABELS: &[(&str, &str)] = &[
     ("kbd.space", "gui-l-kbd-space"),
     ("kbd.enter", "gui-l-kbd-enter"),
     ("kbd.close", "gui-l-kbd-close"),
+    ("till.discount", "gui-l-till-discount"),
+    ("till.return", "gui-l-till-return"),
+    ("discount.cancel", "gui-l-amount-cancel"),
+    ("discount.remove", "gui-l-discount-remove"),
+    ("discount.ok", "gui-l-amount-ok"),
+    ("approve.id_label", "gui-l-approve-id"),
+    ("approve.pin_label", "gui-l-approve-pin"),
+    ("approve.cancel", "gui-l-amount-cancel"),
+    ("approve.ok", "gui-l-ok"),
+    ("ret.title", "gui-l-return-title"),
+    ("ret.find", "gui-l-return-find"),
+    ("ret.cancel", "gui-l-amount-cancel"),
+    ("ret.next", "gui-l-return-next"),
+    ("ret.all", "gui-l-return-all"),
+    ("ret.qty_ok", "gui-l-ok"),
+    ("refund.back", "gui-l-refund-back"),
+    ("refund.ok", "gui-l-refund-ok"),
+    ("refunded.ok", "gui-l-ok"),
+    ("alarm.title", "gui-l-alarm-title"),
+    ("alarm.ok", "gui-l-alarm-ok"),
 ];
 
 pub(super) fn relabel(m: &Model, v: &mut View) {
@@ -86,6 +106,13 @@ pub(super) fn relabel(m: &Model, v: &mut View) {
         "gui-l-col-qty",
         "gui-l-col-price",
         "gui-l-col-amount",
+    ]));
+    v.ret.table.set_headers(h(&[
+        "gui-l-col-article",
+        "gui-l-col-sold",
+        "gui-l-col-returned",
+        "gui-l-col-left",
+        "gui-l-col-return",
     ]));
     let a = &mut v.admin;
     a.days_list.set_headers(h(&[

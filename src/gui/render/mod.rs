@@ -8,6 +8,7 @@
 //! into the model before each update.
 
 mod admin;
+mod counter;
 mod labels;
 mod till;
 
@@ -32,6 +33,10 @@ pub struct Drawn {
     drawer_lists: [Option<u64>; 2],
     qr_url: Option<String>,
     kbd_shift: Option<bool>,
+    /// The return's list.
+    return_rev: Option<u64>,
+    /// Whether the alarm was shown.
+    alarm: Option<bool>,
 }
 
 pub(super) fn set_label<W: WidgetExt>(w: &mut W, text: &str) {
@@ -97,6 +102,7 @@ fn rows(list: &super::model::List) -> Vec<widgets::Row> {
                 RowTone::Withdrawal => Some(colors::WITHDRAWAL),
                 RowTone::Disabled => widgets::Row::greyed_unless(false),
                 RowTone::Total => Some(Color::from_rgb(0x10, 0x10, 0x10)),
+                RowTone::Picked => Some(colors::SUB),
             },
         })
         .collect()
@@ -142,6 +148,7 @@ pub fn render(m: &Model, v: &mut View, d: &mut Drawn) {
     till::till(m, v, d);
     till::payment(m, v, d);
     till::overlays(m, v, d);
+    counter::render(m, v, d);
     status(m, v);
     if m.screen == Screen::Admin {
         admin::admin(m, v, d);
@@ -155,6 +162,7 @@ fn screens(m: &Model, v: &mut View, d: &mut Drawn) {
             (Screen::Till, &mut v.till.group),
             (Screen::Payment, &mut v.pay.group),
             (Screen::Admin, &mut v.admin.group),
+            (Screen::Return, &mut v.ret.group),
         ] {
             if s == m.screen {
                 g.show();
@@ -168,39 +176,56 @@ fn screens(m: &Model, v: &mut View, d: &mut Drawn) {
         d.pane = None;
         v.window.redraw();
     }
-    if d.overlay != Some(m.overlay) {
-        let groups = [
-            (Overlay::Amount, &mut v.amount.group),
-            (Overlay::Choose, &mut v.choose.group),
-            (Overlay::CashChange, &mut v.change.group),
-            (Overlay::Confirm, &mut v.confirm.group),
-            (Overlay::Count, &mut v.count.group),
-            (Overlay::Keyboard, &mut v.keyboard.group),
-        ];
-        for (o, g) in groups {
+    let alarm = m.alarm().is_some();
+    if d.overlay != Some(m.overlay) || d.alarm != Some(alarm) {
+        for (o, g) in overlay_groups(v) {
             if Some(o) == m.overlay {
                 g.show();
                 relayout(g);
             } else {
                 g.hide();
             }
+            // The alarm is above everything: nothing under it can be touched.
+            set_active(g, !alarm);
         }
-        set_active(&mut v.base, m.overlay.is_none());
+        if alarm {
+            v.alarm.group.show();
+            relayout(&v.alarm.group);
+        } else {
+            v.alarm.group.hide();
+        }
+        set_active(&mut v.base, m.overlay.is_none() && !alarm);
         d.overlay = Some(m.overlay);
+        d.alarm = Some(alarm);
         v.window.redraw();
     }
 }
 
+/// Every overlay's group (the alarm apart).
+fn overlay_groups(v: &mut View) -> [(Overlay, &mut fltk::group::Group); 10] {
+    [
+        (Overlay::Amount, &mut v.amount.group),
+        (Overlay::Choose, &mut v.choose.group),
+        (Overlay::CashChange, &mut v.change.group),
+        (Overlay::Confirm, &mut v.confirm.group),
+        (Overlay::Count, &mut v.count.group),
+        (Overlay::Keyboard, &mut v.keyboard.group),
+        (Overlay::Discount, &mut v.discount.group),
+        (Overlay::Approval, &mut v.approval.group),
+        (Overlay::RefundCommit, &mut v.refund_commit.group),
+        (Overlay::Refunded, &mut v.refunded.group),
+    ]
+}
+
 /// The open overlay, redrawn (a widget under it may have repainted over it).
 pub fn redraw_overlay(m: &Model, v: &mut View) {
-    match m.overlay {
-        Some(Overlay::Amount) => v.amount.group.redraw(),
-        Some(Overlay::Choose) => v.choose.group.redraw(),
-        Some(Overlay::CashChange) => v.change.group.redraw(),
-        Some(Overlay::Confirm) => v.confirm.group.redraw(),
-        Some(Overlay::Count) => v.count.group.redraw(),
-        Some(Overlay::Keyboard) => v.keyboard.group.redraw(),
-        None => {}
+    if let Some(o) = m.overlay
+        && let Some((_, g)) = overlay_groups(v).into_iter().find(|(x, _)| *x == o)
+    {
+        g.redraw();
+    }
+    if m.alarm().is_some() {
+        v.alarm.group.redraw();
     }
 }
 
@@ -262,12 +287,16 @@ pub fn read_fields(m: &mut Model, v: &mut View) {
     f.staff_sel = a.staff_list.selected();
     f.drawer_reason = a.drawer_reason.value();
     f.drawer_sel = a.drawer_history.selected();
+    f.return_ticket = v.ret.ticket.value();
+    f.refund_sel = v.ret.table.selected();
     f.focus = if v.login.pin.has_focus() {
         Some(Field::LoginPin)
     } else if v.login.id.has_focus() {
         Some(Field::LoginId)
     } else if v.till.article.has_focus() {
         Some(Field::Article)
+    } else if v.ret.ticket.has_focus() {
+        Some(Field::ReturnTicket)
     } else {
         None
     };
@@ -279,6 +308,7 @@ fn write_fields(m: &Model, v: &mut View) {
     set_value(&mut v.login.id, &f.login_id);
     set_value(&mut v.login.pin, &f.login_pin);
     set_value(&mut v.till.article, &f.article);
+    set_value(&mut v.ret.ticket, &f.return_ticket);
     let a = &mut v.admin;
     set_value(&mut a.journal_from, &f.journal_from);
     set_value(&mut a.journal_to, &f.journal_to);
@@ -303,10 +333,10 @@ fn write_fields(m: &Model, v: &mut View) {
     }
 }
 
-/// The widget a field is.
-pub fn input_of(v: &mut View, f: Field) -> &mut fltk::input::Input {
+/// The widget a field is (`None` for the reasons, which the dialogs show in a frame).
+pub fn input_of(v: &mut View, f: Field) -> Option<&mut fltk::input::Input> {
     let a = &mut v.admin;
-    match f {
+    Some(match f {
         Field::LoginId => &mut v.login.id,
         Field::LoginPin => &mut v.login.pin,
         Field::Article => &mut v.till.article,
@@ -321,5 +351,7 @@ pub fn input_of(v: &mut View, f: Field) -> &mut fltk::input::Input {
         Field::StaffName => &mut a.staff_name,
         Field::StaffPin => &mut a.staff_pin,
         Field::DrawerReason => &mut a.drawer_reason,
-    }
+        Field::ReturnTicket => &mut v.ret.ticket,
+        Field::DiscountReason | Field::RefundReason => return None,
+    })
 }

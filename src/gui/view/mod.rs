@@ -4,11 +4,14 @@
 //! this one holds the window, the layout helpers they share, and re-exports their views.
 
 mod admin;
+mod approval;
 mod count;
+mod discount;
 mod keyboard;
 mod login;
 mod overlays;
 mod pay;
+mod returns;
 mod status;
 mod till;
 
@@ -23,11 +26,14 @@ use super::Msg;
 use super::widgets::{Registry, Scale, button, colors};
 
 pub use admin::AdminView;
+pub use approval::ApprovalView;
 pub use count::CountView;
+pub use discount::DiscountView;
 pub use keyboard::KeyboardView;
 pub use login::LoginView;
 pub use overlays::{AmountView, ChangeView, ChooseView, ConfirmView};
 pub use pay::PayView;
+pub use returns::{AlarmView, RefundCommitView, RefundedView, ReturnView};
 pub use status::StatusView;
 pub use till::TillView;
 
@@ -39,13 +45,20 @@ pub struct View {
     pub till: TillView,
     pub pay: PayView,
     pub admin: AdminView,
+    pub ret: ReturnView,
     pub status: StatusView,
     pub amount: AmountView,
     pub choose: ChooseView,
     pub change: ChangeView,
     pub confirm: ConfirmView,
     pub count: CountView,
+    pub discount: DiscountView,
+    pub approval: ApprovalView,
+    pub refund_commit: RefundCommitView,
+    pub refunded: RefundedView,
     pub keyboard: KeyboardView,
+    /// Above everything, overlays included: a provider refund that failed.
+    pub alarm: AlarmView,
     pub reg: Registry,
     pub scale: Scale,
 }
@@ -116,6 +129,7 @@ impl View {
         let till = till::build(&mut reg, s, sc, (0, 0, w, body_h), m);
         let pay = pay::build(&mut reg, s, sc, (0, 0, w, body_h), m);
         let admin = admin::build(&mut reg, s, sc, (0, 0, w, body_h), m);
+        let ret = returns::build(&mut reg, s, sc, (0, 0, w, body_h), m);
         let status = status::build(&mut reg, s, sc, (0, body_h, w, bar_h), m);
         base.end();
         base.resizable(&base.clone());
@@ -125,7 +139,12 @@ impl View {
         let change = overlays::build_change(&mut reg, s, sc, w, body_h, m);
         let confirm = overlays::build_confirm(&mut reg, s, sc, w, body_h, m);
         let count = count::build(&mut reg, s, sc, w, body_h, m);
+        let discount = discount::build(&mut reg, s, sc, w, body_h, m);
+        let approval = approval::build(&mut reg, s, sc, w, body_h, m);
+        let refund_commit = returns::build_commit(&mut reg, s, sc, w, body_h, m);
+        let refunded = returns::build_refunded(&mut reg, s, sc, w, body_h, m);
         let keyboard = keyboard::build(&mut reg, s, sc, w, h, m);
+        let alarm = returns::build_alarm(&mut reg, s, sc, w, body_h, m);
         window.end();
         View {
             window,
@@ -134,13 +153,19 @@ impl View {
             till,
             pay,
             admin,
+            ret,
             status,
             amount,
             choose,
             change,
             confirm,
             count,
+            discount,
+            approval,
+            refund_commit,
+            refunded,
             keyboard,
+            alarm,
             reg,
             scale: sc,
         }

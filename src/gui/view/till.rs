@@ -1,5 +1,6 @@
-//! The till screen: the basket (main account or sub-account) with its totals, the article field,
-//! and the buttons of a sale (quantity, void, withdrawal, cash, pay).
+//! The till screen: the basket (main account or sub-account) with its totals (and its discounts),
+//! the article field, and the buttons of a sale (quantity, void, withdrawal, discount, return,
+//! cash, pay).
 
 use fltk::app::Sender;
 use fltk::button::Button;
@@ -22,6 +23,8 @@ pub struct TillView {
     pub main_total: Frame,
     pub sub_total: Frame,
     pub total: Frame,
+    /// The basket's discounts together (empty without one).
+    pub discount_total: Frame,
     pub article: Input,
     pub sub: Button,
     pub pay: Button,
@@ -78,7 +81,8 @@ pub(super) fn build(
         sc,
         s,
         Msg::Ui(Ui::Select(ListId::Basket)),
-    );
+    )
+    .with_notes();
     let mut totals = row();
     let both = column();
     let mut main_total = label(reg, "till.main_total", "", sc.font(15), Align::Left);
@@ -87,12 +91,15 @@ pub(super) fn build(
     let mut sub_total = label(reg, "till.sub_total", "", sc.font(15), Align::Left);
     sub_total.set_label_color(colors::SUB);
     sub_total.set_label_font(Font::HelveticaBold);
+    let mut discount_total = label(reg, "till.discount_total", "", sc.font(14), Align::Left);
+    discount_total.set_label_color(colors::DISCOUNT);
+    discount_total.set_label_font(Font::HelveticaBold);
     both.end();
     let mut total = label(reg, "till.total", "0,00 €", sc.font(32), Align::Right);
     total.set_label_font(Font::HelveticaBold);
     totals.fixed(&total, sc.px(200));
     totals.end();
-    left.fixed(&totals, sc.px(48));
+    left.fixed(&totals, sc.px(58));
     left.end();
     let _ = &table;
 
@@ -157,6 +164,19 @@ pub(super) fn build(
         Msg::Ui(Ui::Minus),
     );
     r2.end();
+    let mut rd = row();
+    rd.set_pad(m);
+    action(
+        reg,
+        "till.discount",
+        "Remise",
+        bsize,
+        colors::DISCOUNT,
+        s,
+        Msg::Ui(Ui::Discount),
+    );
+    button(reg, "till.return", "Retour", bsize, s, Msg::Ui(Ui::Return));
+    rd.end();
     let mut r3 = row();
     r3.set_pad(m);
     button(
@@ -220,6 +240,7 @@ pub(super) fn build(
         main_total,
         sub_total,
         total,
+        discount_total,
         article,
         sub,
         pay,

@@ -1,8 +1,10 @@
 //! The screen's transitions, without a display: each test feeds the model what the cashier
 //! touches and what the runtime says, and checks what the screen would show and what goes out.
-//! `till.rs`: login, till, payment, overlays, status bar; `admin.rs`: the admin's panes.
+//! `till.rs`: login, till, payment, overlays, status bar; `admin.rs`: the admin's panes;
+//! `drawer.rs`: the drawer; `counter.rs`: discounts, the manager's approval, returns.
 
 mod admin;
+mod counter;
 mod drawer;
 mod till;
 
