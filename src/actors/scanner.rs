@@ -4,9 +4,7 @@
 //! event (`bad_code`); a barcode with a wrong check digit is `bad_check_digit`, never a product.
 //! When the scanner is unplugged a `scanner {connected: false}` event is emitted and the device
 //! is looked for again every second; when it is back, `scanner {connected: true}`, and scanning
-//! carries on without restarting the till. A ticket's QR code holds its sale id (a UUID, which no
-//! article code can be): scanned, it is `refund <sale id>`, the return of that ticket (the screen
-//! shows it; the grabbed scanner's keys never reach the screen's fields).
+//! carries on without restarting the till.
 
 use std::time::Duration;
 
@@ -113,45 +111,11 @@ async fn deliver(till: &Till, report: ScannerReport) {
         }
         ScannerReport::Decoded(Decoded::Scan(code)) => {
             tracing::debug!(%code, "scanned");
-            till.execute(command_for(code)).await;
+            till.execute(Command::Scan(code)).await;
         }
         ScannerReport::Decoded(Decoded::Rejected(e)) => {
             tracing::info!(error = %e, "scanner read refused");
             till.emit(TillEvent::error("bad_code", e.to_string()));
-        }
-    }
-}
-
-/// What a scan asks: a ticket's sale id its return, anything else an article.
-fn command_for(code: String) -> Command {
-    use crate::domain::refund::TicketKey;
-    match TicketKey::parse(&code) {
-        Some(key @ TicketKey::SaleId(_)) => Command::Refund(key),
-        _ => Command::Scan(code),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::command_for;
-    use crate::actors::command::Command;
-    use crate::domain::refund::TicketKey;
-
-    #[test]
-    fn a_ticket_s_qr_code_is_its_return_and_every_other_scan_an_article() {
-        assert_eq!(
-            command_for("01A25018-BB08-74AF-AC9A-DCAC77364945".into()),
-            Command::Refund(TicketKey::SaleId(
-                "01a25018-bb08-74af-ac9a-dcac77364945".into()
-            ))
-        );
-        // Ticket numbers and till/number are typed on the return screen, never scanned.
-        for code in ["1234", "5449000000996", "till-1/12", "abc"] {
-            assert_eq!(
-                command_for(code.into()),
-                Command::Scan(code.into()),
-                "{code}"
-            );
         }
     }
 }
