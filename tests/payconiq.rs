@@ -156,11 +156,11 @@ use std::time::{Duration, Instant};
 use common::pay_server::PayServer;
 use serde_json::{Value, json};
 
-use common::payconiq_sim::CALLBACK_PATH;
+use common::pay_server::CALLBACK_PATH;
 
 /// A pay-server using the simulator as its provider.
 fn pay_server(sim: &PayconiqSim) -> PayServer {
-    common::payconiq_sim::pay_server(sim, KEY, PROFILE)
+    common::pay_server::payconiq(sim, KEY, PROFILE)
 }
 
 /// A headless till paying through `server`, logged in.

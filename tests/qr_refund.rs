@@ -20,7 +20,7 @@ const KEY: &str = "sim-api-key-0123456789";
 const PROFILE: &str = "5fe0a1b2c3d4e5f6a7b8c9d0";
 
 fn pay_server(sim: &PayconiqSim) -> PayServer {
-    common::payconiq_sim::pay_server(sim, KEY, PROFILE)
+    common::pay_server::payconiq(sim, KEY, PROFILE)
 }
 
 /// A headless till paying through `server`, the manager logged in.

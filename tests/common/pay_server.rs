@@ -102,3 +102,29 @@ fn spawn(dir: &std::path::Path, addr: SocketAddr, env: &[(String, String)]) -> C
         .spawn()
         .unwrap()
 }
+
+/// The pay-server's path for Payconiq's callbacks.
+pub const CALLBACK_PATH: &str = "/api/v1/providers/payconiq/callback";
+
+/// A real `kaching pay-server` using the simulator `sim` as its Payconiq (API key `key`,
+/// payment profile `profile`), its callback URL on its own address.
+pub fn payconiq(sim: &super::payconiq_sim::PayconiqSim, key: &str, profile: &str) -> PayServer {
+    let (api_url, jwks_url) = (sim.url.clone(), sim.jwks_url());
+    let (key, profile) = (key.to_owned(), profile.to_owned());
+    PayServer::start_with(move |addr| {
+        [
+            ("KACHING_PAY_SERVER__PROVIDER", "payconiq".to_owned()),
+            ("KACHING_PAY_SERVER__PAYCONIQ__API_URL", api_url),
+            ("KACHING_PAY_SERVER__PAYCONIQ__JWKS_URL", jwks_url),
+            ("KACHING_PAY_SERVER__PAYCONIQ__PAYMENT_PROFILE_ID", profile),
+            (
+                "KACHING_PAY_SERVER__PAYCONIQ__CALLBACK_URL",
+                format!("http://{addr}{CALLBACK_PATH}"),
+            ),
+            ("KACHING_PAY_SERVER__PAYCONIQ__API_KEY", key),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    })
+}
