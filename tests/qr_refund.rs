@@ -168,6 +168,8 @@ fn a_qr_sale_is_refunded_through_payconiq_followed_across_a_kill_and_never_twice
         started.elapsed()
     );
     assert_eq!(credit_notes(dir.path()).len(), 2);
+    // That return is over: committing it again would be a second refund.
+    till.expect_error("refund_commit cash rassis aussi", "no_refund");
     assert_eq!(
         returnable(&mut till, 2),
         0,

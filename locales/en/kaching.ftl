@@ -239,3 +239,9 @@ refund-no-provider = this QR sale has no payment reference: refund in cash
 refund-no-server = no payment server is configured: refund in cash
 refund-provider-refused = the refund through the app was refused ({ $reason }): refund in cash
 refund-unconfirmed = the payment server does not answer; the till asks again and records the credit note as soon as it answers
+approval-detail-line = line { $line }: { $rule } = −{ $amount } ({ $pct })
+approval-detail-basket = basket: { $rule } = −{ $amount } ({ $pct })
+approval-detail-refund = ticket { $ticket }: −{ $amount } ({ $method ->
+    [cash] cash
+   *[other] as paid (QR)
+})

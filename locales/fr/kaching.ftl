@@ -240,3 +240,9 @@ refund-no-provider = cette vente QR n'a pas de référence de paiement : rembour
 refund-no-server = aucun serveur de paiement configuré : remboursez en espèces
 refund-provider-refused = le remboursement par l'application a été refusé ({ $reason }) : remboursez en espèces
 refund-unconfirmed = le serveur de paiement ne répond pas ; la caisse redemande et enregistrera la note de crédit dès sa réponse
+approval-detail-line = ligne { $line } : { $rule } = −{ $amount } ({ $pct })
+approval-detail-basket = panier : { $rule } = −{ $amount } ({ $pct })
+approval-detail-refund = ticket { $ticket } : −{ $amount } ({ $method ->
+    [cash] espèces
+   *[other] comme payé (QR)
+})

@@ -239,3 +239,9 @@ refund-no-provider = deze QR-verkoop heeft geen betalingsreferentie: betaal cash
 refund-no-server = geen betaalserver ingesteld: betaal cash terug
 refund-provider-refused = de terugbetaling via de app werd geweigerd ({ $reason }): betaal cash terug
 refund-unconfirmed = de betaalserver antwoordt niet; de kassa vraagt opnieuw en boekt de creditnota zodra hij antwoordt
+approval-detail-line = lijn { $line }: { $rule } = −{ $amount } ({ $pct })
+approval-detail-basket = mandje: { $rule } = −{ $amount } ({ $pct })
+approval-detail-refund = ticket { $ticket }: −{ $amount } ({ $method ->
+    [cash] cash
+   *[other] zoals betaald (QR)
+})

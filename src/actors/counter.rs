@@ -81,7 +81,7 @@ fn rule_text(rule: DiscountRule) -> String {
     match rule {
         DiscountRule::Percent(bp) => format_percent(bp),
         DiscountRule::Amount(a) | DiscountRule::Fixed(a) => a.to_string(),
-        DiscountRule::Price(p) => format!("price {p}"),
+        DiscountRule::Price(p) => format!("→ {p}"),
     }
 }
 
@@ -157,13 +157,14 @@ impl Till {
         };
         let needs_manager =
             matches!(rule, DiscountRule::Price(_)) || bp > self.settings.max_discount_bp;
-        let detail = format!(
-            "{}: {} = −{} ({})",
-            target_text(target),
-            rule_text(rule),
-            off,
-            format_percent(bp)
-        );
+        let detail = match target {
+            DiscountTarget::Line(n) => Text::msg("approval-detail-line").arg("line", n as i64),
+            DiscountTarget::Basket => Text::msg("approval-detail-basket"),
+        }
+        .arg("rule", rule_text(rule))
+        .arg("amount", off)
+        .arg("pct", format_percent(bp))
+        .render(self.hub.lang());
         if needs_manager && approved.is_none() && staff.role != Role::Admin {
             if reason.is_none() {
                 return Err(Refusal::says(
@@ -393,12 +394,11 @@ impl Till {
         }
         let method = tender.method(basket.original.method);
         if approved.is_none() && staff.role != Role::Admin {
-            let detail = format!(
-                "ticket {}: −{} ({})",
-                basket.original.ticket_no,
-                basket.amount(),
-                method.as_str()
-            );
+            let detail = Text::msg("approval-detail-refund")
+                .arg("ticket", basket.original.ticket_no)
+                .arg("amount", basket.amount())
+                .arg("method", method.as_str())
+                .render(self.hub.lang());
             let command = Command::RefundCommit { tender, reason };
             return self.ask_approval("refund", detail, command, staff).await;
         }
@@ -414,16 +414,16 @@ impl Till {
             )
             .map_err(refund_refusal)?;
         let refund_id = uuid::Uuid::now_v7().to_string();
-        match method {
-            PaymentMethod::Cash => {
-                self.record_refund(draft, refund_id, None).await?;
-            }
-            PaymentMethod::Qr => {
-                self.refund_by_provider(&basket, draft, refund_id).await?;
-            }
+        let done = match method {
+            PaymentMethod::Cash => self.record_refund(draft, refund_id, None).await,
+            PaymentMethod::Qr => self.refund_by_provider(&basket, draft, refund_id).await,
+        };
+        // Done, or asked without an answer: this return is over (committing it again would be
+        // a second refund; the ticket, opened again, shows the units held by the request).
+        if done.as_ref().is_ok() || done.as_ref().is_err_and(|r| r.code == "refund_unconfirmed") {
+            self.returns.send(ClearRefund).await.map_err(mailbox)?;
         }
-        self.returns.send(ClearRefund).await.map_err(mailbox)?;
-        Ok(())
+        done
     }
 
     /// Writes the credit note (one ledger transaction) and tells the screen.

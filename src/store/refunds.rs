@@ -214,7 +214,30 @@ pub(super) fn check_returnable(tx: &Transaction<'_>, refund: &Sale) -> StoreResu
             "a refund without its original sale".into(),
         ));
     };
-    let returned = returned_in(tx, &original.sale_id)?;
+    let mut returned = returned_in(tx, &original.sale_id)?;
+    // Refunds still being asked of the payment server hold their units too (all but this
+    // credit note's own request, recorded now that the server has it).
+    let mut asking = tx.prepare_cached(
+        "SELECT draft FROM refund_requests WHERE state = 'asking' AND refund_id <> ?1",
+    )?;
+    let drafts = asking.query_map([&refund.id], |r| r.get::<_, String>(0))?;
+    for draft in drafts {
+        let draft: SaleDraft =
+            serde_json::from_str(&draft?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if draft
+            .original
+            .as_ref()
+            .is_none_or(|o| o.sale_id != original.sale_id)
+        {
+            continue;
+        }
+        for l in &draft.lines {
+            if let Some(line) = l.original_line {
+                let r = returned.entry(line).or_default();
+                r.qty -= l.qty;
+            }
+        }
+    }
     let mut sold_stmt =
         tx.prepare_cached("SELECT qty, kind FROM sale_lines WHERE sale_id = ?1 AND line_no = ?2")?;
     for l in &refund.lines {
