@@ -442,3 +442,58 @@ fn wrong_manager_pins_lock_the_manager_out_as_a_login_would() {
     assert_eq!(find(&ev, "login_refused")["reason"], "locked_out");
     till.quit();
 }
+
+/// A discounted basket paid by QR keeps its discounts through a power cut: the restarted till
+/// re-attaches the payment with the amount that was shown, and the sale records the discounts.
+#[test]
+fn a_discounted_qr_payment_survives_a_kill_with_the_amount_shown() {
+    let dir = common::seeded_dir();
+    let mut cmd = open_all_day(common::kaching(dir.path()));
+    cmd.env("KACHING_PAYMENT__LAN_BIND", "127.0.0.1:0");
+    let mut till = common::Till::start_with(cmd);
+    login(&mut till, "1", "1111");
+    for code in ["4821", "1234", "1234"] {
+        till.cmd(&format!("scan {code}"));
+    }
+    till.cmd("discount 1 25% client fidèle");
+    let b = find(&till.cmd("discount basket 0,50"), "basket");
+    // 4,00 − 1,00 = 3,00 and 2,40: 0,50 spread 28 + 22 → 2,72 + 2,18 = 4,90 €.
+    assert_eq!(
+        (int(&b, "total_cents"), int(&b, "discount_cents")),
+        (490, 150)
+    );
+    let (_, pending) = till.cmd_awaiting("pay main qr", "payment_pending");
+    assert_eq!(int(&pending, "amount_cents"), 490);
+    assert_eq!(
+        common::phone_confirms(pending["pay_url"].as_str().unwrap()).0,
+        303
+    );
+    till.wait_for("payment_accepted");
+    till.child.kill().unwrap();
+    let _ = till.child.wait();
+    drop(till);
+
+    let mut cmd = open_all_day(common::kaching(dir.path()));
+    cmd.env("KACHING_PAYMENT__LAN_BIND", "127.0.0.1:0");
+    let mut till = common::Till::start_with(cmd);
+    login(&mut till, "1", "1111");
+    let (_, sale) = till.cmd_awaiting("accept", "sale_committed");
+    assert_eq!(
+        (
+            int(&sale, "paid_cents"),
+            int(&sale, "discount_cents"),
+            int(&sale, "revenue_cents")
+        ),
+        (490, 150, 490)
+    );
+    till.quit();
+    let conn = rusqlite::Connection::open(dir.path().join(kaching::store::LEDGER_FILE)).unwrap();
+    let lines: Vec<(i64, i64)> = conn
+        .prepare("SELECT discount_cents, total_cents FROM sale_lines ORDER BY line_no")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(lines, [(128, 272), (22, 218)]);
+}
