@@ -1160,15 +1160,16 @@ fn report(
     Ok(0)
 }
 
-/// `kaching report reconcile`: this till's and the central database's tickets and takings per
-/// till, what waits to be pushed, and the payments to check, in `lang`. The problems of the
-/// payments come from the central database's query, in English.
+/// `kaching report reconcile`: this till's and the central database's tickets sold, credit
+/// notes and takings (net of them) per till, what waits to be pushed, and the payments to
+/// check, in `lang`. The problems of the payments come from the central database's query, in
+/// English.
 #[allow(clippy::too_many_arguments)]
 fn reconcile_text(
     lang: Lang,
     settings: &Settings,
     day: NaiveDate,
-    local: (i64, i64),
+    local: (i64, i64, i64),
     pending: i64,
     parked: i64,
     local_unrecorded: &[crate::store::IntentRecord],
@@ -1188,31 +1189,27 @@ fn reconcile_text(
     let heads = [
         tr("cli-reconcile-till"),
         tr("report-col-tickets"),
+        tr("cli-reconcile-refunds"),
         tr("report-col-revenue"),
         tr("cli-reconcile-central"),
+        tr("cli-reconcile-central-refunds"),
         tr("cli-reconcile-central-revenue"),
         tr("cli-reconcile-waiting"),
     ];
-    let w: Vec<usize> = [16, 8, 14, 8, 14, 10]
+    let w: Vec<usize> = [16, 8, 8, 14, 8, 8, 14, 10]
         .iter()
         .zip(&heads)
         .map(|(w, h)| (*w).max(h.chars().count()))
         .collect();
-    out.push_str(&format!(
-        "{:<w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$}\n",
-        heads[0],
-        heads[1],
-        heads[2],
-        heads[3],
-        heads[4],
-        heads[5],
-        w0 = w[0],
-        w1 = w[1],
-        w2 = w[2],
-        w3 = w[3],
-        w4 = w[4],
-        w5 = w[5],
-    ));
+    let line = |cells: [String; 8]| -> String {
+        let mut row = format!("{:<w$}", cells[0], w = w[0]);
+        for (cell, w) in cells.iter().zip(&w).skip(1) {
+            row.push_str(&format!(" {cell:>w$}"));
+        }
+        row.push('\n');
+        row
+    };
+    out.push_str(&line(heads.clone()));
     let mut tills: Vec<String> = central.iter().map(|t| t.till_id.clone()).collect();
     if !tills.contains(&settings.till_id) {
         tills.push(settings.till_id.clone());
@@ -1220,10 +1217,14 @@ fn reconcile_text(
     tills.sort();
     for till in tills {
         let c = central.iter().find(|t| t.till_id == till);
-        let (lt, lr) = if till == settings.till_id {
-            (local.0.to_string(), money(lang, Money::from_cents(local.1)))
+        let (lt, lc, lr) = if till == settings.till_id {
+            (
+                local.0.to_string(),
+                local.1.to_string(),
+                money(lang, Money::from_cents(local.2)),
+            )
         } else {
-            ("-".into(), "-".into())
+            ("-".into(), "-".into(), "-".into())
         };
         let waiting = if till == settings.till_id {
             pending.to_string()
@@ -1231,21 +1232,16 @@ fn reconcile_text(
             c.and_then(|c| c.pending_at_last_heartbeat)
                 .map_or("?".into(), |p| p.to_string())
         };
-        out.push_str(&format!(
-            "{:<w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$}\n",
+        out.push_str(&line([
             till,
             lt,
+            lc,
             lr,
-            c.map_or(0, |c| c.tickets),
+            c.map_or(0, |c| c.tickets).to_string(),
+            c.map_or(0, |c| c.refunds).to_string(),
             money(lang, Money::from_cents(c.map_or(0, |c| c.revenue_cents))),
             waiting,
-            w0 = w[0],
-            w1 = w[1],
-            w2 = w[2],
-            w3 = w[3],
-            w4 = w[4],
-            w5 = w[5],
-        ));
+        ]));
     }
     let payment_row = |till: &str, intent: &str, ticket: &str, amount: &str, problem: &str| {
         format!("{till:<16} {intent:<40} {ticket:>8} {amount:>12}  {problem}\n")

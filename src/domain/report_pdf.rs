@@ -1,7 +1,8 @@
 //! The day report as a PDF (the admin's « TÉLÉCHARGER » in PDF): the same content as the text
 //! report — shop, day, every line with its time, seller, product, quantity and amount,
-//! withdrawals flagged (in red) and outside the total, SOLDE CAISSE, totals per seller and per
-//! VAT rate — on A4 pages, numbered, as many as the day needs (line numbers continue from page
+//! withdrawals flagged (in red) and outside the total, credit notes' lines flagged (in blue) and
+//! counted apart inside the net, SOLDE CAISSE, discounts, totals per seller and per VAT rate —
+//! on A4 pages, numbered, as many as the day needs (line numbers continue from page
 //! to page), in French, Dutch or English (the words of `reports.ftl`). Pure: returns the bytes,
 //! does no IO.
 //!
@@ -12,7 +13,7 @@
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::basket::LineKind;
-use super::report::{DayReport, local_date, tickets};
+use super::report::{DayReport, TotalKind, line_product, local_date, vat_table};
 use crate::i18n::{Lang, money, t};
 
 /// A4 in points.
@@ -36,7 +37,23 @@ enum Style {
     Bold,
     /// A withdrawal line: red, like the old till's screen.
     Withdrawal,
+    /// A credit note's line and the credit notes' total: blue, apart from the withdrawals' red.
+    Refund,
 }
+
+impl Style {
+    /// The fill colour (RGB) the row is drawn in.
+    fn colour(self) -> (f32, f32, f32) {
+        match self {
+            Style::Withdrawal => (0.8, 0.0, 0.0),
+            Style::Refund => REFUND_BLUE,
+            Style::Normal | Style::Bold => (0.0, 0.0, 0.0),
+        }
+    }
+}
+
+/// The colour of a credit note's rows.
+const REFUND_BLUE: (f32, f32, f32) = (0.0, 0.3, 0.75);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Row {
@@ -68,29 +85,27 @@ fn table_row(no: &str, time: &str, seller: &str, product: &str, qty: &str, amoun
     )
 }
 
-/// One row of the VAT table: label, VAT-inclusive, net, VAT.
-fn vat_row(label: &str, gross: &str, net: &str, vat: &str) -> String {
-    format!("{label:<16}{gross:>13}  {net:>13}  {vat:>13}")
-}
-
 const TABLE_WIDTH: usize = 86;
 
-/// The body of the report, one entry per printed row, before pagination.
+/// The body of the report, one entry per printed row, before pagination: the lines (credit
+/// notes' in blue, withdrawals in red), then the totals, the sellers and the VAT table of the
+/// text report (the same rows, [`DayReport::total_rows`], `seller_rows`, `vat_table`).
 fn rows(lang: Lang, report: &DayReport) -> Vec<Row> {
     let tr = |id: &str| t(lang, id, &[]);
-    let mark = tr("report-withdrawal-mark");
+    let (withdrawal, refund) = (tr("report-withdrawal-mark"), tr("report-refund-mark"));
     let mut out = Vec::with_capacity(report.lines.len() + 20);
     for (i, l) in report.lines.iter().enumerate() {
-        let (product, style) = match l.kind {
-            LineKind::Item => (l.product.clone(), Style::Normal),
-            LineKind::Withdrawal => (format!("{} {mark}", l.product), Style::Withdrawal),
+        let style = match (l.kind, l.refund) {
+            (LineKind::Withdrawal, _) => Style::Withdrawal,
+            (LineKind::Item, true) => Style::Refund,
+            (LineKind::Item, false) => Style::Normal,
         };
         out.push(row(
             table_row(
                 &(i + 1).to_string(),
                 &l.time,
                 &l.seller,
-                &product,
+                &line_product(l, &withdrawal, &refund, 34),
                 &format!("x{}", l.qty),
                 &money(lang, l.total_cents),
             ),
@@ -101,76 +116,28 @@ fn rows(lang: Lang, report: &DayReport) -> Vec<Row> {
         out.push(row(format!("  {}", tr("report-no-sales")), Style::Normal));
     }
     out.push(row("-".repeat(TABLE_WIDTH), Style::Normal));
-    out.push(row(
-        t(
-            lang,
-            "report-balance",
-            &[("amount", report.revenue_cents.into())],
-        ),
-        Style::Bold,
-    ));
-    out.push(row(
-        t(
-            lang,
-            "report-withdrawals",
-            &[("amount", report.withdrawal_cents.into())],
-        ),
-        Style::Withdrawal,
-    ));
-    // The cash rounding, outside the total like the withdrawals, on a day that had any.
-    if !report.roundings.is_empty() {
-        out.push(row(
-            t(
-                lang,
-                "report-rounding",
-                &[("amount", report.rounding_cents.into())],
-            ),
-            Style::Normal,
-        ));
+    for r in report.total_rows(lang) {
+        let style = match r.kind {
+            TotalKind::Plain => Style::Normal,
+            TotalKind::Balance => Style::Bold,
+            TotalKind::Withdrawal => Style::Withdrawal,
+            TotalKind::Refund => Style::Refund,
+        };
+        out.push(row(r.text, style));
     }
-    out.push(row(
-        t(
-            lang,
-            "report-ticket-count",
-            &[("count", report.tickets.into())],
-        ),
-        Style::Normal,
-    ));
     out.push(row("", Style::Normal));
     out.push(row(tr("report-by-seller"), Style::Bold));
-    let withdrawals = tr("report-seller-withdrawals");
-    for s in &report.by_seller {
-        out.push(row(
-            format!(
-                "  {:<20} {:>12}  {:>13}  {withdrawals} {:>13}",
-                truncate(&s.seller, 20),
-                tickets(lang, s.tickets),
-                money(lang, s.revenue_cents),
-                money(lang, s.withdrawal_cents)
-            ),
-            Style::Normal,
-        ));
+    for r in report.seller_rows(lang) {
+        out.push(row(r, Style::Normal));
     }
     out.push(row("", Style::Normal));
-    out.push(row(
-        vat_row(
-            &tr("report-by-vat"),
-            &tr("report-col-gross"),
-            &tr("report-col-net"),
-            &tr("report-col-vat"),
-        ),
-        Style::Bold,
-    ));
-    for v in &report.by_vat {
-        out.push(row(
-            vat_row(
-                &format!("  {:>2} %", v.rate.percent()),
-                &money(lang, v.gross_cents),
-                &money(lang, v.net_cents),
-                &money(lang, v.vat_cents),
-            ),
-            Style::Normal,
-        ));
+    let refunds = report.refunds > 0 || !report.refund_cents.is_zero();
+    let discounts = report.discounts > 0 || !report.discount_cents.is_zero();
+    for (i, r) in vat_table(lang, &report.by_vat, refunds, discounts)
+        .into_iter()
+        .enumerate()
+    {
+        out.push(row(r, if i == 0 { Style::Bold } else { Style::Normal }));
     }
     out
 }
@@ -293,14 +260,8 @@ pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec
         }
         y -= LEADING * 1.5;
         for r in page_rows.iter() {
-            match r.style {
-                Style::Withdrawal => {
-                    c.set_fill_rgb(0.8, 0.0, 0.0);
-                }
-                Style::Normal | Style::Bold => {
-                    c.set_fill_rgb(0.0, 0.0, 0.0);
-                }
-            }
+            let (red, green, blue) = r.style.colour();
+            c.set_fill_rgb(red, green, blue);
             let font = if r.style == Style::Bold {
                 BOLD
             } else {
@@ -335,6 +296,8 @@ mod tests {
             kind,
             total_cents: Money::from_cents(250),
             vat_rate: (kind == LineKind::Item).then_some(VatRate::Six),
+            discount_cents: Money::ZERO,
+            refund: false,
         }
     }
 
