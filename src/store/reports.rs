@@ -419,4 +419,129 @@ mod tests {
             "VAT on the goods only"
         );
     }
+
+    /// A cash sale of a déodorant (4,00 €, 21 %) at −10 % and two cafés (2,50 €, 6 %), then a
+    /// credit note for one café paid back in cash, by hand: the sale is 3,60 + 5,00 = 8,60 €
+    /// (discount 0,40 €); the credit note −2,50 €; the day's net 6,10 € (6 %: 5,00 − 2,50 =
+    /// 2,50 €; 21 %: 3,60 €), discounts 0,40 €.
+    #[test]
+    fn the_day_report_and_the_journal_count_a_credit_note_apart_inside_the_net() {
+        use crate::domain::basket::Basket;
+        use crate::domain::discount::{Discount, DiscountRule};
+        use crate::domain::refund::RefundBasket;
+        use crate::domain::{Account, ArticleCode, PaymentMethod, Product, SaleDraft, StaffId};
+        let (_d, mut l) = ledger();
+        let tz = chrono_tz::Europe::Brussels;
+        let product = |code: &str, cents: i64, vat: VatRate| Product {
+            code: ArticleCode::parse(code).unwrap(),
+            barcode: None,
+            name: format!("Article {code}"),
+            price: Money::from_cents(cents),
+            vat,
+            active: true,
+        };
+        let mut b = Basket::new();
+        b.add_item(&product("4821", 400, VatRate::TwentyOne))
+            .unwrap();
+        b.add_item(&product("0000", 250, VatRate::Six)).unwrap();
+        b.add_item(&product("0000", 250, VatRate::Six)).unwrap();
+        b.discount_line(1, Discount::new(DiscountRule::Percent(1000)))
+            .unwrap();
+        let staff = StaffId::parse("1").unwrap();
+        let draft = SaleDraft::build(
+            staff.clone(),
+            "ADMIN".into(),
+            Account::Main,
+            &b.take(Account::Main),
+            PaymentMethod::Cash,
+            None,
+            true,
+        )
+        .unwrap();
+        let at = DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let sale = l
+            .commit_sale(draft, "s".into(), "till-1", at, tz)
+            .unwrap()
+            .sale;
+        let mut refund = RefundBasket::new(&sale, &Default::default()).unwrap();
+        refund.pick(2, 1).unwrap();
+        let draft = refund
+            .draft(
+                staff,
+                "ADMIN".into(),
+                PaymentMethod::Cash,
+                true,
+                "retour".into(),
+                Some("1".into()),
+            )
+            .unwrap();
+        l.commit_sale(draft, "r".into(), "till-1", at, tz).unwrap();
+
+        let d1 = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let r = l.day_report(d1, tz).unwrap();
+        assert_eq!(
+            (r.tickets, r.refunds, r.discounts),
+            (1, 1, 1),
+            "a credit note is not a ticket sold"
+        );
+        assert_eq!(
+            (
+                r.sales_cents.cents(),
+                r.refund_cents.cents(),
+                r.revenue_cents.cents(),
+                r.discount_cents.cents()
+            ),
+            (860, -250, 610, 40)
+        );
+        let refund_lines: Vec<(i64, i64, bool)> = r
+            .lines
+            .iter()
+            .map(|l| (l.qty, l.total_cents.cents(), l.refund))
+            .collect();
+        assert_eq!(
+            refund_lines,
+            [(1, 360, false), (2, 500, false), (-1, -250, true)]
+        );
+        let per_rate = |by_vat: &[crate::domain::report::VatTotal]| -> Vec<[i64; 5]> {
+            by_vat
+                .iter()
+                .filter(|v| !v.sales_cents.is_zero() || !v.refund_cents.is_zero())
+                .map(|v| {
+                    [
+                        i64::from(v.rate.percent()),
+                        v.sales_cents.cents(),
+                        v.refund_cents.cents(),
+                        v.gross_cents.cents(),
+                        v.discount_cents.cents(),
+                    ]
+                })
+                .collect()
+        };
+        assert_eq!(
+            per_rate(&r.by_vat),
+            [[6, 500, -250, 250, 0], [21, 360, 0, 360, 40]]
+        );
+        let j = l.journal(d1, d1).unwrap().unwrap();
+        assert_eq!(
+            (
+                j.days[0].tickets,
+                j.days[0].refunds,
+                j.revenue_cents.cents()
+            ),
+            (1, 1, 610)
+        );
+        assert_eq!(
+            (
+                j.sales_cents.cents(),
+                j.refund_cents.cents(),
+                j.discount_cents.cents()
+            ),
+            (860, -250, 40)
+        );
+        assert_eq!(per_rate(&j.by_vat), per_rate(&r.by_vat));
+        assert_eq!(j.by_vat, j.days[0].by_vat);
+        assert_eq!(l.day_totals(d1).unwrap(), (1, 1, 610));
+    }
 }
