@@ -1682,4 +1682,342 @@ mod tests {
             assert!(widths.windows(2).all(|w| w[0] == w[1]), "{text}");
         }
     }
+
+    /// A day line with everything: `qty`, `discount`, and whether it is a credit note's.
+    #[allow(clippy::too_many_arguments)]
+    fn full_line(
+        ticket: i64,
+        seller: &str,
+        product: &str,
+        qty: i64,
+        cents: i64,
+        vat: VatRate,
+        discount: i64,
+        refund: bool,
+    ) -> ReportLine {
+        ReportLine {
+            qty,
+            discount_cents: Money::from_cents(discount),
+            refund,
+            ..line(
+                "10:00:00",
+                ticket,
+                seller,
+                product,
+                LineKind::Item,
+                cents,
+                Some(vat),
+            )
+        }
+    }
+
+    /// The day of tests/refund_reports.rs, by hand (6 %: café 2,50 €, pain au chocolat 1,20 €;
+    /// 21 %: déodorant 4,00 €):
+    ///
+    /// | # | kind   | seller  | line        | qty | gross  | discount | net    | rate |
+    /// |---|--------|---------|-------------|-----|--------|----------|--------|------|
+    /// | 1 | sale   | ADMIN   | Déodorant   | 2   | 8,00   | 1,88     | 6,12   | 21   |
+    /// | 1 | sale   | ADMIN   | Café        | 3   | 7,50   | 1,42     | 6,08   | 6    |
+    /// | 1 | sale   | ADMIN   | Pain choc.  | 2   | 2,40   | 0,69     | 1,71   | 6    |
+    /// | 2 | refund | ADMIN   | Café        | −1  | −2,50  | −0,47    | −2,03  | 6    |
+    /// | 3 | sale   | Khadija | Café        | 1   | 2,50   |          | 2,50   | 6    |
+    /// | 3 | sale   | Khadija | Déodorant   | 1   | 4,00   |          | 4,00   | 21   |
+    /// | 4 | refund | ADMIN   | Déodorant   | −1  | −4,00  |          | −4,00  | 21   |
+    ///
+    /// Cash rounding: −0,01 (ticket 1), −0,02 (credit note 2).
+    fn refund_day() -> DayReport {
+        use VatRate::{Six, TwentyOne};
+        DayReport::build_with_rounding(
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            vec![
+                full_line(1, "ADMIN", "Déodorant", 2, 612, TwentyOne, 188, false),
+                full_line(1, "ADMIN", "Café", 3, 608, Six, 142, false),
+                full_line(1, "ADMIN", "Pain au chocolat", 2, 171, Six, 69, false),
+                full_line(2, "ADMIN", "Café", -1, -203, Six, -47, true),
+                full_line(3, "Khadija", "Café", 1, 250, Six, 0, false),
+                full_line(3, "Khadija", "Déodorant", 1, 400, TwentyOne, 0, false),
+                full_line(4, "ADMIN", "Déodorant", -1, -400, TwentyOne, 0, true),
+            ],
+            vec![rounding("till-1", 1, -1), rounding("till-1", 2, -2)],
+        )
+    }
+
+    #[test]
+    fn a_credit_note_is_counted_apart_from_the_sales_and_inside_the_net_per_seller_and_rate() {
+        let r = refund_day();
+        assert_eq!((r.tickets, r.refunds, r.discounts), (2, 2, 1));
+        let cents = |m: Money| m.cents();
+        assert_eq!(
+            [
+                cents(r.sales_cents),
+                cents(r.refund_cents),
+                cents(r.revenue_cents),
+                cents(r.discount_cents),
+                cents(r.rounding_cents),
+            ],
+            [2041, -603, 1438, 352, -3]
+        );
+        // A credit note counts for the seller who made it: ADMIN gave back Khadija's sale.
+        let sellers: Vec<(&str, [i64; 6])> = r
+            .by_seller
+            .iter()
+            .map(|s| {
+                (
+                    s.seller.as_str(),
+                    [
+                        s.tickets,
+                        cents(s.sales_cents),
+                        s.refunds,
+                        cents(s.refund_cents),
+                        cents(s.revenue_cents),
+                        cents(s.discount_cents),
+                    ],
+                )
+            })
+            .collect();
+        assert_eq!(
+            sellers,
+            [
+                ("ADMIN", [1, 1391, 2, -603, 788, 352]),
+                ("Khadija", [1, 650, 0, 0, 650, 0]),
+            ]
+        );
+        // Per rate: sales, credit notes, net (VAT-inclusive), VAT, without VAT, discounts.
+        let rates: Vec<[i64; 7]> = r
+            .by_vat
+            .iter()
+            .map(|v| {
+                [
+                    i64::from(v.rate.percent()),
+                    cents(v.sales_cents),
+                    cents(v.refund_cents),
+                    cents(v.gross_cents),
+                    cents(v.vat_cents),
+                    cents(v.net_cents),
+                    cents(v.discount_cents),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            rates,
+            [
+                // 826 × 6 / 106 = 46,75 → 47; 612 × 21 / 121 = 106,2 → 106.
+                [6, 1029, -203, 826, 47, 779, 164],
+                [21, 1012, -400, 612, 106, 506, 188],
+            ]
+        );
+
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["refunds"], 2);
+        assert_eq!(v["refund_cents"], -603);
+        assert_eq!(v["lines"][3]["refund"], true);
+        assert_eq!(v["lines"][3]["discount_cents"], -47);
+        assert_eq!(v["by_vat"][0]["refund_cents"], -203);
+        assert_eq!(v["by_seller"][0]["refunds"], 2);
+    }
+
+    #[test]
+    fn the_day_text_and_csv_show_the_credit_notes_and_the_discounts() {
+        let r = refund_day();
+        let fr = r.to_text("K");
+        for needle in [
+            "10:00:00  ADMIN        Café [note de crédit]          x-1      -2,03 €\n",
+            "Ventes : 20,41 €\nNotes de crédit (2) : -6,03 €\nSOLDE CAISSE : 14,38 €\n",
+            "Remises (déjà déduites, 1 vente) : 3,52 €\n",
+            "Tickets : 2\n",
+            "notes de crédit   2      -6,03 €  remises       3,52 €\n",
+            "VENTES    REMBOURSÉ      REMISES\n",
+            "   6 %                 8,26 €       7,79 €       0,47 €      10,29 €      -2,03 €       1,64 €\n",
+        ] {
+            assert!(fr.contains(needle), "{needle:?} not in\n{fr}");
+        }
+        assert!(fr.lines().all(|l| l.chars().count() <= 94), "{fr}");
+        let nl = r.to_text_in(Lang::Nl, "K");
+        assert!(
+            nl.contains("Creditnota's (2): -6,03 €") && nl.contains("[creditnota]"),
+            "{nl}"
+        );
+        let en = r.to_text_in(Lang::En, "K");
+        assert!(
+            en.contains("Credit notes (2): -€6.03") && en.contains("Sales: €20.41"),
+            "{en}"
+        );
+        // A long name keeps its mark.
+        let mut long = refund_day();
+        long.lines[3].product = "Croissant au pistache extra large".into();
+        let text = long.to_text("K");
+        assert!(
+            text.contains("  Croissant a [note de crédit]   x-1"),
+            "{text}"
+        );
+
+        let csv = r.to_csv().unwrap();
+        let rows: Vec<&str> = csv.lines().collect();
+        assert!(rows[0].ends_with(",rounding,discount,sale_kind"), "{csv}");
+        assert!(
+            rows[1].ends_with(",Déodorant,2,item,6.12,21,-0.01,1.88,sale"),
+            "{csv}"
+        );
+        assert!(
+            rows[4].ends_with(",-1,item,-2.03,6,-0.02,-0.47,refund"),
+            "{csv}"
+        );
+        assert!(
+            rows[7].ends_with(",-1,item,-4.00,21,0.00,0.00,refund"),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn vat_on_a_negative_amount_mirrors_the_positive_one() {
+        // 2,03 € at 6 %: 0,1149 € → 0,11 €; −2,03 € → −0,11 € (not −0,10 €).
+        assert_eq!(vat_of(VatRate::Six, Money::from_cents(203)).cents(), 11);
+        assert_eq!(vat_of(VatRate::Six, Money::from_cents(-203)).cents(), -11);
+        for cents in -2000..=2000 {
+            for rate in VatRate::ALL {
+                assert_eq!(
+                    vat_of(rate, Money::from_cents(-cents)).cents(),
+                    -vat_of(rate, Money::from_cents(cents)).cents(),
+                    "{cents} at {rate:?}"
+                );
+            }
+        }
+        // A day of credit notes only: every figure negative, consistent.
+        let v = VatTotal::split(
+            VatRate::Six,
+            Money::ZERO,
+            Money::from_cents(-203),
+            Money::from_cents(-47),
+        );
+        assert_eq!(
+            (
+                v.gross_cents.cents(),
+                v.vat_cents.cents(),
+                v.net_cents.cents()
+            ),
+            (-203, -11, -192)
+        );
+    }
+
+    /// The journal of 1-2 December: the 1st is [`refund_day`], the 2nd has no sale. The ledger
+    /// gives the 1st's VAT rows apart (its totals per rate, then the credit notes' and
+    /// discounts' split), the journal adds them up.
+    #[test]
+    fn the_journal_is_net_per_rate_and_shows_credit_notes_and_discounts() {
+        let d = |n| NaiveDate::from_ymd_opt(2026, 12, n).unwrap();
+        let m = Money::from_cents;
+        let sums = [DaySummary {
+            day: d(1),
+            tickets: 2,
+            revenue_cents: m(1438),
+            withdrawal_cents: Money::ZERO,
+        }];
+        let vat = |rate, gross, refunds, discount| DayVatRow {
+            day: d(1),
+            rate,
+            gross: m(gross),
+            refunds: m(refunds),
+            discount: m(discount),
+        };
+        let vat = [
+            vat(VatRate::Six, 826, 0, 0),
+            vat(VatRate::TwentyOne, 612, 0, 0),
+            vat(VatRate::Six, 0, -203, 164),
+            vat(VatRate::TwentyOne, 0, -400, 188),
+        ];
+        let refunds = [DayRefundRow {
+            day: d(1),
+            refunds: 2,
+            refund: m(-603),
+            discount: m(352),
+        }];
+        let rounding = [DayRoundingRow {
+            day: d(1),
+            rounding: m(-3),
+        }];
+        let j = Journal::build(d(1), d(2), &sums, &vat, &rounding, &refunds).unwrap();
+        let day = &j.days[0];
+        assert_eq!(
+            (
+                day.tickets,
+                day.refunds,
+                day.sales_cents.cents(),
+                day.refund_cents.cents(),
+                day.revenue_cents.cents(),
+                day.discount_cents.cents()
+            ),
+            (2, 2, 2041, -603, 1438, 352)
+        );
+        let rates: Vec<[i64; 5]> = j
+            .by_vat
+            .iter()
+            .map(|v| {
+                [
+                    v.sales_cents.cents(),
+                    v.refund_cents.cents(),
+                    v.gross_cents.cents(),
+                    v.vat_cents.cents(),
+                    v.discount_cents.cents(),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            rates,
+            [
+                [0, 0, 0, 0, 0],
+                [1029, -203, 826, 47, 164],
+                [0, 0, 0, 0, 0],
+                [1012, -400, 612, 106, 188]
+            ]
+        );
+        assert_eq!(refund_day().by_vat[0], j.by_vat[1], "the day report agrees");
+        assert_eq!(
+            (j.refunds, j.refund_cents.cents(), j.discount_cents.cents()),
+            (2, -603, 352)
+        );
+
+        let fr = j.to_text("K");
+        let rows: Vec<&str> = fr.lines().collect();
+        assert!(
+            rows[1].starts_with("JOUR         TICKETS N. CRÉD.      RECETTE")
+                && rows[1].ends_with("TVA 21 %   REMBOURSÉ     REMISES    ARRONDI"),
+            "{fr}"
+        );
+        assert!(
+            rows[2].starts_with("01/12/2026         2        2      14,38 €")
+                && rows[2].ends_with("6,12 €     -6,03 €      3,52 €    -0,03 €"),
+            "{fr}"
+        );
+        assert!(
+            rows[4].starts_with("TOTAL                              14,38 €"),
+            "{fr}"
+        );
+        // The table's rows line up; the table per rate follows.
+        let widths: Vec<usize> = rows[1..=4].iter().map(|l| l.chars().count()).collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "{fr}");
+        assert!(
+            fr.contains("   6 %                 8,26 €       7,79 €       0,47 €      10,29 €      -2,03 €       1,64 €"),
+            "{fr}"
+        );
+
+        let csv = j.to_csv().unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(
+            lines[0].ends_with(",rounding,sales,credit_notes,refunds,discounts,refunds_0,discounts_0,refunds_6,discounts_6,refunds_12,discounts_12,refunds_21,discounts_21"),
+            "{csv}"
+        );
+        assert!(
+            lines[1]
+                .ends_with(",-0.03,20.41,2,-6.03,3.52,0.00,0.00,-2.03,1.64,0.00,0.00,-4.00,1.88"),
+            "{csv}"
+        );
+        assert!(
+            lines[1].starts_with("2026-12-01,2,14.38,0.00,0.00,0.00,8.26,0.47,"),
+            "{csv}"
+        );
+        assert!(
+            lines[2].ends_with(",0.00,0.00,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00"),
+            "{csv}"
+        );
+    }
 }

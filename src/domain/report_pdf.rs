@@ -369,4 +369,46 @@ mod tests {
         assert!(text.contains("0.8 0 0 rg"), "withdrawal drawn in red");
         assert!(text.contains("/WinAnsiEncoding"));
     }
+
+    #[test]
+    fn credit_notes_are_blue_and_their_totals_and_discounts_are_on_the_pdf() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let mut refund = line(2, LineKind::Item);
+        refund.qty = -1;
+        refund.total_cents = Money::from_cents(-203);
+        refund.discount_cents = Money::from_cents(-47);
+        refund.refund = true;
+        let mut sale = line(1, LineKind::Item);
+        sale.qty = 3;
+        sale.total_cents = Money::from_cents(608);
+        sale.discount_cents = Money::from_cents(142);
+        let report = DayReport::build(day, vec![sale, refund, line(3, LineKind::Withdrawal)]);
+        let body = rows(Lang::Fr, &report);
+        let styled = |needle: &str| {
+            body.iter()
+                .find(|r| r.text.contains(needle))
+                .map(|r| r.style)
+                .unwrap_or_else(|| panic!("{needle} not in {body:#?}"))
+        };
+        assert_eq!(styled("Café [note de crédit]"), Style::Refund);
+        assert_eq!(styled("Notes de crédit (1) : -2,03 €"), Style::Refund);
+        assert_eq!(styled("[retrait]"), Style::Withdrawal);
+        assert_eq!(styled("SOLDE CAISSE : 4,05 €"), Style::Bold);
+        assert_eq!(styled("Ventes : 6,08 €"), Style::Normal);
+        assert_eq!(
+            styled("Remises (déjà déduites, 1 vente) : 0,95 €"),
+            Style::Normal
+        );
+        assert_eq!(styled("REMBOURSÉ"), Style::Bold);
+        // Every row fits the page's width (95 columns of Courier 9 pt between the margins).
+        assert!(
+            body.iter().all(|r| r.text.chars().count() <= 95),
+            "{body:#?}"
+        );
+        let pdf = day_report_pdf(&report, "K");
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("0 0.3 0.75 rg"), "credit notes drawn in blue");
+        assert!(text.contains("0.8 0 0 rg"), "withdrawals still red");
+        assert!(shows(&pdf, "Notes de crédit (1) : -2,03 €"));
+    }
 }
