@@ -183,7 +183,7 @@ pub enum Format {
     Txt,
     Csv,
     Json,
-    /// A4 PDF (`report day`, `report z`, `report x`; needs --output FILE).
+    /// A4 PDF (`report day`, `report journal`, `report z`, `report x`; needs --output FILE).
     Pdf,
 }
 
@@ -215,7 +215,8 @@ pub enum ReportCmd {
         #[arg(long, value_enum, default_value = "local")]
         source: Source,
     },
-    /// The daily receipts journal FROM..TO (every calendar day, totals per VAT rate).
+    /// The daily receipts journal FROM..TO (every calendar day, totals per VAT rate, net of
+    /// credit notes, with the credit notes and discounts).
     Journal {
         from: NaiveDate,
         to: NaiveDate,
@@ -223,6 +224,9 @@ pub enum ReportCmd {
         format: Format,
         #[arg(long, value_enum, default_value = "local")]
         source: Source,
+        /// Write the journal to FILE (atomically) instead of stdout; required for --format pdf.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
     },
     /// One day per till: sales and totals on this till and in the central database, and what
     /// is still waiting to be pushed.
@@ -1103,7 +1107,9 @@ fn report(
                 Format::Txt => report::days_to_text_in(lang, &days),
                 Format::Csv => report::days_to_csv(&days)?,
                 Format::Json => serde_json::to_string_pretty(&days)? + "\n",
-                Format::Pdf => bail!("--format pdf is for `report day`, `report z` and `report x`"),
+                Format::Pdf => bail!(
+                    "--format pdf is for `report day`, `report journal`, `report z` and `report x`"
+                ),
             }
         }
         ReportCmd::Journal {
@@ -1111,18 +1117,28 @@ fn report(
             to,
             format,
             source,
+            output,
         } => {
+            pdf_needs_output(
+                format,
+                output.as_deref(),
+                &format!("journal-{from}-{to}.pdf"),
+            )?;
             let j = match source {
                 Source::Local => open()?.journal(from, to)??,
                 Source::Central => {
                     with_central(settings, |c| async move { c.journal(from, to).await })??
                 }
             };
-            match format {
-                Format::Txt => j.to_text_in(lang, shop),
-                Format::Csv => j.to_csv()?,
-                Format::Json => serde_json::to_string_pretty(&j)? + "\n",
-                Format::Pdf => bail!("--format pdf is for `report day`, `report z` and `report x`"),
+            let bytes = match format {
+                Format::Txt => j.to_text_in(lang, shop).into_bytes(),
+                Format::Csv => j.to_csv()?.into_bytes(),
+                Format::Json => (serde_json::to_string_pretty(&j)? + "\n").into_bytes(),
+                Format::Pdf => crate::domain::report_pdf::journal_pdf_in(lang, &j, shop),
+            };
+            match report_to(output, bytes, lang)? {
+                Some(text) => text,
+                None => return Ok(0),
             }
         }
         ReportCmd::Reconcile { day } => {

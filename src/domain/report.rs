@@ -981,14 +981,26 @@ impl Journal {
             out.push_str(&row);
             out.push('\n');
         }
-        if self.has_refunds() || self.has_discounts() {
+        let vat = self.vat_rows(lang);
+        if !vat.is_empty() {
             out.push('\n');
-            for row in vat_table(lang, &self.by_vat, self.has_refunds(), self.has_discounts()) {
+            for row in vat {
                 out.push_str(&row);
                 out.push('\n');
             }
         }
         out
+    }
+
+    /// The period's table per VAT rate (sales, credit notes, discounts, VAT) in a period with
+    /// credit notes or discounts; none otherwise (the journal reads as it did before them).
+    pub(crate) fn vat_rows(&self, lang: Lang) -> Vec<String> {
+        let (refunds, discounts) = (self.has_refunds(), self.has_discounts());
+        if refunds || discounts {
+            vat_table(lang, &self.by_vat, refunds, discounts)
+        } else {
+            Vec::new()
+        }
     }
 
     /// The journal's table: its header, one row per day, the total (what the text and the PDF

@@ -13,7 +13,7 @@
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::basket::LineKind;
-use super::report::{DayReport, TotalKind, line_product, local_date, vat_table};
+use super::report::{DayReport, Journal, TotalKind, line_product, local_date, vat_table};
 use crate::i18n::{Lang, money, t};
 
 /// A4 in points.
@@ -25,7 +25,7 @@ const TITLE_SIZE: f32 = 12.0;
 const LEADING: f32 = 11.5;
 /// Rows of body text a page holds below its header (title, page line, column header, rule).
 const HEADER_ROWS: usize = 4;
-/// The body rows one page holds.
+/// The body rows one page of the day report holds.
 pub const ROWS_PER_PAGE: usize = ((PAGE_H - 2.0 * MARGIN) / LEADING) as usize - HEADER_ROWS;
 
 const REGULAR: Name<'static> = Name(b"F1");
@@ -167,11 +167,106 @@ pub fn day_report_pdf(report: &DayReport, shop_name: &str) -> Vec<u8> {
 
 /// The day report as a PDF document in `lang`.
 pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec<u8> {
-    let body = rows(lang, report);
-    let pages: Vec<&[Row]> = body.chunks(ROWS_PER_PAGE.max(1)).collect();
+    let tr = |id: &str| t(lang, id, &[]);
+    let title = t(
+        lang,
+        "report-day-title",
+        &[
+            ("shop", shop_name.into()),
+            ("day", local_date(lang, report.day).into()),
+        ],
+    );
+    let columns = table_row(
+        &tr("report-col-no"),
+        &tr("report-col-time"),
+        &tr("report-col-seller"),
+        &tr("report-col-product"),
+        &tr("report-col-qty"),
+        &tr("report-col-amount"),
+    );
+    document(
+        lang,
+        PORTRAIT,
+        &title,
+        &columns,
+        report.lines.len().max(1),
+        &rows(lang, report),
+    )
+}
+
+/// The journal des recettes as a PDF document in `lang`: the text journal's table (its column
+/// header repeated on every page that still holds days), its total in bold, and in a period with
+/// credit notes or discounts the table per VAT rate — on A4 landscape pages, its widest form
+/// (about 130 columns) in Courier 7,5 pt.
+pub fn journal_pdf_in(lang: Lang, journal: &Journal, shop_name: &str) -> Vec<u8> {
+    let mut table = journal.table_rows(lang).into_iter();
+    let columns = table.next().unwrap_or_default();
+    let mut body: Vec<Row> = table.map(|r| row(r, Style::Normal)).collect();
+    if let Some(total) = body.last_mut() {
+        total.style = Style::Bold;
+    }
+    let days = body.len();
+    let vat = journal.vat_rows(lang);
+    if !vat.is_empty() {
+        body.push(row("", Style::Normal));
+        for (i, r) in vat.into_iter().enumerate() {
+            body.push(row(r, if i == 0 { Style::Bold } else { Style::Normal }));
+        }
+    }
+    document(
+        lang,
+        LANDSCAPE,
+        &journal.title_in(lang, shop_name),
+        &columns,
+        days,
+        &body,
+    )
+}
+
+/// A page's size and its text's.
+#[derive(Debug, Clone, Copy)]
+struct Sheet {
+    width: f32,
+    height: f32,
+    font_size: f32,
+    leading: f32,
+}
+
+const PORTRAIT: Sheet = Sheet {
+    width: PAGE_W,
+    height: PAGE_H,
+    font_size: FONT_SIZE,
+    leading: LEADING,
+};
+
+/// A4 across, for the journal's many columns: 169 columns of Courier 7,5 pt (4,5 pt a
+/// character) fit between the margins.
+const LANDSCAPE: Sheet = Sheet {
+    width: PAGE_H,
+    height: PAGE_W,
+    font_size: 7.5,
+    leading: 10.0,
+};
+
+impl Sheet {
+    /// The body rows one page holds.
+    fn rows_per_page(self) -> usize {
+        (((self.height - 2.0 * MARGIN) / self.leading) as usize).saturating_sub(HEADER_ROWS)
+    }
+}
+
+/// `body` on numbered pages of `sheet` under `title`; the column header `columns` is repeated
+/// on every page that still holds one of the first `table_rows` rows (the table's).
+fn document(
+    lang: Lang,
+    sheet: Sheet,
+    title: &str,
+    columns: &str,
+    table_rows: usize,
+    body: &[Row],
+) -> Vec<u8> {
+    let pages: Vec<&[Row]> = body.chunks(sheet.rows_per_page().max(1)).collect();
     let page_count = pages.len();
-    // The table's column header is repeated on every page that still holds table lines.
-    let table_rows = report.lines.len().max(1);
 
     let catalog_id = Ref::new(1);
     let tree_id = Ref::new(2);
@@ -193,24 +288,15 @@ pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec
     pdf.type1_font(bold_id)
         .base_font(Name(b"Courier-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
-    let title = t(
-        lang,
-        "report-day-title",
-        &[
-            ("shop", shop_name.into()),
-            ("day", local_date(lang, report.day).into()),
-        ],
-    );
     pdf.document_info(info_id)
-        .title(TextStr(&title))
+        .title(TextStr(title))
         .producer(TextStr("KACHING"));
 
-    let tr = |id: &str| t(lang, id, &[]);
     let mut row_index = 0usize;
     for (i, page_rows) in pages.iter().enumerate() {
         let (page_id, content_id) = (page_ref(i, 0), page_ref(i, 1));
         let mut page = pdf.page(page_id);
-        page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
+        page.media_box(Rect::new(0.0, 0.0, sheet.width, sheet.height));
         page.parent(tree_id);
         page.contents(content_id);
         {
@@ -222,7 +308,7 @@ pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec
         page.finish();
 
         let mut c = Content::new();
-        let mut y = PAGE_H - MARGIN - TITLE_SIZE;
+        let mut y = sheet.height - MARGIN - TITLE_SIZE;
         let line = |c: &mut Content, y: f32, font: Name, size: f32, text: &str| {
             c.begin_text();
             c.set_font(font, size);
@@ -230,13 +316,13 @@ pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec
             c.show(Str(&win_ansi(text)));
             c.end_text();
         };
-        line(&mut c, y, BOLD, TITLE_SIZE, &title);
-        y -= LEADING * 1.5;
+        line(&mut c, y, BOLD, TITLE_SIZE, title);
+        y -= sheet.leading * 1.5;
         line(
             &mut c,
             y,
             REGULAR,
-            FONT_SIZE,
+            sheet.font_size,
             &t(
                 lang,
                 "report-page",
@@ -246,19 +332,11 @@ pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec
                 ],
             ),
         );
-        y -= LEADING;
+        y -= sheet.leading;
         if row_index < table_rows {
-            let columns = table_row(
-                &tr("report-col-no"),
-                &tr("report-col-time"),
-                &tr("report-col-seller"),
-                &tr("report-col-product"),
-                &tr("report-col-qty"),
-                &tr("report-col-amount"),
-            );
-            line(&mut c, y, BOLD, FONT_SIZE, &columns);
+            line(&mut c, y, BOLD, sheet.font_size, columns);
         }
-        y -= LEADING * 1.5;
+        y -= sheet.leading * 1.5;
         for r in page_rows.iter() {
             let (red, green, blue) = r.style.colour();
             c.set_fill_rgb(red, green, blue);
@@ -267,8 +345,8 @@ pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec
             } else {
                 REGULAR
             };
-            line(&mut c, y, font, FONT_SIZE, &r.text);
-            y -= LEADING;
+            line(&mut c, y, font, sheet.font_size, &r.text);
+            y -= sheet.leading;
             row_index += 1;
         }
         pdf.stream(content_id, &c.finish());
@@ -410,5 +488,63 @@ mod tests {
         assert!(text.contains("0 0.3 0.75 rg"), "credit notes drawn in blue");
         assert!(text.contains("0.8 0 0 rg"), "withdrawals still red");
         assert!(shows(&pdf, "Notes de crédit (1) : -2,03 €"));
+    }
+
+    #[test]
+    fn the_journal_pdf_is_landscape_with_its_header_on_every_page_of_days() {
+        use crate::domain::report::{DayRefundRow, DaySummary, DayVatRow};
+        let d = |n: i64| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(n);
+        let sums = [DaySummary {
+            day: d(3),
+            tickets: 2,
+            revenue_cents: Money::from_cents(1438),
+            withdrawal_cents: Money::ZERO,
+        }];
+        let vat = [DayVatRow {
+            day: d(3),
+            rate: VatRate::Six,
+            gross: Money::from_cents(1438),
+            refunds: Money::from_cents(-203),
+            discount: Money::from_cents(164),
+        }];
+        let refunds = [DayRefundRow {
+            day: d(3),
+            refunds: 1,
+            refund: Money::from_cents(-203),
+            discount: Money::from_cents(164),
+        }];
+        // A whole year: several pages.
+        let j = Journal::build(d(0), d(364), &sums, &vat, &[], &refunds).unwrap();
+        let pdf = journal_pdf_in(Lang::Fr, &j, "K");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = String::from_utf8_lossy(&pdf);
+        // 365 days and the total, a blank row, the VAT table (its header and four rates).
+        let pages = (365usize + 1 + 1 + 5).div_ceil(LANDSCAPE.rows_per_page());
+        assert!(pages >= 7, "{pages}");
+        assert_eq!(text.matches("/MediaBox [0 0 842 595]").count(), pages);
+        assert!(shows(
+            &pdf,
+            "K — JOURNAL DES RECETTES du 01/01/2026 au 31/12/2026"
+        ));
+        assert!(shows(&pdf, &format!("Page {pages}/{pages}")));
+        let header = &j.table_rows(Lang::Fr)[0];
+        assert!(header.contains("N. CRÉD.") && header.contains("REMBOURSÉ"));
+        // Repeated on each page that still holds days: all of them here but the last (the
+        // total and the VAT table).
+        let hex: String = win_ansi(header)
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        let repeated = text.matches(header.as_str()).count() + text.matches(&hex).count();
+        assert!(repeated >= pages - 1, "{repeated} of {pages}");
+        assert!(shows(&pdf, "04/01/2026"));
+        assert!(shows(&pdf, "-2,03 €"));
+        // Its widest row fits the page across (169 columns of Courier 7,5 pt).
+        assert!(
+            j.table_rows(Lang::Nl)
+                .iter()
+                .chain(&j.vat_rows(Lang::Nl))
+                .all(|r| r.chars().count() <= 169)
+        );
     }
 }
