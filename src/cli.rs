@@ -183,7 +183,7 @@ pub enum Format {
     Txt,
     Csv,
     Json,
-    /// A4 PDF (`report day`, `report z`, `report x`; needs --output FILE).
+    /// A4 PDF (`report day`, `report journal`, `report z`, `report x`; needs --output FILE).
     Pdf,
 }
 
@@ -215,7 +215,8 @@ pub enum ReportCmd {
         #[arg(long, value_enum, default_value = "local")]
         source: Source,
     },
-    /// The daily receipts journal FROM..TO (every calendar day, totals per VAT rate).
+    /// The daily receipts journal FROM..TO (every calendar day, totals per VAT rate, net of
+    /// credit notes, with the credit notes and discounts).
     Journal {
         from: NaiveDate,
         to: NaiveDate,
@@ -223,6 +224,9 @@ pub enum ReportCmd {
         format: Format,
         #[arg(long, value_enum, default_value = "local")]
         source: Source,
+        /// Write the journal to FILE (atomically) instead of stdout; required for --format pdf.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
     },
     /// One day per till: sales and totals on this till and in the central database, and what
     /// is still waiting to be pushed.
@@ -1103,7 +1107,9 @@ fn report(
                 Format::Txt => report::days_to_text_in(lang, &days),
                 Format::Csv => report::days_to_csv(&days)?,
                 Format::Json => serde_json::to_string_pretty(&days)? + "\n",
-                Format::Pdf => bail!("--format pdf is for `report day`, `report z` and `report x`"),
+                Format::Pdf => bail!(
+                    "--format pdf is for `report day`, `report journal`, `report z` and `report x`"
+                ),
             }
         }
         ReportCmd::Journal {
@@ -1111,18 +1117,28 @@ fn report(
             to,
             format,
             source,
+            output,
         } => {
+            pdf_needs_output(
+                format,
+                output.as_deref(),
+                &format!("journal-{from}-{to}.pdf"),
+            )?;
             let j = match source {
                 Source::Local => open()?.journal(from, to)??,
                 Source::Central => {
                     with_central(settings, |c| async move { c.journal(from, to).await })??
                 }
             };
-            match format {
-                Format::Txt => j.to_text_in(lang, shop),
-                Format::Csv => j.to_csv()?,
-                Format::Json => serde_json::to_string_pretty(&j)? + "\n",
-                Format::Pdf => bail!("--format pdf is for `report day`, `report z` and `report x`"),
+            let bytes = match format {
+                Format::Txt => j.to_text_in(lang, shop).into_bytes(),
+                Format::Csv => j.to_csv()?.into_bytes(),
+                Format::Json => (serde_json::to_string_pretty(&j)? + "\n").into_bytes(),
+                Format::Pdf => crate::domain::report_pdf::journal_pdf_in(lang, &j, shop),
+            };
+            match report_to(output, bytes, lang)? {
+                Some(text) => text,
+                None => return Ok(0),
             }
         }
         ReportCmd::Reconcile { day } => {
@@ -1160,15 +1176,16 @@ fn report(
     Ok(0)
 }
 
-/// `kaching report reconcile`: this till's and the central database's tickets and takings per
-/// till, what waits to be pushed, and the payments to check, in `lang`. The problems of the
-/// payments come from the central database's query, in English.
+/// `kaching report reconcile`: this till's and the central database's tickets sold, credit
+/// notes and takings (net of them) per till, what waits to be pushed, and the payments to
+/// check, in `lang`. The problems of the payments come from the central database's query, in
+/// English.
 #[allow(clippy::too_many_arguments)]
 fn reconcile_text(
     lang: Lang,
     settings: &Settings,
     day: NaiveDate,
-    local: (i64, i64),
+    local: (i64, i64, i64),
     pending: i64,
     parked: i64,
     local_unrecorded: &[crate::store::IntentRecord],
@@ -1188,31 +1205,27 @@ fn reconcile_text(
     let heads = [
         tr("cli-reconcile-till"),
         tr("report-col-tickets"),
+        tr("cli-reconcile-refunds"),
         tr("report-col-revenue"),
         tr("cli-reconcile-central"),
+        tr("cli-reconcile-central-refunds"),
         tr("cli-reconcile-central-revenue"),
         tr("cli-reconcile-waiting"),
     ];
-    let w: Vec<usize> = [16, 8, 14, 8, 14, 10]
+    let w: Vec<usize> = [16, 8, 8, 14, 8, 8, 14, 10]
         .iter()
         .zip(&heads)
         .map(|(w, h)| (*w).max(h.chars().count()))
         .collect();
-    out.push_str(&format!(
-        "{:<w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$}\n",
-        heads[0],
-        heads[1],
-        heads[2],
-        heads[3],
-        heads[4],
-        heads[5],
-        w0 = w[0],
-        w1 = w[1],
-        w2 = w[2],
-        w3 = w[3],
-        w4 = w[4],
-        w5 = w[5],
-    ));
+    let line = |cells: [String; 8]| -> String {
+        let mut row = format!("{:<w$}", cells[0], w = w[0]);
+        for (cell, w) in cells.iter().zip(&w).skip(1) {
+            row.push_str(&format!(" {cell:>w$}"));
+        }
+        row.push('\n');
+        row
+    };
+    out.push_str(&line(heads.clone()));
     let mut tills: Vec<String> = central.iter().map(|t| t.till_id.clone()).collect();
     if !tills.contains(&settings.till_id) {
         tills.push(settings.till_id.clone());
@@ -1220,10 +1233,14 @@ fn reconcile_text(
     tills.sort();
     for till in tills {
         let c = central.iter().find(|t| t.till_id == till);
-        let (lt, lr) = if till == settings.till_id {
-            (local.0.to_string(), money(lang, Money::from_cents(local.1)))
+        let (lt, lc, lr) = if till == settings.till_id {
+            (
+                local.0.to_string(),
+                local.1.to_string(),
+                money(lang, Money::from_cents(local.2)),
+            )
         } else {
-            ("-".into(), "-".into())
+            ("-".into(), "-".into(), "-".into())
         };
         let waiting = if till == settings.till_id {
             pending.to_string()
@@ -1231,21 +1248,16 @@ fn reconcile_text(
             c.and_then(|c| c.pending_at_last_heartbeat)
                 .map_or("?".into(), |p| p.to_string())
         };
-        out.push_str(&format!(
-            "{:<w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$}\n",
+        out.push_str(&line([
             till,
             lt,
+            lc,
             lr,
-            c.map_or(0, |c| c.tickets),
+            c.map_or(0, |c| c.tickets).to_string(),
+            c.map_or(0, |c| c.refunds).to_string(),
             money(lang, Money::from_cents(c.map_or(0, |c| c.revenue_cents))),
             waiting,
-            w0 = w[0],
-            w1 = w[1],
-            w2 = w[2],
-            w3 = w[3],
-            w4 = w[4],
-            w5 = w[5],
-        ));
+        ]));
     }
     let payment_row = |till: &str, intent: &str, ticket: &str, amount: &str, problem: &str| {
         format!("{till:<16} {intent:<40} {ticket:>8} {amount:>12}  {problem}\n")

@@ -554,6 +554,8 @@ fn a_300_line_day_makes_a_pdf_of_several_pages_with_continuing_line_numbers() {
             },
             total_cents: Money::from_cents(if n == 150 { 2000 } else { 120 }),
             vat_rate: (n != 150).then_some(VatRate::Six),
+            discount_cents: Money::ZERO,
+            refund: false,
         })
         .collect();
     let report = DayReport::build(may(31), lines);

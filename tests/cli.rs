@@ -246,16 +246,18 @@ fn reports_come_in_text_csv_and_json() {
     let mut rows = csv.lines();
     assert_eq!(
         rows.next(),
-        Some("day,time,till,ticket,seller,product,qty,kind,amount,vat_rate,rounding")
+        Some(
+            "day,time,till,ticket,seller,product,qty,kind,amount,vat_rate,rounding,discount,sale_kind"
+        )
     );
     // The ticket's rounding on its first line (11,20 € in cash: none), empty on the next.
     let row1 = rows.next().unwrap();
     assert!(
-        row1.ends_with(",till-1,1,ADMIN,Pain au chocolat,1,item,1.20,6,0.00"),
+        row1.ends_with(",till-1,1,ADMIN,Pain au chocolat,1,item,1.20,6,0.00,0.00,sale"),
         "{row1}"
     );
     let row2 = rows.next().unwrap();
-    assert!(row2.ends_with(",withdrawal,10.00,,"), "{row2}");
+    assert!(row2.ends_with(",withdrawal,10.00,,,0.00,sale"), "{row2}");
     let txt = common::stdout(&common::run(dir.path(), &["report", "day", &day], ""));
     assert!(
         txt.contains("SOLDE CAISSE : 1,20 €") && txt.contains("(hors total) : 10,00 €"),

@@ -143,8 +143,10 @@ fn the_origin_day_replayed_headless_gives_the_origin_report() {
     assert_eq!(
         report["by_seller"],
         json!([
-            {"seller": "Khadija", "tickets": 2, "revenue_cents": 1270, "withdrawal_cents": 1500},
-            {"seller": "AWA", "tickets": 1, "revenue_cents": 100, "withdrawal_cents": 0},
+            {"seller": "Khadija", "tickets": 2, "revenue_cents": 1270, "withdrawal_cents": 1500,
+             "sales_cents": 1270, "refunds": 0, "refund_cents": 0, "discount_cents": 0},
+            {"seller": "AWA", "tickets": 1, "revenue_cents": 100, "withdrawal_cents": 0,
+             "sales_cents": 100, "refunds": 0, "refund_cents": 0, "discount_cents": 0},
         ])
     );
     assert_eq!(report["by_vat"][0]["rate"], 6);

@@ -4,13 +4,22 @@
 //! for both reports, so an X and the Z that follows never disagree on what "expected" means.
 //!
 //! Expected cash = float + cash sales as paid (after rounding; `paid` is what the customer gave
-//! minus the change, so change is never counted as cash received) − withdrawals (RETRAIT ESPÈCES
-//! lines: cash handed to the customer, whatever the tender) + cash in − cash out.
+//! minus the change, so change is never counted as cash received) + credit notes paid back in
+//! cash as paid (negative, rounded like a sale: what left the drawer) − withdrawals (RETRAIT
+//! ESPÈCES lines: cash handed to the customer, whatever the tender) + cash in − cash out.
+//!
+//! Credit notes (sales of kind `refund`) are not tickets sold: `tickets`, `cash_cents` and
+//! `qr_cents` are the sales'; `refunds` counts the credit notes and `refunds_cents` is what they
+//! paid back (negative, as in the ledger), split by tender (`refunds_cash_cents`,
+//! `refunds_qr_cents`). Revenue and the VAT-inclusive totals per rate are net (sales + credit
+//! notes), each rate also saying what credit notes took back and discounts took off.
+//! `discounts` counts the sales with a discounted line, `discounts_cents` is what discounts took
+//! off, net of the shares credit notes gave back — the day report's and the journal's figure.
 //!
 //! A Z report is sealed like a ticket: `hash = SHA-256(prev_hash || canonical Z)`, numbered
 //! gaplessly per till (the session number is the Z number). A field added to the report after Z
-//! reports were first sealed (`voids`) is left out of the canonical form when it is zero, so a
-//! Z sealed before it existed still matches its seal.
+//! reports were first sealed (`voids`, then the credit notes' and discounts') is left out of the
+//! canonical form when it is zero, so a Z sealed before it existed still matches its seal.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,7 +27,7 @@ use sha2::{Digest, Sha256};
 
 use super::money::Money;
 use super::product::VatRate;
-use super::sale::{PaymentMethod, format_instant};
+use super::sale::{PaymentMethod, SaleKind, format_instant};
 use crate::i18n::{Lang, money, t};
 
 /// The most one cash-in, cash-out, float or count may be: 100 000,00 €.
@@ -121,27 +130,46 @@ pub struct DrawerMove {
     pub at: DateTime<Utc>,
 }
 
-/// What a report needs of one sale of the session.
+/// What a report needs of one sale (or credit note) of the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionSale {
     pub staff_name: String,
+    pub kind: SaleKind,
     pub method: PaymentMethod,
+    /// As paid (negative on a credit note: what was paid back).
     pub paid: Money,
     pub withdrawal: Money,
     pub rounding: Money,
-    /// (rate, gross) of each item line.
-    pub items: Vec<(VatRate, Money)>,
+    pub items: Vec<SessionItem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An item line of a session's sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionItem {
+    pub rate: VatRate,
+    /// What the line cost (negative on a credit note).
+    pub gross: Money,
+    /// What discounts took off it (on a credit note: the share given back, negative).
+    pub discount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct VatLine {
     pub rate_pct: u32,
+    /// Net of credit notes.
     pub gross_cents: i64,
     pub vat_cents: i64,
+    /// What credit notes took back at this rate (negative; absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refunds_cents: i64,
+    /// What discounts took off at this rate, net (absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub discount_cents: i64,
 }
 
-/// The X or Z report of a session: every figure in cents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The X or Z report of a session: every figure in cents. The order of the fields is the
+/// sealed form's: a new one goes where it reads best, skipped when zero (see the module doc).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DrawerReport {
     /// `x` (so far) or `z` (closing).
     pub kind: String,
@@ -152,14 +180,35 @@ pub struct DrawerReport {
     /// The closing time for a Z, the time of the report for an X.
     pub until: String,
     pub cashiers: Vec<String>,
+    /// Tickets sold (credit notes are in `refunds`).
     pub tickets: i64,
     /// Basket lines voided since the previous Z (absent when none: see the module doc).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub voids: i64,
+    /// Credit notes (absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refunds: i64,
+    /// Sales with a discounted line (absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub discounts: i64,
+    /// Net of credit notes.
     pub revenue_cents: i64,
     pub by_vat: Vec<VatLine>,
+    /// What discounts took off, net of the shares credit notes gave back (absent when zero).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub discounts_cents: i64,
+    /// The sales paid in cash and by QR, as paid (credit notes apart).
     pub cash_cents: i64,
     pub qr_cents: i64,
+    /// What credit notes paid back (negative, after cash rounding), in all and by tender
+    /// (absent when zero).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refunds_cents: i64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refunds_cash_cents: i64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refunds_qr_cents: i64,
+    /// Every ticket's cash rounding, credit notes' included.
     pub rounding_cents: i64,
     pub float_cents: i64,
     pub float_counted: bool,
@@ -189,24 +238,46 @@ impl DrawerReport {
         counted: Option<Money>,
     ) -> DrawerReport {
         let mut cashiers: Vec<String> = Vec::new();
-        let mut gross = [0i64; 4];
-        let mut present = [false; 4];
-        let (mut cash, mut qr, mut rounding, mut withdrawals, mut revenue) = (0i64, 0, 0, 0, 0);
+        // Per rate: net gross, credit notes, discounts, and whether the session has the rate.
+        let mut rates = [(0i64, 0i64, 0i64, false); 4];
+        let (mut tickets, mut refunds, mut discounts) = (0i64, 0i64, 0i64);
+        let (mut cash, mut qr, mut refunds_cash, mut refunds_qr) = (0i64, 0i64, 0i64, 0i64);
+        let (mut rounding, mut withdrawals, mut revenue, mut discount) = (0i64, 0i64, 0i64, 0i64);
         for s in sales {
             if !cashiers.contains(&s.staff_name) {
                 cashiers.push(s.staff_name.clone());
             }
-            match s.method {
-                PaymentMethod::Cash => cash += s.paid.cents(),
-                PaymentMethod::Qr => qr += s.paid.cents(),
+            let refund = s.kind == SaleKind::Refund;
+            let paid = s.paid.cents();
+            match (refund, s.method) {
+                (false, PaymentMethod::Cash) => cash += paid,
+                (false, PaymentMethod::Qr) => qr += paid,
+                (true, PaymentMethod::Cash) => refunds_cash += paid,
+                (true, PaymentMethod::Qr) => refunds_qr += paid,
+            }
+            if refund {
+                refunds += 1;
+            } else {
+                tickets += 1;
+                if s.items.iter().any(|i| !i.discount.is_zero()) {
+                    discounts += 1;
+                }
             }
             rounding += s.rounding.cents();
             withdrawals += s.withdrawal.cents();
-            for (rate, g) in &s.items {
-                let i = VatRate::ALL.iter().position(|r| r == rate).unwrap_or(0);
-                gross[i] += g.cents();
-                present[i] = true;
-                revenue += g.cents();
+            for item in &s.items {
+                let r = &mut rates[VatRate::ALL
+                    .iter()
+                    .position(|rate| *rate == item.rate)
+                    .unwrap_or(0)];
+                r.0 += item.gross.cents();
+                if refund {
+                    r.1 += item.gross.cents();
+                }
+                r.2 += item.discount.cents();
+                r.3 = true;
+                revenue += item.gross.cents();
+                discount += item.discount.cents();
             }
         }
         for m in moves {
@@ -222,15 +293,24 @@ impl DrawerReport {
                 .sum()
         };
         let (cash_in, cash_out) = (sum(MoveKind::In), sum(MoveKind::Out));
-        let expected = expected_cash(session.float.cents(), cash, withdrawals, cash_in, cash_out);
+        let expected = expected_cash(
+            session.float.cents(),
+            cash,
+            refunds_cash,
+            withdrawals,
+            cash_in,
+            cash_out,
+        );
         let by_vat = VatRate::ALL
             .iter()
-            .enumerate()
-            .filter(|(i, _)| present[*i])
-            .map(|(i, rate)| VatLine {
+            .zip(rates)
+            .filter(|(_, r)| r.3)
+            .map(|(rate, (gross, refunds, discount, _))| VatLine {
                 rate_pct: u32::from(rate.percent()),
-                gross_cents: gross[i],
-                vat_cents: rate.vat_in(Money::from_cents(gross[i])).cents(),
+                gross_cents: gross,
+                vat_cents: super::report::vat_of(*rate, Money::from_cents(gross)).cents(),
+                refunds_cents: refunds,
+                discount_cents: discount,
             })
             .collect();
         DrawerReport {
@@ -240,12 +320,18 @@ impl DrawerReport {
             opened_at: format_instant(session.opened_at),
             until: format_instant(until),
             cashiers,
-            tickets: sales.len() as i64,
+            tickets,
             voids,
+            refunds,
+            discounts,
             revenue_cents: revenue,
             by_vat,
+            discounts_cents: discount,
             cash_cents: cash,
             qr_cents: qr,
+            refunds_cents: refunds_cash + refunds_qr,
+            refunds_cash_cents: refunds_cash,
+            refunds_qr_cents: refunds_qr,
             rounding_cents: rounding,
             float_cents: session.float.cents(),
             float_counted: session.float_counted,
@@ -299,8 +385,14 @@ impl DrawerReport {
         out
     }
 
+    /// Whether the session has credit notes: their split by tender is shown only then.
+    pub fn has_refunds(&self) -> bool {
+        self.refunds != 0 || self.refunds_cash_cents != 0 || self.refunds_qr_cents != 0
+    }
+
     /// Every figure as a (label, value) row in `lang`, in the report's order: what the text
-    /// report prints and the till's screen lists.
+    /// report prints and the till's screen lists. The printed twin is
+    /// `drawer_print::report_rows`: a row added here needs its twin there.
     pub fn rows_in(&self, lang: Lang) -> Vec<(String, String)> {
         let m = |c: i64| money(lang, Money::from_cents(c));
         let tr = |id: &str| t(lang, id, &[]);
@@ -311,6 +403,8 @@ impl DrawerReport {
             (tr("drawer-r-cashiers"), self.cashiers.join(", ")),
             (tr("drawer-r-tickets"), self.tickets.to_string()),
             (tr("drawer-r-voids"), self.voids.to_string()),
+            (tr("drawer-r-refunds"), self.refunds.to_string()),
+            (tr("drawer-r-discounts"), self.discounts.to_string()),
             (tr("drawer-r-revenue"), m(self.revenue_cents)),
         ];
         for v in &self.by_vat {
@@ -323,8 +417,14 @@ impl DrawerReport {
                 format!("{} / {}", m(v.gross_cents), m(v.vat_cents)),
             ));
         }
+        rows.push((tr("drawer-r-discounts-total"), m(self.discounts_cents)));
         rows.push((tr("drawer-r-cash"), m(self.cash_cents)));
         rows.push((tr("drawer-r-qr"), m(self.qr_cents)));
+        rows.push((tr("drawer-r-refunds-total"), m(self.refunds_cents)));
+        if self.has_refunds() {
+            rows.push((tr("drawer-r-refunds-cash"), m(self.refunds_cash_cents)));
+            rows.push((tr("drawer-r-refunds-qr"), m(self.refunds_qr_cents)));
+        }
         rows.push((tr("drawer-r-rounding"), m(self.rounding_cents)));
         let float = if self.float_counted {
             m(self.float_cents)
@@ -356,20 +456,29 @@ impl DrawerReport {
         put("cashiers", self.cashiers.join(" | "))?;
         put("tickets", self.tickets.to_string())?;
         put("voids", self.voids.to_string())?;
+        put("refunds", self.refunds.to_string())?;
+        put("discounts", self.discounts.to_string())?;
         put("revenue_cents", self.revenue_cents.to_string())?;
         for v in &self.by_vat {
-            put(
-                &format!("vat_{}_gross_cents", v.rate_pct),
-                v.gross_cents.to_string(),
-            )?;
-            put(
-                &format!("vat_{}_vat_cents", v.rate_pct),
-                v.vat_cents.to_string(),
-            )?;
+            for (what, cents) in [
+                ("gross", v.gross_cents),
+                ("vat", v.vat_cents),
+                ("refunds", v.refunds_cents),
+                ("discount", v.discount_cents),
+            ] {
+                put(
+                    &format!("vat_{}_{what}_cents", v.rate_pct),
+                    cents.to_string(),
+                )?;
+            }
         }
         for (k, v) in [
+            ("discounts_cents", self.discounts_cents),
             ("cash_cents", self.cash_cents),
             ("qr_cents", self.qr_cents),
+            ("refunds_cents", self.refunds_cents),
+            ("refunds_cash_cents", self.refunds_cash_cents),
+            ("refunds_qr_cents", self.refunds_qr_cents),
             ("rounding_cents", self.rounding_cents),
             ("float_cents", self.float_cents),
             ("cash_in_cents", self.cash_in_cents),
@@ -397,15 +506,17 @@ impl DrawerReport {
     }
 }
 
-/// The cash that should be in the drawer (see the module doc).
+/// The cash that should be in the drawer (see the module doc): `cash_refunds` is what credit
+/// notes paid back in cash, negative as the ledger keeps it.
 pub fn expected_cash(
     float: i64,
     cash_paid: i64,
+    cash_refunds: i64,
     withdrawals: i64,
     cash_in: i64,
     cash_out: i64,
 ) -> i64 {
-    float + cash_paid - withdrawals + cash_in - cash_out
+    float + cash_paid + cash_refunds - withdrawals + cash_in - cash_out
 }
 
 #[cfg(test)]
@@ -436,13 +547,18 @@ mod tests {
         let goods: i64 = items.iter().map(|(_, c)| c).sum();
         SessionSale {
             staff_name: "Khadija".into(),
+            kind: SaleKind::Sale,
             method,
             paid: Money::from_cents(goods + wd + rounding),
             withdrawal: Money::from_cents(wd),
             rounding: Money::from_cents(rounding),
             items: items
                 .iter()
-                .map(|(r, c)| (*r, Money::from_cents(*c)))
+                .map(|(r, c)| SessionItem {
+                    rate: *r,
+                    gross: Money::from_cents(*c),
+                    discount: Money::ZERO,
+                })
                 .collect(),
         }
     }
@@ -591,5 +707,222 @@ mod tests {
         assert!(z.to_csv().unwrap().contains("\nvoids,3\n"));
         // Shown as 0 when there were none, though absent from the sealed form.
         assert!(none.to_csv().unwrap().contains("\nvoids,0\n"));
+    }
+
+    /// One item line: (rate, what it cost, what discounts took off it).
+    fn item(rate: VatRate, gross: i64, discount: i64) -> SessionItem {
+        SessionItem {
+            rate,
+            gross: Money::from_cents(gross),
+            discount: Money::from_cents(discount),
+        }
+    }
+
+    fn ticket(
+        kind: SaleKind,
+        staff: &str,
+        method: PaymentMethod,
+        paid: i64,
+        rounding: i64,
+        items: Vec<SessionItem>,
+    ) -> SessionSale {
+        SessionSale {
+            staff_name: staff.into(),
+            kind,
+            method,
+            paid: Money::from_cents(paid),
+            withdrawal: Money::ZERO,
+            rounding: Money::from_cents(rounding),
+            items,
+        }
+    }
+
+    /// The session of tests/refund_reports.rs, by hand (6 %: café 2,50 €, pain au chocolat
+    /// 1,20 €; 21 %: déodorant 4,00 €), float 50,00 €:
+    ///
+    /// | # | kind   | who     | tender | lines (net, discount)                          | paid   | rounding |
+    /// |---|--------|---------|--------|------------------------------------------------|--------|----------|
+    /// | 1 | sale   | ADMIN   | cash   | 2 déo 6,12 (1,88); 3 cafés 6,08 (1,42); 2 pains 1,71 (0,69) | 13,90 | −0,01 |
+    /// | 2 | refund | ADMIN   | cash   | 1 café −2,03 (−0,47)                           | −2,05  | −0,02    |
+    /// | 3 | sale   | Khadija | QR     | café 2,50; déo 4,00                            | 6,50   | 0        |
+    /// | 4 | refund | ADMIN   | cash   | déo −4,00                                      | −4,00  | 0        |
+    ///
+    /// Tickets sold 2, credit notes 2 (−6,05 € paid back, all in cash), sales with a discount
+    /// 1; revenue 13,91 + 6,50 − 2,03 − 4,00 = 14,38 €; discounts 3,99 − 0,47 = 3,52 €;
+    /// 6 %: 6,08 + 1,71 + 2,50 − 2,03 = 8,26 € (VAT 0,47, credit notes −2,03, discounts
+    /// 1,42 + 0,69 − 0,47 = 1,64); 21 %: 6,12 + 4,00 − 4,00 = 6,12 € (VAT 1,06, credit notes
+    /// −4,00, discounts 1,88). Expected cash 50,00 + 13,90 − 2,05 − 4,00 = 57,85 €.
+    fn refund_session() -> Vec<SessionSale> {
+        use PaymentMethod::{Cash, Qr};
+        use SaleKind::{Refund, Sale};
+        use VatRate::{Six, TwentyOne};
+        vec![
+            ticket(
+                Sale,
+                "ADMIN",
+                Cash,
+                1390,
+                -1,
+                vec![
+                    item(TwentyOne, 612, 188),
+                    item(Six, 608, 142),
+                    item(Six, 171, 69),
+                ],
+            ),
+            ticket(Refund, "ADMIN", Cash, -205, -2, vec![item(Six, -203, -47)]),
+            ticket(
+                Sale,
+                "Khadija",
+                Qr,
+                650,
+                0,
+                vec![item(Six, 250, 0), item(TwentyOne, 400, 0)],
+            ),
+            ticket(
+                Refund,
+                "ADMIN",
+                Cash,
+                -400,
+                0,
+                vec![item(TwentyOne, -400, 0)],
+            ),
+        ]
+    }
+
+    #[test]
+    fn credit_notes_paid_back_in_cash_leave_the_expected_cash_and_discounts_are_counted() {
+        let mut s = session();
+        s.float = Money::from_cents(5000);
+        let until = at("2026-12-01T18:00:00Z");
+        let z = DrawerReport::build(
+            &s,
+            &refund_session(),
+            &[],
+            0,
+            until,
+            Some(Money::from_cents(5785)),
+        );
+        assert_eq!((z.tickets, z.refunds, z.discounts), (2, 2, 1));
+        assert_eq!(
+            (z.cash_cents, z.qr_cents, z.rounding_cents),
+            (1390, 650, -3)
+        );
+        assert_eq!(
+            (z.refunds_cents, z.refunds_cash_cents, z.refunds_qr_cents),
+            (-605, -605, 0)
+        );
+        assert_eq!((z.revenue_cents, z.discounts_cents), (1438, 352));
+        assert_eq!(
+            z.by_vat,
+            [
+                VatLine {
+                    rate_pct: 6,
+                    gross_cents: 826,
+                    vat_cents: 47,
+                    refunds_cents: -203,
+                    discount_cents: 164,
+                },
+                VatLine {
+                    rate_pct: 21,
+                    gross_cents: 612,
+                    vat_cents: 106,
+                    refunds_cents: -400,
+                    discount_cents: 188,
+                },
+            ]
+        );
+        assert_eq!(z.expected_cents, 5000 + 1390 - 205 - 400);
+        assert_eq!(z.difference_cents, Some(0));
+        assert_eq!(z.cashiers, ["ADMIN", "Khadija"]);
+
+        // Paid back by QR instead, the last credit note leaves the drawer alone.
+        let mut by_qr = refund_session();
+        by_qr[3].method = PaymentMethod::Qr;
+        let x = DrawerReport::build(&s, &by_qr, &[], 0, until, None);
+        assert_eq!(
+            (x.refunds_cents, x.refunds_cash_cents, x.refunds_qr_cents),
+            (-605, -205, -400)
+        );
+        assert_eq!(x.expected_cents, 5000 + 1390 - 205);
+        assert_eq!((x.revenue_cents, x.by_vat[1].gross_cents), (1438, 612));
+    }
+
+    #[test]
+    fn credit_notes_and_discounts_are_in_the_seal_the_text_and_the_csv_and_absent_when_none() {
+        let until = at("2026-12-01T18:00:00Z");
+        let counted = Some(Money::from_cents(20785));
+        let z = DrawerReport::build(&session(), &refund_session(), &[], 0, until, counted);
+        let text = z.canonical();
+        for field in [
+            "\"refunds\":2",
+            "\"discounts\":1",
+            "\"discounts_cents\":352",
+            "\"refunds_cents\":-605",
+            "\"refunds_cash_cents\":-605",
+            "\"refunds_cents\":-203,\"discount_cents\":164",
+        ] {
+            assert!(text.contains(field), "{field} not in {text}");
+        }
+        // Zero: left out (a QR credit note's tender, and a rate without a credit note).
+        assert!(!text.contains("refunds_qr_cents"), "{text}");
+        let sealed = z.seal("0");
+        let back = DrawerReport::matches_seal(&text, "0", &sealed).expect("it verifies");
+        assert_eq!(back, z);
+        let mut edited = z.clone();
+        edited.refunds_cash_cents = -600;
+        assert_ne!(edited.seal("0"), sealed, "the seal covers the credit notes");
+        let mut edited = z.clone();
+        edited.by_vat[0].discount_cents = 0;
+        assert_ne!(
+            edited.seal("0"),
+            sealed,
+            "the seal covers the discounts per rate"
+        );
+
+        // A session of plain sales: none of the new fields in its sealed form.
+        let plain = [sale(PaymentMethod::Cash, &[(VatRate::Six, 123)], 0, 2)];
+        let none = DrawerReport::build(&session(), &plain, &[], 0, until, counted);
+        for field in ["refunds", "discounts", "discount_cents"] {
+            assert!(!none.canonical().contains(field), "{}", none.canonical());
+        }
+
+        let fr = z.to_text_in(Lang::Fr, "K");
+        let row = |text: &str, label: &str| -> String {
+            text.lines()
+                .find(|l| l.starts_with(label))
+                .unwrap_or_else(|| panic!("no {label} in\n{text}"))
+                .to_owned()
+        };
+        assert!(row(&fr, "Notes de crédit").ends_with(" 2"), "{fr}");
+        assert!(row(&fr, "Ventes avec remise").ends_with(" 1"), "{fr}");
+        assert!(row(&fr, "Remises").ends_with(" 3,52 €"), "{fr}");
+        assert!(row(&fr, "Remboursements").ends_with(" -6,05 €"), "{fr}");
+        assert!(
+            row(&fr, "Remboursé en espèces").ends_with(" -6,05 €"),
+            "{fr}"
+        );
+        assert!(row(&fr, "Remboursé par QR").ends_with(" 0,00 €"), "{fr}");
+        let en = z.to_text_in(Lang::En, "K");
+        assert!(row(&en, "Refunded in cash").ends_with(" -€6.05"), "{en}");
+        let nl = z.to_text_in(Lang::Nl, "K");
+        assert!(row(&nl, "Creditnota's").ends_with(" 2"), "{nl}");
+        // Without credit notes, their split by tender is not shown; the counts are, at 0.
+        let plain = none.to_text_in(Lang::Fr, "K");
+        assert!(!plain.contains("Remboursé en"), "{plain}");
+        assert!(row(&plain, "Notes de crédit").ends_with(" 0"), "{plain}");
+
+        let csv = z.to_csv().unwrap();
+        for line in [
+            "refunds,2",
+            "discounts,1",
+            "discounts_cents,352",
+            "refunds_cents,-605",
+            "refunds_cash_cents,-605",
+            "refunds_qr_cents,0",
+            "vat_6_refunds_cents,-203",
+            "vat_21_discount_cents,188",
+        ] {
+            assert!(csv.lines().any(|l| l == line), "{line} not in\n{csv}");
+        }
     }
 }

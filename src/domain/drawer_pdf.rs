@@ -147,6 +147,7 @@ mod tests {
                 rate_pct: 6,
                 gross_cents: 250,
                 vat_cents: 14,
+                ..Default::default()
             }],
             cash_cents: 250,
             qr_cents: 0,
@@ -159,6 +160,7 @@ mod tests {
             expected_cents: 15250,
             counted_cents: Some(15300),
             difference_cents: Some(50),
+            ..Default::default()
         }
     }
 

@@ -41,6 +41,11 @@ pub struct MoveSlip {
 /// A print job that is not a sale's ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one document per print job, never held in bulk: boxing the report would change \
+              every constructor for nothing"
+)]
 pub enum PrintDoc {
     /// The slip of a cash-in or cash-out (opens the drawer, within the window).
     Move(MoveSlip),
@@ -170,7 +175,8 @@ pub fn local_time(instant: &str, tz: Tz) -> String {
 
 /// The X or Z's figures with the text report's labels (`drawer-r-*`), in the order of
 /// `DrawerReport::rows_in` (a row added there needs its twin here: paper adds each label in
-/// every ticket language, bold lines and blocks): the session, the sales, the cash.
+/// every ticket language, bold lines and blocks): the session, the sales (credit notes and
+/// discounts among them), the cash.
 pub fn report_rows(r: &DrawerReport, tz: Tz, lang: TicketLanguage) -> Vec<ReportRow> {
     let words = Words(lang);
     let m = |c: i64| words.money(Money::from_cents(c));
@@ -189,6 +195,8 @@ pub fn report_rows(r: &DrawerReport, tz: Tz, lang: TicketLanguage) -> Vec<Report
         plain("drawer-r-cashiers", r.cashiers.join(", "), 0),
         plain("drawer-r-tickets", r.tickets.to_string(), 1),
         plain("drawer-r-voids", r.voids.to_string(), 1),
+        plain("drawer-r-refunds", r.refunds.to_string(), 1),
+        plain("drawer-r-discounts", r.discounts.to_string(), 1),
         strong("drawer-r-revenue", m(r.revenue_cents), 1),
     ];
     rows.extend(r.by_vat.iter().map(|v| {
@@ -209,8 +217,18 @@ pub fn report_rows(r: &DrawerReport, tz: Tz, lang: TicketLanguage) -> Vec<Report
         )
     };
     rows.extend([
+        plain("drawer-r-discounts-total", m(r.discounts_cents), 1),
         plain("drawer-r-cash", m(r.cash_cents), 1),
         plain("drawer-r-qr", m(r.qr_cents), 1),
+        plain("drawer-r-refunds-total", m(r.refunds_cents), 1),
+    ]);
+    if r.has_refunds() {
+        rows.extend([
+            plain("drawer-r-refunds-cash", m(r.refunds_cash_cents), 1),
+            plain("drawer-r-refunds-qr", m(r.refunds_qr_cents), 1),
+        ]);
+    }
+    rows.extend([
         plain("drawer-r-rounding", m(r.rounding_cents), 1),
         plain("drawer-r-float", float, 2),
         plain("drawer-r-in", m(r.cash_in_cents), 2),
@@ -409,11 +427,13 @@ mod tests {
                     rate_pct: 6,
                     gross_cents: 10000,
                     vat_cents: 566,
+                    ..Default::default()
                 },
                 VatLine {
                     rate_pct: 21,
                     gross_cents: 2345,
                     vat_cents: 407,
+                    ..Default::default()
                 },
             ],
             cash_cents: 9000,
@@ -427,6 +447,7 @@ mod tests {
             expected_cents: 14500,
             counted_cents: Some(14490),
             difference_cents: Some(-10),
+            ..Default::default()
         }
     }
 
@@ -560,6 +581,49 @@ mod tests {
             assert!(both.contains(needle), "{needle:?} not in\n{both}");
         }
         assert!(!both.contains("Différence"), "an X has no count:\n{both}");
+    }
+
+    #[test]
+    fn a_printed_z_with_credit_notes_and_discounts_has_the_rows_of_the_text_report() {
+        let mut z = z();
+        z.refunds = 2;
+        z.discounts = 1;
+        z.discounts_cents = 352;
+        z.refunds_cents = -605;
+        z.refunds_cash_cents = -205;
+        z.refunds_qr_cents = -400;
+        // The text report's rows and paper's are twins: same labels, same values, same order.
+        let text_rows = z.rows_in(crate::i18n::Lang::Fr);
+        let paper_rows = report_rows(&z, TZ, TicketLanguage::default());
+        assert_eq!(
+            text_rows.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(),
+            paper_rows
+                .iter()
+                .map(|r| r.labels.join("/"))
+                .collect::<Vec<_>>()
+        );
+        let both = render(
+            &PrintDoc::Report(z.clone()),
+            &shop(),
+            TZ,
+            42,
+            TicketLanguage::parse("fr+nl").unwrap(),
+        );
+        assert!(both.lines().all(|l| l.chars().count() <= 42), "{both}");
+        for needle in [
+            "Notes de crédit",
+            "Creditnota's",
+            "Ventes avec remise",
+            "3,52 €",
+            "Remboursé en espèces",
+            "Contant terugbetaald",
+            "-2,05 €",
+            "Remboursé par QR",
+            "-4,00 €",
+            "-6,05 €",
+        ] {
+            assert!(both.contains(needle), "{needle:?} not in\n{both}");
+        }
     }
 
     #[test]

@@ -7,9 +7,22 @@
 //! ticket, per day and for the period: revenue and VAT per rate stay the goods', and what came
 //! into the drawer for the cash sales is revenue + withdrawals + rounding, never added up here
 //! into one figure.
+//!
+//! Refunds and discounts (docs/DECISIONS.md, « Refunds and discounts in the reports »): a credit
+//! note (a sale of kind `refund`) is not a ticket sold. Its lines stay in the day's list, marked,
+//! and its (negative) amounts are counted apart — `refunds` and `refund_cents`, per seller (the
+//! one who made it) and per VAT rate — while revenue and the VAT-inclusive total per rate are
+//! the NET: sales + refunds. A discount is already out of its line's amount; what discounts took
+//! off is shown beside (`discount_cents`, per seller and per rate), net of the shares credit
+//! notes gave back, like revenue; `discounts` counts the sales that had one. Refund amounts are
+//! negative in every report, as in the ledger.
+//!
 //! The text (and the PDF, `report_pdf.rs`) speaks French, Dutch or English: its words come from
 //! `locales/<lang>/reports.ftl`, its amounts from [`crate::i18n::money`]; the CSV and the JSON
-//! are file formats and the same in every language.
+//! are file formats and the same in every language. A day or a period without credit notes and
+//! discounts reads as it did before they existed.
+
+use std::collections::HashSet;
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -19,7 +32,7 @@ use super::money::Money;
 use super::product::VatRate;
 use crate::i18n::{Lang, money, t};
 
-/// One sold line as the day report shows it.
+/// One sold (or returned) line as the day report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportLine {
     /// Shop-local time `HH:MM:SS`.
@@ -28,38 +41,84 @@ pub struct ReportLine {
     pub ticket_no: i64,
     pub seller: String,
     pub product: String,
+    /// Negative on a credit note.
     pub qty: i64,
     pub kind: LineKind,
+    /// What the line cost, its discounts taken off (negative on a credit note).
     pub total_cents: Money,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_rate: Option<VatRate>,
+    /// What every discount took off the line; on a credit note, the (negative) share of the
+    /// original's discount it gives back.
+    pub discount_cents: Money,
+    /// A line of a credit note (a sale of kind `refund`).
+    pub refund: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SellerTotal {
     pub seller: String,
+    /// Tickets sold (credit notes are in `refunds`).
     pub tickets: i64,
+    /// Net: the seller's sales + the credit notes the seller made.
     pub revenue_cents: Money,
     pub withdrawal_cents: Money,
+    /// The seller's sales, before credit notes.
+    pub sales_cents: Money,
+    /// The credit notes the seller made, and what they took back (negative).
+    pub refunds: i64,
+    pub refund_cents: Money,
+    /// What discounts took off the seller's lines (net of the shares credit notes gave back).
+    pub discount_cents: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VatTotal {
     pub rate: VatRate,
-    /// VAT-inclusive total.
+    /// VAT-inclusive total, net of credit notes: `sales_cents + refund_cents`.
     pub gross_cents: Money,
+    /// Without VAT.
     pub net_cents: Money,
     pub vat_cents: Money,
+    /// The sales' part, before credit notes.
+    pub sales_cents: Money,
+    /// What credit notes took back at this rate (negative).
+    pub refund_cents: Money,
+    /// What discounts took off at this rate, net of the shares credit notes gave back (already
+    /// out of `gross_cents`).
+    pub discount_cents: Money,
+}
+
+/// The VAT included in `gross` at `rate`, rounded half away from zero. `VatRate::vat_in`
+/// rounds a negative amount toward zero (−2,03 € at 6 % would give −0,11 € of VAT, not
+/// −0,12 €), and a day or a rate may be negative when credit notes outweigh sales: mirrored.
+pub fn vat_of(rate: VatRate, gross: Money) -> Money {
+    match gross.cents().checked_neg() {
+        Some(pos) if gross.is_negative() => {
+            Money::from_cents(-rate.vat_in(Money::from_cents(pos)).cents())
+        }
+        _ => rate.vat_in(gross),
+    }
 }
 
 impl VatTotal {
+    /// A rate's total without credit notes or discounts.
     pub fn of(rate: VatRate, gross: Money) -> VatTotal {
-        let vat = rate.vat_in(gross);
+        VatTotal::split(rate, gross, Money::ZERO, Money::ZERO)
+    }
+
+    /// A rate's total from its sales, its credit notes (negative) and its discounts.
+    pub fn split(rate: VatRate, sales: Money, refunds: Money, discount: Money) -> VatTotal {
+        let gross = sales.checked_add(refunds).unwrap_or(sales);
+        let vat = vat_of(rate, gross);
         VatTotal {
             rate,
             gross_cents: gross,
             net_cents: gross.checked_sub(vat).unwrap_or(Money::ZERO),
             vat_cents: vat,
+            sales_cents: sales,
+            refund_cents: refunds,
+            discount_cents: discount,
         }
     }
 }
@@ -77,15 +136,47 @@ pub struct TicketRounding {
 pub struct DayReport {
     pub day: NaiveDate,
     pub lines: Vec<ReportLine>,
+    /// Tickets sold (credit notes are in `refunds`).
     pub tickets: i64,
+    /// Net revenue: the sales' goods + the credit notes' (negative).
     pub revenue_cents: Money,
     pub withdrawal_cents: Money,
-    /// The day's cash rounding: its own total, in neither revenue nor withdrawals nor VAT.
+    /// The day's cash rounding: its own total, in neither revenue nor withdrawals nor VAT
+    /// (credit notes paid back in cash are rounded too).
     pub rounding_cents: Money,
     /// The tickets whose cash payment was rounded, in the lines' order.
     pub roundings: Vec<TicketRounding>,
+    /// The sales' goods, before credit notes.
+    pub sales_cents: Money,
+    /// Credit notes: how many, and what they took back (negative).
+    pub refunds: i64,
+    pub refund_cents: Money,
+    /// Sales with at least one discounted line.
+    pub discounts: i64,
+    /// What discounts took off, net of the shares credit notes gave back.
+    pub discount_cents: Money,
     pub by_seller: Vec<SellerTotal>,
     pub by_vat: Vec<VatTotal>,
+}
+
+/// Adds `b` to `a`, leaving `a` as it was on an overflow (the ledger's totals fit: it checks
+/// every sale).
+fn add(a: &mut Money, b: Money) {
+    *a = a.checked_add(b).unwrap_or(*a);
+}
+
+/// Per VAT rate (in [`VatRate::ALL`]'s order): sales, credit notes, discounts, and whether the
+/// day has a line at that rate.
+#[derive(Default, Clone, Copy)]
+struct RateSums {
+    sales: Money,
+    refunds: Money,
+    discount: Money,
+    present: bool,
+}
+
+fn rate_index(rate: VatRate) -> usize {
+    VatRate::ALL.iter().position(|r| *r == rate).unwrap_or(0)
 }
 
 impl DayReport {
@@ -108,13 +199,18 @@ impl DayReport {
             .collect();
         let rounding: Money = roundings.iter().map(|r| r.rounding_cents).sum();
         let mut by_seller: Vec<SellerTotal> = Vec::new();
-        // A set: a busy day has thousands of lines (a Vec::contains here was quadratic).
-        let mut tickets_seen: std::collections::HashSet<(String, i64)> =
-            std::collections::HashSet::new();
-        let mut gross = [Money::ZERO; 4];
-        let mut present = [false; 4];
-        let mut revenue = Money::ZERO;
-        let mut withdrawals = Money::ZERO;
+        // Sets: a busy day has thousands of lines (a Vec::contains here was quadratic).
+        let mut tickets_seen: HashSet<(&str, i64)> = HashSet::new();
+        let mut refunds_seen: HashSet<(&str, i64)> = HashSet::new();
+        let mut discounted: HashSet<(&str, i64)> = HashSet::new();
+        let mut rates = [RateSums::default(); 4];
+        let (mut revenue, mut sales, mut refunds, mut discount, mut withdrawals) = (
+            Money::ZERO,
+            Money::ZERO,
+            Money::ZERO,
+            Money::ZERO,
+            Money::ZERO,
+        );
         for l in &lines {
             let idx = match by_seller.iter().position(|s| s.seller == l.seller) {
                 Some(i) => i,
@@ -124,56 +220,97 @@ impl DayReport {
                         tickets: 0,
                         revenue_cents: Money::ZERO,
                         withdrawal_cents: Money::ZERO,
+                        sales_cents: Money::ZERO,
+                        refunds: 0,
+                        refund_cents: Money::ZERO,
+                        discount_cents: Money::ZERO,
                     });
                     by_seller.len() - 1
                 }
             };
-            let key = (l.till_id.clone(), l.ticket_no);
-            if tickets_seen.insert(key) {
-                by_seller[idx].tickets += 1;
-            }
+            let key = (l.till_id.as_str(), l.ticket_no);
             let s = &mut by_seller[idx];
+            if l.refund {
+                if refunds_seen.insert(key) {
+                    s.refunds += 1;
+                }
+            } else if tickets_seen.insert(key) {
+                s.tickets += 1;
+            }
             match l.kind {
                 LineKind::Item => {
-                    revenue = revenue.checked_add(l.total_cents).unwrap_or(revenue);
-                    s.revenue_cents = s
-                        .revenue_cents
-                        .checked_add(l.total_cents)
-                        .unwrap_or(s.revenue_cents);
+                    add(&mut revenue, l.total_cents);
+                    add(&mut s.revenue_cents, l.total_cents);
+                    add(&mut discount, l.discount_cents);
+                    add(&mut s.discount_cents, l.discount_cents);
+                    if l.refund {
+                        add(&mut refunds, l.total_cents);
+                        add(&mut s.refund_cents, l.total_cents);
+                    } else {
+                        add(&mut sales, l.total_cents);
+                        add(&mut s.sales_cents, l.total_cents);
+                        if !l.discount_cents.is_zero() {
+                            discounted.insert(key);
+                        }
+                    }
                     if let Some(rate) = l.vat_rate {
-                        let i = VatRate::ALL.iter().position(|r| *r == rate).unwrap_or(0);
-                        gross[i] = gross[i].checked_add(l.total_cents).unwrap_or(gross[i]);
-                        present[i] = true;
+                        let r = &mut rates[rate_index(rate)];
+                        r.present = true;
+                        add(&mut r.discount, l.discount_cents);
+                        add(
+                            if l.refund {
+                                &mut r.refunds
+                            } else {
+                                &mut r.sales
+                            },
+                            l.total_cents,
+                        );
                     }
                 }
                 LineKind::Withdrawal => {
-                    withdrawals = withdrawals
-                        .checked_add(l.total_cents)
-                        .unwrap_or(withdrawals);
-                    s.withdrawal_cents = s
-                        .withdrawal_cents
-                        .checked_add(l.total_cents)
-                        .unwrap_or(s.withdrawal_cents);
+                    add(&mut withdrawals, l.total_cents);
+                    add(&mut s.withdrawal_cents, l.total_cents);
                 }
             }
         }
         let by_vat = VatRate::ALL
             .iter()
-            .enumerate()
-            .filter(|(i, _)| present[*i])
-            .map(|(i, &rate)| VatTotal::of(rate, gross[i]))
+            .zip(rates)
+            .filter(|(_, r)| r.present)
+            .map(|(&rate, r)| VatTotal::split(rate, r.sales, r.refunds, r.discount))
             .collect();
+        let count = |set: &HashSet<(&str, i64)>| i64::try_from(set.len()).unwrap_or(i64::MAX);
+        let (tickets, refund_count, discounts) = (
+            count(&tickets_seen),
+            count(&refunds_seen),
+            count(&discounted),
+        );
         DayReport {
             day,
-            tickets: i64::try_from(tickets_seen.len()).unwrap_or(i64::MAX),
+            tickets,
             lines,
             revenue_cents: revenue,
             withdrawal_cents: withdrawals,
             rounding_cents: rounding,
             roundings,
+            sales_cents: sales,
+            refunds: refund_count,
+            refund_cents: refunds,
+            discounts,
+            discount_cents: discount,
             by_seller,
             by_vat,
         }
+    }
+
+    /// Whether the day has credit notes (their rows and columns are shown only then).
+    fn has_refunds(&self) -> bool {
+        self.refunds > 0 || !self.refund_cents.is_zero()
+    }
+
+    /// Whether the day has discounts (their rows and columns are shown only then).
+    fn has_discounts(&self) -> bool {
+        self.discounts > 0 || !self.discount_cents.is_zero()
     }
 
     /// The report as the admin reads it (and downloads it as TXT), in French: the text of
@@ -206,97 +343,162 @@ impl DayReport {
         ));
         out.push_str(&"-".repeat(70));
         out.push('\n');
-        let mark = tr("report-withdrawal-mark");
+        let (withdrawal, refund) = (tr("report-withdrawal-mark"), tr("report-refund-mark"));
         for l in &self.lines {
-            let product = match l.kind {
-                LineKind::Item => l.product.clone(),
-                LineKind::Withdrawal => format!("{} {mark}", l.product),
-            };
             out.push_str(&format!(
                 "{:<9} {:<12} {:<28} {:>5} {:>12}\n",
                 l.time,
                 truncate(&l.seller, 12),
-                truncate(&product, 28),
+                line_product(l, &withdrawal, &refund, 28),
                 format!("x{}", l.qty),
                 money(lang, l.total_cents)
             ));
         }
         out.push_str(&"-".repeat(70));
         out.push('\n');
-        out.push_str(&t(
-            lang,
-            "report-balance",
-            &[("amount", self.revenue_cents.into())],
-        ));
-        out.push('\n');
-        out.push_str(&t(
-            lang,
-            "report-withdrawals",
-            &[("amount", self.withdrawal_cents.into())],
-        ));
-        out.push('\n');
-        // Only on a day that had rounded cash payments: the days of a shop that does not round
-        // read as they always did.
-        if !self.roundings.is_empty() {
-            out.push_str(&t(
-                lang,
-                "report-rounding",
-                &[("amount", self.rounding_cents.into())],
-            ));
+        for row in self.total_rows(lang) {
+            out.push_str(&row.text);
             out.push('\n');
         }
-        out.push_str(&t(
-            lang,
-            "report-ticket-count",
-            &[("count", self.tickets.into())],
-        ));
-        out.push('\n');
         out.push('\n');
         out.push_str(&tr("report-by-seller"));
         out.push('\n');
-        let withdrawals = tr("report-seller-withdrawals");
+        for row in self.seller_rows(lang) {
+            out.push_str(&row);
+            out.push('\n');
+        }
+        out.push('\n');
+        for row in vat_table(lang, &self.by_vat, self.has_refunds(), self.has_discounts()) {
+            out.push_str(&row);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The totals under the lines, as the text and the PDF print them: the sales and the
+    /// credit notes with their count (on a day that has some), SOLDE CAISSE (net), the
+    /// discounts (on a day that has some), withdrawals, rounding (on a day that has some) and
+    /// the tickets sold.
+    pub(crate) fn total_rows(&self, lang: Lang) -> Vec<TotalRow> {
+        let mut rows = Vec::new();
+        let mut push = |id: &str, args: &[(&str, crate::i18n::Arg)], kind: TotalKind| {
+            rows.push(TotalRow {
+                text: t(lang, id, args),
+                kind,
+            });
+        };
+        if self.has_refunds() {
+            push(
+                "report-sales",
+                &[("amount", self.sales_cents.into())],
+                TotalKind::Plain,
+            );
+            push(
+                "report-refunds",
+                &[
+                    ("count", self.refunds.into()),
+                    ("amount", self.refund_cents.into()),
+                ],
+                TotalKind::Refund,
+            );
+        }
+        push(
+            "report-balance",
+            &[("amount", self.revenue_cents.into())],
+            TotalKind::Balance,
+        );
+        if self.has_discounts() {
+            push(
+                "report-discounts",
+                &[
+                    ("count", self.discounts.into()),
+                    ("amount", self.discount_cents.into()),
+                ],
+                TotalKind::Plain,
+            );
+        }
+        push(
+            "report-withdrawals",
+            &[("amount", self.withdrawal_cents.into())],
+            TotalKind::Withdrawal,
+        );
+        // Only on a day that had rounded cash payments: the days of a shop that does not round
+        // read as they always did.
+        if !self.roundings.is_empty() {
+            push(
+                "report-rounding",
+                &[("amount", self.rounding_cents.into())],
+                TotalKind::Plain,
+            );
+        }
+        push(
+            "report-ticket-count",
+            &[("count", self.tickets.into())],
+            TotalKind::Plain,
+        );
+        rows
+    }
+
+    /// One row per seller: tickets, net revenue, withdrawals; on a day with credit notes or
+    /// discounts, a second row under it with the seller's credit notes (those the seller made)
+    /// and discounts, so the rows stay as narrow as the report.
+    pub(crate) fn seller_rows(&self, lang: Lang) -> Vec<String> {
+        let withdrawals = t(lang, "report-seller-withdrawals", &[]);
+        let refunds = t(lang, "report-seller-refunds", &[]);
+        let discounts = t(lang, "report-seller-discounts", &[]);
+        let mut rows = Vec::with_capacity(self.by_seller.len() * 2);
         for s in &self.by_seller {
-            out.push_str(&format!(
-                "  {:<20} {:>11}  {:>12}  {withdrawals} {:>12}\n",
+            rows.push(format!(
+                "  {:<20} {:>11}  {:>12}  {withdrawals} {:>12}",
                 truncate(&s.seller, 20),
                 tickets(lang, s.tickets),
                 money(lang, s.revenue_cents),
                 money(lang, s.withdrawal_cents)
             ));
+            let mut more = Vec::new();
+            if self.has_refunds() {
+                more.push(format!(
+                    "{refunds} {:>3} {:>12}",
+                    s.refunds,
+                    money(lang, s.refund_cents)
+                ));
+            }
+            if self.has_discounts() {
+                more.push(format!("{discounts} {:>12}", money(lang, s.discount_cents)));
+            }
+            if !more.is_empty() {
+                rows.push(format!("  {:<20} {}", "", more.join("  ")));
+            }
         }
-        out.push('\n');
-        out.push_str(&format!(
-            "{:<17}{:>12} {:>12} {:>12}\n",
-            tr("report-by-vat"),
-            tr("report-col-gross"),
-            tr("report-col-net"),
-            tr("report-col-vat")
-        ));
-        for v in &self.by_vat {
-            out.push_str(&format!(
-                "  {:>2} %           {:>12} {:>12} {:>12}\n",
-                v.rate.percent(),
-                money(lang, v.gross_cents),
-                money(lang, v.net_cents),
-                money(lang, v.vat_cents)
-            ));
-        }
-        out
+        rows
     }
 
     /// One row per line:
-    /// `day,time,till,ticket,seller,product,qty,kind,amount,vat_rate,rounding`. The same in
-    /// every language: the header, `item`/`withdrawal`, ISO dates and decimal points are a file
-    /// format that spreadsheets' import settings and scripts rely on (see docs/DECISIONS.md,
-    /// « The CSV exports are not translated »). `rounding` is the ticket's cash rounding, on
-    /// the ticket's first line (`0.00` when it was not rounded) and empty on its other lines,
-    /// so the column adds up to the day's rounding; it comes last, so a column mapped by its
-    /// position before it existed still reads the same.
+    /// `day,time,till,ticket,seller,product,qty,kind,amount,vat_rate,rounding,discount,sale_kind`.
+    /// The same in every language: the header, `item`/`withdrawal`, `sale`/`refund`, ISO dates
+    /// and decimal points are a file format that spreadsheets' import settings and scripts rely
+    /// on (see docs/DECISIONS.md, « The CSV exports are not translated »). `rounding` is the
+    /// ticket's cash rounding, on the ticket's first line (`0.00` when it was not rounded) and
+    /// empty on its other lines, so the column adds up to the day's rounding. `discount` is what
+    /// discounts took off the line (negative on a credit note: the share it gives back),
+    /// `sale_kind` whether the line is a sale's or a credit note's. Columns added later come
+    /// last, so a column mapped by its position before they existed still reads the same.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([
-            "day", "time", "till", "ticket", "seller", "product", "qty", "kind", "amount",
-            "vat_rate", "rounding",
+            "day",
+            "time",
+            "till",
+            "ticket",
+            "seller",
+            "product",
+            "qty",
+            "kind",
+            "amount",
+            "vat_rate",
+            "rounding",
+            "discount",
+            "sale_kind",
         ])?;
         let day = self.day.to_string();
         let by_ticket: std::collections::HashMap<(&str, i64), Money> = self
@@ -331,10 +533,92 @@ impl DayReport {
                     .map(|r| r.percent().to_string())
                     .unwrap_or_default(),
                 &rounding,
+                &l.discount_cents.to_decimal_string(),
+                if l.refund { "refund" } else { "sale" },
             ])?;
         }
         csv_into_string(w)
     }
+}
+
+/// What a total row under the day's lines is, for the PDF's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TotalKind {
+    Plain,
+    /// SOLDE CAISSE: bold.
+    Balance,
+    Withdrawal,
+    Refund,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TotalRow {
+    pub text: String,
+    pub kind: TotalKind,
+}
+
+/// A line's product as the day report lists it: a withdrawal or a credit note's line marked,
+/// the name shortened so the mark always fits in `width` characters.
+pub(crate) fn line_product(
+    l: &ReportLine,
+    withdrawal_mark: &str,
+    refund_mark: &str,
+    width: usize,
+) -> String {
+    let mark = match (l.kind, l.refund) {
+        (LineKind::Withdrawal, _) => withdrawal_mark,
+        (LineKind::Item, true) => refund_mark,
+        (LineKind::Item, false) => return truncate(&l.product, width),
+    };
+    let room = width.saturating_sub(mark.chars().count() + 1);
+    truncate(&format!("{} {mark}", truncate(&l.product, room)), width)
+}
+
+/// The table per VAT rate: VAT-inclusive (net of credit notes), without VAT, VAT; and, when
+/// `refunds` or `discounts`, the sales, the credit notes and the discounts of each rate.
+pub(crate) fn vat_table(
+    lang: Lang,
+    by_vat: &[VatTotal],
+    refunds: bool,
+    discounts: bool,
+) -> Vec<String> {
+    let tr = |id: &str| t(lang, id, &[]);
+    let extra = refunds || discounts;
+    let mut header = format!(
+        "{:<17}{:>12} {:>12} {:>12}",
+        tr("report-by-vat"),
+        tr("report-col-gross"),
+        tr("report-col-net"),
+        tr("report-col-vat")
+    );
+    if extra {
+        header.push_str(&format!(
+            " {:>12} {:>12} {:>12}",
+            tr("report-col-sales"),
+            tr("report-col-refunds"),
+            tr("report-col-discounts")
+        ));
+    }
+    let mut rows = vec![header];
+    for v in by_vat {
+        let mut row = format!(
+            "  {:>2} %           {:>12} {:>12} {:>12}",
+            v.rate.percent(),
+            money(lang, v.gross_cents),
+            money(lang, v.net_cents),
+            money(lang, v.vat_cents)
+        );
+        if extra {
+            row.push_str(&format!(
+                " {:>12} {:>12} {:>12}",
+                money(lang, v.sales_cents),
+                money(lang, v.refund_cents),
+                money(lang, v.discount_cents)
+            ));
+        }
+        rows.push(row);
+    }
+    rows
 }
 
 /// A file format of the day report (the admin's export, `kaching report day --format`).
@@ -398,7 +682,9 @@ fn truncate(s: &str, n: usize) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DaySummary {
     pub day: NaiveDate,
+    /// Tickets sold (credit notes are not tickets sold).
     pub tickets: i64,
+    /// Net of credit notes.
     pub revenue_cents: Money,
     pub withdrawal_cents: Money,
 }
@@ -470,12 +756,17 @@ pub fn days_to_csv(days: &[DaySummary]) -> Result<String, csv::Error> {
     csv_into_string(w)
 }
 
-/// Per day and VAT rate: the VAT-inclusive total, as the ledger sums it.
+/// Per day and VAT rate, as the ledger sums it: the VAT-inclusive total net of credit notes
+/// (`gross`), what credit notes took back (`refunds`, negative, inside `gross`) and what
+/// discounts took off (`discount`). Several rows of a day and rate add up (the ledger may give
+/// one per till, or its totals and its credit notes apart).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayVatRow {
     pub day: NaiveDate,
     pub rate: VatRate,
     pub gross: Money,
+    pub refunds: Money,
+    pub discount: Money,
 }
 
 /// Per day: the cash rounding of its tickets, as the ledger sums it.
@@ -485,15 +776,34 @@ pub struct DayRoundingRow {
     pub rounding: Money,
 }
 
+/// Per day: its credit notes (how many, and what they took back: negative, inside revenue) and
+/// what discounts took off, as the ledger sums them. Rows of one day add up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayRefundRow {
+    pub day: NaiveDate,
+    pub refunds: i64,
+    pub refund: Money,
+    pub discount: Money,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JournalDay {
     pub day: NaiveDate,
+    /// Tickets sold (credit notes are in `refunds`).
     pub tickets: i64,
+    /// Net of credit notes: `sales_cents + refund_cents`.
     pub revenue_cents: Money,
     pub withdrawal_cents: Money,
     /// The day's cash rounding: its own total, outside revenue and VAT.
     pub rounding_cents: Money,
     pub by_vat: Vec<VatTotal>,
+    /// The sales, before credit notes.
+    pub sales_cents: Money,
+    /// Credit notes: how many, and what they took back (negative).
+    pub refunds: i64,
+    pub refund_cents: Money,
+    /// What discounts took off, net of the shares credit notes gave back.
+    pub discount_cents: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -501,10 +811,15 @@ pub struct Journal {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub days: Vec<JournalDay>,
+    /// Net of credit notes.
     pub revenue_cents: Money,
     /// The period's cash rounding: the sum of the days'.
     pub rounding_cents: Money,
     pub by_vat: Vec<VatTotal>,
+    pub sales_cents: Money,
+    pub refunds: i64,
+    pub refund_cents: Money,
+    pub discount_cents: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -535,13 +850,26 @@ impl Journal {
         summaries: &[DaySummary],
         vat_rows: &[DayVatRow],
         rounding_rows: &[DayRoundingRow],
+        refund_rows: &[DayRefundRow],
     ) -> Result<Journal, JournalError> {
         check_period(from, to)?;
         let mut rounding_by_day: std::collections::HashMap<NaiveDate, Money> =
             std::collections::HashMap::new();
         for r in rounding_rows {
-            let sum = rounding_by_day.entry(r.day).or_insert(Money::ZERO);
-            *sum = [*sum, r.rounding].into_iter().sum();
+            add(
+                rounding_by_day.entry(r.day).or_insert(Money::ZERO),
+                r.rounding,
+            );
+        }
+        let mut refunds_by_day: std::collections::HashMap<NaiveDate, (i64, Money, Money)> =
+            std::collections::HashMap::new();
+        for r in refund_rows {
+            let e = refunds_by_day
+                .entry(r.day)
+                .or_insert((0, Money::ZERO, Money::ZERO));
+            e.0 += r.refunds;
+            add(&mut e.1, r.refund);
+            add(&mut e.2, r.discount);
         }
         let mut days = Vec::new();
         let mut day = from;
@@ -550,41 +878,77 @@ impl Journal {
             let by_vat = VatRate::ALL
                 .iter()
                 .map(|&rate| {
-                    let gross: Money = vat_rows
-                        .iter()
-                        .filter(|r| r.day == day && r.rate == rate)
-                        .map(|r| r.gross)
-                        .sum();
-                    VatTotal::of(rate, gross)
+                    let (mut gross, mut refunds, mut discount) =
+                        (Money::ZERO, Money::ZERO, Money::ZERO);
+                    for r in vat_rows.iter().filter(|r| r.day == day && r.rate == rate) {
+                        add(&mut gross, r.gross);
+                        add(&mut refunds, r.refunds);
+                        add(&mut discount, r.discount);
+                    }
+                    VatTotal::split(
+                        rate,
+                        gross.checked_sub(refunds).unwrap_or(gross),
+                        refunds,
+                        discount,
+                    )
                 })
                 .collect();
+            let (refunds, refund, discount) =
+                refunds_by_day
+                    .get(&day)
+                    .copied()
+                    .unwrap_or((0, Money::ZERO, Money::ZERO));
+            let revenue = s.map_or(Money::ZERO, |s| s.revenue_cents);
             days.push(JournalDay {
                 day,
                 tickets: s.map_or(0, |s| s.tickets),
-                revenue_cents: s.map_or(Money::ZERO, |s| s.revenue_cents),
+                revenue_cents: revenue,
                 withdrawal_cents: s.map_or(Money::ZERO, |s| s.withdrawal_cents),
                 rounding_cents: rounding_by_day.get(&day).copied().unwrap_or(Money::ZERO),
                 by_vat,
+                sales_cents: revenue.checked_sub(refund).unwrap_or(revenue),
+                refunds,
+                refund_cents: refund,
+                discount_cents: discount,
             });
             day += Duration::days(1);
         }
-        let revenue = days.iter().map(|d| d.revenue_cents).sum();
-        let rounding = days.iter().map(|d| d.rounding_cents).sum();
+        let sum = |f: fn(&JournalDay) -> Money| days.iter().map(f).sum::<Money>();
         let by_vat = VatRate::ALL
             .iter()
             .enumerate()
             .map(|(i, &rate)| {
-                VatTotal::of(rate, days.iter().map(|d| d.by_vat[i].gross_cents).sum())
+                let sum = |f: fn(&VatTotal) -> Money| days.iter().map(|d| f(&d.by_vat[i])).sum();
+                VatTotal::split(
+                    rate,
+                    sum(|v| v.sales_cents),
+                    sum(|v| v.refund_cents),
+                    sum(|v| v.discount_cents),
+                )
             })
             .collect();
         Ok(Journal {
             from,
             to,
-            days,
-            revenue_cents: revenue,
-            rounding_cents: rounding,
+            revenue_cents: sum(|d| d.revenue_cents),
+            rounding_cents: sum(|d| d.rounding_cents),
             by_vat,
+            sales_cents: sum(|d| d.sales_cents),
+            refunds: days.iter().map(|d| d.refunds).sum(),
+            refund_cents: sum(|d| d.refund_cents),
+            discount_cents: sum(|d| d.discount_cents),
+            days,
         })
+    }
+
+    /// Whether the period has credit notes (their columns are shown only then).
+    fn has_refunds(&self) -> bool {
+        self.refunds > 0 || self.days.iter().any(|d| !d.refund_cents.is_zero())
+    }
+
+    /// Whether the period has discounts (their column is shown only then).
+    fn has_discounts(&self) -> bool {
+        self.days.iter().any(|d| !d.discount_cents.is_zero())
     }
 
     /// The journal in French. See [`Journal::to_text_in`].
@@ -592,11 +956,9 @@ impl Journal {
         self.to_text_in(Lang::Fr, shop_name)
     }
 
-    /// The journal in `lang`: one row per day, the VAT-inclusive total per rate, the cash
-    /// rounding (last, apart from the takings it is not part of), the total.
-    pub fn to_text_in(&self, lang: Lang, shop_name: &str) -> String {
-        let tr = |id: &str| t(lang, id, &[]);
-        let mut out = t(
+    /// The journal's title line.
+    pub(crate) fn title_in(&self, lang: Lang, shop_name: &str) -> String {
+        t(
             lang,
             "report-journal-title",
             &[
@@ -604,15 +966,61 @@ impl Journal {
                 ("from", local_date(lang, self.from).into()),
                 ("to", local_date(lang, self.to).into()),
             ],
-        );
+        )
+    }
+
+    /// The journal in `lang`: one row per day — tickets, the takings (net of credit notes),
+    /// the VAT-inclusive total per rate (net too), then, in a period that has them, the credit
+    /// notes and the discounts, and the cash rounding (last, apart from the takings it is not
+    /// part of) — the total; and in a period with credit notes or discounts, the table per VAT
+    /// rate of the period (sales, credit notes, discounts, VAT).
+    pub fn to_text_in(&self, lang: Lang, shop_name: &str) -> String {
+        let mut out = self.title_in(lang, shop_name);
         out.push('\n');
+        for row in self.table_rows(lang) {
+            out.push_str(&row);
+            out.push('\n');
+        }
+        let vat = self.vat_rows(lang);
+        if !vat.is_empty() {
+            out.push('\n');
+            for row in vat {
+                out.push_str(&row);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// The period's table per VAT rate (sales, credit notes, discounts, VAT) in a period with
+    /// credit notes or discounts; none otherwise (the journal reads as it did before them).
+    pub(crate) fn vat_rows(&self, lang: Lang) -> Vec<String> {
+        let (refunds, discounts) = (self.has_refunds(), self.has_discounts());
+        if refunds || discounts {
+            vat_table(lang, &self.by_vat, refunds, discounts)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The journal's table: its header, one row per day, the total (what the text and the PDF
+    /// print under the title).
+    pub(crate) fn table_rows(&self, lang: Lang) -> Vec<String> {
+        let tr = |id: &str| t(lang, id, &[]);
+        let (refunds, discounts) = (self.has_refunds(), self.has_discounts());
         let (day, tickets, revenue) = (
             tr("report-col-day"),
             tr("report-col-tickets"),
             tr("report-col-revenue"),
         );
+        let credit_notes = tr("report-col-credit-notes");
         let (wd, wt, wr) = (col(12, &day), col(7, &tickets), col(12, &revenue));
-        out.push_str(&format!("{day:<wd$} {tickets:>wt$} {revenue:>wr$}"));
+        let wc = col(4, &credit_notes);
+        let mut header = format!("{day:<wd$} {tickets:>wt$}");
+        if refunds {
+            header.push_str(&format!(" {credit_notes:>wc$}"));
+        }
+        header.push_str(&format!(" {revenue:>wr$}"));
         let rates: Vec<String> = VatRate::ALL
             .iter()
             .map(|r| {
@@ -625,42 +1033,69 @@ impl Journal {
             .collect();
         let wv = rates.iter().fold(11, |w, r| col(w, r));
         for r in &rates {
-            out.push_str(&format!(" {r:>wv$}"));
+            header.push_str(&format!(" {r:>wv$}"));
+        }
+        let (refunded, discounted) = (tr("report-col-refunds"), tr("report-col-discounts"));
+        let (wf, wx) = (col(11, &refunded), col(11, &discounted));
+        if refunds {
+            header.push_str(&format!(" {refunded:>wf$}"));
+        }
+        if discounts {
+            header.push_str(&format!(" {discounted:>wx$}"));
         }
         let rounding = tr("report-col-rounding");
         let wro = col(10, &rounding);
-        out.push_str(&format!(" {rounding:>wro$}"));
-        out.push('\n');
-        for d in &self.days {
-            out.push_str(&format!(
-                "{:<wd$} {:>wt$} {:>wr$}",
-                local_date(lang, d.day),
-                d.tickets,
-                money(lang, d.revenue_cents)
-            ));
-            for v in &d.by_vat {
-                out.push_str(&format!(" {:>wv$}", money(lang, v.gross_cents)));
+        header.push_str(&format!(" {rounding:>wro$}"));
+        let mut rows = vec![header];
+        // The amounts after the takings: per rate, credit notes, discounts, rounding.
+        let tail = |by_vat: &[VatTotal], refund: Money, discount: Money, rounding: Money| {
+            let mut s = String::new();
+            for v in by_vat {
+                s.push_str(&format!(" {:>wv$}", money(lang, v.gross_cents)));
             }
-            out.push_str(&format!(" {:>wro$}", money(lang, d.rounding_cents)));
-            out.push('\n');
+            if refunds {
+                s.push_str(&format!(" {:>wf$}", money(lang, refund)));
+            }
+            if discounts {
+                s.push_str(&format!(" {:>wx$}", money(lang, discount)));
+            }
+            s.push_str(&format!(" {:>wro$}", money(lang, rounding)));
+            s
+        };
+        for d in &self.days {
+            let mut row = format!("{:<wd$} {:>wt$}", local_date(lang, d.day), d.tickets);
+            if refunds {
+                row.push_str(&format!(" {:>wc$}", d.refunds));
+            }
+            row.push_str(&format!(" {:>wr$}", money(lang, d.revenue_cents)));
+            row.push_str(&tail(
+                &d.by_vat,
+                d.refund_cents,
+                d.discount_cents,
+                d.rounding_cents,
+            ));
+            rows.push(row);
         }
         let total = tr("report-total");
         // The total's amount ends where the takings column ends.
-        let wtotal = (wd + 1 + wt + 1 + wr).saturating_sub(total.chars().count() + 1);
-        out.push_str(&format!(
-            "{total} {:>wtotal$}",
-            money(lang, self.revenue_cents)
+        let before = wd + 1 + wt + 1 + wr + if refunds { wc + 1 } else { 0 };
+        let wtotal = before.saturating_sub(total.chars().count() + 1);
+        let mut row = format!("{total} {:>wtotal$}", money(lang, self.revenue_cents));
+        row.push_str(&tail(
+            &self.by_vat,
+            self.refund_cents,
+            self.discount_cents,
+            self.rounding_cents,
         ));
-        for v in &self.by_vat {
-            out.push_str(&format!(" {:>wv$}", money(lang, v.gross_cents)));
-        }
-        out.push_str(&format!(" {:>wro$}", money(lang, self.rounding_cents)));
-        out.push('\n');
-        out
+        rows.push(row);
+        rows
     }
 
-    /// `day,tickets,revenue,withdrawals,gross_0,vat_0,gross_6,vat_6,gross_12,vat_12,gross_21,vat_21,rounding`
-    /// (`rounding` last, so a column mapped by its position before it existed reads the same).
+    /// `day,tickets,revenue,withdrawals,gross_0,vat_0,gross_6,vat_6,gross_12,vat_12,gross_21,vat_21,rounding,`
+    /// `sales,credit_notes,refunds,discounts,refunds_0,discounts_0,refunds_6,discounts_6,refunds_12,discounts_12,refunds_21,discounts_21`:
+    /// `revenue` and `gross_*` are net of credit notes, `sales` before them, `credit_notes`
+    /// counts them, `refunds*` is what they took back (negative). Columns added later come
+    /// last, so a column mapped by its position before they existed reads the same.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = vec![
@@ -674,6 +1109,13 @@ impl Journal {
             header.push(format!("vat_{}", r.percent()));
         }
         header.push("rounding".into());
+        for h in ["sales", "credit_notes", "refunds", "discounts"] {
+            header.push(h.into());
+        }
+        for r in VatRate::ALL {
+            header.push(format!("refunds_{}", r.percent()));
+            header.push(format!("discounts_{}", r.percent()));
+        }
         w.write_record(&header)?;
         for d in &self.days {
             let mut row = vec![
@@ -687,6 +1129,14 @@ impl Journal {
                 row.push(v.vat_cents.to_decimal_string());
             }
             row.push(d.rounding_cents.to_decimal_string());
+            row.push(d.sales_cents.to_decimal_string());
+            row.push(d.refunds.to_string());
+            row.push(d.refund_cents.to_decimal_string());
+            row.push(d.discount_cents.to_decimal_string());
+            for v in &d.by_vat {
+                row.push(v.refund_cents.to_decimal_string());
+                row.push(v.discount_cents.to_decimal_string());
+            }
             w.write_record(&row)?;
         }
         csv_into_string(w)
@@ -716,6 +1166,8 @@ mod tests {
             kind,
             total_cents: Money::from_cents(cents),
             vat_rate: vat,
+            discount_cents: Money::ZERO,
+            refund: false,
         }
     }
 
@@ -764,7 +1216,11 @@ mod tests {
                 seller: "Khadija".into(),
                 tickets: 2,
                 revenue_cents: Money::from_cents(1270),
-                withdrawal_cents: Money::from_cents(1500)
+                withdrawal_cents: Money::from_cents(1500),
+                sales_cents: Money::from_cents(1270),
+                refunds: 0,
+                refund_cents: Money::ZERO,
+                discount_cents: Money::ZERO,
             }
         );
         assert_eq!(r.by_seller[1].revenue_cents, Money::from_cents(100));
@@ -854,7 +1310,7 @@ mod tests {
         let fr = String::from_utf8(fr).unwrap();
         assert!(
             fr.starts_with(
-                "day,time,till,ticket,seller,product,qty,kind,amount,vat_rate,rounding\n"
+                "day,time,till,ticket,seller,product,qty,kind,amount,vat_rate,rounding,discount,sale_kind\n"
             ),
             "{fr}"
         );
@@ -892,8 +1348,10 @@ mod tests {
             day: d(2),
             rate: VatRate::Six,
             gross: Money::from_cents(1870),
+            refunds: Money::ZERO,
+            discount: Money::ZERO,
         }];
-        let j = Journal::build(d(1), d(2), &sums, &vat, &[]).unwrap();
+        let j = Journal::build(d(1), d(2), &sums, &vat, &[], &[]).unwrap();
         let nl = j.to_text_in(Lang::Nl, "KACHING");
         assert!(
             nl.starts_with("KACHING — DAGBOEK VAN ONTVANGSTEN van 01/05/2026 tot 02/05/2026\n"),
@@ -949,19 +1407,23 @@ mod tests {
                 day: d(2),
                 rate: VatRate::Six,
                 gross: Money::from_cents(300),
+                refunds: Money::ZERO,
+                discount: Money::ZERO,
             },
             DayVatRow {
                 day: d(2),
                 rate: VatRate::TwentyOne,
                 gross: Money::from_cents(200),
+                refunds: Money::ZERO,
+                discount: Money::ZERO,
             },
         ];
-        let j = Journal::build(d(1), d(3), &sums, &vat, &[]).unwrap();
+        let j = Journal::build(d(1), d(3), &sums, &vat, &[], &[]).unwrap();
         assert_eq!(j.days.len(), 3);
         assert_eq!(j.days[0].tickets, 0);
         assert_eq!(j.days[1].by_vat[1].gross_cents, Money::from_cents(300));
         assert_eq!(j.revenue_cents, Money::from_cents(500));
-        assert!(Journal::build(d(3), d(1), &sums, &vat, &[]).is_err());
+        assert!(Journal::build(d(3), d(1), &sums, &vat, &[], &[]).is_err());
     }
 
     fn rounding(till: &str, ticket: i64, cents: i64) -> TicketRounding {
@@ -1077,11 +1539,9 @@ mod tests {
             .lines()
             .map(|l| l.split(',').map(str::to_owned).collect())
             .collect();
-        assert_eq!(rows[0].last().map(String::as_str), Some("rounding"));
-        let col: Vec<&str> = rows[1..]
-            .iter()
-            .map(|r| r.last().unwrap().as_str())
-            .collect();
+        // `rounding` stays the 11th column, where it was before the columns added after it.
+        assert_eq!(rows[0][10], "rounding");
+        let col: Vec<&str> = rows[1..].iter().map(|r| r[10].as_str()).collect();
         assert_eq!(
             col,
             ["-0.01", "0.02", "", "0.00", "-0.02", "", "0.01", "0.02", ""]
@@ -1141,16 +1601,22 @@ mod tests {
                 day: d(1),
                 rate: VatRate::Six,
                 gross: Money::from_cents(120),
+                refunds: Money::ZERO,
+                discount: Money::ZERO,
             },
             DayVatRow {
                 day: d(1),
                 rate: VatRate::TwentyOne,
                 gross: Money::from_cents(735),
+                refunds: Money::ZERO,
+                discount: Money::ZERO,
             },
             DayVatRow {
                 day: d(3),
                 rate: VatRate::TwentyOne,
                 gross: Money::from_cents(204),
+                refunds: Money::ZERO,
+                discount: Money::ZERO,
             },
         ];
         let rounding = |day, cents| DayRoundingRow {
@@ -1163,6 +1629,7 @@ mod tests {
             &sums,
             &vat,
             &[rounding(d(1), 2), rounding(d(3), -2), rounding(d(3), -2)],
+            &[],
         )
         .unwrap();
         let table: Vec<(NaiveDate, i64, i64, i64)> = j
@@ -1198,11 +1665,20 @@ mod tests {
 
         let csv = j.to_csv().unwrap();
         let lines: Vec<&str> = csv.lines().collect();
-        assert!(lines[0].ends_with(",gross_21,vat_21,rounding"), "{csv}");
+        let cell = |row: usize, col: usize| lines[row].split(',').nth(col).unwrap();
+        // `rounding` stays the 13th column, after `vat_21`, where it was before the columns
+        // added after it.
+        assert!(
+            lines[0].starts_with(
+                "day,tickets,revenue,withdrawals,gross_0,vat_0,gross_6,vat_6,gross_12,vat_12,gross_21,vat_21,rounding,"
+            ),
+            "{csv}"
+        );
         assert!(lines[1].starts_with("2026-12-01,6,8.55,10.00,"), "{csv}");
-        assert!(lines[1].ends_with(",0.02"), "{csv}");
-        assert!(lines[2].ends_with(",0.00"), "{csv}");
-        assert!(lines[3].ends_with(",-0.04"), "{csv}");
+        assert_eq!(
+            [cell(1, 12), cell(2, 12), cell(3, 12)],
+            ["0.02", "0.00", "-0.04"]
+        );
 
         for (lang, header, total) in [
             (Lang::Fr, "ARRONDI", "-0,02 €"),
@@ -1217,5 +1693,343 @@ mod tests {
             let widths: Vec<usize> = rows[1..].iter().map(|l| l.chars().count()).collect();
             assert!(widths.windows(2).all(|w| w[0] == w[1]), "{text}");
         }
+    }
+
+    /// A day line with everything: `qty`, `discount`, and whether it is a credit note's.
+    #[allow(clippy::too_many_arguments)]
+    fn full_line(
+        ticket: i64,
+        seller: &str,
+        product: &str,
+        qty: i64,
+        cents: i64,
+        vat: VatRate,
+        discount: i64,
+        refund: bool,
+    ) -> ReportLine {
+        ReportLine {
+            qty,
+            discount_cents: Money::from_cents(discount),
+            refund,
+            ..line(
+                "10:00:00",
+                ticket,
+                seller,
+                product,
+                LineKind::Item,
+                cents,
+                Some(vat),
+            )
+        }
+    }
+
+    /// The day of tests/refund_reports.rs, by hand (6 %: café 2,50 €, pain au chocolat 1,20 €;
+    /// 21 %: déodorant 4,00 €):
+    ///
+    /// | # | kind   | seller  | line        | qty | gross  | discount | net    | rate |
+    /// |---|--------|---------|-------------|-----|--------|----------|--------|------|
+    /// | 1 | sale   | ADMIN   | Déodorant   | 2   | 8,00   | 1,88     | 6,12   | 21   |
+    /// | 1 | sale   | ADMIN   | Café        | 3   | 7,50   | 1,42     | 6,08   | 6    |
+    /// | 1 | sale   | ADMIN   | Pain choc.  | 2   | 2,40   | 0,69     | 1,71   | 6    |
+    /// | 2 | refund | ADMIN   | Café        | −1  | −2,50  | −0,47    | −2,03  | 6    |
+    /// | 3 | sale   | Khadija | Café        | 1   | 2,50   |          | 2,50   | 6    |
+    /// | 3 | sale   | Khadija | Déodorant   | 1   | 4,00   |          | 4,00   | 21   |
+    /// | 4 | refund | ADMIN   | Déodorant   | −1  | −4,00  |          | −4,00  | 21   |
+    ///
+    /// Cash rounding: −0,01 (ticket 1), −0,02 (credit note 2).
+    fn refund_day() -> DayReport {
+        use VatRate::{Six, TwentyOne};
+        DayReport::build_with_rounding(
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            vec![
+                full_line(1, "ADMIN", "Déodorant", 2, 612, TwentyOne, 188, false),
+                full_line(1, "ADMIN", "Café", 3, 608, Six, 142, false),
+                full_line(1, "ADMIN", "Pain au chocolat", 2, 171, Six, 69, false),
+                full_line(2, "ADMIN", "Café", -1, -203, Six, -47, true),
+                full_line(3, "Khadija", "Café", 1, 250, Six, 0, false),
+                full_line(3, "Khadija", "Déodorant", 1, 400, TwentyOne, 0, false),
+                full_line(4, "ADMIN", "Déodorant", -1, -400, TwentyOne, 0, true),
+            ],
+            vec![rounding("till-1", 1, -1), rounding("till-1", 2, -2)],
+        )
+    }
+
+    #[test]
+    fn a_credit_note_is_counted_apart_from_the_sales_and_inside_the_net_per_seller_and_rate() {
+        let r = refund_day();
+        assert_eq!((r.tickets, r.refunds, r.discounts), (2, 2, 1));
+        let cents = |m: Money| m.cents();
+        assert_eq!(
+            [
+                cents(r.sales_cents),
+                cents(r.refund_cents),
+                cents(r.revenue_cents),
+                cents(r.discount_cents),
+                cents(r.rounding_cents),
+            ],
+            [2041, -603, 1438, 352, -3]
+        );
+        // A credit note counts for the seller who made it: ADMIN gave back Khadija's sale.
+        let sellers: Vec<(&str, [i64; 6])> = r
+            .by_seller
+            .iter()
+            .map(|s| {
+                (
+                    s.seller.as_str(),
+                    [
+                        s.tickets,
+                        cents(s.sales_cents),
+                        s.refunds,
+                        cents(s.refund_cents),
+                        cents(s.revenue_cents),
+                        cents(s.discount_cents),
+                    ],
+                )
+            })
+            .collect();
+        assert_eq!(
+            sellers,
+            [
+                ("ADMIN", [1, 1391, 2, -603, 788, 352]),
+                ("Khadija", [1, 650, 0, 0, 650, 0]),
+            ]
+        );
+        // Per rate: sales, credit notes, net (VAT-inclusive), VAT, without VAT, discounts.
+        let rates: Vec<[i64; 7]> = r
+            .by_vat
+            .iter()
+            .map(|v| {
+                [
+                    i64::from(v.rate.percent()),
+                    cents(v.sales_cents),
+                    cents(v.refund_cents),
+                    cents(v.gross_cents),
+                    cents(v.vat_cents),
+                    cents(v.net_cents),
+                    cents(v.discount_cents),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            rates,
+            [
+                // 826 × 6 / 106 = 46,75 → 47; 612 × 21 / 121 = 106,2 → 106.
+                [6, 1029, -203, 826, 47, 779, 164],
+                [21, 1012, -400, 612, 106, 506, 188],
+            ]
+        );
+
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["refunds"], 2);
+        assert_eq!(v["refund_cents"], -603);
+        assert_eq!(v["lines"][3]["refund"], true);
+        assert_eq!(v["lines"][3]["discount_cents"], -47);
+        assert_eq!(v["by_vat"][0]["refund_cents"], -203);
+        assert_eq!(v["by_seller"][0]["refunds"], 2);
+    }
+
+    #[test]
+    fn the_day_text_and_csv_show_the_credit_notes_and_the_discounts() {
+        let r = refund_day();
+        let fr = r.to_text("K");
+        for needle in [
+            "10:00:00  ADMIN        Café [note de crédit]          x-1      -2,03 €\n",
+            "Ventes : 20,41 €\nNotes de crédit (2) : -6,03 €\nSOLDE CAISSE : 14,38 €\n",
+            "Remises (déjà déduites, 1 vente) : 3,52 €\n",
+            "Tickets : 2\n",
+            "notes de crédit   2      -6,03 €  remises       3,52 €\n",
+            "VENTES    REMBOURSÉ      REMISES\n",
+            "   6 %                 8,26 €       7,79 €       0,47 €      10,29 €      -2,03 €       1,64 €\n",
+        ] {
+            assert!(fr.contains(needle), "{needle:?} not in\n{fr}");
+        }
+        assert!(fr.lines().all(|l| l.chars().count() <= 94), "{fr}");
+        let nl = r.to_text_in(Lang::Nl, "K");
+        assert!(
+            nl.contains("Creditnota's (2): -6,03 €") && nl.contains("[creditnota]"),
+            "{nl}"
+        );
+        let en = r.to_text_in(Lang::En, "K");
+        assert!(
+            en.contains("Credit notes (2): -€6.03") && en.contains("Sales: €20.41"),
+            "{en}"
+        );
+        // A long name keeps its mark.
+        let mut long = refund_day();
+        long.lines[3].product = "Croissant au pistache extra large".into();
+        let text = long.to_text("K");
+        assert!(
+            text.contains("  Croissant a [note de crédit]   x-1"),
+            "{text}"
+        );
+
+        let csv = r.to_csv().unwrap();
+        let rows: Vec<&str> = csv.lines().collect();
+        assert!(rows[0].ends_with(",rounding,discount,sale_kind"), "{csv}");
+        assert!(
+            rows[1].ends_with(",Déodorant,2,item,6.12,21,-0.01,1.88,sale"),
+            "{csv}"
+        );
+        assert!(
+            rows[4].ends_with(",-1,item,-2.03,6,-0.02,-0.47,refund"),
+            "{csv}"
+        );
+        assert!(
+            rows[7].ends_with(",-1,item,-4.00,21,0.00,0.00,refund"),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn vat_on_a_negative_amount_mirrors_the_positive_one() {
+        // 2,03 € at 6 %: 0,1149 € → 0,11 €; −2,03 € → −0,11 € (not −0,10 €).
+        assert_eq!(vat_of(VatRate::Six, Money::from_cents(203)).cents(), 11);
+        assert_eq!(vat_of(VatRate::Six, Money::from_cents(-203)).cents(), -11);
+        for cents in -2000..=2000 {
+            for rate in VatRate::ALL {
+                assert_eq!(
+                    vat_of(rate, Money::from_cents(-cents)).cents(),
+                    -vat_of(rate, Money::from_cents(cents)).cents(),
+                    "{cents} at {rate:?}"
+                );
+            }
+        }
+        // A day of credit notes only: every figure negative, consistent.
+        let v = VatTotal::split(
+            VatRate::Six,
+            Money::ZERO,
+            Money::from_cents(-203),
+            Money::from_cents(-47),
+        );
+        assert_eq!(
+            (
+                v.gross_cents.cents(),
+                v.vat_cents.cents(),
+                v.net_cents.cents()
+            ),
+            (-203, -11, -192)
+        );
+    }
+
+    /// The journal of 1-2 December: the 1st is [`refund_day`], the 2nd has no sale. The ledger
+    /// gives the 1st's VAT rows apart (its totals per rate, then the credit notes' and
+    /// discounts' split), the journal adds them up.
+    #[test]
+    fn the_journal_is_net_per_rate_and_shows_credit_notes_and_discounts() {
+        let d = |n| NaiveDate::from_ymd_opt(2026, 12, n).unwrap();
+        let m = Money::from_cents;
+        let sums = [DaySummary {
+            day: d(1),
+            tickets: 2,
+            revenue_cents: m(1438),
+            withdrawal_cents: Money::ZERO,
+        }];
+        let vat = |rate, gross, refunds, discount| DayVatRow {
+            day: d(1),
+            rate,
+            gross: m(gross),
+            refunds: m(refunds),
+            discount: m(discount),
+        };
+        let vat = [
+            vat(VatRate::Six, 826, 0, 0),
+            vat(VatRate::TwentyOne, 612, 0, 0),
+            vat(VatRate::Six, 0, -203, 164),
+            vat(VatRate::TwentyOne, 0, -400, 188),
+        ];
+        let refunds = [DayRefundRow {
+            day: d(1),
+            refunds: 2,
+            refund: m(-603),
+            discount: m(352),
+        }];
+        let rounding = [DayRoundingRow {
+            day: d(1),
+            rounding: m(-3),
+        }];
+        let j = Journal::build(d(1), d(2), &sums, &vat, &rounding, &refunds).unwrap();
+        let day = &j.days[0];
+        assert_eq!(
+            (
+                day.tickets,
+                day.refunds,
+                day.sales_cents.cents(),
+                day.refund_cents.cents(),
+                day.revenue_cents.cents(),
+                day.discount_cents.cents()
+            ),
+            (2, 2, 2041, -603, 1438, 352)
+        );
+        let rates: Vec<[i64; 5]> = j
+            .by_vat
+            .iter()
+            .map(|v| {
+                [
+                    v.sales_cents.cents(),
+                    v.refund_cents.cents(),
+                    v.gross_cents.cents(),
+                    v.vat_cents.cents(),
+                    v.discount_cents.cents(),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            rates,
+            [
+                [0, 0, 0, 0, 0],
+                [1029, -203, 826, 47, 164],
+                [0, 0, 0, 0, 0],
+                [1012, -400, 612, 106, 188]
+            ]
+        );
+        assert_eq!(refund_day().by_vat[0], j.by_vat[1], "the day report agrees");
+        assert_eq!(
+            (j.refunds, j.refund_cents.cents(), j.discount_cents.cents()),
+            (2, -603, 352)
+        );
+
+        let fr = j.to_text("K");
+        let rows: Vec<&str> = fr.lines().collect();
+        assert!(
+            rows[1].starts_with("JOUR         TICKETS N. CRÉD.      RECETTE")
+                && rows[1].ends_with("TVA 21 %   REMBOURSÉ     REMISES    ARRONDI"),
+            "{fr}"
+        );
+        assert!(
+            rows[2].starts_with("01/12/2026         2        2      14,38 €")
+                && rows[2].ends_with("6,12 €     -6,03 €      3,52 €    -0,03 €"),
+            "{fr}"
+        );
+        assert!(
+            rows[4].starts_with("TOTAL                              14,38 €"),
+            "{fr}"
+        );
+        // The table's rows line up; the table per rate follows.
+        let widths: Vec<usize> = rows[1..=4].iter().map(|l| l.chars().count()).collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "{fr}");
+        assert!(
+            fr.contains("   6 %                 8,26 €       7,79 €       0,47 €      10,29 €      -2,03 €       1,64 €"),
+            "{fr}"
+        );
+
+        let csv = j.to_csv().unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(
+            lines[0].ends_with(",rounding,sales,credit_notes,refunds,discounts,refunds_0,discounts_0,refunds_6,discounts_6,refunds_12,discounts_12,refunds_21,discounts_21"),
+            "{csv}"
+        );
+        assert!(
+            lines[1]
+                .ends_with(",-0.03,20.41,2,-6.03,3.52,0.00,0.00,-2.03,1.64,0.00,0.00,-4.00,1.88"),
+            "{csv}"
+        );
+        assert!(
+            lines[1].starts_with("2026-12-01,2,14.38,0.00,0.00,0.00,8.26,0.47,"),
+            "{csv}"
+        );
+        assert!(
+            lines[2].ends_with(",0.00,0.00,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00"),
+            "{csv}"
+        );
     }
 }

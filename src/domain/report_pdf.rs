@@ -1,7 +1,8 @@
 //! The day report as a PDF (the admin's « TÉLÉCHARGER » in PDF): the same content as the text
 //! report — shop, day, every line with its time, seller, product, quantity and amount,
-//! withdrawals flagged (in red) and outside the total, SOLDE CAISSE, totals per seller and per
-//! VAT rate — on A4 pages, numbered, as many as the day needs (line numbers continue from page
+//! withdrawals flagged (in red) and outside the total, credit notes' lines flagged (in blue) and
+//! counted apart inside the net, SOLDE CAISSE, discounts, totals per seller and per VAT rate —
+//! on A4 pages, numbered, as many as the day needs (line numbers continue from page
 //! to page), in French, Dutch or English (the words of `reports.ftl`). Pure: returns the bytes,
 //! does no IO.
 //!
@@ -12,7 +13,7 @@
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::basket::LineKind;
-use super::report::{DayReport, local_date, tickets};
+use super::report::{DayReport, Journal, TotalKind, line_product, local_date, vat_table};
 use crate::i18n::{Lang, money, t};
 
 /// A4 in points.
@@ -24,7 +25,7 @@ const TITLE_SIZE: f32 = 12.0;
 const LEADING: f32 = 11.5;
 /// Rows of body text a page holds below its header (title, page line, column header, rule).
 const HEADER_ROWS: usize = 4;
-/// The body rows one page holds.
+/// The body rows one page of the day report holds.
 pub const ROWS_PER_PAGE: usize = ((PAGE_H - 2.0 * MARGIN) / LEADING) as usize - HEADER_ROWS;
 
 const REGULAR: Name<'static> = Name(b"F1");
@@ -36,7 +37,23 @@ enum Style {
     Bold,
     /// A withdrawal line: red, like the old till's screen.
     Withdrawal,
+    /// A credit note's line and the credit notes' total: blue, apart from the withdrawals' red.
+    Refund,
 }
+
+impl Style {
+    /// The fill colour (RGB) the row is drawn in.
+    fn colour(self) -> (f32, f32, f32) {
+        match self {
+            Style::Withdrawal => (0.8, 0.0, 0.0),
+            Style::Refund => REFUND_BLUE,
+            Style::Normal | Style::Bold => (0.0, 0.0, 0.0),
+        }
+    }
+}
+
+/// The colour of a credit note's rows.
+const REFUND_BLUE: (f32, f32, f32) = (0.0, 0.3, 0.75);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Row {
@@ -68,29 +85,27 @@ fn table_row(no: &str, time: &str, seller: &str, product: &str, qty: &str, amoun
     )
 }
 
-/// One row of the VAT table: label, VAT-inclusive, net, VAT.
-fn vat_row(label: &str, gross: &str, net: &str, vat: &str) -> String {
-    format!("{label:<16}{gross:>13}  {net:>13}  {vat:>13}")
-}
-
 const TABLE_WIDTH: usize = 86;
 
-/// The body of the report, one entry per printed row, before pagination.
+/// The body of the report, one entry per printed row, before pagination: the lines (credit
+/// notes' in blue, withdrawals in red), then the totals, the sellers and the VAT table of the
+/// text report (the same rows, [`DayReport::total_rows`], `seller_rows`, `vat_table`).
 fn rows(lang: Lang, report: &DayReport) -> Vec<Row> {
     let tr = |id: &str| t(lang, id, &[]);
-    let mark = tr("report-withdrawal-mark");
+    let (withdrawal, refund) = (tr("report-withdrawal-mark"), tr("report-refund-mark"));
     let mut out = Vec::with_capacity(report.lines.len() + 20);
     for (i, l) in report.lines.iter().enumerate() {
-        let (product, style) = match l.kind {
-            LineKind::Item => (l.product.clone(), Style::Normal),
-            LineKind::Withdrawal => (format!("{} {mark}", l.product), Style::Withdrawal),
+        let style = match (l.kind, l.refund) {
+            (LineKind::Withdrawal, _) => Style::Withdrawal,
+            (LineKind::Item, true) => Style::Refund,
+            (LineKind::Item, false) => Style::Normal,
         };
         out.push(row(
             table_row(
                 &(i + 1).to_string(),
                 &l.time,
                 &l.seller,
-                &product,
+                &line_product(l, &withdrawal, &refund, 34),
                 &format!("x{}", l.qty),
                 &money(lang, l.total_cents),
             ),
@@ -101,76 +116,28 @@ fn rows(lang: Lang, report: &DayReport) -> Vec<Row> {
         out.push(row(format!("  {}", tr("report-no-sales")), Style::Normal));
     }
     out.push(row("-".repeat(TABLE_WIDTH), Style::Normal));
-    out.push(row(
-        t(
-            lang,
-            "report-balance",
-            &[("amount", report.revenue_cents.into())],
-        ),
-        Style::Bold,
-    ));
-    out.push(row(
-        t(
-            lang,
-            "report-withdrawals",
-            &[("amount", report.withdrawal_cents.into())],
-        ),
-        Style::Withdrawal,
-    ));
-    // The cash rounding, outside the total like the withdrawals, on a day that had any.
-    if !report.roundings.is_empty() {
-        out.push(row(
-            t(
-                lang,
-                "report-rounding",
-                &[("amount", report.rounding_cents.into())],
-            ),
-            Style::Normal,
-        ));
+    for r in report.total_rows(lang) {
+        let style = match r.kind {
+            TotalKind::Plain => Style::Normal,
+            TotalKind::Balance => Style::Bold,
+            TotalKind::Withdrawal => Style::Withdrawal,
+            TotalKind::Refund => Style::Refund,
+        };
+        out.push(row(r.text, style));
     }
-    out.push(row(
-        t(
-            lang,
-            "report-ticket-count",
-            &[("count", report.tickets.into())],
-        ),
-        Style::Normal,
-    ));
     out.push(row("", Style::Normal));
     out.push(row(tr("report-by-seller"), Style::Bold));
-    let withdrawals = tr("report-seller-withdrawals");
-    for s in &report.by_seller {
-        out.push(row(
-            format!(
-                "  {:<20} {:>12}  {:>13}  {withdrawals} {:>13}",
-                truncate(&s.seller, 20),
-                tickets(lang, s.tickets),
-                money(lang, s.revenue_cents),
-                money(lang, s.withdrawal_cents)
-            ),
-            Style::Normal,
-        ));
+    for r in report.seller_rows(lang) {
+        out.push(row(r, Style::Normal));
     }
     out.push(row("", Style::Normal));
-    out.push(row(
-        vat_row(
-            &tr("report-by-vat"),
-            &tr("report-col-gross"),
-            &tr("report-col-net"),
-            &tr("report-col-vat"),
-        ),
-        Style::Bold,
-    ));
-    for v in &report.by_vat {
-        out.push(row(
-            vat_row(
-                &format!("  {:>2} %", v.rate.percent()),
-                &money(lang, v.gross_cents),
-                &money(lang, v.net_cents),
-                &money(lang, v.vat_cents),
-            ),
-            Style::Normal,
-        ));
+    let refunds = report.refunds > 0 || !report.refund_cents.is_zero();
+    let discounts = report.discounts > 0 || !report.discount_cents.is_zero();
+    for (i, r) in vat_table(lang, &report.by_vat, refunds, discounts)
+        .into_iter()
+        .enumerate()
+    {
+        out.push(row(r, if i == 0 { Style::Bold } else { Style::Normal }));
     }
     out
 }
@@ -200,11 +167,106 @@ pub fn day_report_pdf(report: &DayReport, shop_name: &str) -> Vec<u8> {
 
 /// The day report as a PDF document in `lang`.
 pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec<u8> {
-    let body = rows(lang, report);
-    let pages: Vec<&[Row]> = body.chunks(ROWS_PER_PAGE.max(1)).collect();
+    let tr = |id: &str| t(lang, id, &[]);
+    let title = t(
+        lang,
+        "report-day-title",
+        &[
+            ("shop", shop_name.into()),
+            ("day", local_date(lang, report.day).into()),
+        ],
+    );
+    let columns = table_row(
+        &tr("report-col-no"),
+        &tr("report-col-time"),
+        &tr("report-col-seller"),
+        &tr("report-col-product"),
+        &tr("report-col-qty"),
+        &tr("report-col-amount"),
+    );
+    document(
+        lang,
+        PORTRAIT,
+        &title,
+        &columns,
+        report.lines.len().max(1),
+        &rows(lang, report),
+    )
+}
+
+/// The journal des recettes as a PDF document in `lang`: the text journal's table (its column
+/// header repeated on every page that still holds days), its total in bold, and in a period with
+/// credit notes or discounts the table per VAT rate — on A4 landscape pages, its widest form
+/// (about 130 columns) in Courier 7,5 pt.
+pub fn journal_pdf_in(lang: Lang, journal: &Journal, shop_name: &str) -> Vec<u8> {
+    let mut table = journal.table_rows(lang).into_iter();
+    let columns = table.next().unwrap_or_default();
+    let mut body: Vec<Row> = table.map(|r| row(r, Style::Normal)).collect();
+    if let Some(total) = body.last_mut() {
+        total.style = Style::Bold;
+    }
+    let days = body.len();
+    let vat = journal.vat_rows(lang);
+    if !vat.is_empty() {
+        body.push(row("", Style::Normal));
+        for (i, r) in vat.into_iter().enumerate() {
+            body.push(row(r, if i == 0 { Style::Bold } else { Style::Normal }));
+        }
+    }
+    document(
+        lang,
+        LANDSCAPE,
+        &journal.title_in(lang, shop_name),
+        &columns,
+        days,
+        &body,
+    )
+}
+
+/// A page's size and its text's.
+#[derive(Debug, Clone, Copy)]
+struct Sheet {
+    width: f32,
+    height: f32,
+    font_size: f32,
+    leading: f32,
+}
+
+const PORTRAIT: Sheet = Sheet {
+    width: PAGE_W,
+    height: PAGE_H,
+    font_size: FONT_SIZE,
+    leading: LEADING,
+};
+
+/// A4 across, for the journal's many columns: 169 columns of Courier 7,5 pt (4,5 pt a
+/// character) fit between the margins.
+const LANDSCAPE: Sheet = Sheet {
+    width: PAGE_H,
+    height: PAGE_W,
+    font_size: 7.5,
+    leading: 10.0,
+};
+
+impl Sheet {
+    /// The body rows one page holds.
+    fn rows_per_page(self) -> usize {
+        (((self.height - 2.0 * MARGIN) / self.leading) as usize).saturating_sub(HEADER_ROWS)
+    }
+}
+
+/// `body` on numbered pages of `sheet` under `title`; the column header `columns` is repeated
+/// on every page that still holds one of the first `table_rows` rows (the table's).
+fn document(
+    lang: Lang,
+    sheet: Sheet,
+    title: &str,
+    columns: &str,
+    table_rows: usize,
+    body: &[Row],
+) -> Vec<u8> {
+    let pages: Vec<&[Row]> = body.chunks(sheet.rows_per_page().max(1)).collect();
     let page_count = pages.len();
-    // The table's column header is repeated on every page that still holds table lines.
-    let table_rows = report.lines.len().max(1);
 
     let catalog_id = Ref::new(1);
     let tree_id = Ref::new(2);
@@ -226,24 +288,15 @@ pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec
     pdf.type1_font(bold_id)
         .base_font(Name(b"Courier-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
-    let title = t(
-        lang,
-        "report-day-title",
-        &[
-            ("shop", shop_name.into()),
-            ("day", local_date(lang, report.day).into()),
-        ],
-    );
     pdf.document_info(info_id)
-        .title(TextStr(&title))
+        .title(TextStr(title))
         .producer(TextStr("KACHING"));
 
-    let tr = |id: &str| t(lang, id, &[]);
     let mut row_index = 0usize;
     for (i, page_rows) in pages.iter().enumerate() {
         let (page_id, content_id) = (page_ref(i, 0), page_ref(i, 1));
         let mut page = pdf.page(page_id);
-        page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
+        page.media_box(Rect::new(0.0, 0.0, sheet.width, sheet.height));
         page.parent(tree_id);
         page.contents(content_id);
         {
@@ -255,7 +308,7 @@ pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec
         page.finish();
 
         let mut c = Content::new();
-        let mut y = PAGE_H - MARGIN - TITLE_SIZE;
+        let mut y = sheet.height - MARGIN - TITLE_SIZE;
         let line = |c: &mut Content, y: f32, font: Name, size: f32, text: &str| {
             c.begin_text();
             c.set_font(font, size);
@@ -263,13 +316,13 @@ pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec
             c.show(Str(&win_ansi(text)));
             c.end_text();
         };
-        line(&mut c, y, BOLD, TITLE_SIZE, &title);
-        y -= LEADING * 1.5;
+        line(&mut c, y, BOLD, TITLE_SIZE, title);
+        y -= sheet.leading * 1.5;
         line(
             &mut c,
             y,
             REGULAR,
-            FONT_SIZE,
+            sheet.font_size,
             &t(
                 lang,
                 "report-page",
@@ -279,35 +332,21 @@ pub fn day_report_pdf_in(lang: Lang, report: &DayReport, shop_name: &str) -> Vec
                 ],
             ),
         );
-        y -= LEADING;
+        y -= sheet.leading;
         if row_index < table_rows {
-            let columns = table_row(
-                &tr("report-col-no"),
-                &tr("report-col-time"),
-                &tr("report-col-seller"),
-                &tr("report-col-product"),
-                &tr("report-col-qty"),
-                &tr("report-col-amount"),
-            );
-            line(&mut c, y, BOLD, FONT_SIZE, &columns);
+            line(&mut c, y, BOLD, sheet.font_size, columns);
         }
-        y -= LEADING * 1.5;
+        y -= sheet.leading * 1.5;
         for r in page_rows.iter() {
-            match r.style {
-                Style::Withdrawal => {
-                    c.set_fill_rgb(0.8, 0.0, 0.0);
-                }
-                Style::Normal | Style::Bold => {
-                    c.set_fill_rgb(0.0, 0.0, 0.0);
-                }
-            }
+            let (red, green, blue) = r.style.colour();
+            c.set_fill_rgb(red, green, blue);
             let font = if r.style == Style::Bold {
                 BOLD
             } else {
                 REGULAR
             };
-            line(&mut c, y, font, FONT_SIZE, &r.text);
-            y -= LEADING;
+            line(&mut c, y, font, sheet.font_size, &r.text);
+            y -= sheet.leading;
             row_index += 1;
         }
         pdf.stream(content_id, &c.finish());
@@ -335,6 +374,8 @@ mod tests {
             kind,
             total_cents: Money::from_cents(250),
             vat_rate: (kind == LineKind::Item).then_some(VatRate::Six),
+            discount_cents: Money::ZERO,
+            refund: false,
         }
     }
 
@@ -405,5 +446,105 @@ mod tests {
         assert_eq!(text.matches("/MediaBox").count(), expected);
         assert!(text.contains("0.8 0 0 rg"), "withdrawal drawn in red");
         assert!(text.contains("/WinAnsiEncoding"));
+    }
+
+    #[test]
+    fn credit_notes_are_blue_and_their_totals_and_discounts_are_on_the_pdf() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let mut refund = line(2, LineKind::Item);
+        refund.qty = -1;
+        refund.total_cents = Money::from_cents(-203);
+        refund.discount_cents = Money::from_cents(-47);
+        refund.refund = true;
+        let mut sale = line(1, LineKind::Item);
+        sale.qty = 3;
+        sale.total_cents = Money::from_cents(608);
+        sale.discount_cents = Money::from_cents(142);
+        let report = DayReport::build(day, vec![sale, refund, line(3, LineKind::Withdrawal)]);
+        let body = rows(Lang::Fr, &report);
+        let styled = |needle: &str| {
+            body.iter()
+                .find(|r| r.text.contains(needle))
+                .map(|r| r.style)
+                .unwrap_or_else(|| panic!("{needle} not in {body:#?}"))
+        };
+        assert_eq!(styled("Café [note de crédit]"), Style::Refund);
+        assert_eq!(styled("Notes de crédit (1) : -2,03 €"), Style::Refund);
+        assert_eq!(styled("[retrait]"), Style::Withdrawal);
+        assert_eq!(styled("SOLDE CAISSE : 4,05 €"), Style::Bold);
+        assert_eq!(styled("Ventes : 6,08 €"), Style::Normal);
+        assert_eq!(
+            styled("Remises (déjà déduites, 1 vente) : 0,95 €"),
+            Style::Normal
+        );
+        assert_eq!(styled("REMBOURSÉ"), Style::Bold);
+        // Every row fits the page's width (95 columns of Courier 9 pt between the margins).
+        assert!(
+            body.iter().all(|r| r.text.chars().count() <= 95),
+            "{body:#?}"
+        );
+        let pdf = day_report_pdf(&report, "K");
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("0 0.3 0.75 rg"), "credit notes drawn in blue");
+        assert!(text.contains("0.8 0 0 rg"), "withdrawals still red");
+        assert!(shows(&pdf, "Notes de crédit (1) : -2,03 €"));
+    }
+
+    #[test]
+    fn the_journal_pdf_is_landscape_with_its_header_on_every_page_of_days() {
+        use crate::domain::report::{DayRefundRow, DaySummary, DayVatRow};
+        let d = |n: i64| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(n);
+        let sums = [DaySummary {
+            day: d(3),
+            tickets: 2,
+            revenue_cents: Money::from_cents(1438),
+            withdrawal_cents: Money::ZERO,
+        }];
+        let vat = [DayVatRow {
+            day: d(3),
+            rate: VatRate::Six,
+            gross: Money::from_cents(1438),
+            refunds: Money::from_cents(-203),
+            discount: Money::from_cents(164),
+        }];
+        let refunds = [DayRefundRow {
+            day: d(3),
+            refunds: 1,
+            refund: Money::from_cents(-203),
+            discount: Money::from_cents(164),
+        }];
+        // A whole year: several pages.
+        let j = Journal::build(d(0), d(364), &sums, &vat, &[], &refunds).unwrap();
+        let pdf = journal_pdf_in(Lang::Fr, &j, "K");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = String::from_utf8_lossy(&pdf);
+        // 365 days and the total, a blank row, the VAT table (its header and four rates).
+        let pages = (365usize + 1 + 1 + 5).div_ceil(LANDSCAPE.rows_per_page());
+        assert!(pages >= 7, "{pages}");
+        assert_eq!(text.matches("/MediaBox [0 0 842 595]").count(), pages);
+        assert!(shows(
+            &pdf,
+            "K — JOURNAL DES RECETTES du 01/01/2026 au 31/12/2026"
+        ));
+        assert!(shows(&pdf, &format!("Page {pages}/{pages}")));
+        let header = &j.table_rows(Lang::Fr)[0];
+        assert!(header.contains("N. CRÉD.") && header.contains("REMBOURSÉ"));
+        // Repeated on each page that still holds days: all of them here but the last (the
+        // total and the VAT table).
+        let hex: String = win_ansi(header)
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        let repeated = text.matches(header.as_str()).count() + text.matches(&hex).count();
+        assert!(repeated >= pages - 1, "{repeated} of {pages}");
+        assert!(shows(&pdf, "04/01/2026"));
+        assert!(shows(&pdf, "-2,03 €"));
+        // Its widest row fits the page across (169 columns of Courier 7,5 pt).
+        assert!(
+            j.table_rows(Lang::Nl)
+                .iter()
+                .chain(&j.vat_rows(Lang::Nl))
+                .all(|r| r.chars().count() <= 169)
+        );
     }
 }

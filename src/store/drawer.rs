@@ -15,9 +15,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::Money;
 use crate::domain::VatRate;
-use crate::domain::drawer::{DrawerMove, DrawerReport, DrawerSession, MoveKind, SessionSale};
+use crate::domain::drawer::{
+    DrawerMove, DrawerReport, DrawerSession, MoveKind, SessionItem, SessionSale,
+};
 use crate::domain::drawer_print::{MoveSlip, PrintDoc};
-use crate::domain::sale::{GENESIS_HASH, PaymentMethod};
+use crate::domain::sale::{GENESIS_HASH, PaymentMethod, SaleKind};
 
 use super::audit::audit_in;
 use super::print_queue::queue_document_in;
@@ -127,9 +129,10 @@ pub(super) fn session_for_sale(
     Ok(open_in(c, till_id, staff_id, Money::ZERO, false, at)?.session_no)
 }
 
+/// The session's sales and credit notes, each with its item lines (rate, amount, discount).
 fn session_sales(c: &Connection, till_id: &str, no: i64) -> StoreResult<Vec<SessionSale>> {
     let mut stmt = c.prepare_cached(
-        "SELECT id, staff_name, method, paid_cents, withdrawal_cents, rounding_cents FROM sales
+        "SELECT id, staff_name, method, paid_cents, withdrawal_cents, rounding_cents, kind FROM sales
          WHERE till_id = ?1 AND drawer_session = ?2 ORDER BY ticket_no",
     )?;
     let heads = stmt
@@ -141,30 +144,40 @@ fn session_sales(c: &Connection, till_id: &str, no: i64) -> StoreResult<Vec<Sess
                 r.get::<_, i64>(3)?,
                 r.get::<_, i64>(4)?,
                 r.get::<_, i64>(5)?,
+                r.get::<_, String>(6)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut lines = c.prepare_cached(
-        "SELECT vat_rate, total_cents FROM sale_lines WHERE sale_id = ?1 AND kind = 'item'",
+        "SELECT vat_rate, total_cents, discount_cents FROM sale_lines WHERE sale_id = ?1 AND kind = 'item'",
     )?;
     let mut out = Vec::with_capacity(heads.len());
-    for (id, staff_name, method, paid, wd, rounding) in heads {
+    for (id, staff_name, method, paid, wd, rounding, kind) in heads {
         let corrupt = |w: &str| StoreError::Corrupt(format!("sale {id}: bad {w}"));
         let items = lines
             .query_map([&id], |r| {
-                Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?))
+                Ok((
+                    r.get::<_, Option<i64>>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
             })?
             .map(|row| {
-                let (rate, total) = row?;
+                let (rate, total, discount) = row?;
                 let rate = rate
                     .and_then(|p| u8::try_from(p).ok())
                     .and_then(|p| VatRate::try_from(p).ok())
                     .ok_or_else(|| corrupt("VAT rate"))?;
-                Ok((rate, Money::from_cents(total)))
+                Ok(SessionItem {
+                    rate,
+                    gross: Money::from_cents(total),
+                    discount: Money::from_cents(discount),
+                })
             })
             .collect::<StoreResult<Vec<_>>>()?;
         out.push(SessionSale {
             staff_name,
+            kind: SaleKind::parse(&kind).ok_or_else(|| corrupt("kind"))?,
             method: PaymentMethod::parse(&method).ok_or_else(|| corrupt("method"))?,
             paid: Money::from_cents(paid),
             withdrawal: Money::from_cents(wd),

@@ -1,15 +1,20 @@
 //! Report queries. The day report reads the day's lines through the `sales_by_day` index; the
 //! list of days and the journal read the running totals kept at commit time (the cash rounding
-//! among them, since V9), so both stay in milliseconds on a ledger of a million lines (see
-//! docs/BENCHMARKS.md).
+//! among them, since V9; the credit notes and discounts of each day since V10), so both stay in
+//! milliseconds on a ledger of a million lines (see docs/BENCHMARKS.md). The journal's credit
+//! notes and discounts per VAT rate are read from the lines of the sales that have some, found
+//! through the partial index `sales_adjusted_by_day` (V11): a day of plain sales costs nothing
+//! more.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::params;
 
 use crate::domain::report::{
-    DayReport, DayRoundingRow, DaySummary, DayVatRow, Journal, ReportLine, TicketRounding,
+    DayRefundRow, DayReport, DayRoundingRow, DaySummary, DayVatRow, Journal, ReportLine,
+    TicketRounding,
 };
+use crate::domain::sale::SaleKind;
 use crate::domain::{LineKind, Money, VatRate};
 
 use super::{Ledger, StoreError, StoreResult, parse_ts, ts};
@@ -20,12 +25,12 @@ fn parse_day(s: &str) -> StoreResult<NaiveDate> {
 }
 
 impl Ledger {
-    /// Every line sold on `day` (shop-local), in time order, with the report's totals and the
-    /// tickets' cash rounding.
+    /// Every line sold (or returned by a credit note) on `day` (shop-local), in time order,
+    /// with the report's totals and the tickets' cash rounding.
     pub fn day_report(&self, day: NaiveDate, tz: Tz) -> StoreResult<DayReport> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.paid_at, s.till_id, s.ticket_no, s.staff_name, l.name, l.qty, l.kind, l.total_cents, l.vat_rate,
-               s.rounding_cents
+               s.rounding_cents, s.kind, l.discount_cents
              FROM sales s JOIN sale_lines l ON l.sale_id = s.id
              WHERE s.day = ?1
              ORDER BY s.paid_at, s.till_id, s.ticket_no, l.line_no",
@@ -50,6 +55,11 @@ impl Ledger {
             };
             let kind: String = r.get(6)?;
             let vat: Option<u8> = r.get(8)?;
+            let sale_kind: String = r.get(10)?;
+            let refund = match SaleKind::parse(&sale_kind) {
+                Some(k) => k == SaleKind::Refund,
+                None => return Err(StoreError::Corrupt(format!("sale kind {sale_kind}"))),
+            };
             let (till_id, ticket_no, rounding): (String, i64, i64) =
                 (r.get(1)?, r.get(2)?, r.get(9)?);
             // A ticket's lines come together: its rounding is taken once, at its first line.
@@ -77,6 +87,8 @@ impl Ledger {
                     .map(VatRate::try_from)
                     .transpose()
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                discount_cents: Money::from_cents(r.get(11)?),
+                refund,
             });
         }
         Ok(DayReport::build_with_rounding(day, lines, roundings))
@@ -122,21 +134,39 @@ impl Ledger {
         }
         let (f, t) = (from.to_string(), to.to_string());
         let mut stmt = self.conn.prepare_cached(
-            "SELECT day, sum(tickets), sum(revenue_cents), sum(withdrawal_cents), sum(rounding_cents)
+            "SELECT day, sum(tickets), sum(revenue_cents), sum(withdrawal_cents), sum(rounding_cents),
+               sum(refunds), sum(refund_cents), sum(discount_cents)
              FROM day_totals WHERE day BETWEEN ?1 AND ?2 GROUP BY day",
         )?;
         let mut summaries = Vec::new();
         let mut rounding_rows = Vec::new();
+        let mut refund_rows = Vec::new();
         for row in stmt.query_map(params![f, t], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
+                [
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, i64>(7)?,
+                ],
             ))
         })? {
-            let (day, tickets, revenue, withdrawals, rounding) = row?;
+            let (
+                day,
+                [
+                    tickets,
+                    revenue,
+                    withdrawals,
+                    rounding,
+                    refunds,
+                    refund,
+                    discount,
+                ],
+            ) = row?;
             let day = parse_day(&day)?;
             summaries.push(DaySummary {
                 day,
@@ -148,11 +178,18 @@ impl Ledger {
                 day,
                 rounding: Money::from_cents(rounding),
             });
+            refund_rows.push(DayRefundRow {
+                day,
+                refunds,
+                refund: Money::from_cents(refund),
+                discount: Money::from_cents(discount),
+            });
         }
+        let mut vat_rows = Vec::new();
+        let rate = |p: u8| VatRate::try_from(p).map_err(|e| StoreError::Corrupt(e.to_string()));
         let mut stmt = self.conn.prepare_cached(
             "SELECT day, vat_rate, sum(gross_cents) FROM day_vat WHERE day BETWEEN ?1 AND ?2 GROUP BY day, vat_rate",
         )?;
-        let mut vat_rows = Vec::new();
         for row in stmt.query_map(params![f, t], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -160,11 +197,41 @@ impl Ledger {
                 r.get::<_, i64>(2)?,
             ))
         })? {
-            let (day, rate, gross) = row?;
+            let (day, vat, gross) = row?;
             vat_rows.push(DayVatRow {
                 day: parse_day(&day)?,
-                rate: VatRate::try_from(rate).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                rate: rate(vat)?,
                 gross: Money::from_cents(gross),
+                refunds: Money::ZERO,
+                discount: Money::ZERO,
+            });
+        }
+        // Per rate, what credit notes took back and discounts took off: the lines of the sales
+        // that have some (the WHERE repeats the partial index's condition, so SQLite uses it).
+        // Their gross is already in `day_vat`: these rows add none.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.day, l.vat_rate,
+               sum(CASE WHEN s.kind = 'refund' THEN l.total_cents ELSE 0 END), sum(l.discount_cents)
+             FROM sales s JOIN sale_lines l ON l.sale_id = s.id
+             WHERE s.day BETWEEN ?1 AND ?2 AND (s.kind = 'refund' OR s.discount_cents <> 0)
+               AND l.kind = 'item' AND l.vat_rate IS NOT NULL
+             GROUP BY s.day, l.vat_rate",
+        )?;
+        for row in stmt.query_map(params![f, t], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u8>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })? {
+            let (day, vat, refunds, discount) = row?;
+            vat_rows.push(DayVatRow {
+                day: parse_day(&day)?,
+                rate: rate(vat)?,
+                gross: Money::ZERO,
+                refunds: Money::from_cents(refunds),
+                discount: Money::from_cents(discount),
             });
         }
         Ok(Journal::build(
@@ -173,15 +240,18 @@ impl Ledger {
             &summaries,
             &vat_rows,
             &rounding_rows,
+            &refund_rows,
         ))
     }
 
-    /// This ledger's (tickets, revenue cents) for a day, all tills it holds.
-    pub fn day_totals(&self, day: NaiveDate) -> StoreResult<(i64, i64)> {
+    /// This ledger's (tickets sold, credit notes, net revenue cents) for a day, all tills it
+    /// holds.
+    pub fn day_totals(&self, day: NaiveDate) -> StoreResult<(i64, i64, i64)> {
         Ok(self.conn.query_row(
-            "SELECT coalesce(sum(tickets), 0), coalesce(sum(revenue_cents), 0) FROM day_totals WHERE day = ?1",
+            "SELECT coalesce(sum(tickets), 0), coalesce(sum(refunds), 0), coalesce(sum(revenue_cents), 0)
+             FROM day_totals WHERE day = ?1",
             [day.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?)
     }
 
@@ -348,5 +418,130 @@ mod tests {
             420,
             "VAT on the goods only"
         );
+    }
+
+    /// A cash sale of a déodorant (4,00 €, 21 %) at −10 % and two cafés (2,50 €, 6 %), then a
+    /// credit note for one café paid back in cash, by hand: the sale is 3,60 + 5,00 = 8,60 €
+    /// (discount 0,40 €); the credit note −2,50 €; the day's net 6,10 € (6 %: 5,00 − 2,50 =
+    /// 2,50 €; 21 %: 3,60 €), discounts 0,40 €.
+    #[test]
+    fn the_day_report_and_the_journal_count_a_credit_note_apart_inside_the_net() {
+        use crate::domain::basket::Basket;
+        use crate::domain::discount::{Discount, DiscountRule};
+        use crate::domain::refund::RefundBasket;
+        use crate::domain::{Account, ArticleCode, PaymentMethod, Product, SaleDraft, StaffId};
+        let (_d, mut l) = ledger();
+        let tz = chrono_tz::Europe::Brussels;
+        let product = |code: &str, cents: i64, vat: VatRate| Product {
+            code: ArticleCode::parse(code).unwrap(),
+            barcode: None,
+            name: format!("Article {code}"),
+            price: Money::from_cents(cents),
+            vat,
+            active: true,
+        };
+        let mut b = Basket::new();
+        b.add_item(&product("4821", 400, VatRate::TwentyOne))
+            .unwrap();
+        b.add_item(&product("0000", 250, VatRate::Six)).unwrap();
+        b.add_item(&product("0000", 250, VatRate::Six)).unwrap();
+        b.discount_line(1, Discount::new(DiscountRule::Percent(1000)))
+            .unwrap();
+        let staff = StaffId::parse("1").unwrap();
+        let draft = SaleDraft::build(
+            staff.clone(),
+            "ADMIN".into(),
+            Account::Main,
+            &b.take(Account::Main),
+            PaymentMethod::Cash,
+            None,
+            true,
+        )
+        .unwrap();
+        let at = DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let sale = l
+            .commit_sale(draft, "s".into(), "till-1", at, tz)
+            .unwrap()
+            .sale;
+        let mut refund = RefundBasket::new(&sale, &Default::default()).unwrap();
+        refund.pick(2, 1).unwrap();
+        let draft = refund
+            .draft(
+                staff,
+                "ADMIN".into(),
+                PaymentMethod::Cash,
+                true,
+                "retour".into(),
+                Some("1".into()),
+            )
+            .unwrap();
+        l.commit_sale(draft, "r".into(), "till-1", at, tz).unwrap();
+
+        let d1 = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let r = l.day_report(d1, tz).unwrap();
+        assert_eq!(
+            (r.tickets, r.refunds, r.discounts),
+            (1, 1, 1),
+            "a credit note is not a ticket sold"
+        );
+        assert_eq!(
+            (
+                r.sales_cents.cents(),
+                r.refund_cents.cents(),
+                r.revenue_cents.cents(),
+                r.discount_cents.cents()
+            ),
+            (860, -250, 610, 40)
+        );
+        let refund_lines: Vec<(i64, i64, bool)> = r
+            .lines
+            .iter()
+            .map(|l| (l.qty, l.total_cents.cents(), l.refund))
+            .collect();
+        assert_eq!(
+            refund_lines,
+            [(1, 360, false), (2, 500, false), (-1, -250, true)]
+        );
+        let per_rate = |by_vat: &[crate::domain::report::VatTotal]| -> Vec<[i64; 5]> {
+            by_vat
+                .iter()
+                .filter(|v| !v.sales_cents.is_zero() || !v.refund_cents.is_zero())
+                .map(|v| {
+                    [
+                        i64::from(v.rate.percent()),
+                        v.sales_cents.cents(),
+                        v.refund_cents.cents(),
+                        v.gross_cents.cents(),
+                        v.discount_cents.cents(),
+                    ]
+                })
+                .collect()
+        };
+        assert_eq!(
+            per_rate(&r.by_vat),
+            [[6, 500, -250, 250, 0], [21, 360, 0, 360, 40]]
+        );
+        let j = l.journal(d1, d1).unwrap().unwrap();
+        assert_eq!(
+            (
+                j.days[0].tickets,
+                j.days[0].refunds,
+                j.revenue_cents.cents()
+            ),
+            (1, 1, 610)
+        );
+        assert_eq!(
+            (
+                j.sales_cents.cents(),
+                j.refund_cents.cents(),
+                j.discount_cents.cents()
+            ),
+            (860, -250, 40)
+        );
+        assert_eq!(per_rate(&j.by_vat), per_rate(&r.by_vat));
+        assert_eq!(j.by_vat, j.days[0].by_vat);
+        assert_eq!(l.day_totals(d1).unwrap(), (1, 1, 610));
     }
 }

@@ -8,8 +8,8 @@ use mysql_async::prelude::Queryable;
 use mysql_async::{Opts, OptsBuilder, Pool, PoolConstraints, TxOpts, Value};
 
 use crate::domain::report::{
-    DayReport, DayRoundingRow, DaySummary, DayVatRow, Journal, JournalError, ReportLine,
-    TicketRounding,
+    DayRefundRow, DayReport, DayRoundingRow, DaySummary, DayVatRow, Journal, JournalError,
+    ReportLine, TicketRounding,
 };
 use crate::domain::{LineKind, Money, Product, Sale, Staff, VatRate};
 use crate::secrets::{Secret, redacted_url};
@@ -50,8 +50,10 @@ type LineRow = (
     i64,
     Option<u8>,
     i64,
+    String,
+    i64,
 );
-type TillDayRow = (String, i64, i64, i64, Option<i64>, Option<i64>);
+type TillDayRow = (String, i64, i64, i64, i64, i64, Option<i64>, Option<i64>);
 
 #[derive(Clone)]
 pub struct Central {
@@ -567,11 +569,13 @@ impl Central {
         Ok(products.len())
     }
 
-    /// The day report across all tills, with the tickets' cash rounding.
+    /// The day report across all tills, with the tickets' cash rounding, credit notes and
+    /// discounts (the same report as a till's ledger gives for the same sales).
     pub async fn day_report(&self, day: NaiveDate, tz: Tz) -> Result<DayReport, SyncError> {
         let mut conn = bounded(self.pool.get_conn()).await?;
         let rows: Vec<LineRow> = bounded(conn.exec(
-            "SELECT s.paid_at, s.till_id, s.ticket_no, s.staff_name, l.name, l.qty, l.kind, l.total_cents, l.vat_rate, s.rounding_cents \
+            "SELECT s.paid_at, s.till_id, s.ticket_no, s.staff_name, l.name, l.qty, l.kind, l.total_cents, l.vat_rate, s.rounding_cents, \
+             s.kind, l.discount_cents \
              FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.day = ? \
              ORDER BY s.paid_at, s.till_id, s.ticket_no, l.line_no",
             (day.to_string(),),
@@ -579,8 +583,27 @@ impl Central {
         .await?;
         let mut lines: Vec<ReportLine> = Vec::with_capacity(rows.len());
         let mut roundings = Vec::new();
-        for (paid_at, till_id, ticket_no, seller, product, qty, kind, total, vat, rounding) in rows
+        for (
+            paid_at,
+            till_id,
+            ticket_no,
+            seller,
+            product,
+            qty,
+            kind,
+            total,
+            vat,
+            rounding,
+            sale_kind,
+            discount,
+        ) in rows
         {
+            let refund = match crate::domain::sale::SaleKind::parse(&sale_kind) {
+                Some(k) => k == crate::domain::sale::SaleKind::Refund,
+                None => {
+                    return Err(SyncError::Permanent(format!("bad sale kind {sale_kind}")));
+                }
+            };
             let time = chrono::DateTime::parse_from_rfc3339(&paid_at)
                 .map(|t| t.with_timezone(&tz).format("%H:%M:%S").to_string())
                 .map_err(|e| SyncError::Permanent(format!("bad time {paid_at}: {e}")))?;
@@ -606,6 +629,8 @@ impl Central {
                     .ok_or_else(|| SyncError::Permanent(format!("bad kind {kind}")))?,
                 total_cents: Money::from_cents(total),
                 vat_rate: vat.and_then(|v| VatRate::try_from(v).ok()),
+                discount_cents: Money::from_cents(discount),
+                refund,
             });
         }
         Ok(DayReport::build_with_rounding(day, lines, roundings))
@@ -770,11 +795,12 @@ impl Central {
             .collect())
     }
 
-    /// The days with sales across all tills, newest first.
+    /// The days with sales across all tills, newest first: tickets sold (credit notes are not
+    /// counted), revenue net of credit notes.
     pub async fn days(&self) -> Result<Vec<DaySummary>, SyncError> {
         let mut conn = bounded(self.pool.get_conn()).await?;
         let rows: Vec<(String, i64, i64, i64)> = bounded(conn.query(
-            "SELECT CAST(day AS CHAR), COUNT(*), CAST(SUM(revenue_cents) AS SIGNED), CAST(SUM(withdrawal_cents) AS SIGNED) \
+            "SELECT CAST(day AS CHAR), CAST(SUM(kind = 'sale') AS SIGNED), CAST(SUM(revenue_cents) AS SIGNED), CAST(SUM(withdrawal_cents) AS SIGNED) \
              FROM sales GROUP BY day ORDER BY day DESC",
         ))
         .await?;
@@ -829,7 +855,8 @@ impl Central {
             })
     }
 
-    /// The daily receipts journal across all tills (the cash rounding per day its own total).
+    /// The daily receipts journal across all tills (the cash rounding per day its own total;
+    /// credit notes and discounts per day and per rate, as a till's ledger gives them).
     pub async fn journal(
         &self,
         from: NaiveDate,
@@ -840,14 +867,19 @@ impl Central {
         }
         let mut conn = bounded(self.pool.get_conn()).await?;
         let (f, t) = (from.to_string(), to.to_string());
-        let sums: Vec<(String, i64, i64, i64, i64)> = bounded(conn.exec(
-            "SELECT CAST(day AS CHAR), COUNT(*), CAST(SUM(revenue_cents) AS SIGNED), CAST(SUM(withdrawal_cents) AS SIGNED), \
-             CAST(SUM(rounding_cents) AS SIGNED) FROM sales WHERE day BETWEEN ? AND ? GROUP BY day",
+        type DayRow = (String, i64, i64, i64, i64, i64, i64, i64);
+        let sums: Vec<DayRow> = bounded(conn.exec(
+            "SELECT CAST(day AS CHAR), CAST(SUM(kind = 'sale') AS SIGNED), CAST(SUM(revenue_cents) AS SIGNED), \
+             CAST(SUM(withdrawal_cents) AS SIGNED), CAST(SUM(rounding_cents) AS SIGNED), CAST(SUM(kind = 'refund') AS SIGNED), \
+             CAST(SUM(IF(kind = 'refund', revenue_cents, 0)) AS SIGNED), CAST(SUM(discount_cents) AS SIGNED) \
+             FROM sales WHERE day BETWEEN ? AND ? GROUP BY day",
             (&f, &t),
         ))
         .await?;
-        let vat: Vec<(String, u8, i64)> = bounded(conn.exec(
-            "SELECT CAST(s.day AS CHAR), l.vat_rate, CAST(SUM(l.total_cents) AS SIGNED) FROM sales s JOIN sale_lines l ON l.sale_id = s.id \
+        let vat: Vec<(String, u8, i64, i64, i64)> = bounded(conn.exec(
+            "SELECT CAST(s.day AS CHAR), l.vat_rate, CAST(SUM(l.total_cents) AS SIGNED), \
+             CAST(SUM(IF(s.kind = 'refund', l.total_cents, 0)) AS SIGNED), CAST(SUM(l.discount_cents) AS SIGNED) \
+             FROM sales s JOIN sale_lines l ON l.sale_id = s.id \
              WHERE s.day BETWEEN ? AND ? AND l.kind = 'item' AND l.vat_rate IS NOT NULL GROUP BY s.day, l.vat_rate",
             (&f, &t),
         ))
@@ -856,34 +888,40 @@ impl Central {
             d.parse::<NaiveDate>()
                 .map_err(|_| SyncError::Permanent(format!("bad day {d}")))
         };
-        let summaries = sums
-            .iter()
-            .map(|(d, tickets, revenue, wd, _)| {
-                Ok(DaySummary {
-                    day: day(d)?,
-                    tickets: *tickets,
-                    revenue_cents: Money::from_cents(*revenue),
-                    withdrawal_cents: Money::from_cents(*wd),
-                })
-            })
-            .collect::<Result<Vec<_>, SyncError>>()?;
-        let rounding_rows = sums
-            .iter()
-            .map(|(d, _, _, _, rounding)| {
-                Ok(DayRoundingRow {
-                    day: day(d)?,
-                    rounding: Money::from_cents(*rounding),
-                })
-            })
-            .collect::<Result<Vec<_>, SyncError>>()?;
+        let (mut summaries, mut rounding_rows, mut refund_rows) = (
+            Vec::with_capacity(sums.len()),
+            Vec::with_capacity(sums.len()),
+            Vec::with_capacity(sums.len()),
+        );
+        for (d, tickets, revenue, wd, rounding, refunds, refund, discount) in &sums {
+            let day = day(d)?;
+            summaries.push(DaySummary {
+                day,
+                tickets: *tickets,
+                revenue_cents: Money::from_cents(*revenue),
+                withdrawal_cents: Money::from_cents(*wd),
+            });
+            rounding_rows.push(DayRoundingRow {
+                day,
+                rounding: Money::from_cents(*rounding),
+            });
+            refund_rows.push(DayRefundRow {
+                day,
+                refunds: *refunds,
+                refund: Money::from_cents(*refund),
+                discount: Money::from_cents(*discount),
+            });
+        }
         let vat_rows = vat
             .iter()
-            .map(|(d, rate, gross)| {
+            .map(|(d, rate, gross, refunds, discount)| {
                 Ok(DayVatRow {
                     day: day(d)?,
                     rate: VatRate::try_from(*rate)
                         .map_err(|e| SyncError::Permanent(e.to_string()))?,
                     gross: Money::from_cents(*gross),
+                    refunds: Money::from_cents(*refunds),
+                    discount: Money::from_cents(*discount),
                 })
             })
             .collect::<Result<Vec<_>, SyncError>>()?;
@@ -893,15 +931,18 @@ impl Central {
             &summaries,
             &vat_rows,
             &rounding_rows,
+            &refund_rows,
         ))
     }
 
-    /// Per till, for one day: sales and totals the central database holds, and each till's
-    /// last heartbeat (what it still had to push).
+    /// Per till, for one day: tickets sold, credit notes and totals the central database
+    /// holds, and each till's last heartbeat (what it still had to push).
     pub async fn reconcile(&self, day: NaiveDate) -> Result<Vec<TillDay>, SyncError> {
         let mut conn = bounded(self.pool.get_conn()).await?;
         let rows: Vec<TillDayRow> = bounded(conn.exec(
-            "SELECT s.till_id, COUNT(*), CAST(SUM(s.revenue_cents) AS SIGNED), CAST(SUM(s.paid_cents) AS SIGNED), h.pending, h.seen_at \
+            "SELECT s.till_id, CAST(SUM(s.kind = 'sale') AS SIGNED), CAST(SUM(s.kind = 'refund') AS SIGNED), \
+             CAST(SUM(s.revenue_cents) AS SIGNED), CAST(SUM(IF(s.kind = 'refund', s.revenue_cents, 0)) AS SIGNED), \
+             CAST(SUM(s.paid_cents) AS SIGNED), h.pending, h.seen_at \
              FROM sales s LEFT JOIN till_heartbeats h ON h.till_id = s.till_id WHERE s.day = ? GROUP BY s.till_id, h.pending, h.seen_at \
              ORDER BY s.till_id",
             (day.to_string(),),
@@ -910,9 +951,11 @@ impl Central {
         Ok(rows
             .into_iter()
             .map(
-                |(till_id, tickets, revenue, paid, pending, seen_at)| TillDay {
+                |(till_id, tickets, refunds, revenue, refund, paid, pending, seen_at)| TillDay {
                     till_id,
                     tickets,
+                    refunds,
+                    refund_cents: refund,
                     revenue_cents: revenue,
                     paid_cents: paid,
                     pending_at_last_heartbeat: pending,
@@ -925,6 +968,9 @@ impl Central {
     /// Per till, for one day, the payments that do not match a sale: intents paid without a
     /// sale, and QR sales whose intent is not paid — neither in the tills' own intents nor, when
     /// the payment server keeps its intents in this same database, on the server.
+    /// A credit note paid back by QR is the provider's refund of its original's payment, not an
+    /// intent of its own: it is not one of them (before, every QR refund was listed as a sale
+    /// whose intent was unknown).
     pub async fn payment_mismatches(
         &self,
         day: NaiveDate,
@@ -946,7 +992,7 @@ impl Central {
         );
         let unpaid: Vec<Unpaid> =
             bounded(conn.exec(
-                "SELECT s.till_id, s.ticket_no, s.payment_ref, s.paid_cents, ti.state,                    (SELECT p.status FROM payment_intents p WHERE p.id = s.payment_ref)                  FROM sales s LEFT JOIN till_intents ti                    ON ti.id = IF(s.payment_ref LIKE 'lan:%', SUBSTRING(s.payment_ref, 5), s.payment_ref)                  WHERE s.day = ? AND s.method = 'qr' ORDER BY s.till_id, s.ticket_no",
+                "SELECT s.till_id, s.ticket_no, s.payment_ref, s.paid_cents, ti.state,                    (SELECT p.status FROM payment_intents p WHERE p.id = s.payment_ref)                  FROM sales s LEFT JOIN till_intents ti                    ON ti.id = IF(s.payment_ref LIKE 'lan:%', SUBSTRING(s.payment_ref, 5), s.payment_ref)                  WHERE s.day = ? AND s.method = 'qr' AND s.kind = 'sale' ORDER BY s.till_id, s.ticket_no",
                 (day,),
             ))
             .await?;
@@ -1017,7 +1063,12 @@ pub struct PaymentMismatch {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TillDay {
     pub till_id: String,
+    /// Tickets sold (credit notes are in `refunds`).
     pub tickets: i64,
+    /// Credit notes, and what they took back (negative, inside `revenue_cents`).
+    pub refunds: i64,
+    pub refund_cents: i64,
+    /// Net of credit notes.
     pub revenue_cents: i64,
     pub paid_cents: i64,
     pub pending_at_last_heartbeat: Option<i64>,

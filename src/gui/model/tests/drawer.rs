@@ -38,6 +38,7 @@ fn z(no: i64, expected: i64, counted: i64) -> DrawerReport {
         expected_cents: expected,
         counted_cents: Some(counted),
         difference_cents: Some(counted - expected),
+        ..Default::default()
     }
 }
 
