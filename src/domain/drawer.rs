@@ -308,7 +308,7 @@ impl DrawerReport {
             .map(|(rate, (gross, refunds, discount, _))| VatLine {
                 rate_pct: u32::from(rate.percent()),
                 gross_cents: gross,
-                vat_cents: super::report::vat_of(*rate, Money::from_cents(gross)).cents(),
+                vat_cents: rate.vat_in(Money::from_cents(gross)).cents(),
                 refunds_cents: refunds,
                 discount_cents: discount,
             })

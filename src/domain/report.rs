@@ -89,18 +89,6 @@ pub struct VatTotal {
     pub discount_cents: Money,
 }
 
-/// The VAT included in `gross` at `rate`, rounded half away from zero. `VatRate::vat_in`
-/// rounds a negative amount toward zero (−2,03 € at 6 % would give −0,11 € of VAT, not
-/// −0,12 €), and a day or a rate may be negative when credit notes outweigh sales: mirrored.
-pub fn vat_of(rate: VatRate, gross: Money) -> Money {
-    match gross.cents().checked_neg() {
-        Some(pos) if gross.is_negative() => {
-            Money::from_cents(-rate.vat_in(Money::from_cents(pos)).cents())
-        }
-        _ => rate.vat_in(gross),
-    }
-}
-
 impl VatTotal {
     /// A rate's total without credit notes or discounts.
     pub fn of(rate: VatRate, gross: Money) -> VatTotal {
@@ -110,7 +98,7 @@ impl VatTotal {
     /// A rate's total from its sales, its credit notes (negative) and its discounts.
     pub fn split(rate: VatRate, sales: Money, refunds: Money, discount: Money) -> VatTotal {
         let gross = sales.checked_add(refunds).unwrap_or(sales);
-        let vat = vat_of(rate, gross);
+        let vat = rate.vat_in(gross);
         VatTotal {
             rate,
             gross_cents: gross,
@@ -1883,13 +1871,13 @@ mod tests {
     #[test]
     fn vat_on_a_negative_amount_mirrors_the_positive_one() {
         // 2,03 € at 6 %: 0,1149 € → 0,11 €; −2,03 € → −0,11 € (not −0,10 €).
-        assert_eq!(vat_of(VatRate::Six, Money::from_cents(203)).cents(), 11);
-        assert_eq!(vat_of(VatRate::Six, Money::from_cents(-203)).cents(), -11);
+        assert_eq!(VatRate::Six.vat_in(Money::from_cents(203)).cents(), 11);
+        assert_eq!(VatRate::Six.vat_in(Money::from_cents(-203)).cents(), -11);
         for cents in -2000..=2000 {
             for rate in VatRate::ALL {
                 assert_eq!(
-                    vat_of(rate, Money::from_cents(-cents)).cents(),
-                    -vat_of(rate, Money::from_cents(cents)).cents(),
+                    rate.vat_in(Money::from_cents(-cents)).cents(),
+                    -rate.vat_in(Money::from_cents(cents)).cents(),
                     "{cents} at {rate:?}"
                 );
             }
