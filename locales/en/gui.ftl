@@ -128,6 +128,12 @@ gui-report-balance = TILL BALANCE
 gui-report-withdrawals = Cash withdrawals (not in total)
 gui-report-rounding = Cash rounding (not in the total)
 gui-report-tickets = Tickets: { $count }
+gui-report-sales = Sales (before credit notes)
+gui-report-refunds = Credit notes: { $count }
+gui-report-discounts = Discounts ({ $count ->
+    [one] { $count } sale
+   *[other] { $count } sales
+}, already taken off)
 gui-report-seller = Seller
 gui-report-seller-detail = { $count ->
         [one] { $count } ticket

@@ -131,6 +131,12 @@ gui-report-balance = SOLDE CAISSE
 gui-report-withdrawals = Retraits espèces (hors total)
 gui-report-rounding = Arrondi espèces (hors total)
 gui-report-tickets = Tickets : { $count }
+gui-report-sales = Ventes (avant notes de crédit)
+gui-report-refunds = Notes de crédit : { $count }
+gui-report-discounts = Remises ({ $count ->
+    [one] { $count } vente
+   *[other] { $count } ventes
+}, déjà déduites)
 gui-report-seller = Vendeur
 gui-report-seller-detail = { $count ->
         [one] { $count } ticket

@@ -128,6 +128,12 @@ gui-report-balance = KASSALDO
 gui-report-withdrawals = Geldafhalingen (buiten totaal)
 gui-report-rounding = Afronding contant (buiten het totaal)
 gui-report-tickets = Kastickets: { $count }
+gui-report-sales = Verkopen (vóór creditnota's)
+gui-report-refunds = Creditnota's: { $count }
+gui-report-discounts = Kortingen ({ $count ->
+    [one] { $count } verkoop
+   *[other] { $count } verkopen
+}, al afgetrokken)
 gui-report-seller = Verkoper
 gui-report-seller-detail = { $count ->
         [one] { $count } kasticket

@@ -24,6 +24,8 @@ pub mod colors {
     pub const MAIN: Color = Color::from_rgb(0x1f, 0x5f, 0xbf);
     pub const SUB: Color = Color::from_rgb(0x1e, 0x8e, 0x3e);
     pub const WITHDRAWAL: Color = Color::from_rgb(0xc6, 0x28, 0x28);
+    /// Credit notes in the reports (the day report's PDF prints them blue too).
+    pub const REFUND: Color = Color::from_rgb(0x00, 0x5f, 0x87);
     pub const PENDING: Color = Color::from_rgb(0xe8, 0x8a, 0x1a);
     pub const ACCEPTED: Color = Color::from_rgb(0x1e, 0x8e, 0x3e);
     pub const DANGER: Color = Color::from_rgb(0xb7, 0x1c, 0x1c);

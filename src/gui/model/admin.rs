@@ -120,6 +120,7 @@ fn report_rows(m: &Model, report: &DayReport) -> Vec<Row> {
             Row::toned(
                 cells,
                 match l.kind {
+                    _ if l.refund => RowTone::Refund,
                     LineKind::Withdrawal => RowTone::Withdrawal,
                     LineKind::Item => RowTone::Plain,
                 },
@@ -127,6 +128,38 @@ fn report_rows(m: &Model, report: &DayReport) -> Vec<Row> {
         })
         .collect();
     let blank = String::new;
+    // A day with credit notes or discounts: sales, credit notes and discounts, then the net.
+    if report.refunds != 0 {
+        rows.push(Row::plain(vec![
+            blank(),
+            blank(),
+            m.t("gui-report-sales"),
+            blank(),
+            m.money(report.sales_cents),
+        ]));
+        rows.push(Row::toned(
+            vec![
+                blank(),
+                blank(),
+                m.ta("gui-report-refunds", &[("count", Arg::Num(report.refunds))]),
+                blank(),
+                m.money(report.refund_cents),
+            ],
+            RowTone::Refund,
+        ));
+    }
+    if report.discounts != 0 {
+        rows.push(Row::plain(vec![
+            blank(),
+            blank(),
+            m.ta(
+                "gui-report-discounts",
+                &[("count", Arg::Num(report.discounts))],
+            ),
+            blank(),
+            m.money(report.discount_cents),
+        ]));
+    }
     rows.push(Row::toned(
         vec![
             blank(),

@@ -106,6 +106,8 @@ pub enum RowTone {
     Total,
     /// Picked for a return.
     Picked,
+    /// A credit note's line, or the day's credit notes (reports).
+    Refund,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -103,6 +103,7 @@ fn rows(list: &super::model::List) -> Vec<widgets::Row> {
                 RowTone::Disabled => widgets::Row::greyed_unless(false),
                 RowTone::Total => Some(Color::from_rgb(0x10, 0x10, 0x10)),
                 RowTone::Picked => Some(colors::SUB),
+                RowTone::Refund => Some(colors::REFUND),
             },
         })
         .collect()

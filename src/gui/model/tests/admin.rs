@@ -72,6 +72,46 @@ fn an_admin_goes_from_the_days_to_a_report_exports_it_and_hides_a_day() {
         "{:?}",
         m.admin.report_list.rows
     );
+    // A day with a credit note: its line in its own colour; sales, credit notes, discounts,
+    // then the net balance.
+    let line = |ticket_no, qty, total, discount, refund| crate::domain::report::ReportLine {
+        time: "10:00:00".into(),
+        till_id: "till-1".into(),
+        ticket_no,
+        seller: "Khadija".into(),
+        product: "Pain au chocolat".into(),
+        qty,
+        kind: crate::domain::LineKind::Item,
+        total_cents: Money::from_cents(total),
+        vat_rate: Some(crate::domain::VatRate::Six),
+        discount_cents: Money::from_cents(discount),
+        refund,
+    };
+    reply(
+        &mut m,
+        Ok(AdminReply::DayReport {
+            source: ReportSource::Local,
+            report: crate::domain::report::DayReport::build(
+                day,
+                vec![line(1, 3, 300, 60, false), line(2, -1, -100, -20, true)],
+            ),
+        }),
+    );
+    let rows = &m.admin.report_list.rows;
+    let tone_of = |cell: &str| rows.iter().find(|r| r.cells[2] == cell).map(|r| r.tone);
+    assert_eq!(rows[1].tone, RowTone::Refund, "{rows:?}");
+    assert_eq!(rows[0].tone, RowTone::Plain);
+    let amount_of = |prefix: &str| {
+        rows.iter()
+            .find(|r| r.cells[2].starts_with(prefix))
+            .map(|r| r.cells[4].clone())
+            .unwrap_or_else(|| panic!("no {prefix} row in {rows:?}"))
+    };
+    assert_eq!(amount_of("Ventes"), "3,00 €");
+    assert_eq!(amount_of("Notes de crédit : 1"), "-1,00 €");
+    assert_eq!(tone_of("Notes de crédit : 1"), Some(RowTone::Refund));
+    assert_eq!(amount_of("Remises (1 vente,"), "0,40 €");
+    assert_eq!(amount_of("SOLDE CAISSE"), "2,00 €");
     let fx = ui(&mut m, Ui::Export(ExportFormat::Pdf));
     assert_eq!(
         admin_sent(&fx),
