@@ -82,21 +82,8 @@ fn a_qr_sale_is_refunded_through_payconiq_followed_across_a_kill_and_never_twice
     let dir = common::seeded_dir();
     let mut till = till(&server, dir.path());
     // Déodorant 4,00 € + 2 × Pain au chocolat 1,20 € = 6,40 €, paid in the app.
-    for code in ["4821", "1234", "1234"] {
-        till.cmd(&format!("scan {code}"));
-    }
-    let (_, pending) = till.cmd_awaiting("pay main", "payment_pending");
-    let intent = pending["intent_id"].as_str().unwrap().to_owned();
-    let reference: String = intent.chars().take(35).collect();
-    let payment = sim
-        .payments()
-        .into_iter()
-        .find(|p| p.2 == reference)
-        .expect("the payment at Payconiq")
-        .0;
-    assert_eq!(sim.pay(&payment), Some(200));
-    till.wait_for("payment_accepted");
-    let (_, sale) = till.cmd_awaiting("accept", "sale_committed");
+    let sale = qr_sale(&mut till, &sim, &["4821", "1234", "1234"]);
+    let payment = sale["provider_ref"].as_str().unwrap().to_owned();
     assert_eq!(
         (sale["method"].as_str(), int(&sale, "paid_cents")),
         (Some("qr"), 640)

@@ -9,7 +9,7 @@ use fltk::frame::Frame;
 use fltk::group::Group;
 use fltk::prelude::*;
 
-use super::{column, flex, keypad, overlay_box, row, spacer};
+use super::{column, flex, keypad, overlay_box, reason_rows, row, spacer};
 use crate::gui::model::{DISCOUNT_REASONS, DiscountKind};
 use crate::gui::widgets::{Registry, Scale, action, button, colors, label};
 use crate::gui::{KbdTarget, Msg, Ui};
@@ -92,31 +92,17 @@ pub(super) fn build(
     value.set_color(Color::White);
     value.set_label_font(Font::HelveticaBold);
     left.fixed(&value, sc.px(46));
-    let mut presets = row();
-    presets.set_pad(m / 2);
-    let reasons = REASON_IDS
-        .iter()
-        .enumerate()
-        .map(|(i, id)| button(reg, id, "", sc.font(15), s, Msg::Ui(Ui::DiscountReason(i))))
-        .collect();
-    presets.end();
-    left.fixed(&presets, sc.px(52));
-    let mut typed = row();
-    typed.set_pad(m / 2);
-    let mut reason = label(reg, "discount.reason", "", sc.font(15), Align::Left);
-    reason.set_frame(FrameType::DownBox);
-    reason.set_color(Color::White);
-    let kb = button(
+    let (reasons, reason) = reason_rows(
         reg,
-        "discount.keyboard",
-        "⌨",
-        sc.font(24),
         s,
-        Msg::Ui(Ui::Keyboard(KbdTarget::DiscountReason)),
+        sc,
+        m,
+        &mut left,
+        &REASON_IDS,
+        Ui::DiscountReason,
+        ("discount.reason", "discount.keyboard"),
+        KbdTarget::DiscountReason,
     );
-    typed.fixed(&kb, sc.px(56));
-    typed.end();
-    left.fixed(&typed, sc.px(48));
     let mut message = label(reg, "discount.message", "", sc.font(14), Align::Left);
     message.set_align(Align::Left | Align::Top | Align::Inside | Align::Wrap);
     message.set_label_color(colors::DANGER);

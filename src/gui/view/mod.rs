@@ -22,8 +22,8 @@ use fltk::group::{Flex, Group};
 use fltk::prelude::*;
 use fltk::window::Window;
 
-use super::Msg;
-use super::widgets::{Registry, Scale, button, colors};
+use super::widgets::{Registry, Scale, button, colors, label};
+use super::{KbdTarget, Msg, Ui};
 
 pub use admin::AdminView;
 pub use approval::ApprovalView;
@@ -112,6 +112,55 @@ fn overlay_box(x: i32, y: i32, w: i32, h: i32) -> Group {
     g.set_frame(FrameType::BorderBox);
     g.set_color(Color::White);
     g
+}
+
+/// An overlay of `width` × `height` (scaled, at most the window less its margins) centred in the
+/// `w` × `h` window, and the column inside it, its children `m` apart. Both are open: the caller
+/// adds the content, then ends the column and the box.
+fn centered_overlay(sc: Scale, w: i32, h: i32, m: i32, width: i32, height: i32) -> (Group, Flex) {
+    let ow = sc.px(width).min(w - 2 * m);
+    let oh = sc.px(height).min(h - 2 * m);
+    let (ox, oy) = ((w - ow) / 2, (h - oh) / 2);
+    let group = overlay_box(ox, oy, ow, oh);
+    let mut inner = flex(ox + m * 2, oy + m * 2, ow - 4 * m, oh - 4 * m, true);
+    inner.set_pad(m);
+    (group, inner)
+}
+
+/// A reason picked from presets or typed: a row of preset buttons (`ids`, each sending
+/// `preset(i)`) and a row with the typed reason (`field`) and the on-screen keyboard's button
+/// (`kb`, for `target`), added to the column `parent`. Returns the preset buttons and the field.
+#[allow(clippy::too_many_arguments)]
+fn reason_rows(
+    reg: &mut Registry,
+    s: &Sender<Msg>,
+    sc: Scale,
+    m: i32,
+    parent: &mut Flex,
+    ids: &[&'static str],
+    preset: fn(usize) -> Ui,
+    (field, kb): (&'static str, &'static str),
+    target: KbdTarget,
+) -> (Vec<fltk::button::Button>, Frame) {
+    let mut presets = row();
+    presets.set_pad(m / 2);
+    let buttons = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| button(reg, id, "", sc.font(15), s, Msg::Ui(preset(i))))
+        .collect();
+    presets.end();
+    parent.fixed(&presets, sc.px(52));
+    let mut typed = row();
+    typed.set_pad(m / 2);
+    let mut reason = label(reg, field, "", sc.font(15), fltk::enums::Align::Left);
+    reason.set_frame(FrameType::DownBox);
+    reason.set_color(Color::White);
+    let kb = button(reg, kb, "⌨", sc.font(24), s, Msg::Ui(Ui::Keyboard(target)));
+    typed.fixed(&kb, sc.px(56));
+    typed.end();
+    parent.fixed(&typed, sc.px(48));
+    (buttons, reason)
 }
 
 impl View {

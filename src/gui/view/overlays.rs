@@ -8,7 +8,7 @@ use fltk::frame::Frame;
 use fltk::group::Group;
 use fltk::prelude::*;
 
-use super::{flex, keypad, overlay_box, row};
+use super::{centered_overlay, flex, keypad, overlay_box, row};
 use crate::domain::Account;
 use crate::gui::widgets::{Registry, Scale, action, button, colors, label};
 use crate::gui::{Msg, Ui};
@@ -188,12 +188,7 @@ pub(super) fn build_change(
     h: i32,
     m: i32,
 ) -> ChangeView {
-    let ow = sc.px(520).min(w - 2 * m);
-    let oh = sc.px(300).min(h - 2 * m);
-    let (ox, oy) = ((w - ow) / 2, (h - oh) / 2);
-    let mut group = overlay_box(ox, oy, ow, oh);
-    let mut inner = flex(ox + m * 2, oy + m * 2, ow - 4 * m, oh - 4 * m, true);
-    inner.set_pad(m);
+    let (mut group, mut inner) = centered_overlay(sc, w, h, m, 520, 300);
     let t = label(reg, "cash.title", "À RENDRE", sc.font(22), Align::Center);
     inner.fixed(&t, sc.px(34));
     let mut change = label(reg, "cash.change", "", sc.font(60), Align::Center);

@@ -10,7 +10,7 @@ use fltk::group::{Flex, Group};
 use fltk::input::Input;
 use fltk::prelude::*;
 
-use super::{column, flex, keypad, overlay_box, row};
+use super::{centered_overlay, column, flex, keypad, overlay_box, reason_rows, row};
 use crate::domain::refund::RefundTender;
 use crate::gui::model::REFUND_REASONS;
 use crate::gui::widgets::{ListView, Registry, Scale, action, button, colors, input, label};
@@ -270,31 +270,17 @@ pub(super) fn build_commit(
     }
     trow.end();
     inner.fixed(&trow, sc.px(56));
-    let mut presets = row();
-    presets.set_pad(m / 2);
-    let reasons = REASON_IDS
-        .iter()
-        .enumerate()
-        .map(|(i, id)| button(reg, id, "", sc.font(15), s, Msg::Ui(Ui::RefundReason(i))))
-        .collect();
-    presets.end();
-    inner.fixed(&presets, sc.px(52));
-    let mut typed = row();
-    typed.set_pad(m / 2);
-    let mut reason = label(reg, "refund.reason", "", sc.font(15), Align::Left);
-    reason.set_frame(FrameType::DownBox);
-    reason.set_color(Color::White);
-    let kb = button(
+    let (reasons, reason) = reason_rows(
         reg,
-        "refund.keyboard",
-        "⌨",
-        sc.font(24),
         s,
-        Msg::Ui(Ui::Keyboard(KbdTarget::RefundReason)),
+        sc,
+        m,
+        &mut inner,
+        &REASON_IDS,
+        Ui::RefundReason,
+        ("refund.reason", "refund.keyboard"),
+        KbdTarget::RefundReason,
     );
-    typed.fixed(&kb, sc.px(56));
-    typed.end();
-    inner.fixed(&typed, sc.px(48));
     let mut message = label(reg, "refund.message", "", sc.font(14), Align::Left);
     message.set_align(Align::Left | Align::Top | Align::Inside | Align::Wrap);
     message.set_label_color(colors::DANGER);
@@ -341,12 +327,7 @@ pub(super) fn build_refunded(
     h: i32,
     m: i32,
 ) -> RefundedView {
-    let ow = sc.px(560).min(w - 2 * m);
-    let oh = sc.px(300).min(h - 2 * m);
-    let (ox, oy) = ((w - ow) / 2, (h - oh) / 2);
-    let mut group = overlay_box(ox, oy, ow, oh);
-    let mut inner = flex(ox + m * 2, oy + m * 2, ow - 4 * m, oh - 4 * m, true);
-    inner.set_pad(m);
+    let (mut group, mut inner) = centered_overlay(sc, w, h, m, 560, 300);
     let mut title = label(reg, "refunded.title", "", sc.font(22), Align::Center);
     title.set_label_font(Font::HelveticaBold);
     inner.fixed(&title, sc.px(34));
@@ -386,13 +367,8 @@ pub(super) fn build_alarm(
     h: i32,
     m: i32,
 ) -> AlarmView {
-    let ow = sc.px(640).min(w - 2 * m);
-    let oh = sc.px(320).min(h - 2 * m);
-    let (ox, oy) = ((w - ow) / 2, (h - oh) / 2);
-    let mut group = overlay_box(ox, oy, ow, oh);
+    let (mut group, mut inner) = centered_overlay(sc, w, h, m, 640, 320);
     group.set_color(colors::DANGER);
-    let mut inner = flex(ox + m * 2, oy + m * 2, ow - 4 * m, oh - 4 * m, true);
-    inner.set_pad(m);
     let mut title = label(reg, "alarm.title", "", sc.font(24), Align::Center);
     title.set_label_font(Font::HelveticaBold);
     title.set_label_color(Color::White);
