@@ -5,10 +5,9 @@
 
 mod common;
 
-use common::{find_event as find, int};
+use common::{find_event as find, int, wait_synced};
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use common::mysql::TestDb;
 
@@ -27,19 +26,6 @@ fn till(dir: &Path, id: &str, url: &str) -> common::Till {
     till
 }
 
-/// Waits until the till has nothing left to push and is online.
-fn wait_pushed(till: &mut common::Till) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let s = till.status();
-        if s["online"] == true && s["outbox_pending"] == 0 {
-            return;
-        }
-        assert!(Instant::now() < deadline, "never pushed: {s}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
 #[test]
 fn another_tills_ticket_is_refunded_through_central_and_never_twice() {
     let db = TestDb::create();
@@ -55,7 +41,7 @@ fn another_tills_ticket_is_refunded_through_central_and_never_twice() {
         t1.cmd(&format!("scan {code}"));
     }
     let sale = find(&t1.cmd("pay main cash 10"), "sale_committed");
-    wait_pushed(&mut t1);
+    wait_synced(&mut t1);
 
     let mut t2 = till(two.path(), "till-2", &db.url);
     t2.expect_error("refund till-1/99", "unknown_ticket");
@@ -83,7 +69,7 @@ fn another_tills_ticket_is_refunded_through_central_and_never_twice() {
     let rb = find(&t2.cmd("refund till-1/1"), "refund_basket");
     assert_eq!(int(&rb["lines"][1], "returnable"), 1);
     t2.cmd("refund_cancel");
-    wait_pushed(&mut t2);
+    wait_synced(&mut t2);
 
     // At till-1, its own ticket shows what till-2 gave back.
     let rb = find(&t1.cmd("refund 1"), "refund_basket");
@@ -101,7 +87,7 @@ fn another_tills_ticket_is_refunded_through_central_and_never_twice() {
             .iter()
             .any(|e| e["event"] == "refund_committed")
     );
-    wait_pushed(&mut t1);
+    wait_synced(&mut t1);
     t1.quit();
     t2.quit();
 

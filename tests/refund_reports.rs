@@ -34,9 +34,10 @@
 
 mod common;
 
+use common::{find_event as find, int as cents, wait_synced};
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use common::mysql::TestDb;
 use serde_json::Value;
@@ -73,36 +74,6 @@ fn json(dir: &Path, url: &str, args: &[&str]) -> Value {
     let out = run(dir, url, args);
     serde_json::from_str(&out)
         .unwrap_or_else(|e| panic!("kaching {args:?} is not JSON ({e}): {out}"))
-}
-
-/// Waits until a sync round that started after this call completed online with nothing left
-/// to push.
-fn wait_synced(till: &mut common::Till) {
-    let start = till.status()["sync_rounds"].as_u64().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        let s = till.status();
-        if s["sync_rounds"].as_u64().unwrap() >= start + 2
-            && s["online"] == true
-            && s["outbox_pending"] == 0
-        {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    panic!("not synced: {:#?}", till.status());
-}
-
-fn find(events: &[Value], name: &str) -> Value {
-    events
-        .iter()
-        .find(|e| e["event"] == name)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {name} in {events:#?}"))
-}
-
-fn cents(v: &Value, k: &str) -> i64 {
-    v[k].as_i64().unwrap_or_else(|| panic!("no {k} in {v}"))
 }
 
 fn login(till: &mut common::Till, id: &str, pin: &str) {

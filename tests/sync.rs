@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::wait_synced;
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
@@ -42,24 +44,6 @@ fn run_central(dir: &Path, url: &str, args: &[&str], stdin: &str) -> std::proces
         common::stderr(&o)
     );
     o
-}
-
-/// Waits until a sync round that started after this call completed online with nothing left
-/// to push (and so pulled the central staff and catalogue too).
-fn wait_synced(till: &mut common::Till) {
-    let start = till.status()["sync_rounds"].as_u64().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        let s = till.status();
-        if s["sync_rounds"].as_u64().unwrap() >= start + 2
-            && s["online"] == true
-            && s["outbox_pending"] == 0
-        {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    panic!("not synced: {:#?}", till.status());
 }
 
 fn sell(till: &mut common::Till, codes: &[&str]) -> Value {

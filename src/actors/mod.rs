@@ -359,7 +359,10 @@ impl Till {
                     .map_err(mailbox)??;
                 if !matches!(other, Command::Approve { .. }) {
                     // An approval is for what is on the screen now: any other step drops it.
-                    let _ = self.returns.send(returns::TakePending).await;
+                    // Not awaited (a scan must not wait for another actor to wake up): the
+                    // ReturnsActor's mailbox keeps the order, so a later approval or new request
+                    // comes after this drop.
+                    self.returns.do_send(returns::TakePending);
                 }
                 match other {
                     Command::Discount {

@@ -141,6 +141,27 @@ impl SessionActor {
     }
 }
 
+impl SessionActor {
+    /// A login's checks for `id` and `pin` (PIN, lockout, opening hours), off the actor: what a
+    /// login and an approval both ask.
+    fn attempt(
+        &self,
+        id: String,
+        pin: String,
+    ) -> impl std::future::Future<Output = Outcome> + use<> {
+        attempt(
+            self.ledger.clone(),
+            self.hasher.clone(),
+            self.hours.clone(),
+            self.clock.clone(),
+            self.staff_puller.clone(),
+            self.till_id.clone(),
+            id,
+            pin,
+        )
+    }
+}
+
 impl Actor for SessionActor {
     type Context = Context<Self>;
 }
@@ -289,16 +310,7 @@ impl Handler<Login> for SessionActor {
             self.hub.refuse(&Refusal::says("already_logged_in", text));
             return AtomicResponse::new(Box::pin(actix::fut::ready(None)));
         }
-        let fut = attempt(
-            self.ledger.clone(),
-            self.hasher.clone(),
-            self.hours.clone(),
-            self.clock.clone(),
-            self.staff_puller.clone(),
-            self.till_id.clone(),
-            msg.id.clone(),
-            msg.pin,
-        );
+        let fut = self.attempt(msg.id.clone(), msg.pin);
         AtomicResponse::new(Box::pin(fut.into_actor(self).map(
             move |outcome, act, _| {
                 let now = act.clock.now();
@@ -385,16 +397,7 @@ impl Handler<Verify> for SessionActor {
     type Result = ResponseActFuture<Self, Result<Staff, Refusal>>;
 
     fn handle(&mut self, msg: Verify, _: &mut Context<Self>) -> Self::Result {
-        let fut = attempt(
-            self.ledger.clone(),
-            self.hasher.clone(),
-            self.hours.clone(),
-            self.clock.clone(),
-            self.staff_puller.clone(),
-            self.till_id.clone(),
-            msg.id.clone(),
-            msg.pin,
-        );
+        let fut = self.attempt(msg.id.clone(), msg.pin);
         Box::pin(
             fut.into_actor(self)
                 .map(move |outcome, act, _| match outcome {

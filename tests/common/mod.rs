@@ -388,3 +388,21 @@ pub fn find_event(events: &[Value], name: &str) -> Value {
 pub fn int(v: &Value, k: &str) -> i64 {
     v[k].as_i64().unwrap_or_else(|| panic!("no {k} in {v}"))
 }
+
+/// Waits until a sync round that started after this call completed online with nothing left
+/// to push (and so pulled the central staff and catalogue too).
+pub fn wait_synced(till: &mut Till) {
+    let start = till.status()["sync_rounds"].as_u64().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let s = till.status();
+        if s["sync_rounds"].as_u64().unwrap() >= start + 2
+            && s["online"] == true
+            && s["outbox_pending"] == 0
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("not synced: {:#?}", till.status());
+}
