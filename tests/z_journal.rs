@@ -17,7 +17,6 @@ use common::{find_event as find, int as cents, wait_synced};
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use common::mysql::TestDb;
 use serde_json::Value;
