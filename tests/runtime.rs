@@ -974,3 +974,46 @@ async fn a_cashier_who_logs_in_after_the_closing_warning_is_warned_too() {
         shop.seen
     );
 }
+
+#[actix::test]
+async fn a_return_and_an_approval_left_by_a_locked_session_are_not_the_next_persons() {
+    let t0 = brussels(2026, 6, 10, 10, 0, 0);
+    let mut shop = Shop::open_at(t0);
+    shop.login("14", "1414").await;
+    shop.scan("1234").await;
+    shop.pay_cash(Account::Main, None).await;
+    shop.run(Command::parse("refund 1").unwrap()).await;
+    shop.run(Command::parse("refund_qty 1 1").unwrap()).await;
+    let asked = shop
+        .run(Command::parse("refund_commit cash parti").unwrap())
+        .await;
+    assert!(
+        asked
+            .iter()
+            .any(|e| matches!(e, TillEvent::ApprovalNeeded { .. })),
+        "{asked:?}"
+    );
+    shop.clock.advance(Duration::minutes(15));
+    shop.tick().await;
+    shop.wait_for("session_locked", |e| {
+        matches!(e, TillEvent::SessionLocked { .. })
+    })
+    .await;
+    shop.login("27", "2727").await;
+    // Khadija's return and the approval it waited for went with her session.
+    let ev = shop.run(Command::parse("approve 1 1111").unwrap()).await;
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, TillEvent::Error { code, .. } if code == "nothing_to_approve")),
+        "{ev:?}"
+    );
+    let ev = shop
+        .run(Command::parse("refund_commit cash parti").unwrap())
+        .await;
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, TillEvent::Error { code, .. } if code == "no_refund")),
+        "{ev:?}"
+    );
+    assert_eq!(shop.status().await.last_ticket_no, 1);
+}

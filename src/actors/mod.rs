@@ -276,6 +276,19 @@ impl Till {
         let mailbox = |e: MailboxError| Refusal::new("internal", e.to_string());
         match command {
             Command::Login { id, pin } => {
+                // A return or an approval left waiting by a session that ended without a
+                // `logout` (closing time, an idle lock taken over) is not the next person's.
+                let active = matches!(
+                    self.session
+                        .send(session::GetSession)
+                        .await
+                        .map_err(mailbox)?,
+                    Some((_, "active"))
+                );
+                if !active {
+                    self.returns.do_send(returns::TakePending);
+                    self.returns.do_send(returns::ClearRefund);
+                }
                 let replaced = self
                     .session
                     .send(session::Login { id, pin })
