@@ -925,6 +925,22 @@ async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
 
+/// A path served by one method: any other method gets `405 Method Not Allowed` with an `Allow`
+/// header and the API's JSON error, not a 404 (the path exists). `App::route` would put the
+/// method guard on the whole path, so an unknown method fell through to "not found".
+fn only(path: &str, allow: &'static str, route: actix_web::Route) -> actix_web::Resource {
+    web::resource(path)
+        .route(route)
+        .default_service(web::to(move || async move {
+            HttpResponse::MethodNotAllowed()
+                .insert_header((header::ALLOW, allow))
+                .json(ApiError {
+                    error: "method_not_allowed".into(),
+                    message: format!("this path answers {allow} only"),
+                })
+        }))
+}
+
 fn json_error(e: impl std::fmt::Display) -> actix_web::Error {
     actix_web::error::InternalError::from_response(
         e.to_string(),
@@ -1011,39 +1027,58 @@ pub fn configure(state: web::Data<PayState>) -> impl Fn(&mut web::ServiceConfig)
                     .limit(MAX_BODY)
                     .error_handler(|e, _| json_error(e)),
             )
-            .route("/healthz", web::get().to(healthz))
-            .route("/metrics", web::get().to(metrics))
-            .route("/api/v1/openapi.json", web::get().to(openapi))
-            .route("/api/v1/intents", web::post().to(create_intent))
-            .route("/api/v1/intents/{id}", web::get().to(get_intent))
-            .route("/api/v1/intents/{id}/cancel", web::post().to(cancel_intent))
-            .route("/api/v1/intents/{id}/events", web::get().to(intent_events))
-            .route(
+            .service(only("/healthz", "GET", web::get().to(healthz)))
+            .service(only("/metrics", "GET", web::get().to(metrics)))
+            .service(only("/api/v1/openapi.json", "GET", web::get().to(openapi)))
+            .service(only(
+                "/api/v1/intents",
+                "POST",
+                web::post().to(create_intent),
+            ))
+            .service(only(
+                "/api/v1/intents/{id}",
+                "GET",
+                web::get().to(get_intent),
+            ))
+            .service(only(
+                "/api/v1/intents/{id}/cancel",
+                "POST",
+                web::post().to(cancel_intent),
+            ))
+            .service(only(
+                "/api/v1/intents/{id}/events",
+                "GET",
+                web::get().to(intent_events),
+            ))
+            .service(only(
                 "/api/v1/intents/{id}/refunds",
+                "POST",
                 web::post().to(refunds::create_refund),
-            )
-            .route(
+            ))
+            .service(only(
                 "/api/v1/intents/{id}/refunds/{refund_id}",
+                "GET",
                 web::get().to(refunds::get_refund),
-            )
-            .route(
+            ))
+            .service(only(
                 "/api/v1/providers/payconiq/callback",
+                "POST",
                 web::post().to(payconiq_callback),
-            );
+            ));
         match governor {
             Some(g) => {
                 cfg.service(
                     web::scope("/p")
                         .wrap(Governor::new(&g))
-                        .route("/{token}", web::get().to(customer_page))
-                        .route("/{token}/confirm", web::post().to(confirm)),
+                        .service(only("/{token}", "GET", web::get().to(customer_page)))
+                        .service(only("/{token}/confirm", "POST", web::post().to(confirm))),
                 );
             }
             None => {
                 cfg.service(
                     web::scope("/p")
-                        .route("/{token}", web::get().to(customer_page))
-                        .route("/{token}/confirm", web::post().to(confirm)),
+                        .service(only("/{token}", "GET", web::get().to(customer_page)))
+                        .service(only("/{token}/confirm", "POST", web::post().to(confirm))),
                 );
             }
         }
