@@ -5,14 +5,9 @@
 
 mod common;
 
-use std::path::Path;
+use common::set_time;
 
 use serde_json::{Value, json};
-
-/// Sets the frozen wall-clock time (Brussels local) that libfaketime hands to the till.
-fn set_time(file: &Path, local: &str) {
-    std::fs::write(file, format!("{local}\n")).unwrap();
-}
 
 #[test]
 fn the_origin_day_replayed_headless_gives_the_origin_report() {

@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::set_time;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
@@ -41,11 +43,6 @@ fn kaching_tcp(dir: &Path, port: u16) -> Command {
         .env("KACHING_PRINTER__WIDTH", "42")
         .env("KACHING_PRINTER__CODEPAGE", "cp1252");
     cmd
-}
-
-/// Sets the frozen wall-clock time (Brussels local) libfaketime gives the till.
-fn set_time(file: &Path, local: &str) {
-    std::fs::write(file, format!("{local}\n")).unwrap();
 }
 
 /// `cmd` under libfaketime reading its (frozen) time from `file`, which may change while it

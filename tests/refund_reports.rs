@@ -34,47 +34,17 @@
 
 mod common;
 
-use common::{find_event as find, int as cents, wait_synced};
+use common::{
+    central_cmd, central_json as json, central_stdout as run, find_event as find, int as cents,
+    set_time, wait_synced,
+};
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use common::mysql::TestDb;
 use serde_json::Value;
 
 const DAY: &str = "2026-12-03";
-
-/// Sets the frozen wall-clock time (Brussels local) that libfaketime hands to the till.
-fn set_time(file: &Path, local: &str) {
-    std::fs::write(file, format!("{local}\n")).unwrap();
-}
-
-/// `kaching` against the central database `url`.
-fn central_cmd(dir: &Path, url: &str) -> std::process::Command {
-    let mut c = common::kaching(dir);
-    c.env("KACHING_CENTRAL__URL", url);
-    c
-}
-
-/// `kaching ARGS` against the central database: its stdout.
-fn run(dir: &Path, url: &str, args: &[&str]) -> String {
-    let mut cmd = central_cmd(dir, url);
-    cmd.args(args);
-    let o = common::run_cmd(cmd, "");
-    assert!(
-        o.status.success(),
-        "kaching {args:?}: {}",
-        common::stderr(&o)
-    );
-    common::stdout(&o)
-}
-
-/// `kaching ARGS` against the central database; its stdout as JSON.
-fn json(dir: &Path, url: &str, args: &[&str]) -> Value {
-    let out = run(dir, url, args);
-    serde_json::from_str(&out)
-        .unwrap_or_else(|e| panic!("kaching {args:?} is not JSON ({e}): {out}"))
-}
 
 fn login(till: &mut common::Till, id: &str, pin: &str) {
     let ev = till.cmd(&format!("login {id} {pin}"));

@@ -13,39 +13,14 @@
 
 mod common;
 
-use common::{find_event as find, int as cents, wait_synced};
+use common::{
+    central_cmd, central_json as json, find_event as find, int as cents, set_time, wait_synced,
+};
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use common::mysql::TestDb;
 use serde_json::Value;
-
-/// Sets the frozen wall-clock time (Brussels local) that libfaketime hands to the till.
-fn set_time(file: &Path, local: &str) {
-    std::fs::write(file, format!("{local}\n")).unwrap();
-}
-
-/// `kaching` against the central database `url`.
-fn central_cmd(dir: &Path, url: &str) -> std::process::Command {
-    let mut c = common::kaching(dir);
-    c.env("KACHING_CENTRAL__URL", url);
-    c
-}
-
-/// `kaching ARGS` against the central database; its stdout as JSON.
-fn json(dir: &Path, url: &str, args: &[&str]) -> Value {
-    let mut cmd = central_cmd(dir, url);
-    cmd.args(args);
-    let o = common::run_cmd(cmd, "");
-    assert!(
-        o.status.success(),
-        "kaching {args:?}: {}",
-        common::stderr(&o)
-    );
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("kaching {args:?} is not JSON ({e}): {}", common::stdout(&o)))
-}
 
 /// Scans `codes`, pays in cash with `tendered`, and checks the sale's goods and rounding.
 fn cash_sale(till: &mut common::Till, codes: &[&str], tendered: &str, goods: i64, rounding: i64) {

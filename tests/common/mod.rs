@@ -406,3 +406,32 @@ pub fn wait_synced(till: &mut Till) {
     }
     panic!("not synced: {:#?}", till.status());
 }
+
+/// Sets the frozen wall-clock time (Brussels local) that libfaketime hands to a till reading
+/// `file` (`FAKETIME_TIMESTAMP_FILE`).
+pub fn set_time(file: &Path, local: &str) {
+    std::fs::write(file, format!("{local}\n")).unwrap();
+}
+
+/// `kaching` against the central database `url`.
+pub fn central_cmd(dir: &Path, url: &str) -> Command {
+    let mut c = kaching(dir);
+    c.env("KACHING_CENTRAL__URL", url);
+    c
+}
+
+/// `kaching ARGS` against the central database: its stdout (panics when it fails).
+pub fn central_stdout(dir: &Path, url: &str, args: &[&str]) -> String {
+    let mut cmd = central_cmd(dir, url);
+    cmd.args(args);
+    let o = run_cmd(cmd, "");
+    assert!(o.status.success(), "kaching {args:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// `kaching ARGS` against the central database: its stdout as JSON.
+pub fn central_json(dir: &Path, url: &str, args: &[&str]) -> Value {
+    let out = central_stdout(dir, url, args);
+    serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("kaching {args:?} is not JSON ({e}): {out}"))
+}

@@ -9,7 +9,7 @@ use fltk::frame::Frame;
 use fltk::group::Group;
 use fltk::prelude::*;
 
-use super::{column, flex, keypad, overlay_box, row};
+use super::{column, keypad, row, tall_overlay};
 use crate::gui::widgets::{Registry, Scale, action, button, colors, label};
 use crate::gui::{Msg, Ui};
 
@@ -39,12 +39,7 @@ pub(super) fn build(
     h: i32,
     m: i32,
 ) -> ApprovalView {
-    let ow = sc.px(720).min(w - 2 * m);
-    let oh = h - 2 * m;
-    let (ox, oy) = ((w - ow) / 2, m);
-    let mut group = overlay_box(ox, oy, ow, oh);
-    let mut inner = flex(ox + m, oy + m, ow - 2 * m, oh - 2 * m, true);
-    inner.set_pad(m / 2);
+    let (mut group, mut inner) = tall_overlay(sc, w, h, m, 720);
     let mut title = label(reg, "approve.title", "", sc.font(20), Align::Center);
     title.set_label_font(Font::HelveticaBold);
     title.set_label_color(colors::DISCOUNT);
@@ -87,24 +82,12 @@ pub(super) fn build(
             "approve.0",
             "approve.back",
         ],
-        ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "⌫"],
-        [
-            Msg::Ui(Ui::ApproveKey('1')),
-            Msg::Ui(Ui::ApproveKey('2')),
-            Msg::Ui(Ui::ApproveKey('3')),
-            Msg::Ui(Ui::ApproveKey('4')),
-            Msg::Ui(Ui::ApproveKey('5')),
-            Msg::Ui(Ui::ApproveKey('6')),
-            Msg::Ui(Ui::ApproveKey('7')),
-            Msg::Ui(Ui::ApproveKey('8')),
-            Msg::Ui(Ui::ApproveKey('9')),
-            Msg::Ui(Ui::ApproveClear),
-            Msg::Ui(Ui::ApproveKey('0')),
-            Msg::Ui(Ui::ApproveBack),
-        ],
+        Ui::ApproveKey,
+        Some(Ui::ApproveClear),
+        Ui::ApproveBack,
         m / 2,
     );
-    body.fixed(&pad, sc.px(280).min(ow / 2));
+    body.fixed(&pad, sc.px(280).min(group.w() / 2));
     body.end();
 
     let mut brow = row();

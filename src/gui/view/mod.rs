@@ -80,17 +80,53 @@ fn spacer() -> Frame {
     Frame::default()
 }
 
-/// A 3-column keypad (1-9, then the three keys of the last row).
+/// The digit keypad every screen uses: 1-9, then a decimal comma (`clear: None`, sending
+/// `key(',')`) or « C » (sending `clear`), 0 and ⌫ (sending `back`); each digit sends `key(d)`.
+/// `ids` are the probe ids of the twelve keys, in that order.
 #[allow(clippy::too_many_arguments)]
 fn keypad(
     reg: &mut Registry,
     s: &Sender<Msg>,
     sc: Scale,
     ids: &[&'static str; 12],
-    labels: [&str; 12],
-    msgs: [Msg; 12],
+    key: fn(char) -> Ui,
+    clear: Option<Ui>,
+    back: Ui,
     pad: i32,
 ) -> Flex {
+    let (extra_label, extra) = match clear {
+        Some(clear) => ("C", clear),
+        None => (",", key(',')),
+    };
+    let labels = [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9",
+        extra_label,
+        "0",
+        "⌫",
+    ];
+    let mut msgs = [
+        key('1'),
+        key('2'),
+        key('3'),
+        key('4'),
+        key('5'),
+        key('6'),
+        key('7'),
+        key('8'),
+        key('9'),
+        extra,
+        key('0'),
+        back,
+    ]
+    .into_iter();
     let mut grid = column();
     grid.set_pad(pad);
     for r in 0..4 {
@@ -98,7 +134,9 @@ fn keypad(
         line.set_pad(pad);
         for c in 0..3 {
             let i = r * 3 + c;
-            button(reg, ids[i], labels[i], sc.font(26), s, msgs[i].clone());
+            if let Some(msg) = msgs.next() {
+                button(reg, ids[i], labels[i], sc.font(26), s, Msg::Ui(msg));
+            }
         }
         line.end();
     }
@@ -124,6 +162,19 @@ fn centered_overlay(sc: Scale, w: i32, h: i32, m: i32, width: i32, height: i32) 
     let group = overlay_box(ox, oy, ow, oh);
     let mut inner = flex(ox + m * 2, oy + m * 2, ow - 4 * m, oh - 4 * m, true);
     inner.set_pad(m);
+    (group, inner)
+}
+
+/// An overlay `width` wide (scaled, at most the window less its margins) and the window's full
+/// height less its margins, centred, and the column inside it (children `m / 2` apart). Both are
+/// open: the caller adds the content, then ends the column and the box.
+fn tall_overlay(sc: Scale, w: i32, h: i32, m: i32, width: i32) -> (Group, Flex) {
+    let ow = sc.px(width).min(w - 2 * m);
+    let oh = h - 2 * m;
+    let (ox, oy) = ((w - ow) / 2, m);
+    let group = overlay_box(ox, oy, ow, oh);
+    let mut inner = flex(ox + m, oy + m, ow - 2 * m, oh - 2 * m, true);
+    inner.set_pad(m / 2);
     (group, inner)
 }
 

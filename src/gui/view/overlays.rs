@@ -8,7 +8,7 @@ use fltk::frame::Frame;
 use fltk::group::Group;
 use fltk::prelude::*;
 
-use super::{centered_overlay, flex, keypad, overlay_box, row};
+use super::{centered_overlay, flex, keypad, overlay_box, row, tall_overlay};
 use crate::domain::Account;
 use crate::gui::widgets::{Registry, Scale, action, button, colors, label};
 use crate::gui::{Msg, Ui};
@@ -45,12 +45,7 @@ pub(super) fn build_amount(
     h: i32,
     m: i32,
 ) -> AmountView {
-    let ow = sc.px(420).min(w - 2 * m);
-    let oh = h - 2 * m;
-    let (ox, oy) = ((w - ow) / 2, m);
-    let mut group = overlay_box(ox, oy, ow, oh);
-    let mut inner = flex(ox + m, oy + m, ow - 2 * m, oh - 2 * m, true);
-    inner.set_pad(m / 2);
+    let (mut group, mut inner) = tall_overlay(sc, w, h, m, 420);
     let mut title = label(reg, "amount.title", "", sc.font(18), Align::Center);
     title.set_label_font(Font::HelveticaBold);
     inner.fixed(&title, sc.px(26));
@@ -80,21 +75,9 @@ pub(super) fn build_amount(
             "amount.0",
             "amount.back",
         ],
-        ["1", "2", "3", "4", "5", "6", "7", "8", "9", ",", "0", "⌫"],
-        [
-            Msg::Ui(Ui::AmountKey('1')),
-            Msg::Ui(Ui::AmountKey('2')),
-            Msg::Ui(Ui::AmountKey('3')),
-            Msg::Ui(Ui::AmountKey('4')),
-            Msg::Ui(Ui::AmountKey('5')),
-            Msg::Ui(Ui::AmountKey('6')),
-            Msg::Ui(Ui::AmountKey('7')),
-            Msg::Ui(Ui::AmountKey('8')),
-            Msg::Ui(Ui::AmountKey('9')),
-            Msg::Ui(Ui::AmountKey(',')),
-            Msg::Ui(Ui::AmountKey('0')),
-            Msg::Ui(Ui::AmountBack),
-        ],
+        Ui::AmountKey,
+        None,
+        Ui::AmountBack,
         m / 2,
     );
     let mut brow = row();
