@@ -156,7 +156,7 @@ impl Till {
             "discount"
         };
         let needs_manager =
-            matches!(rule, DiscountRule::Price(_)) || bp > self.settings.max_discount_bp;
+            crate::domain::discount::needs_manager(rule, bp, self.settings.max_discount_bp);
         let detail = match target {
             DiscountTarget::Line(n) => Text::msg("approval-detail-line").arg("line", n as i64),
             DiscountTarget::Basket => Text::msg("approval-detail-basket"),

@@ -344,10 +344,14 @@ impl TillEvent {
     pub fn basket(b: &Basket) -> TillEvent {
         let account = b.current();
         let current = b.lines(account);
+        // The amounts are computed once for the account shown (its totals follow from them).
+        let priced = current.priced();
+        let discount_cents = priced.iter().map(|p| p.discount).sum();
+        let total_cents = priced.iter().map(|p| p.net).sum();
         let lines = current
             .as_slice()
             .iter()
-            .zip(current.priced())
+            .zip(priced)
             .enumerate()
             .map(|(i, (l, p))| BasketLineView {
                 line: i + 1,
@@ -364,9 +368,9 @@ impl TillEvent {
         TillEvent::Basket {
             account,
             lines,
-            discount_cents: current.discount_total(),
+            discount_cents,
             basket_discount: current.basket_discount().map(|d| DiscountView::of(&d.rule)),
-            total_cents: current.total(),
+            total_cents,
             main_total_cents: b.lines(Account::Main).total(),
             sub_total_cents: b.lines(Account::Sub).total(),
         }

@@ -199,10 +199,6 @@ impl Lines {
             })
             .sum()
     }
-    /// Every discount of the account together.
-    pub fn discount_total(&self) -> Money {
-        self.priced().iter().map(|p| p.discount).sum()
-    }
     pub fn as_slice(&self) -> &[Line] {
         &self.0
     }

@@ -199,6 +199,13 @@ impl DiscountRule {
     }
 }
 
+/// Whether a discount asked by a cashier needs a manager's approval: a price override always,
+/// any other when it takes off more than `cap_bp` (hundredths of a percent, `till.max_discount_pct`)
+/// of what it reduces (`effective_bp`, see [`DiscountRule::effective_bp`]).
+pub fn needs_manager(rule: DiscountRule, effective_bp: i64, cap_bp: i64) -> bool {
+    matches!(rule, DiscountRule::Price(_)) || effective_bp > cap_bp
+}
+
 /// Spreads `total` over `bases` in proportion (largest remainder): each share is at most its
 /// base when `total` is at most their sum, and the shares add up to `total` exactly. Ties for a
 /// remainder cent go to the larger base, then to the earlier line.
@@ -290,6 +297,17 @@ mod tests {
         assert_eq!(DiscountRule::effective_bp(m(101), m(1000)), 1010);
         assert_eq!(DiscountRule::effective_bp(m(1), m(3)), 3334);
         assert_eq!(DiscountRule::effective_bp(m(1), m(0)), 0);
+    }
+
+    #[test]
+    fn a_price_override_always_needs_a_manager_and_a_discount_above_the_cap() {
+        assert!(needs_manager(DiscountRule::Price(m(100)), 0, 1000));
+        assert!(!needs_manager(DiscountRule::Percent(1000), 1000, 1000));
+        assert!(needs_manager(DiscountRule::Amount(m(101)), 1010, 1000));
+        assert!(
+            needs_manager(DiscountRule::Percent(1), 1, 0),
+            "a cap of 0: every discount"
+        );
     }
 
     #[test]

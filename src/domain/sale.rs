@@ -191,7 +191,7 @@ impl SaleDraft {
                 })
             })
             .collect::<Result<Vec<_>, SaleError>>()?;
-        let discount = lines.discount_total();
+        let discount: Money = sale_lines.iter().map(|l| l.discount).sum();
         let total = lines.total();
         let paid = if method == PaymentMethod::Cash && round_cash {
             total.round_to_5_cents().ok_or(SaleError::Overflow)?
