@@ -77,6 +77,7 @@ admin-not-found = not found
 admin-no-such-staff = no such staff member
 admin-no-such-product = no such article
 admin-central-unreachable = central database unreachable, nothing changed: { $detail }
+admin-central-conflict = another change to the central database got in the way, retried { $tries } times; nothing changed, try again: { $detail }
 admin-central-refused = refused by the central database, nothing changed: { $detail }
 admin-central-unusable = the central database is configured but unusable (see the log), nothing changed
 admin-saved-centrally = saved in the central database but not yet on this till (the next sync applies it): { $detail }

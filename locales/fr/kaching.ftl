@@ -78,6 +78,7 @@ admin-not-found = introuvable
 admin-no-such-staff = membre du personnel introuvable
 admin-no-such-product = article introuvable
 admin-central-unreachable = base centrale injoignable, rien n'a été modifié : { $detail }
+admin-central-conflict = une autre modification de la base centrale a gêné celle-ci, réessayée { $tries } fois ; rien n'a été modifié, réessayez : { $detail }
 admin-central-refused = refusé par la base centrale, rien n'a été modifié : { $detail }
 admin-central-unusable = base centrale configurée mais inutilisable (voir le journal), rien n'a été modifié
 admin-saved-centrally = enregistré dans la base centrale mais pas encore sur cette caisse (la prochaine synchronisation l'applique) : { $detail }

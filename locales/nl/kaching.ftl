@@ -77,6 +77,7 @@ admin-not-found = niet gevonden
 admin-no-such-staff = medewerker niet gevonden
 admin-no-such-product = artikel niet gevonden
 admin-central-unreachable = centrale databank onbereikbaar, er is niets gewijzigd: { $detail }
+admin-central-conflict = een andere wijziging in de centrale databank zat in de weg, { $tries } keer opnieuw geprobeerd; er is niets gewijzigd, probeer opnieuw: { $detail }
 admin-central-refused = geweigerd door de centrale databank, er is niets gewijzigd: { $detail }
 admin-central-unusable = centrale databank ingesteld maar onbruikbaar (zie het logboek), er is niets gewijzigd
 admin-saved-centrally = opgeslagen in de centrale databank maar nog niet op deze kassa (de volgende synchronisatie past het toe): { $detail }
