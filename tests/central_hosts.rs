@@ -263,3 +263,67 @@ fn a_central_write_chosen_as_a_deadlock_victim_is_run_again_and_lands() {
     });
     block_on(central.disconnect());
 }
+
+#[test]
+fn the_payment_servers_store_moves_to_the_next_host_when_its_host_is_cut() {
+    use kaching::pay_web::api::{IntentLine, IntentStatus, NewIntent};
+    use kaching::pay_web::store::{AnyIntentStore, ConfirmOutcome, IntentStore};
+    const NOW: i64 = 1_800_000_000_000;
+    let db = TestDb::create();
+    let a = Proxy::start(server_addr());
+    let b = Proxy::start(server_addr());
+    let url = url_with_hosts(
+        &db,
+        &[
+            format!("127.0.0.1:{}", common::free_port()),
+            a.addr().to_string(),
+            b.addr().to_string(),
+        ],
+    );
+    let intent = |cents: i64| NewIntent {
+        id: uuid::Uuid::now_v7(),
+        amount_cents: cents,
+        account: "main".into(),
+        seller: "Khadija".into(),
+        shop_name: "KACHING".into(),
+        lines: vec![IntentLine {
+            name: "Pain".into(),
+            qty: 1,
+            total_cents: cents,
+        }],
+    };
+    block_on(async {
+        // Opening skips the dead host and migrates through A.
+        let store = AnyIntentStore::open(&url)
+            .await
+            .unwrap_or_else(|e| panic!("opening through {url}: {e}"));
+        let secret = kaching::secrets::Secret::new("s".repeat(32));
+        store.add_till("till-1", &secret, NOW).await.unwrap();
+        let first = intent(120);
+        store
+            .create("till-1", &first, "token-1", NOW, NOW + 600_000)
+            .await
+            .unwrap();
+        assert!(a.accepted() > 0, "nothing went through A");
+
+        // A is cut with the customer's confirmation on its way: it lands through B.
+        a.cut();
+        let started = Instant::now();
+        let outcome = store.confirm("token-1", 120, NOW + 1_000).await.unwrap();
+        assert!(
+            matches!(outcome, ConfirmOutcome::Confirmed(_)),
+            "{outcome:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(b.accepted() > 0, "nothing went through B");
+        let paid = store.by_id(&first.id.to_string()).await.unwrap().unwrap();
+        assert_eq!(paid.status, IntentStatus::Paid);
+        // Confirmed once: a second confirmation changes nothing.
+        let again = store.confirm("token-1", 120, NOW + 2_000).await.unwrap();
+        assert!(matches!(again, ConfirmOutcome::NotPending(_)), "{again:?}");
+    });
+    assert_eq!(
+        db.int("SELECT COUNT(*) FROM payment_intent_events WHERE status = 'paid'"),
+        1
+    );
+}

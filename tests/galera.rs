@@ -138,7 +138,10 @@ fn cluster(base: &Path) -> Vec<Node> {
             ]
         })
         .collect();
-    let gcomm: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{}", p[1])).collect();
+    let gcomm: Vec<String> = ports
+        .iter()
+        .map(|p| format!("127.0.0.1:{}", p[1]))
+        .collect();
     let mut nodes = Vec::new();
     for (i, [port, gport, ist, sst]) in ports.iter().enumerate() {
         let name = format!("n{}", i + 1);
@@ -209,8 +212,9 @@ fn sell(till: &mut common::Till, check: &Node) -> Duration {
     let id = sale["sale_id"].as_str().unwrap().to_owned();
     let start = Instant::now();
     loop {
-        if check.sql(&format!("SELECT COUNT(*) FROM kaching.sales WHERE id = '{id}'"))
-            == Some("1".into())
+        if check.sql(&format!(
+            "SELECT COUNT(*) FROM kaching.sales WHERE id = '{id}'"
+        )) == Some("1".into())
         {
             return start.elapsed();
         }
@@ -324,7 +328,12 @@ fn two_tills_ride_out_the_loss_of_their_galera_nodes_and_every_node_holds_every_
     let mut sums = Vec::new();
     for n in &nodes {
         n.wait_synced(3);
-        assert_eq!(n.int("SELECT COUNT(*) FROM kaching.sales"), expected, "{}", n.name);
+        assert_eq!(
+            n.int("SELECT COUNT(*) FROM kaching.sales"),
+            expected,
+            "{}",
+            n.name
+        );
         assert_eq!(
             n.int("SELECT COUNT(DISTINCT id) FROM kaching.sales"),
             expected,
@@ -380,7 +389,11 @@ fn two_tills_ride_out_the_loss_of_their_galera_nodes_and_every_node_holds_every_
             failed.push(String::from_utf8_lossy(&o.stderr).into_owned());
         }
     }
-    assert!(failed.is_empty(), "{} imports failed: {failed:#?}", failed.len());
+    assert!(
+        failed.is_empty(),
+        "{} imports failed: {failed:#?}",
+        failed.len()
+    );
     for n in &nodes {
         assert_eq!(
             n.int("SELECT COUNT(*) FROM kaching.products WHERE code LIKE '7%'"),

@@ -202,15 +202,12 @@ impl MysqlIntentStore {
             }),
         };
         let target = redacted_url(url);
-        store
-            .run(move |pool| async move { migrate(pool).await.map_err(Fail::from) })
-            .await
-            .map_err(|e| match e {
-                IntentStoreError::Database(m) => {
-                    IntentStoreError::Database(format!("connecting to {target}: {m}"))
-                }
-                other => other,
-            })?;
+        store.run(migrate).await.map_err(|e| match e {
+            IntentStoreError::Database(m) => {
+                IntentStoreError::Database(format!("connecting to {target}: {m}"))
+            }
+            other => other,
+        })?;
         Ok(store)
     }
 
@@ -275,7 +272,7 @@ impl MysqlIntentStore {
 
 /// Applies the embedded migrations under a named lock, so instances starting together on a
 /// fresh database do not race (MySQL DDL commits implicitly, a migration is not atomic).
-async fn migrate(pool: Pool) -> IntentResult<()> {
+async fn migrate(pool: Pool) -> Step<()> {
     let mut lock = pool.get_conn().await?;
     let got: Option<Option<i64>> = lock
         .query_first(
@@ -283,9 +280,9 @@ async fn migrate(pool: Pool) -> IntentResult<()> {
         )
         .await?;
     if got != Some(Some(1)) {
-        return Err(IntentStoreError::Migration(
+        return Err(Fail::Store(IntentStoreError::Migration(
             "another instance is migrating this database: gave up after 120 s".into(),
-        ));
+        )));
     }
     let report = embedded::migrations::runner()
         .set_migration_table_name(MIGRATION_TABLE)
@@ -296,7 +293,7 @@ async fn migrate(pool: Pool) -> IntentResult<()> {
             "DO RELEASE_LOCK(CONCAT('kaching_pay_migrate_', SHA1(COALESCE(DATABASE(), ''))))",
         )
         .await;
-    let report = report.map_err(|e| IntentStoreError::Migration(e.to_string()))?;
+    let report = report.map_err(|e| Fail::Store(IntentStoreError::Migration(e.to_string())))?;
     for m in report.applied_migrations() {
         tracing::info!(migration = %m, "payment database migrated");
     }
