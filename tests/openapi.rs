@@ -61,42 +61,152 @@ fn properties(doc: &Value) -> Vec<(String, String, Value)> {
 /// What the other integration tests see each route answer: (method, path, status, where).
 const SEEN: &[(&str, &str, u16, &str)] = &[
     ("POST", "/api/v1/intents", 201, "pay_security, qr_payment"),
-    ("POST", "/api/v1/intents", 200, "pay_security (the same request again)"),
-    ("POST", "/api/v1/intents", 400, "pay_security (invalid creation requests)"),
+    (
+        "POST",
+        "/api/v1/intents",
+        200,
+        "pay_security (the same request again)",
+    ),
+    (
+        "POST",
+        "/api/v1/intents",
+        400,
+        "pay_security (invalid creation requests)",
+    ),
     ("POST", "/api/v1/intents", 401, "pay_security (signatures)"),
-    ("POST", "/api/v1/intents", 409, "pay_security (the same id from another till)"),
-    ("POST", "/api/v1/intents", 413, "pay_security (oversized bodies)"),
-    ("POST", "/api/v1/intents", 422, "pay_security (the lines do not add up)"),
+    (
+        "POST",
+        "/api/v1/intents",
+        409,
+        "pay_security (the same id from another till)",
+    ),
+    (
+        "POST",
+        "/api/v1/intents",
+        413,
+        "pay_security (oversized bodies)",
+    ),
+    (
+        "POST",
+        "/api/v1/intents",
+        422,
+        "pay_security (the lines do not add up)",
+    ),
     ("GET", "/api/v1/intents/{id}", 200, "pay_security"),
-    ("GET", "/api/v1/intents/{id}", 401, "pay_security, pay_methods"),
-    ("GET", "/api/v1/intents/{id}", 404, "pay_security (another till's)"),
+    (
+        "GET",
+        "/api/v1/intents/{id}",
+        401,
+        "pay_security, pay_methods",
+    ),
+    (
+        "GET",
+        "/api/v1/intents/{id}",
+        404,
+        "pay_security (another till's)",
+    ),
     ("POST", "/api/v1/intents/{id}/cancel", 200, "pay_security"),
     ("POST", "/api/v1/intents/{id}/cancel", 401, "pay_security"),
     ("POST", "/api/v1/intents/{id}/cancel", 404, "pay_security"),
-    ("POST", "/api/v1/intents/{id}/cancel", 409, "pay_security (paid, cancelled)"),
+    (
+        "POST",
+        "/api/v1/intents/{id}/cancel",
+        409,
+        "pay_security (paid, cancelled)",
+    ),
     ("POST", "/api/v1/intents/{id}/cancel", 413, "pay_security"),
-    ("GET", "/api/v1/intents/{id}/events", 200, "pay_security, qr_payment"),
+    (
+        "GET",
+        "/api/v1/intents/{id}/events",
+        200,
+        "pay_security, qr_payment",
+    ),
     ("GET", "/api/v1/intents/{id}/events", 401, "pay_security"),
     ("GET", "/api/v1/intents/{id}/events", 404, "pay_security"),
     ("POST", "/api/v1/intents/{id}/refunds", 201, "payconiq"),
     ("POST", "/api/v1/intents/{id}/refunds", 400, "payconiq"),
     ("POST", "/api/v1/intents/{id}/refunds", 401, "payconiq"),
-    ("POST", "/api/v1/intents/{id}/refunds", 409, "payconiq (not_paid, not_refundable, conflict)"),
-    ("POST", "/api/v1/intents/{id}/refunds", 422, "payconiq (refund_exceeds_payment)"),
-    ("GET", "/api/v1/intents/{id}/refunds/{refund_id}", 200, "payconiq"),
-    ("POST", "/api/v1/providers/payconiq/callback", 200, "payconiq"),
-    ("POST", "/api/v1/providers/payconiq/callback", 400, "payconiq"),
-    ("POST", "/api/v1/providers/payconiq/callback", 401, "payconiq (callback attacks)"),
-    ("POST", "/api/v1/providers/payconiq/callback", 404, "payconiq (unknown payment)"),
-    ("POST", "/api/v1/providers/payconiq/callback", 409, "payconiq (replayed jti)"),
-    ("POST", "/api/v1/providers/payconiq/callback", 422, "payconiq (another amount)"),
+    (
+        "POST",
+        "/api/v1/intents/{id}/refunds",
+        409,
+        "payconiq (not_paid, not_refundable, conflict)",
+    ),
+    (
+        "POST",
+        "/api/v1/intents/{id}/refunds",
+        422,
+        "payconiq (refund_exceeds_payment)",
+    ),
+    (
+        "GET",
+        "/api/v1/intents/{id}/refunds/{refund_id}",
+        200,
+        "payconiq",
+    ),
+    (
+        "POST",
+        "/api/v1/providers/payconiq/callback",
+        200,
+        "payconiq",
+    ),
+    (
+        "POST",
+        "/api/v1/providers/payconiq/callback",
+        400,
+        "payconiq",
+    ),
+    (
+        "POST",
+        "/api/v1/providers/payconiq/callback",
+        401,
+        "payconiq (callback attacks)",
+    ),
+    (
+        "POST",
+        "/api/v1/providers/payconiq/callback",
+        404,
+        "payconiq (unknown payment)",
+    ),
+    (
+        "POST",
+        "/api/v1/providers/payconiq/callback",
+        409,
+        "payconiq (replayed jti)",
+    ),
+    (
+        "POST",
+        "/api/v1/providers/payconiq/callback",
+        422,
+        "payconiq (another amount)",
+    ),
     ("GET", "/p/{token}", 200, "pay_security, browser_payment"),
     ("GET", "/p/{token}", 404, "pay_security"),
-    ("POST", "/p/{token}/confirm", 303, "pay_security, qr_payment"),
-    ("POST", "/p/{token}/confirm", 400, "pay_security (malformed forms)"),
-    ("POST", "/p/{token}/confirm", 403, "pay_security (CSRF, Origin), payconiq"),
+    (
+        "POST",
+        "/p/{token}/confirm",
+        303,
+        "pay_security, qr_payment",
+    ),
+    (
+        "POST",
+        "/p/{token}/confirm",
+        400,
+        "pay_security (malformed forms)",
+    ),
+    (
+        "POST",
+        "/p/{token}/confirm",
+        403,
+        "pay_security (CSRF, Origin), payconiq",
+    ),
     ("POST", "/p/{token}/confirm", 404, "pay_security"),
-    ("POST", "/p/{token}/confirm", 409, "pay_security (replay, cancelled, amount)"),
+    (
+        "POST",
+        "/p/{token}/confirm",
+        409,
+        "pay_security (replay, cancelled, amount)",
+    ),
     ("POST", "/p/{token}/confirm", 410, "pay_security (expired)"),
     ("GET", "/healthz", 200, "pay_server's start"),
     ("GET", "/metrics", 200, "pay_security"),
@@ -114,20 +224,23 @@ fn the_document_declares_405_uuids_bounds_security_and_every_status_the_tests_se
     for (method, path, op) in &ops {
         let r = &op["responses"]["405"];
         assert!(r.is_object(), "{method} {path}: no 405");
-        assert!(r["headers"]["Allow"].is_object(), "{method} {path}: no Allow");
+        assert!(
+            r["headers"]["Allow"].is_object(),
+            "{method} {path}: no Allow"
+        );
         assert_eq!(
             r["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ApiError",
             "{method} {path}"
         );
         // Every JSON error response is an ApiError.
         for (status, resp) in op["responses"].as_object().unwrap() {
-            if status.starts_with('4') || status.starts_with('5') {
-                if let Some(json) = resp["content"].get("application/json") {
-                    assert_eq!(
-                        json["schema"]["$ref"], "#/components/schemas/ApiError",
-                        "{method} {path} {status}"
-                    );
-                }
+            if (status.starts_with('4') || status.starts_with('5'))
+                && let Some(json) = resp["content"].get("application/json")
+            {
+                assert_eq!(
+                    json["schema"]["$ref"], "#/components/schemas/ApiError",
+                    "{method} {path} {status}"
+                );
             }
         }
     }
@@ -182,8 +295,7 @@ fn the_document_declares_405_uuids_bounds_security_and_every_status_the_tests_se
     // Request bodies: required fields, unknown fields refused.
     for name in ["CreateIntent", "IntentLine", "CreateRefund"] {
         assert_eq!(
-            schemas[name]["additionalProperties"],
-            false,
+            schemas[name]["additionalProperties"], false,
             "{name} accepts unknown fields"
         );
     }

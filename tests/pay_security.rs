@@ -1119,7 +1119,9 @@ fn invalid_creation_requests_are_400_and_create_nothing() {
         ("null id", |v| v["intent_id"] = Value::Null),
         ("a fraction", |v| v["lines"][0]["qty"] = json!(1.5)),
         ("an unknown field", |v| v["tip_cents"] = json!(0)),
-        ("an unknown field in a line", |v| v["lines"][0]["vat"] = json!(6)),
+        ("an unknown field in a line", |v| {
+            v["lines"][0]["vat"] = json!(6)
+        }),
         ("a tab at the end of the seller", |v| {
             v["seller"] = json!("Khadija\t")
         }),

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use common::pay_server::PayServer;
 use kaching::pay_web::sign::signature_header;
 
-/// Examples per operation and phase: about 2 000 requests, a minute or two on a 2-core machine.
+/// Examples per operation and phase: about 3 400 requests, about a minute on a 2-core machine.
 const MAX_EXAMPLES: &str = "200";
 /// Past this the run is killed and the test fails.
 const DEADLINE: Duration = Duration::from_secs(360);
@@ -70,7 +70,13 @@ fn pending_intent_token(server: &PayServer) -> String {
     }))
     .unwrap();
     let t = chrono::Utc::now().timestamp();
-    let sig = signature_header(server.secret.as_bytes(), t, "POST", "/api/v1/intents", &body);
+    let sig = signature_header(
+        server.secret.as_bytes(),
+        t,
+        "POST",
+        "/api/v1/intents",
+        &body,
+    );
     let mut r = common::http()
         .post(format!("{}/api/v1/intents", server.url))
         .header("Kaching-Till", "till-1")
@@ -124,7 +130,9 @@ fn schemathesis_with_every_check_finds_nothing_the_document_does_not_say() {
         .env("KACHING_ST_TOKEN", &token)
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&report).unwrap())
-        .stderr(Stdio::from(std::fs::File::create(work.path().join("stderr.txt")).unwrap()));
+        .stderr(Stdio::from(
+            std::fs::File::create(work.path().join("stderr.txt")).unwrap(),
+        ));
     let started = Instant::now();
     let mut child = cmd
         .spawn()

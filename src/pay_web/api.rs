@@ -109,7 +109,11 @@ impl IntentStatus {
 #[serde(deny_unknown_fields)]
 pub struct IntentLine {
     /// Printable, not only white space (trimmed when stored).
-    #[schema(min_length = 1, max_length = 80, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 80,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub name: String,
     #[schema(minimum = 1, maximum = 999)]
     #[serde(deserialize_with = "whole_number")]
@@ -125,6 +129,12 @@ pub struct IntentLine {
 /// The amount must be the sum of the lines' `total_cents` (else 422 `amount_mismatch`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "intent_id": "0190a4d2-7c3e-7def-8a12-3456789abcde", "amount_cents": 370, "account": "main",
+    "seller": "Khadija", "shop_name": "KACHING",
+    "lines": [{"name": "Pain au chocolat", "qty": 1, "total_cents": 120},
+              {"name": "Café", "qty": 1, "total_cents": 250}]
+}))]
 pub struct CreateIntent {
     /// UUID made by the till (hyphenated): the idempotency key.
     #[schema(format = Uuid)]
@@ -498,13 +508,21 @@ mod tests {
 
     #[test]
     fn integers_are_read_as_json_schema_counts_them() {
-        let line = |qty: &str| serde_json::from_str::<IntentLine>(&format!(
-            r#"{{"name": "Café", "qty": {qty}, "total_cents": 250}}"#
-        ));
+        let line = |qty: &str| {
+            serde_json::from_str::<IntentLine>(&format!(
+                r#"{{"name": "Café", "qty": {qty}, "total_cents": 250}}"#
+            ))
+        };
         for (text, qty) in [("2", 2), ("2.0", 2), ("2e0", 2), ("-3.0", -3)] {
             assert_eq!(line(text).unwrap().qty, qty, "{text}");
         }
-        for text in ["2.5", "1e300", "9007199254740993.0", "18446744073709551615", "\"2\""] {
+        for text in [
+            "2.5",
+            "1e300",
+            "9007199254740993.0",
+            "18446744073709551615",
+            "\"2\"",
+        ] {
             assert!(line(text).is_err(), "{text}");
         }
         // Unknown fields are refused, not dropped.

@@ -634,21 +634,23 @@ fn browser_lang(req: &HttpRequest) -> Lang {
 }
 
 /// The customer's language: `?lang=fr|nl|en` (the page's switch), else the browser's
-/// `Accept-Language`, else French. An unknown `lang` is refused (400, in the browser's
-/// language): the document declares the three, and a page in a language nobody asked for would
-/// hide the mistake.
-fn customer_lang(req: &HttpRequest) -> Result<Lang, HttpResponse> {
+/// `Accept-Language`, else French. `Err(the browser's language)` for an unknown `lang`: it is
+/// refused ([`unknown_language`]), because the document declares the three and a page in a
+/// language nobody asked for would hide the mistake.
+fn customer_lang(req: &HttpRequest) -> Result<Lang, Lang> {
     match chosen_lang(req) {
         Ok(Some(l)) => Ok(l),
         Ok(None) => Ok(browser_lang(req)),
-        Err(()) => {
-            let lang = browser_lang(req);
-            Err(html(
-                StatusCode::BAD_REQUEST,
-                page::message_page(lang, "page-bad-language"),
-            ))
-        }
+        Err(()) => Err(browser_lang(req)),
     }
+}
+
+/// The 400 page for an unknown `?lang=`, in the browser's language (with the switch).
+fn unknown_language(lang: Lang) -> HttpResponse {
+    html(
+        StatusCode::BAD_REQUEST,
+        page::message_page(lang, "page-bad-language"),
+    )
 }
 
 #[utoipa::path(get, path = "/p/{token}",
@@ -667,7 +669,7 @@ async fn customer_page(
 ) -> Result<HttpResponse, PayError> {
     let lang = match customer_lang(&req) {
         Ok(l) => l,
-        Err(refused) => return Ok(refused),
+        Err(browser) => return Ok(unknown_language(browser)),
     };
     let token = path.into_inner();
     let Some(intent) = lookup_token(&state, &token).await? else {
@@ -754,7 +756,7 @@ async fn confirm(
 ) -> Result<HttpResponse, PayError> {
     let lang = match customer_lang(&req) {
         Ok(l) => l,
-        Err(refused) => return Ok(refused),
+        Err(browser) => return Ok(unknown_language(browser)),
     };
     let token = path.into_inner();
     let Some(intent) = lookup_token(&state, &token).await? else {

@@ -126,9 +126,10 @@ fn links(op: &mut Operation) {
         for (operation_id, parameters) in targets {
             let link = parameters
                 .iter()
-                .fold(LinkBuilder::new().operation_id(*operation_id), |l, (k, v)| {
-                    l.parameter(*k, *v)
-                })
+                .fold(
+                    LinkBuilder::new().operation_id(*operation_id),
+                    |l, (k, v)| l.parameter(*k, *v),
+                )
                 .build();
             response
                 .links
