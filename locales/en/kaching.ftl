@@ -70,6 +70,7 @@ page-already-paid = This payment has already been confirmed.
 page-was-cancelled = This payment was cancelled.
 page-was-expired = This payment has expired.
 page-amount-mismatch = The amount does not match: reload the page.
+page-bad-language = Unknown language: choose FR, NL or EN.
 page-languages = Language
 
 ## Administration

@@ -71,6 +71,7 @@ page-already-paid = Ce paiement a déjà été validé.
 page-was-cancelled = Ce paiement a été annulé.
 page-was-expired = Ce paiement a expiré.
 page-amount-mismatch = Le montant ne correspond pas : rechargez la page.
+page-bad-language = Langue inconnue : choisissez FR, NL ou EN.
 page-languages = Langue
 
 ## Administration

@@ -70,6 +70,7 @@ page-already-paid = Deze betaling is al bevestigd.
 page-was-cancelled = Deze betaling is geannuleerd.
 page-was-expired = Deze betaling is verlopen.
 page-amount-mismatch = Het bedrag klopt niet: laad de pagina opnieuw.
+page-bad-language = Onbekende taal: kies FR, NL of EN.
 page-languages = Taal
 
 ## Beheer
