@@ -4,9 +4,10 @@
 //! 1. `inprocess` (the main figure): `KACHING_BENCH_TILLS` tills (default 50) in this process.
 //!    Each has its own real SQLite ledger in a temp dir (`Ledger::open_in`: WAL,
 //!    `synchronous=FULL`), its own `LedgerActor` thread and its own `SyncActor` with its own
-//!    `Central` pool, wired exactly as `Till::start` wires them (src/actors/mod.rs), each till on
-//!    an actix `Arbiter` (thread) of its own, as each real till runs its runtime on its own
-//!    thread. The sync path is therefore the program's, not a copy of it: outbox batches of
+//!    `Central` pool, wired exactly as `Till::start` wires them (src/actors/mod.rs), each till's
+//!    runtime an actix `System` on a thread of its own, as `kaching till` runs it. (Not an
+//!    `Arbiter` per till: there mysql_async's pool hands a returned connection back too late for
+//!    the round's next statement, and every till held two connections instead of one.) The sync path is therefore the program's, not a copy of it: outbox batches of
 //!    `BATCH` rows every `SYNC_EVERY`, `Central::push` in one transaction, `mark_sent`, the
 //!    staff and catalogue pulls, the heartbeat, the backoff. Each till records sales at a steady
 //!    pace (`KACHING_BENCH_RATE` sales/s, default 1; baskets of 1-10 lines) through the real
@@ -385,6 +386,47 @@ fn status_delta(before: &HashMap<String, i64>, after: &HashMap<String, i64>) -> 
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Samples the server's connections every 500 ms: all of them, and those on the bench database.
+struct Sampler {
+    on: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<(i64, i64)>,
+}
+
+impl Sampler {
+    fn start(server: &url::Url, db: &str) -> Sampler {
+        let on = Arc::new(AtomicBool::new(true));
+        let (server, db, flag) = (server.to_string(), db.to_owned(), on.clone());
+        let thread = std::thread::spawn(move || {
+            let (mut all, mut ours) = (0i64, 0i64);
+            while flag.load(Ordering::Relaxed) {
+                let db = db.clone();
+                let counts: Option<(i64, i64)> = admin(server.clone(), move |c| {
+                    Box::pin(c.exec_first(
+                        "SELECT COUNT(*), CAST(COALESCE(SUM(DB = ?), 0) AS SIGNED) FROM information_schema.PROCESSLIST",
+                        (db,),
+                    ))
+                })
+                .ok()
+                .flatten();
+                if let Some((a, o)) = counts {
+                    // The sampler's own connection is not counted.
+                    all = all.max(a - 1);
+                    ours = ours.max(o);
+                }
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            (all, ours)
+        });
+        Sampler { on, thread }
+    }
+
+    fn stop(self) -> String {
+        self.on.store(false, Ordering::Relaxed);
+        let (all, ours) = self.thread.join().unwrap_or((0, 0));
+        format!("peak connections: {ours} on the bench database, {all} on the server (every client)")
+    }
 }
 
 /// CPU seconds (user + system) of a process, from `/proc/<pid>/stat`.
@@ -928,12 +970,86 @@ fn check_exactly_once(
     }
 }
 
+/// When and how fast a till records its sales.
+struct Plan {
+    start: Instant,
+    phase: Duration,
+    period: Duration,
+    until: Instant,
+    seed: u64,
+}
+
+/// One in-process till: its runtime thread (an actix `System` of its own, as `kaching till`
+/// runs its runtime), and the addresses the bench talks to.
 struct TillRig {
     id: String,
     _dir: tempfile::TempDir,
     ledger: Addr<LedgerActor>,
-    arbiter: Arbiter,
-    sync: Option<Addr<SyncActor>>,
+    sync: Addr<SyncActor>,
+    system: actix::System,
+    thread: std::thread::JoinHandle<()>,
+    plan: Option<tokio::sync::oneshot::Sender<Plan>>,
+    recorded: Option<tokio::sync::oneshot::Receiver<RecorderRun>>,
+}
+
+impl TillRig {
+    /// Starts the till's runtime on a thread of its own: its LedgerActor over `ledger` and its
+    /// SyncActor (which begins its rounds at once), wired as `Till::start` wires them; then
+    /// records sales once it gets its plan, and runs until its System is stopped.
+    fn start(
+        id: String,
+        dir: tempfile::TempDir,
+        ledger: Ledger,
+        url: Secret,
+        clock: SharedClock,
+        products: Arc<Vec<Product>>,
+    ) -> TillRig {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (plan_tx, plan_rx) = tokio::sync::oneshot::channel::<Plan>();
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+        let path = dir.path().join(kaching::store::LEDGER_FILE);
+        let till = id.clone();
+        let thread = std::thread::Builder::new()
+            .name(id.clone())
+            .spawn(move || {
+                let system = actix::System::new();
+                system.block_on(async move {
+                    let ledger = LedgerActor::start(ledger, path);
+                    let central = Central::new(&url).expect("central URL");
+                    let sync = SyncActor::new(
+                        central,
+                        till.clone(),
+                        TZ,
+                        ledger.clone(),
+                        EventHub::new(),
+                        clock,
+                    )
+                    .start();
+                    let _ = ready_tx.send((ledger.clone(), sync, actix::System::current()));
+                    if let Ok(p) = plan_rx.await {
+                        let run = record(
+                            ledger, till, products, p.seed, p.start, p.phase, p.period, p.until,
+                        )
+                        .await;
+                        let _ = done_tx.send(run);
+                    }
+                });
+                // The SyncActor goes on (the drain) until the bench stops this System.
+                let _ = system.run();
+            })
+            .expect("a till's thread");
+        let (ledger, sync, system) = ready_rx.recv().expect("the till's runtime started");
+        TillRig {
+            id,
+            _dir: dir,
+            ledger,
+            sync,
+            system,
+            thread,
+            plan: Some(plan_tx),
+            recorded: Some(done_rx),
+        }
+    }
 }
 
 fn inprocess(opts: &Options, errors: &ErrorLog) -> bool {
@@ -943,7 +1059,7 @@ fn inprocess(opts: &Options, errors: &ErrorLog) -> bool {
     println!();
     println!(
         "== in-process: {n} tills x {:.2} sales/s for {:.0} s ({:.0} sales/s offered), each with its own SQLite ledger, \
-         LedgerActor, SyncActor and Central pool (SYNC_EVERY = {SYNC_EVERY:?}, BATCH = {BATCH})",
+         LedgerActor, SyncActor and Central pool on its own actix System (SYNC_EVERY = {SYNC_EVERY:?}, BATCH = {BATCH})",
         opts.rate,
         opts.seconds,
         opts.rate * n as f64
@@ -953,54 +1069,48 @@ fn inprocess(opts: &Options, errors: &ErrorLog) -> bool {
     let clock: SharedClock = Arc::new(SystemClock);
     errors.take();
 
-    let system = actix::System::new();
-    let outcome = system.block_on(async {
-        // The ledgers, each with the mark trigger on its connection.
-        let setup = Instant::now();
-        let mut rigs: Vec<TillRig> = Vec::with_capacity(n);
-        for i in 0..n {
-            let id = format!("load-{:02}", i + 1);
-            let dir = tempfile::tempdir().expect("temp dir");
-            let mut l = Ledger::open_in(dir.path()).expect("open a till's ledger");
-            l.import_products(&products, Utc::now(), None)
-                .expect("import the catalogue");
-            l.connection()
-                .execute_batch(MARK_TRIGGER)
-                .expect("install the mark trigger");
-            let ledger = LedgerActor::start(l, dir.path().join(kaching::store::LEDGER_FILE));
-            rigs.push(TillRig {
-                id,
-                _dir: dir,
-                ledger,
-                arbiter: Arbiter::new(),
-                sync: None,
-            });
-        }
-        println!(
-            "  {n} ledgers created in {:.1} s (catalogue of {CATALOGUE} articles each)",
-            setup.elapsed().as_secs_f64()
-        );
-        // The SyncActors, switched on spread over one SYNC_EVERY, each on its till's arbiter.
-        let stagger = SYNC_EVERY / n as u32;
-        for rig in rigs.iter_mut() {
-            let (url, till, ledger, clock) = (
-                Secret::new(db.url.clone()),
-                rig.id.clone(),
-                rig.ledger.clone(),
-                clock.clone(),
-            );
-            rig.sync = Some(SyncActor::start_in_arbiter(&rig.arbiter.handle(), move |_| {
-                let central = Central::new(&url).expect("central URL");
-                SyncActor::new(central, till, TZ, ledger, EventHub::new(), clock)
-            }));
-            tokio::time::sleep(stagger).await;
-        }
+    // The ledgers, each with the mark trigger on its connection.
+    let setup = Instant::now();
+    let mut ledgers = Vec::with_capacity(n);
+    for i in 0..n {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut l = Ledger::open_in(dir.path()).expect("open a till's ledger");
+        l.import_products(&products, Utc::now(), None)
+            .expect("import the catalogue");
+        l.connection()
+            .execute_batch(MARK_TRIGGER)
+            .expect("install the mark trigger");
+        ledgers.push((format!("load-{:02}", i + 1), dir, l));
+    }
+    println!(
+        "  {n} ledgers created in {:.1} s (catalogue of {CATALOGUE} articles each)",
+        setup.elapsed().as_secs_f64()
+    );
+    // The tills switched on spread over one SYNC_EVERY (their rounds are not in step).
+    let stagger = SYNC_EVERY / n as u32;
+    let mut rigs: Vec<TillRig> = Vec::with_capacity(n);
+    for (id, dir, l) in ledgers {
+        rigs.push(TillRig::start(
+            id,
+            dir,
+            l,
+            Secret::new(db.url.clone()),
+            clock.clone(),
+            products.clone(),
+        ));
+        std::thread::sleep(stagger);
+    }
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let outcome = rt.block_on(async {
         // Every till online (its first round done) before the sales start.
         let deadline = Instant::now() + Duration::from_secs(60);
         for rig in &rigs {
-            let sync = rig.sync.clone().expect("sync actor");
             loop {
-                let s = sync.send(GetSyncState).await.expect("sync state");
+                let s = rig.sync.send(GetSyncState).await.expect("sync state");
                 if s.online == Some(true) {
                     break;
                 }
@@ -1016,51 +1126,31 @@ fn inprocess(opts: &Options, errors: &ErrorLog) -> bool {
         let warmup_errors = errors.take();
         let mut rounds_before = 0;
         for rig in &rigs {
-            if let Some(s) = &rig.sync {
-                rounds_before += s.send(GetSyncState).await.map_or(0, |s| s.rounds);
-            }
+            rounds_before += rig.sync.send(GetSyncState).await.map_or(0, |s| s.rounds);
         }
         let status_before = server_status(&opts.server);
         let cpu = CpuMeter::start(&opts.server, &[]);
-        let peak_threads = Arc::new(Mutex::new(0i64));
-        let sampling = Arc::new(AtomicBool::new(true));
-        let sampler = {
-            let (server, peak, on) = (opts.server.clone(), peak_threads.clone(), sampling.clone());
-            std::thread::spawn(move || {
-                while on.load(Ordering::Relaxed) {
-                    let s = server_status(&server);
-                    if let (Some(t), Ok(mut p)) = (s.get("Threads_connected"), peak.lock()) {
-                        *p = (*p).max(*t);
-                    }
-                    std::thread::sleep(Duration::from_millis(500));
-                }
-            })
-        };
+        let sampler = Sampler::start(&opts.server, &db.name);
 
         // The sales.
         let start = Instant::now() + Duration::from_millis(200);
         let until = start + seconds;
         let start_ms = wall_ms() + 200.0;
-        let mut waiting = Vec::with_capacity(n);
-        for (i, rig) in rigs.iter().enumerate() {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            let fut = record(
-                rig.ledger.clone(),
-                rig.id.clone(),
-                products.clone(),
-                SEED ^ (i as u64 + 1).wrapping_mul(0x9e37_79b9),
+        for (i, rig) in rigs.iter_mut().enumerate() {
+            let plan = Plan {
                 start,
-                period.mul_f64(i as f64 / n as f64),
+                phase: period.mul_f64(i as f64 / n as f64),
                 period,
                 until,
-            );
-            rig.arbiter.spawn(async move {
-                let _ = tx.send(fut.await);
-            });
-            waiting.push(rx);
+                seed: SEED ^ (i as u64 + 1).wrapping_mul(0x9e37_79b9),
+            };
+            if let Some(tx) = rig.plan.take() {
+                let _ = tx.send(plan);
+            }
         }
         let mut runs = Vec::with_capacity(n);
-        for rx in waiting {
+        for rig in rigs.iter_mut() {
+            let rx = rig.recorded.take().expect("recorder");
             runs.push(rx.await.expect("a till's recorder died (see its panic above)"));
         }
         let end_ms = wall_ms();
@@ -1080,15 +1170,12 @@ fn inprocess(opts: &Options, errors: &ErrorLog) -> bool {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        sampling.store(false, Ordering::Relaxed);
-        let _ = sampler.join();
+        let connections = sampler.stop();
         let cpu_line = cpu.report();
         let status_after = server_status(&opts.server);
         let mut rounds = 0;
         for rig in &rigs {
-            if let Some(s) = &rig.sync {
-                rounds += s.send(GetSyncState).await.map_or(0, |s| s.rounds);
-            }
+            rounds += rig.sync.send(GetSyncState).await.map_or(0, |s| s.rounds);
         }
         let mut views = Vec::with_capacity(n);
         for rig in &rigs {
@@ -1099,10 +1186,6 @@ fn inprocess(opts: &Options, errors: &ErrorLog) -> bool {
                     .expect("read a till's ledger"),
             );
         }
-        for rig in &rigs {
-            rig.arbiter.stop();
-        }
-        let peak = peak_threads.lock().map_or(0, |p| *p);
         Outcome {
             runs,
             views,
@@ -1114,17 +1197,17 @@ fn inprocess(opts: &Options, errors: &ErrorLog) -> bool {
             warmup_errors,
             run_errors: errors.take(),
             status: status_delta(&status_before, &status_after),
-            peak_threads: peak,
+            connections,
             cpu: cpu_line,
-            rigs,
         }
     });
-    let ok = report_inprocess(&db, &outcome);
-    for rig in outcome.rigs {
-        let _ = rig.arbiter.join();
+    for rig in &rigs {
+        rig.system.stop();
     }
-    drop(system);
-    ok
+    for rig in rigs {
+        let _ = rig.thread.join();
+    }
+    report_inprocess(&db, &outcome)
 }
 
 struct Outcome {
@@ -1138,9 +1221,8 @@ struct Outcome {
     warmup_errors: BTreeMap<String, (u64, String)>,
     run_errors: BTreeMap<String, (u64, String)>,
     status: String,
-    peak_threads: i64,
+    connections: String,
     cpu: String,
-    rigs: Vec<TillRig>,
 }
 
 /// Sales/s reaching the central database: while the tills sold, in the steady part of that
@@ -1280,8 +1362,8 @@ fn report_inprocess(db: &LoadDb, o: &Outcome) -> bool {
     print_errors("errors while the tills came online", &o.warmup_errors);
     print_errors("errors and retries during the run, by kind (WARN/ERROR log events)", &o.run_errors);
     println!(
-        "  central server during the run: {}; peak Threads_connected {}",
-        o.status, o.peak_threads
+        "  central server during the run: {}; {}",
+        o.status, o.connections
     );
     println!("  CPU during the run and the drain: {}", o.cpu);
     let local: Vec<(String, CentralTill)> = o
@@ -1565,6 +1647,7 @@ fn processes(opts: &Options) -> bool {
     let pids: Vec<u32> = tills.iter().map(|(_, _, t, _)| t.child.id()).collect();
     let cpu = CpuMeter::start(&opts.server, &pids);
     let status_before = server_status(&opts.server);
+    let sampler = Sampler::start(&opts.server, &db.name);
     let on = Arc::new(AtomicBool::new(true));
     let observer = {
         let (url, on) = (db.url.clone(), on.clone());
@@ -1607,6 +1690,7 @@ fn processes(opts: &Options) -> bool {
     on.store(false, Ordering::Relaxed);
     let (seen, polls) = observer.join().expect("observer");
     let cpu_line = cpu.report();
+    let connections = sampler.stop();
     let status = status_delta(&status_before, &server_status(&opts.server));
     let mut results = Vec::with_capacity(n);
     for (till, d) in driven {
@@ -1666,7 +1750,7 @@ fn processes(opts: &Options) -> bool {
         .map(|(k, v)| (k.clone(), (v, k)))
         .collect();
     print_errors("errors and retries in the tills' logs, by kind (WARN and up)", &logs);
-    println!("  central server during the run: {status}");
+    println!("  central server during the run: {status}; {connections}");
     println!("  CPU during the run and the drain: {cpu_line}");
     let local: Vec<(String, CentralTill)> = results
         .iter()
