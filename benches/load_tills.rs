@@ -67,7 +67,9 @@ use kaching::actors::ledger::{self, LedgerActor};
 use kaching::actors::sync::{BATCH, GetSyncState, SyncActor};
 use kaching::actors::{EventHub, sync::SYNC_EVERY};
 use kaching::clock::{SharedClock, SystemClock};
-use kaching::domain::{Account, ArticleCode, Basket, Money, PaymentMethod, Product, SaleDraft, StaffId, VatRate};
+use kaching::domain::{
+    Account, ArticleCode, Basket, Money, PaymentMethod, Product, SaleDraft, StaffId, VatRate,
+};
 use kaching::secrets::{Secret, redacted_url};
 use kaching::store::{Ledger, StoreResult};
 use kaching::sync::Central;
@@ -283,7 +285,9 @@ fn sweep_stale_databases(server: &url::Url) {
         }
         let sql = format!("DROP DATABASE IF EXISTS `{name}`");
         match admin(server.to_string(), move |c| Box::pin(c.query_drop(sql))) {
-            Ok(()) => println!("dropped {name}, left by a run that did not finish (process {pid} is gone)"),
+            Ok(()) => println!(
+                "dropped {name}, left by a run that did not finish (process {pid} is gone)"
+            ),
             Err(e) => eprintln!("could not drop the stale {name}: {e}"),
         }
     }
@@ -346,7 +350,9 @@ impl LoadDb {
 impl Drop for LoadDb {
     fn drop(&mut self) {
         let sql = format!("DROP DATABASE IF EXISTS `{}`", self.name);
-        match admin(self.server.to_string(), move |c| Box::pin(c.query_drop(sql))) {
+        match admin(self.server.to_string(), move |c| {
+            Box::pin(c.query_drop(sql))
+        }) {
             Ok(()) => println!("  database {} dropped", self.name),
             Err(e) => eprintln!("could not drop the bench database {}: {e}", self.name),
         }
@@ -354,12 +360,11 @@ impl Drop for LoadDb {
 }
 
 /// Server-wide counters and gauges (every client of the server counts, ours included).
-const STATUS: [&str; 6] = [
+const STATUS: [&str; 5] = [
     "Innodb_row_lock_waits",
     "Innodb_row_lock_time",
     "Innodb_deadlocks",
     "Innodb_data_fsyncs",
-    "Threads_connected",
     "Aborted_connects",
 ];
 
@@ -379,10 +384,10 @@ fn server_status(server: &url::Url) -> HashMap<String, i64> {
 fn status_delta(before: &HashMap<String, i64>, after: &HashMap<String, i64>) -> String {
     STATUS
         .iter()
-        .filter(|k| **k != "Threads_connected")
-        .map(|k| {
-            let d = after.get(*k).unwrap_or(&0) - before.get(*k).unwrap_or(&0);
-            format!("{k} +{d}")
+        .map(|k| match (before.get(*k), after.get(*k)) {
+            (Some(b), Some(a)) => format!("{k} +{}", a - b),
+            // The server refused the reading connection (e.g. too many connections).
+            _ => format!("{k} ?"),
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -425,7 +430,9 @@ impl Sampler {
     fn stop(self) -> String {
         self.on.store(false, Ordering::Relaxed);
         let (all, ours) = self.thread.join().unwrap_or((0, 0));
-        format!("peak connections: {ours} on the bench database, {all} on the server (every client)")
+        format!(
+            "peak connections: {ours} on the bench database, {all} on the server (every client)"
+        )
     }
 }
 
@@ -465,7 +472,9 @@ impl CpuMeter {
         let mut procs = vec![("this bench process".to_owned(), "self".to_owned())];
         match server_pid(server) {
             Some(pid) => procs.push(("the MariaDB server".to_owned(), pid)),
-            None => println!("  (the MariaDB server's CPU is not measured: not on this machine, or its pid file is unreadable)"),
+            None => println!(
+                "  (the MariaDB server's CPU is not measured: not on this machine, or its pid file is unreadable)"
+            ),
         }
         for (i, pid) in others.iter().enumerate() {
             procs.push((format!("till process {}", i + 1), pid.to_string()));
@@ -546,7 +555,10 @@ fn error_kind(text: &str) -> String {
     }
     let lower = text.to_lowercase();
     for (needle, kind) in [
-        ("no answer within", "timeout (no answer within CALL_TIMEOUT)"),
+        (
+            "no answer within",
+            "timeout (no answer within CALL_TIMEOUT)",
+        ),
         ("connection refused", "connection refused"),
         ("broken pipe", "connection lost (broken pipe)"),
         ("connection reset", "connection lost (reset)"),
@@ -587,11 +599,7 @@ impl tracing::field::Visit for Fields {
 }
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for ErrorLog {
-    fn on_event(
-        &self,
-        event: &tracing::Event<'_>,
-        _: tracing_subscriber::layer::Context<'_, S>,
-    ) {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         let level = *event.metadata().level();
         if level > tracing::Level::WARN {
             return;
@@ -606,7 +614,11 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for ErrorLog {
         let key = format!(
             "{level} {}: {}",
             f.message,
-            error_kind(if f.error.is_empty() { &f.message } else { &f.error })
+            error_kind(if f.error.is_empty() {
+                &f.message
+            } else {
+                &f.error
+            })
         );
         if let Ok(mut c) = self.counts.lock() {
             c.entry(key).or_insert((0, full)).0 += 1;
@@ -679,7 +691,14 @@ const LINES_WEIGHTS: [usize; 10] = [18, 17, 15, 12, 10, 8, 7, 5, 4, 4];
 
 fn catalogue(n: usize, rng: &mut Rng) -> Vec<Product> {
     const NOUNS: [&str; 8] = [
-        "Baguette", "Croissant", "Yaourt", "Fromage", "Café", "Chocolat", "Savon", "Confiture",
+        "Baguette",
+        "Croissant",
+        "Yaourt",
+        "Fromage",
+        "Café",
+        "Chocolat",
+        "Savon",
+        "Confiture",
     ];
     (0..n)
         .map(|i| {
@@ -778,26 +797,17 @@ struct RecorderRun {
     failed: Vec<String>,
 }
 
-/// Records sales at `rate` per second from `start + phase` until `until`, through the till's
-/// LedgerActor as `PaymentActor` does.
+/// Records sales on `plan`'s schedule through the till's LedgerActor, as `PaymentActor` does.
 async fn record(
     ledger: Addr<LedgerActor>,
     till_id: String,
     products: Arc<Vec<Product>>,
-    seed: u64,
-    start: Instant,
-    phase: Duration,
-    period: Duration,
-    until: Instant,
+    plan: Plan,
 ) -> RecorderRun {
-    let mut rng = Rng(seed);
+    let mut rng = Rng(plan.seed);
     let mut run = RecorderRun::default();
     let mut k: u32 = 0;
-    loop {
-        let due = start + phase + period * k;
-        if due >= until {
-            break;
-        }
+    while let Some(due) = plan.due(k) {
         k += 1;
         let now = Instant::now();
         if due > now {
@@ -850,8 +860,9 @@ struct LocalView {
 fn local_view(l: &mut Ledger, till_id: &str) -> StoreResult<LocalView> {
     let c = l.connection();
     let marks = {
-        let mut stmt =
-            c.prepare("SELECT kind, entity_id, sent_at, marked_ms FROM temp.bench_marks ORDER BY seq")?;
+        let mut stmt = c.prepare(
+            "SELECT kind, entity_id, sent_at, marked_ms FROM temp.bench_marks ORDER BY seq",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok(Mark {
                 kind: r.get(0)?,
@@ -926,11 +937,7 @@ fn central_tills(db: &LoadDb) -> HashMap<String, CentralTill> {
 }
 
 /// Prints the exactly-once check; answers whether it holds for every till.
-fn check_exactly_once(
-    db: &LoadDb,
-    local: &[(String, CentralTill)],
-    what: &str,
-) -> bool {
+fn check_exactly_once(db: &LoadDb, local: &[(String, CentralTill)], what: &str) -> bool {
     let central = central_tills(db);
     let mut bad = Vec::new();
     for (till, want) in local {
@@ -970,13 +977,22 @@ fn check_exactly_once(
     }
 }
 
-/// When and how fast a till records its sales.
+/// When and how fast a till records its sales: one every `period` from `start + phase` (the
+/// tills' phases spread over one period), until `until`; `seed` picks its baskets.
 struct Plan {
     start: Instant,
     phase: Duration,
     period: Duration,
     until: Instant,
     seed: u64,
+}
+
+impl Plan {
+    /// When sale `k` is due (`None` once past the end).
+    fn due(&self, k: u32) -> Option<Instant> {
+        let at = self.start + self.phase + self.period * k;
+        (at < self.until).then_some(at)
+    }
 }
 
 /// One in-process till: its runtime thread (an actix `System` of its own, as `kaching till`
@@ -1027,10 +1043,7 @@ impl TillRig {
                     .start();
                     let _ = ready_tx.send((ledger.clone(), sync, actix::System::current()));
                     if let Ok(p) = plan_rx.await {
-                        let run = record(
-                            ledger, till, products, p.seed, p.start, p.phase, p.period, p.until,
-                        )
-                        .await;
+                        let run = record(ledger, till, products, p).await;
                         let _ = done_tx.send(run);
                     }
                 });
@@ -1151,7 +1164,10 @@ fn inprocess(opts: &Options, errors: &ErrorLog) -> bool {
         let mut runs = Vec::with_capacity(n);
         for rig in rigs.iter_mut() {
             let rx = rig.recorded.take().expect("recorder");
-            runs.push(rx.await.expect("a till's recorder died (see its panic above)"));
+            runs.push(
+                rx.await
+                    .expect("a till's recorder died (see its panic above)"),
+            );
         }
         let end_ms = wall_ms();
         // What is left, pushed.
@@ -1342,7 +1358,8 @@ fn report_inprocess(db: &LoadDb, o: &Outcome) -> bool {
         batches.len(),
         sales_batches.iter().sum::<f64>() / sales_batches.len().max(1) as f64,
         o.rounds,
-        o.rounds as f64 / ((o.end_ms - o.start_ms) / 1e3 + o.drained.map_or(0.0, |d| d.as_secs_f64())),
+        o.rounds as f64
+            / ((o.end_ms - o.start_ms) / 1e3 + o.drained.map_or(0.0, |d| d.as_secs_f64())),
         o.ids.len()
     );
     println!(
@@ -1360,7 +1377,10 @@ fn report_inprocess(db: &LoadDb, o: &Outcome) -> bool {
         "  retries: {retries} failed attempts over the {sent} outbox rows sent (set-up included; most attempts for one row: {max_attempts})"
     );
     print_errors("errors while the tills came online", &o.warmup_errors);
-    print_errors("errors and retries during the run, by kind (WARN/ERROR log events)", &o.run_errors);
+    print_errors(
+        "errors and retries during the run, by kind (WARN/ERROR log events)",
+        &o.run_errors,
+    );
     println!(
         "  central server during the run: {}; {}",
         o.status, o.connections
@@ -1418,9 +1438,11 @@ fn seed_till(dir: &Path) -> Vec<String> {
     let csv = dir.join("load-articles.csv");
     let mut text = "code,barcode,name,price,vat_rate\n".to_owned();
     let mut rng = Rng(SEED ^ 0xc5);
-    let mut codes: Vec<String> = ["1234", "5678", "9012", "0000", "2020", "8975", "9630", "6051"]
-        .map(str::to_owned)
-        .to_vec();
+    let mut codes: Vec<String> = [
+        "1234", "5678", "9012", "0000", "2020", "8975", "9630", "6051",
+    ]
+    .map(str::to_owned)
+    .to_vec();
     for i in 0..EXTRA_ARTICLES {
         let code = format!("{}", 700 + i);
         text.push_str(&format!(
@@ -1436,18 +1458,16 @@ fn seed_till(dir: &Path) -> Vec<String> {
     codes
 }
 
+/// Sells on `plan`'s schedule through the till's headless protocol: the basket's scans, `pay
+/// main cash`, then `status` (its answer closes the sale's events).
 fn drive(
     mut till: common::Till,
     till_id: String,
     codes: Vec<String>,
-    seed: u64,
-    start: Instant,
-    phase: Duration,
-    period: Duration,
-    until: Instant,
+    plan: Plan,
     log: std::path::PathBuf,
 ) -> (common::Till, Driven) {
-    let mut rng = Rng(seed);
+    let mut rng = Rng(plan.seed);
     let mut d = Driven {
         till_id,
         sales: Vec::new(),
@@ -1459,11 +1479,7 @@ fn drive(
         log,
     };
     let mut k: u32 = 0;
-    loop {
-        let due = start + phase + period * k;
-        if due >= until {
-            break;
-        }
+    while let Some(due) = plan.due(k) {
         k += 1;
         if let Some(wait) = due.checked_duration_since(Instant::now()) {
             std::thread::sleep(wait);
@@ -1499,7 +1515,8 @@ fn drive(
                     }
                 }
                 Some("sale_committed") => {
-                    d.sales.push((ev["ticket_no"].as_i64().unwrap_or(0), wall_ms()));
+                    d.sales
+                        .push((ev["ticket_no"].as_i64().unwrap_or(0), wall_ms()));
                     d.paid_cents += ev["paid_cents"].as_i64().unwrap_or(0);
                     d.lines += basket_lines;
                     committed = true;
@@ -1582,7 +1599,9 @@ fn log_errors(log: &Path, into: &mut BTreeMap<String, u64>) {
         } else {
             continue;
         };
-        let after = line.split_once(&format!(" {level} ")).map_or(line, |(_, r)| r);
+        let after = line
+            .split_once(&format!(" {level} "))
+            .map_or(line, |(_, r)| r);
         let message = after.split_once(": ").map_or(after, |(_, m)| m);
         let message: String = message
             .split(" error=")
@@ -1592,7 +1611,9 @@ fn log_errors(log: &Path, into: &mut BTreeMap<String, u64>) {
             .take(100)
             .collect();
         let kind = error_kind(line);
-        *into.entry(format!("{level} {message}: {kind}")).or_default() += 1;
+        *into
+            .entry(format!("{level} {message}: {kind}"))
+            .or_default() += 1;
     }
 }
 
@@ -1621,10 +1642,8 @@ fn processes(opts: &Options) -> bool {
             .env("KACHING_TILL__ID", &till_id)
             .env("KACHING_LOG", "warn")
             .env("NO_COLOR", "1");
-        let mut till = common::Till::start_with_stderr(
-            cmd,
-            std::fs::File::create(&log).expect("log file"),
-        );
+        let mut till =
+            common::Till::start_with_stderr(cmd, std::fs::File::create(&log).expect("log file"));
         let evs = till.cmd("login 1 1111");
         assert!(
             evs.iter().any(|e| e["event"] == "logged_in"),
@@ -1663,7 +1682,14 @@ fn processes(opts: &Options) -> bool {
         let phase = period.mul_f64(i as f64 / n as f64);
         dirs.push(dir);
         drivers.push(std::thread::spawn(move || {
-            drive(till, id, codes, SEED ^ (0xd0 + i as u64), start, phase, period, until, log)
+            let plan = Plan {
+                start,
+                phase,
+                period,
+                until,
+                seed: SEED ^ (0xd0 + i as u64),
+            };
+            drive(till, id, codes, plan, log)
         }));
     }
     let mut driven: Vec<(common::Till, Driven)> = drivers
@@ -1731,7 +1757,10 @@ fn processes(opts: &Options) -> bool {
         "    scans + pay -> sale_committed, over the JSON-lines protocol: {}",
         percentiles(&mut sale_ms, "ms")
     );
-    println!("    behind the steady schedule: {}", percentiles(&mut late, "ms"));
+    println!(
+        "    behind the steady schedule: {}",
+        percentiles(&mut late, "ms")
+    );
     println!(
         "  accepted centrally (seen by the observer): {}",
         acceptance(&acks, start_ms, end_ms, drained)
@@ -1745,11 +1774,12 @@ fn processes(opts: &Options) -> bool {
         .map(|(k, v)| (k.clone(), (v, k)))
         .collect();
     print_errors("refusals on the protocol (error events)", &refusals);
-    let logs: BTreeMap<String, (u64, String)> = logs
-        .into_iter()
-        .map(|(k, v)| (k.clone(), (v, k)))
-        .collect();
-    print_errors("errors and retries in the tills' logs, by kind (WARN and up)", &logs);
+    let logs: BTreeMap<String, (u64, String)> =
+        logs.into_iter().map(|(k, v)| (k.clone(), (v, k))).collect();
+    print_errors(
+        "errors and retries in the tills' logs, by kind (WARN and up)",
+        &logs,
+    );
     println!("  central server during the run: {status}; {connections}");
     println!("  CPU during the run and the drain: {cpu_line}");
     let local: Vec<(String, CentralTill)> = results
