@@ -385,7 +385,8 @@ fn status_delta(before: &HashMap<String, i64>, after: &HashMap<String, i64>) -> 
     STATUS
         .iter()
         .map(|k| match (before.get(*k), after.get(*k)) {
-            (Some(b), Some(a)) => format!("{k} +{}", a - b),
+            (Some(b), Some(a)) if a >= b => format!("{k} +{}", a - b),
+            (Some(_), Some(a)) => format!("{k} {a} since the server restarted"),
             // The server refused the reading connection (e.g. too many connections).
             _ => format!("{k} ?"),
         })
@@ -497,7 +498,11 @@ impl CpuMeter {
         let mut parts = Vec::new();
         let mut tills = (0usize, 0.0f64);
         for (what, pid, at) in &self.procs {
-            let used = cpu_seconds(pid).map_or(0.0, |now| now - at);
+            let Some(now) = cpu_seconds(pid) else {
+                parts.push(format!("{what}: not measured (its process ended)"));
+                continue;
+            };
+            let used = now - at;
             if what.starts_with("till process") {
                 tills.0 += 1;
                 tills.1 += used;
