@@ -240,7 +240,11 @@ impl Central {
         let pool_opts = opts
             .pool_opts()
             .clone()
-            .with_constraints(PoolConstraints::new(0, 4).unwrap_or_default())
+            // Two per till per host: a sync round uses one connection at a time and a report or
+            // a refund lookup may run beside it. Four let 100 tills (1.6-1.8 open each, as
+            // mysql_async hands a connection back late) fill MariaDB's default 151
+            // (benches/load_tills.rs, docs/BENCHMARKS.md).
+            .with_constraints(PoolConstraints::new(0, 2).unwrap_or_default())
             // No reset when a connection returns to the pool: it would re-run the session setup
             // and throw away the prepared statements at every batch (measured: 2.4× → 1.6× the
             // raw INSERT). Safe: every write is an explicit transaction, no session state.
