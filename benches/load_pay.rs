@@ -9,8 +9,9 @@
 //! 3. `page`: the customer's phone loads the payment page;
 //! 4. `confirm`: the phone posts « Valider le paiement » (303);
 //! 5. `paid`: from that POST sent to `paid` on the till's stream.
+//!
 //! A phone whose page or confirmation fails (a 5xx from HAProxy, a broken connection) tries
-//! again like a person reloading (up to 3 times, 200 ms apart); a confirmation retried after
+//! again like a person reloading (up to 3 more times, 200 ms apart); a confirmation retried after
 //! one that did go through answers 409 « déjà validé », which counts as confirmed. A till whose
 //! stream breaks reconnects through HAProxy (another server reads the state from the shared
 //! database). Every intent the customer saw confirmed must end `paid` in the database: the
@@ -27,7 +28,6 @@
 //! The figures are in docs/BENCHMARKS.md.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code, unused_imports)]
 mod common;
 
 use std::collections::HashSet;
@@ -91,8 +91,9 @@ fn main() {
     );
 
     let db = TestDb::create();
-    // Three servers with 2 workers each share one MariaDB: give each pool room.
-    let db_url = db.url.replace("pool_max=6", "pool_max=24");
+    // Three servers with 2 workers each share one MariaDB, which other work may be using too
+    // (151 connections by default): 12 each.
+    let db_url = db.url.replace("pool_max=6", "pool_max=12");
     let port = common::free_port();
     let env = [
         (
@@ -105,7 +106,7 @@ fn main() {
         ("KACHING_LOG", "error".into()),
     ];
     let mut fleet = PayFleet::start(&[db_url.clone(), db_url.clone(), db_url], &env);
-    let lb = Haproxy::start(port, &fleet.addrs());
+    let lb = Haproxy::start_with(port, &fleet.addrs(), common::haproxy::README_CHECKS);
     for n in 1..=3 {
         lb.wait_status(n, "UP", Duration::from_secs(10));
     }
@@ -174,8 +175,16 @@ fn main() {
     }
     let drained = started.elapsed();
     let servers = lb.servers();
+    let server_errors: Vec<Vec<(usize, String)>> = (0..3).map(|i| fleet.errors(i)).collect();
 
     report(&stats, measured, drained, killed_at, &servers, &db);
+    for (i, errors) in server_errors.iter().enumerate() {
+        let total: usize = errors.iter().map(|(n, _)| n).sum();
+        println!("pay{} logged {total} error(s)", i + 1);
+        for (n, text) in errors.iter().take(4) {
+            println!("  {n} x {}", text.chars().take(220).collect::<String>());
+        }
+    }
     println!("load average at end: {}", load_average());
 }
 
@@ -222,6 +231,8 @@ struct Stats {
     confirm_already_paid: AtomicU64,
     /// Event streams that broke before `paid` and were reopened.
     stream_reconnects: AtomicU64,
+    /// Event streams that could not be opened at the first try.
+    stream_retries: AtomicU64,
     /// Payments completed after the kill that had a retry or a reconnection.
     survived_kill: AtomicU64,
     killed: AtomicBool,
@@ -287,15 +298,29 @@ impl Customer {
         stats.push(&stats.create, t.elapsed());
         let id = view.intent_id.clone();
 
+        // The till opens the stream as its payment actor does: again after a failure, 250 ms
+        // later, doubling up to 5 s, until the customer would have given up.
         let t = Instant::now();
-        let mut events = match self.till.events(&id).await {
-            Ok(s) => Box::pin(s),
-            Err(e) => return stats.error("stream", e.to_string()),
+        let mut delay = Duration::from_millis(250);
+        let mut events = loop {
+            let failure = match self.till.events(&id).await {
+                Ok(s) => {
+                    let mut s = Box::pin(s);
+                    match s.next().await {
+                        Some(Ok(v)) if v.status == IntentStatus::Pending => break s,
+                        other => format!("first state: {other:?}"),
+                    }
+                }
+                Err(e) => e.to_string(),
+            };
+            if t.elapsed() + delay > PAID_TIMEOUT {
+                return stats.error("stream", failure);
+            }
+            stats.stream_retries.fetch_add(1, Ordering::Relaxed);
+            bumpy = true;
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(5));
         };
-        match events.next().await {
-            Some(Ok(v)) if v.status == IntentStatus::Pending => {}
-            other => return stats.error("stream", format!("first state: {other:?}")),
-        }
         stats.push(&stats.stream, t.elapsed());
 
         let t = Instant::now();
@@ -521,10 +546,11 @@ fn report(
         None => println!("no server killed"),
     }
     println!(
-        "phone retries: {} (then worked: {}, of which a confirmation found already paid: {}); till streams reopened: {}; payments completed after the kill through a retry or a reopened stream: {}",
+        "phone retries: {} (then worked: {}, of which a confirmation found already paid: {}); till streams opened again after a failure: {}, reopened after breaking: {}; payments completed after the kill through a retry or a reopened stream: {}",
         stats.phone_retries.load(Ordering::Relaxed),
         stats.phone_retried_ok.load(Ordering::Relaxed),
         stats.confirm_already_paid.load(Ordering::Relaxed),
+        stats.stream_retries.load(Ordering::Relaxed),
         stats.stream_reconnects.load(Ordering::Relaxed),
         stats.survived_kill.load(Ordering::Relaxed)
     );

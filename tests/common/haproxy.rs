@@ -14,10 +14,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// How often HAProxy checks each server's `/healthz` here, and how many failures take one out
-/// (the README's production figures are slower: 2 s, 3).
-pub const CHECK_INTER: &str = "300ms";
-pub const CHECK_FALL: u32 = 2;
+/// How HAProxy checks each server's `/healthz`: every `inter` (also the check's timeout), `fall`
+/// failures take a server out, 2 successes put it back.
+#[derive(Debug, Clone, Copy)]
+pub struct Checks {
+    pub inter: &'static str,
+    pub fall: u32,
+}
+
+/// Quick checks for the tests: a dead server is out within a second.
+pub const TEST_CHECKS: Checks = Checks {
+    inter: "300ms",
+    fall: 2,
+};
+/// The README's production figures: a server slow under load is not taken out for one late
+/// answer.
+pub const README_CHECKS: Checks = Checks {
+    inter: "2s",
+    fall: 3,
+};
 
 /// The HAProxy binary: `haproxy` on the PATH, else Debian's /usr/sbin/haproxy. Missing is a
 /// failure, never a skip.
@@ -36,8 +51,13 @@ pub fn binary() -> PathBuf {
     sbin
 }
 
-/// The configuration the README documents, on loopback, with quick checks.
-pub fn config(frontend: SocketAddr, backends: &[SocketAddr], admin_socket: &Path) -> String {
+/// The configuration the README documents, on loopback, with `checks`.
+pub fn config(
+    frontend: SocketAddr,
+    backends: &[SocketAddr],
+    admin_socket: &Path,
+    checks: Checks,
+) -> String {
     let servers: String = backends
         .iter()
         .enumerate()
@@ -67,9 +87,11 @@ backend pay_servers
     balance roundrobin
     option httpchk GET /healthz
     http-check expect status 200
-    default-server check inter {CHECK_INTER} fall {CHECK_FALL} rise 2
+    default-server check inter {inter} fall {fall} rise 2
 {servers}",
         socket = admin_socket.display(),
+        inter = checks.inter,
+        fall = checks.fall,
     )
 }
 
@@ -89,13 +111,23 @@ impl Drop for Haproxy {
 }
 
 impl Haproxy {
-    /// Starts HAProxy on `127.0.0.1:port` in front of `backends` and waits until it listens.
-    #[allow(clippy::zombie_processes)] // Drop kills and waits for it.
+    /// Starts HAProxy on `127.0.0.1:port` in front of `backends` with the tests' quick checks,
+    /// and waits until it listens.
     pub fn start(port: u16, backends: &[SocketAddr]) -> Haproxy {
+        Haproxy::start_with(port, backends, TEST_CHECKS)
+    }
+
+    /// [`Haproxy::start`] with other health checks.
+    #[allow(clippy::zombie_processes)] // Drop kills and waits for it.
+    pub fn start_with(port: u16, backends: &[SocketAddr], checks: Checks) -> Haproxy {
         let dir = tempfile::tempdir().unwrap();
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let cfg = dir.path().join("haproxy.cfg");
-        std::fs::write(&cfg, config(addr, backends, &dir.path().join("admin.sock"))).unwrap();
+        std::fs::write(
+            &cfg,
+            config(addr, backends, &dir.path().join("admin.sock"), checks),
+        )
+        .unwrap();
         let check = Command::new(binary())
             .args(["-c", "-q", "-f"])
             .arg(&cfg)
@@ -325,6 +357,19 @@ impl PayFleet {
     /// Server `i`'s log so far, without terminal colours.
     pub fn log(&self, i: usize) -> String {
         strip_ansi(&std::fs::read_to_string(&self.servers[i].log).unwrap_or_default())
+    }
+
+    /// The `ERROR` lines of server `i`'s log, without their time stamps, counted by text.
+    pub fn errors(&self, i: usize) -> Vec<(usize, String)> {
+        let mut counted: Vec<(usize, String)> = Vec::new();
+        for line in self.log(i).lines().filter(|l| l.contains("ERROR")) {
+            let text = line[line.find("ERROR").unwrap_or(0)..].to_owned();
+            match counted.iter_mut().find(|(_, t)| *t == text) {
+                Some((n, _)) => *n += 1,
+                None => counted.push((1, text)),
+            }
+        }
+        counted
     }
 
     /// Server `i`'s open event streams (`kaching_pay_event_streams` of its `/metrics`).
