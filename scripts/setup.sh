@@ -3,7 +3,7 @@
 #
 #   scripts/setup.sh deps   install what the tests and the till need, build nothing
 #   scripts/setup.sh demo   install what the till needs, build it, run `kaching demo`
-#   scripts/setup.sh test   install what the tests need, run the whole test suite
+#   scripts/setup.sh test   install what the tests need (schemathesis too), run the whole test suite
 #
 # Safe to run again: it installs only what is missing. Uses sudo when not run as root.
 #
@@ -165,6 +165,40 @@ ensure_cmake() {
   say "cmake $have ($CMAKE_VENV/bin/cmake; put that directory first on PATH to build by hand)"
 }
 
+# schemathesis (PyPI) drives tests/schemathesis.rs: generated requests against a real payment
+# server, every answer checked against its OpenAPI document. A pinned version in a venv of its
+# own, like cmake's; the test finds it through KACHING_SCHEMATHESIS.
+SCHEMATHESIS_VERSION=4.32.5
+SCHEMATHESIS_VENV="${XDG_DATA_HOME:-$HOME/.local/share}/kaching/schemathesis-venv"
+# The version an `st` program reports ("st, version 4.32.5" → 4.32.5), empty when it does not run.
+st_version() {
+  local out
+  out=$("$1" --version 2>/dev/null) || true
+  case "$out" in
+    "st, version "*) echo "${out#st, version }" ;;
+    *) echo "" ;;
+  esac
+}
+ensure_schemathesis() {
+  local st="$SCHEMATHESIS_VENV/bin/st" have=""
+  if [ -x "$st" ]; then have=$(st_version "$st"); fi
+  if [ "$have" != "$SCHEMATHESIS_VERSION" ]; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION (PyPI) into $SCHEMATHESIS_VENV"
+    rm -rf "$SCHEMATHESIS_VENV"
+    python3 -m venv "$SCHEMATHESIS_VENV" ||
+      fail "python3 -m venv $SCHEMATHESIS_VENV failed" "install python3-venv (apt-get install python3-venv) and run this again"
+    "$SCHEMATHESIS_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" ||
+      fail "pip could not install schemathesis $SCHEMATHESIS_VERSION from PyPI" \
+        "check that PyPI is reachable (or its mirror in pip.conf), then run this again"
+    have=$(st_version "$st")
+    [ "$have" = "$SCHEMATHESIS_VERSION" ] ||
+      fail "the schemathesis installed in $SCHEMATHESIS_VENV does not run or is not $SCHEMATHESIS_VERSION ('$have')" \
+        "remove $SCHEMATHESIS_VENV and run this again"
+  fi
+  export KACHING_SCHEMATHESIS="$st"
+  say "schemathesis $have ($st)"
+}
+
 # cargo-deb builds the Debian package (scripts/build-deb.sh); the package test needs it.
 ensure_cargo_deb() {
   if cargo deb --version >/dev/null 2>&1; then
@@ -245,6 +279,7 @@ case "$job" in
     ;;
   test)
     ensure_mariadb
+    ensure_schemathesis
     # The CUPS test creates a queue: the scheduler must run (and lpadmin needs root).
     if ! lpstat -r 2>/dev/null | grep -q "scheduler is running"; then
       $SUDO cupsd || say "warning: cupsd did not start: the CUPS tests will say why (is the cups package installed?)"

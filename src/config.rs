@@ -95,7 +95,11 @@ impl Default for RawHours {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RawCentral {
+    /// `mysql://user:password@host:3306/database`; several hosts may be listed,
+    /// `host1:3306,host2:3306`, tried in that order (a Galera cluster's nodes).
     pub url: Secret,
+    /// More hosts for the same database, tried after the URL's own (`["db2:3306", "db3"]`).
+    pub hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -759,8 +763,25 @@ impl RawSettings {
             client_addr: client_addr_policy(ps)?,
         };
         let central_url = match self.central.url.expose().trim() {
+            "" if !self.central.hosts.is_empty() => {
+                return Err(invalid(
+                    "central.hosts",
+                    "central.hosts adds hosts to central.url: set central.url too",
+                ));
+            }
             "" => None,
-            u if u.starts_with("mysql://") => Some(Secret::new(u)),
+            u if u.starts_with("mysql://") => {
+                for h in &self.central.hosts {
+                    crate::mysql_hosts::check_host(h.trim())
+                        .map_err(|e| invalid("central.hosts", &e))?;
+                }
+                // A URL whose own list of hosts is unusable is kept as written: the till
+                // then sells alone and says why (`central_unusable`, `kaching doctor`).
+                Some(Secret::new(
+                    crate::mysql_hosts::with_hosts(u, &self.central.hosts)
+                        .unwrap_or_else(|_| u.to_owned()),
+                ))
+            }
             _ => {
                 return Err(invalid(
                     "central.url",
@@ -853,6 +874,30 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kaching.toml");
         let from_file: RawSettings = Figment::from(Toml::file(&path)).extract().unwrap();
         assert_eq!(from_file, RawSettings::default());
+    }
+
+    #[test]
+    fn central_hosts_are_added_to_the_urls_own_and_checked() {
+        let mut raw = RawSettings::default();
+        raw.central.url = Secret::new("mysql://till:pw@db1:3306/kaching");
+        raw.central.hosts = vec!["db2:3306".into(), " db3 ".into()];
+        let s = raw.clone().validate().unwrap();
+        assert_eq!(
+            s.central_url.unwrap().expose(),
+            "mysql://till:pw@db1:3306,db2:3306,db3/kaching"
+        );
+        let mut bad = raw.clone();
+        bad.central.hosts = vec!["db2/other".into()];
+        assert!(matches!(
+            bad.validate(),
+            Err(ConfigError::Invalid { key, .. }) if key == "central.hosts"
+        ));
+        let mut alone = raw;
+        alone.central.url = Secret::new("");
+        assert!(matches!(
+            alone.validate(),
+            Err(ConfigError::Invalid { key, .. }) if key == "central.hosts"
+        ));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod domain;
 pub mod gui;
 pub mod headless;
 pub mod i18n;
+pub mod mysql_hosts;
 pub mod pay_web;
 pub mod secrets;
 pub mod store;

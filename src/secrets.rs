@@ -50,6 +50,19 @@ pub fn redacted_url(url: &str) -> String {
     }
 }
 
+/// [`redacted_url`] for a URL that may name several hosts (`mysql://u:pw@db1,db2/x`): each
+/// host's URL without its password, joined with ", ".
+pub fn redacted_urls(url: &str) -> String {
+    match crate::mysql_hosts::split_hosts(url, &[]) {
+        Ok(urls) => urls
+            .iter()
+            .map(|u| redacted_url(u))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Err(_) => "(unparsable URL)".to_owned(),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PinHashError {
     #[error("the PIN pepper is too long")]

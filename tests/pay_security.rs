@@ -1057,10 +1057,17 @@ fn invalid_creation_requests_are_400_and_create_nothing() {
     let till = s.till(0).clone();
     let ok = |id: &str| intent_body(id, &[("Pain au chocolat", 1, 120), ("Café", 1, 250)]);
     type Mutate = fn(&mut Value);
+    // Well-formed, but the lines do not add up: the one rule the OpenAPI document cannot
+    // declare, refused with its own status and code.
+    let id = new_id();
+    let mut body = ok(&id);
+    body["amount_cents"] = json!(371);
+    let r = s.create(&till, &body);
+    assert_eq!(r.status, 422, "amount not the lines' sum: {}", r.body);
+    assert_eq!(r.json()["error"], "amount_mismatch");
+    let r = s.signed(&till, "GET", &format!("/api/v1/intents/{id}"), b"");
+    assert_eq!(r.status, 404, "a mismatched amount created an intent");
     let cases: Vec<(&str, Mutate)> = vec![
-        ("amount not the lines' sum", |v| {
-            v["amount_cents"] = json!(371)
-        }),
         ("amount 0", |v| {
             v["amount_cents"] = json!(0);
             v["lines"] = json!([{"name": "Rien", "qty": 1, "total_cents": 0}]);
@@ -1110,6 +1117,17 @@ fn invalid_creation_requests_are_400_and_create_nothing() {
             v.as_object_mut().unwrap().remove("lines");
         }),
         ("null id", |v| v["intent_id"] = Value::Null),
+        ("a fraction", |v| v["lines"][0]["qty"] = json!(1.5)),
+        ("an unknown field", |v| v["tip_cents"] = json!(0)),
+        ("an unknown field in a line", |v| {
+            v["lines"][0]["vat"] = json!(6)
+        }),
+        ("a tab at the end of the seller", |v| {
+            v["seller"] = json!("Khadija\t")
+        }),
+        ("41 characters, white space included", |v| {
+            v["seller"] = json!(format!("{} ", "s".repeat(40)))
+        }),
     ];
     for (what, mutate) in cases {
         let id = new_id();
@@ -1127,6 +1145,10 @@ fn invalid_creation_requests_are_400_and_create_nothing() {
         "not-a-uuid",
         "00000000-0000-0000-0000-00000000000g",
         "../../etc",
+        // Forms `Uuid::parse_str` takes but `format: uuid` does not.
+        "0190a4d27c3e7def8a123456789abcde",
+        "{0190a4d2-7c3e-7def-8a12-3456789abcde}",
+        "urn:uuid:0190a4d2-7c3e-7def-8a12-3456789abcde",
     ] {
         let r = s.create(&till, &ok(bad_id));
         assert_eq!(r.status, 400, "id {bad_id:?}: {}", r.body);
@@ -1135,9 +1157,16 @@ fn invalid_creation_requests_are_400_and_create_nothing() {
         counter(&s.metrics(), "kaching_pay_intents_created_total"),
         0
     );
-    // The same request, valid, is accepted: the refusals were for the fields.
+    // The same request, valid, is accepted: the refusals were for the fields. Integers written
+    // as JSON Schema allows (`1.0`, `2.5e2`) are integers.
     let id = new_id();
     assert_eq!(s.create(&till, &ok(&id)).status, 201);
+    let mut body = ok(&new_id());
+    body["lines"][0]["qty"] = json!(1.0);
+    body["lines"][1]["total_cents"] = serde_json::from_str("2.5e2").unwrap();
+    let r = s.create(&till, &body);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["amount_cents"], 370);
 }
 
 #[test]

@@ -1609,8 +1609,8 @@ fn a_true_conflict_parks_that_row_only_and_retry_parked_puts_it_back() {
 fn an_unusable_central_url_is_an_error_at_start_in_status_and_in_doctor() {
     let _serial = serial();
     let dir = common::seeded_dir();
-    // Two hosts: mysql_async takes one.
-    let bad = "mysql://root@127.0.0.1:3306,127.0.0.1:3307/kaching";
+    // An empty host in the list of hosts.
+    let bad = "mysql://root@127.0.0.1:3306,,127.0.0.1:3307/kaching";
     let mut cmd = common::kaching(dir.path());
     cmd.env("KACHING_CENTRAL__URL", bad);
     // Right after `ready` (which start_with waited for): the error.

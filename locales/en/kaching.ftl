@@ -70,6 +70,7 @@ page-already-paid = This payment has already been confirmed.
 page-was-cancelled = This payment was cancelled.
 page-was-expired = This payment has expired.
 page-amount-mismatch = The amount does not match: reload the page.
+page-bad-language = Unknown language: choose FR, NL or EN.
 page-languages = Language
 
 ## Administration
@@ -77,6 +78,7 @@ admin-not-found = not found
 admin-no-such-staff = no such staff member
 admin-no-such-product = no such article
 admin-central-unreachable = central database unreachable, nothing changed: { $detail }
+admin-central-conflict = another change to the central database got in the way, retried { $tries } times; nothing changed, try again: { $detail }
 admin-central-refused = refused by the central database, nothing changed: { $detail }
 admin-central-unusable = the central database is configured but unusable (see the log), nothing changed
 admin-saved-centrally = saved in the central database but not yet on this till (the next sync applies it): { $detail }

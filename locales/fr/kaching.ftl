@@ -71,6 +71,7 @@ page-already-paid = Ce paiement a déjà été validé.
 page-was-cancelled = Ce paiement a été annulé.
 page-was-expired = Ce paiement a expiré.
 page-amount-mismatch = Le montant ne correspond pas : rechargez la page.
+page-bad-language = Langue inconnue : choisissez FR, NL ou EN.
 page-languages = Langue
 
 ## Administration
@@ -78,6 +79,7 @@ admin-not-found = introuvable
 admin-no-such-staff = membre du personnel introuvable
 admin-no-such-product = article introuvable
 admin-central-unreachable = base centrale injoignable, rien n'a été modifié : { $detail }
+admin-central-conflict = une autre modification de la base centrale a gêné celle-ci, réessayée { $tries } fois ; rien n'a été modifié, réessayez : { $detail }
 admin-central-refused = refusé par la base centrale, rien n'a été modifié : { $detail }
 admin-central-unusable = base centrale configurée mais inutilisable (voir le journal), rien n'a été modifié
 admin-saved-centrally = enregistré dans la base centrale mais pas encore sur cette caisse (la prochaine synchronisation l'applique) : { $detail }

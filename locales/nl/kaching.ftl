@@ -70,6 +70,7 @@ page-already-paid = Deze betaling is al bevestigd.
 page-was-cancelled = Deze betaling is geannuleerd.
 page-was-expired = Deze betaling is verlopen.
 page-amount-mismatch = Het bedrag klopt niet: laad de pagina opnieuw.
+page-bad-language = Onbekende taal: kies FR, NL of EN.
 page-languages = Taal
 
 ## Beheer
@@ -77,6 +78,7 @@ admin-not-found = niet gevonden
 admin-no-such-staff = medewerker niet gevonden
 admin-no-such-product = artikel niet gevonden
 admin-central-unreachable = centrale databank onbereikbaar, er is niets gewijzigd: { $detail }
+admin-central-conflict = een andere wijziging in de centrale databank zat in de weg, { $tries } keer opnieuw geprobeerd; er is niets gewijzigd, probeer opnieuw: { $detail }
 admin-central-refused = geweigerd door de centrale databank, er is niets gewijzigd: { $detail }
 admin-central-unusable = centrale databank ingesteld maar onbruikbaar (zie het logboek), er is niets gewijzigd
 admin-saved-centrally = opgeslagen in de centrale databank maar nog niet op deze kassa (de volgende synchronisatie past het toe): { $detail }

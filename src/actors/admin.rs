@@ -32,6 +32,7 @@
 //! Error codes: `not_admin`, `not_logged_in`, `session_locked`, `bad_period`, `bad_product`,
 //! `bad_code`, `barcode_taken`, `unknown_product`, `bad_csv`, `bad_staff`, `bad_pin`,
 //! `staff_exists`, `unknown_staff`, `cannot_disable_self`, `central_unreachable`,
+//! `central_conflict` (another writer kept winning, retried and given up: nothing changed),
 //! `central_refused`, `export_failed`, `store_error`, `internal`.
 
 use std::future::Future;
@@ -210,6 +211,14 @@ fn central_error(
         SyncError::Retryable(m) => err(
             "central_unreachable",
             t(lang, "admin-central-unreachable", &[("detail", m.into())]),
+        ),
+        SyncError::Conflicted { tries, detail } => err(
+            "central_conflict",
+            t(
+                lang,
+                "admin-central-conflict",
+                &[("tries", (tries as i64).into()), ("detail", detail.into())],
+            ),
         ),
         SyncError::Conflict(m) => err(conflict, m),
         SyncError::NotFound(m) => err(not_found, m),

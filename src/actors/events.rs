@@ -104,6 +104,9 @@ pub struct StatusView {
     /// A configured `central.url` this till cannot use (`null` when none is configured or it
     /// is usable): the till sells alone until it is fixed.
     pub central_error: Option<String>,
+    /// The central host (`host:port`) in use: the first of `central.url`'s hosts that answered
+    /// (`null` without a central database).
+    pub central_host: Option<String>,
 }
 
 /// A QR payment as `status` shows it.

@@ -631,6 +631,10 @@ impl Till {
                 .map(crate::domain::sale::format_instant),
             sync_error: sync.last_error,
             central_error: self.central_error.clone(),
+            central_host: self
+                .central
+                .as_ref()
+                .map(crate::sync::Central::current_host),
         }))
     }
 }

@@ -10,7 +10,7 @@ use crate::config::Settings;
 use crate::pay_web::client::{ClientError, PayClient};
 use crate::secrets::Secret;
 
-use super::{CENTRAL_WAIT, Check, CheckId, PAYMENT_WAIT, root_cause, text};
+use super::{CENTRAL_WAIT, Check, CheckId, PAYMENT_WAIT, Status, root_cause, text};
 
 // Central database.
 
@@ -66,11 +66,55 @@ async fn ask_central(opts: mysql_async::Opts) -> CentralAnswer {
     CentralAnswer::Answered { latency, version }
 }
 
+/// The central database: every host `central.url` names is asked. All answering is a pass (the
+/// first host's figures); some not answering is a warning naming one that does not (the till
+/// uses the others); none answering is a failure.
 pub async fn central(url: Option<&Secret>) -> Check {
     let id = CheckId::Central;
     let Some(url) = url else {
         return Check::not_configured(id, text::central_none());
     };
+    let urls = match crate::mysql_hosts::split_hosts(url.expose(), &[]) {
+        Ok(u) if u.len() > 1 => u,
+        Ok(_) => return central_host(url).await,
+        Err(e) => {
+            return Check::fail(id, text::central_bad_url(&e), text::central_fix_url());
+        }
+    };
+    let checks = futures_util::future::join_all(
+        urls.into_iter()
+            .map(|u| async move { central_host(&Secret::new(u)).await }),
+    )
+    .await;
+    let answered = checks.iter().any(|c| c.status == Status::Pass);
+    match checks.iter().position(|c| c.status != Status::Pass) {
+        None => checks.into_iter().next().unwrap_or_else(|| {
+            Check::fail(
+                id,
+                text::central_bad_url("no host"),
+                text::central_fix_url(),
+            )
+        }),
+        Some(i) => {
+            let failed = checks.into_iter().nth(i).unwrap_or_else(|| {
+                Check::fail(
+                    id,
+                    text::central_bad_url("no host"),
+                    text::central_fix_url(),
+                )
+            });
+            if answered {
+                Check::warn(id, failed.detail)
+            } else {
+                failed
+            }
+        }
+    }
+}
+
+/// One host of the central database.
+async fn central_host(url: &Secret) -> Check {
+    let id = CheckId::Central;
     let opts = match mysql_async::Opts::from_url(url.expose()) {
         Ok(o) => o,
         Err(e) => {

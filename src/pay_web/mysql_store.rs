@@ -23,6 +23,7 @@ use mysql_async::prelude::{FromValue, Queryable};
 use mysql_async::{Conn, Opts, OptsBuilder, Params, Pool, PoolConstraints, Row, TxOpts, Value};
 use tokio::sync::oneshot;
 
+use crate::mysql_hosts::{Fault, Hosts};
 use crate::secrets::Secret;
 
 use super::api::{IntentEvent, IntentStatus, NewIntent, RefundStatus};
@@ -47,11 +48,8 @@ const POOL_MAX: usize = 32;
 const EXPIRE_BATCH: usize = 500;
 /// Rows per multi-row event insert.
 const EVENT_CHUNK: usize = 100;
-/// Attempts for a transaction chosen as a deadlock victim.
-const DEADLOCK_ATTEMPTS: u32 = 5;
 
 const ER_DUP_ENTRY: u16 = 1062;
-const ER_LOCK_DEADLOCK: u16 = 1213;
 
 /// Session settings of every connection (run again after a reset).
 const SESSION_SETUP: [&str; 2] = [
@@ -110,7 +108,7 @@ fn bad(what: impl Into<String>) -> Fail {
 
 /// The URL with its password masked, for messages.
 pub fn redacted_url(url: &str) -> String {
-    crate::secrets::redacted_url(url)
+    crate::secrets::redacted_urls(url)
 }
 
 /// Connection options: the URL's, plus the store's pool size (unless the URL sets one), no
@@ -142,7 +140,7 @@ fn options(url: &str) -> IntentResult<Opts> {
 }
 
 struct Inner {
-    pool: Pool,
+    hosts: Hosts,
     runtime: tokio::runtime::Handle,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -164,96 +162,117 @@ pub struct MysqlIntentStore {
 
 impl MysqlIntentStore {
     /// Connects to `url` (`mysql://user:password@host:3306/database`, TLS with
-    /// `?require_ssl=true`) and brings the schema up to date. The URL is never logged with its
-    /// password.
+    /// `?require_ssl=true`; several hosts `host1:3306,host2:3306` for a cluster, tried in that
+    /// order, see [`crate::mysql_hosts`]) and brings the schema up to date. The URL is never
+    /// logged with its password.
     pub async fn connect(url: &str) -> IntentResult<MysqlIntentStore> {
-        let opts = options(url)?;
-        let pool = Pool::new(opts);
+        let urls = crate::mysql_hosts::split_hosts(url, &[]).map_err(|e| {
+            IntentStoreError::Database(format!("bad MySQL URL {}: {e}", redacted_url(url)))
+        })?;
+        let mut nodes = Vec::with_capacity(urls.len());
+        for one in &urls {
+            nodes.push((crate::mysql_hosts::host_of(one), Pool::new(options(one)?)));
+        }
+        let hosts = Hosts::new(nodes);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| IntentStoreError::Database(format!("database runtime: {e}")))?;
         let handle = runtime.handle().clone();
         let (stop, stopped) = oneshot::channel::<()>();
-        let closing = pool.clone();
+        let closing: Vec<Pool> = hosts.pools().cloned().collect();
         std::thread::Builder::new()
             .name("kaching-mysql".into())
             .spawn(move || {
                 runtime.block_on(async move {
                     let _ = stopped.await;
-                    // Let running transactions finish, then say goodbye to the server.
-                    let _ =
-                        tokio::time::timeout(Duration::from_secs(5), closing.disconnect()).await;
+                    // Let running transactions finish, then say goodbye to the servers.
+                    for pool in closing {
+                        let _ =
+                            tokio::time::timeout(Duration::from_secs(5), pool.disconnect()).await;
+                    }
                 });
             })
             .map_err(|e| IntentStoreError::Database(format!("database thread: {e}")))?;
         let store = MysqlIntentStore {
             inner: Arc::new(Inner {
-                pool,
+                hosts,
                 runtime: handle,
                 stop: Some(stop),
             }),
         };
         let target = redacted_url(url);
-        store
-            .run(move |pool| async move {
-                migrate(pool).await.map_err(|e| match e {
-                    IntentStoreError::Database(m) => {
-                        IntentStoreError::Database(format!("connecting to {target}: {m}"))
-                    }
-                    other => other,
-                })
-            })
-            .await?;
+        store.run(migrate).await.map_err(|e| match e {
+            IntentStoreError::Database(m) => {
+                IntentStoreError::Database(format!("connecting to {target}: {m}"))
+            }
+            other => other,
+        })?;
         Ok(store)
     }
 
-    /// Runs `f` with the pool on the store's runtime.
-    async fn run<R, F, Fut>(&self, f: F) -> IntentResult<R>
-    where
-        F: FnOnce(Pool) -> Fut,
-        Fut: Future<Output = IntentResult<R>> + Send + 'static,
-        R: Send + 'static,
-    {
-        let task = f(self.inner.pool.clone());
-        self.inner
-            .runtime
-            .spawn(task)
-            .await
-            .map_err(|e| IntentStoreError::Database(format!("database task: {e}")))?
+    /// The configured hosts (`host:port`), and the one in use.
+    pub fn hosts(&self) -> (Vec<String>, String) {
+        let h = &self.inner.hosts;
+        (h.labels(), h.label(h.current()).to_owned())
     }
 
-    /// Runs `attempt` on the store's runtime, again when the server chose it as a deadlock
-    /// victim (it then rolled the whole transaction back: nothing was written).
-    async fn retrying<R, F, Fut>(&self, attempt: F) -> IntentResult<R>
+    /// Runs `attempt` on the store's runtime under the host policy of [`crate::mysql_hosts`]:
+    /// on the next host at once when the node fails (each host once), again on the same host
+    /// after a back-off when the server chose it as a deadlock victim or a Galera certification
+    /// conflict (the whole transaction was rolled back: nothing was written). Every attempt is a
+    /// read, or a transaction that is a compare-and-set or idempotent: running it twice is safe.
+    async fn run<R, F, Fut>(&self, attempt: F) -> IntentResult<R>
     where
-        F: Fn(Pool) -> Fut + Send + 'static,
+        F: FnOnce(Pool) -> Fut + Clone + Send + 'static,
         Fut: Future<Output = Step<R>> + Send + 'static,
         R: Send + 'static,
     {
-        self.run(move |pool| async move {
-            let mut tries = 0;
-            loop {
-                tries += 1;
-                match attempt(pool.clone()).await {
-                    Err(Fail::Sql(e))
-                        if server_code(&e) == Some(ER_LOCK_DEADLOCK)
-                            && tries < DEADLOCK_ATTEMPTS =>
-                    {
-                        tracing::debug!(tries, "deadlock, retrying");
-                        tokio::time::sleep(Duration::from_millis(5 * u64::from(tries))).await;
+        let inner = self.inner.clone();
+        self.inner
+            .runtime
+            .spawn(async move {
+                let hosts = &inner.hosts;
+                let mut at = hosts.current();
+                let mut failed_hosts = 0;
+                let mut tries = 0;
+                let mut backoff = crate::mysql_hosts::contention_backoff();
+                loop {
+                    tries += 1;
+                    let e = match (attempt.clone())(hosts.pool(at).clone()).await {
+                        Ok(v) => {
+                            hosts.settle(at);
+                            return Ok(v);
+                        }
+                        Err(Fail::Store(e)) => return Err(e),
+                        Err(Fail::Sql(e)) => e,
+                    };
+                    match crate::mysql_hosts::classify(&e) {
+                        Fault::Node if failed_hosts + 1 < hosts.len() => {
+                            failed_hosts += 1;
+                            let next = hosts.move_on(at);
+                            tracing::warn!(host = hosts.label(at), next = hosts.label(next), error = %e, "payment database host failed; using the next");
+                            at = next;
+                        }
+                        Fault::Contention => match backoff.next() {
+                            Some(pause) => {
+                                tracing::debug!(tries, "deadlock or certification conflict, retrying");
+                                tokio::time::sleep(pause).await;
+                            }
+                            None => return Err(IntentStoreError::from(e)),
+                        },
+                        _ => return Err(IntentStoreError::from(e)),
                     }
-                    other => return other.map_err(IntentStoreError::from),
                 }
-            }
-        })
-        .await
+            })
+            .await
+            .map_err(|e| IntentStoreError::Database(format!("database task: {e}")))?
     }
 }
 
 /// Applies the embedded migrations under a named lock, so instances starting together on a
 /// fresh database do not race (MySQL DDL commits implicitly, a migration is not atomic).
-async fn migrate(pool: Pool) -> IntentResult<()> {
+async fn migrate(pool: Pool) -> Step<()> {
     let mut lock = pool.get_conn().await?;
     let got: Option<Option<i64>> = lock
         .query_first(
@@ -261,9 +280,9 @@ async fn migrate(pool: Pool) -> IntentResult<()> {
         )
         .await?;
     if got != Some(Some(1)) {
-        return Err(IntentStoreError::Migration(
+        return Err(Fail::Store(IntentStoreError::Migration(
             "another instance is migrating this database: gave up after 120 s".into(),
-        ));
+        )));
     }
     let report = embedded::migrations::runner()
         .set_migration_table_name(MIGRATION_TABLE)
@@ -274,7 +293,7 @@ async fn migrate(pool: Pool) -> IntentResult<()> {
             "DO RELEASE_LOCK(CONCAT('kaching_pay_migrate_', SHA1(COALESCE(DATABASE(), ''))))",
         )
         .await;
-    let report = report.map_err(|e| IntentStoreError::Migration(e.to_string()))?;
+    let report = report.map_err(|e| Fail::Store(IntentStoreError::Migration(e.to_string())))?;
     for m in report.applied_migrations() {
         tracing::info!(migration = %m, "payment database migrated");
     }
@@ -748,7 +767,7 @@ impl IntentStore for MysqlIntentStore {
 
     async fn add_till(&self, till_id: &str, secret: &Secret, now_ms: i64) -> IntentResult<()> {
         let (till_id, secret) = (till_id.to_owned(), secret.clone());
-        self.retrying(move |pool| add_till_attempt(pool, till_id.clone(), secret.clone(), now_ms))
+        self.run(move |pool| add_till_attempt(pool, till_id.clone(), secret.clone(), now_ms))
             .await
     }
 
@@ -809,7 +828,7 @@ impl IntentStore for MysqlIntentStore {
             expires_at,
             paid_at: None,
         };
-        self.retrying(move |pool| create_attempt(pool, intent.clone(), lines.clone()))
+        self.run(move |pool| create_attempt(pool, intent.clone(), lines.clone()))
             .await
     }
 
@@ -817,7 +836,7 @@ impl IntentStore for MysqlIntentStore {
         let id = id.to_owned();
         self.run(move |pool| async move {
             let mut conn = pool.get_conn().await?;
-            Ok(intent_where(&mut conn, Key::Id, &id, false).await?)
+            intent_where(&mut conn, Key::Id, &id, false).await
         })
         .await
     }
@@ -826,7 +845,7 @@ impl IntentStore for MysqlIntentStore {
         let token = token.to_owned();
         self.run(move |pool| async move {
             let mut conn = pool.get_conn().await?;
-            Ok(intent_where(&mut conn, Key::Token, &token, false).await?)
+            intent_where(&mut conn, Key::Token, &token, false).await
         })
         .await
     }
@@ -838,19 +857,18 @@ impl IntentStore for MysqlIntentStore {
         now_ms: i64,
     ) -> IntentResult<ConfirmOutcome> {
         let token = token.to_owned();
-        self.retrying(move |pool| confirm_attempt(pool, token.clone(), amount_cents, now_ms))
+        self.run(move |pool| confirm_attempt(pool, token.clone(), amount_cents, now_ms))
             .await
     }
 
     async fn cancel(&self, till_id: &str, id: &str, now_ms: i64) -> IntentResult<CancelOutcome> {
         let (till_id, id) = (till_id.to_owned(), id.to_owned());
-        self.retrying(move |pool| cancel_attempt(pool, till_id.clone(), id.clone(), now_ms))
+        self.run(move |pool| cancel_attempt(pool, till_id.clone(), id.clone(), now_ms))
             .await
     }
 
     async fn expire_due(&self, now_ms: i64) -> IntentResult<Vec<IntentEvent>> {
-        self.retrying(move |pool| expire_attempt(pool, now_ms))
-            .await
+        self.run(move |pool| expire_attempt(pool, now_ms)).await
     }
 
     async fn events_after(&self, seq: i64, limit: i64) -> IntentResult<Vec<IntentEvent>> {
@@ -871,7 +889,6 @@ impl IntentStore for MysqlIntentStore {
                     })
                 })
                 .collect::<Step<Vec<_>>>()
-                .map_err(IntentStoreError::from)
         })
         .await
     }
@@ -904,7 +921,7 @@ impl IntentStore for MysqlIntentStore {
 
     async fn provider_payment(&self, intent_id: &str) -> IntentResult<Option<ProviderPayment>> {
         let id = intent_id.to_owned();
-        self.run(move |pool| async move { Ok(provider_where(pool, "intent_id", id).await?) })
+        self.run(move |pool| async move { provider_where(pool, "intent_id", id).await })
             .await
     }
 
@@ -913,7 +930,7 @@ impl IntentStore for MysqlIntentStore {
         provider_ref: &str,
     ) -> IntentResult<Option<ProviderPayment>> {
         let r = provider_ref.to_owned();
-        self.run(move |pool| async move { Ok(provider_where(pool, "provider_ref", r).await?) })
+        self.run(move |pool| async move { provider_where(pool, "provider_ref", r).await })
             .await
     }
 
@@ -928,10 +945,8 @@ impl IntentStore for MysqlIntentStore {
             return Ok(None);
         }
         let (id, reason) = (intent_id.to_owned(), reason.map(str::to_owned));
-        self.retrying(move |pool| {
-            provider_moved_attempt(pool, id.clone(), to, reason.clone(), now_ms)
-        })
-        .await
+        self.run(move |pool| provider_moved_attempt(pool, id.clone(), to, reason.clone(), now_ms))
+            .await
     }
 
     async fn pending_provider_payments(
@@ -988,13 +1003,13 @@ impl IntentStore for MysqlIntentStore {
             .await?;
             conn.exec_first("SELECT value FROM pay_server_keys WHERE name = ?", (name,))
                 .await?
-                .ok_or_else(|| IntentStoreError::Database("server key vanished".into()))
+                .ok_or_else(|| bad("server key vanished"))
         })
         .await
     }
     async fn create_refund(&self, new: &NewRefund, now_ms: i64) -> IntentResult<RefundOutcome> {
         let new = new.clone();
-        self.retrying(move |pool| create_refund_attempt(pool, new.clone(), now_ms))
+        self.run(move |pool| create_refund_attempt(pool, new.clone(), now_ms))
             .await
     }
 
@@ -1002,7 +1017,7 @@ impl IntentStore for MysqlIntentStore {
         let id = refund_id.to_owned();
         self.run(move |pool| async move {
             let mut conn = pool.get_conn().await?;
-            Ok(refund_by_id(&mut conn, &id).await?)
+            refund_by_id(&mut conn, &id).await
         })
         .await
     }
@@ -1030,7 +1045,7 @@ impl IntentStore for MysqlIntentStore {
                 (to.as_str(), pid, detail, now_ms, id.as_str()),
             )
             .await?;
-            Ok(refund_by_id(&mut conn, &id).await?)
+            refund_by_id(&mut conn, &id).await
         })
         .await
     }
@@ -1047,10 +1062,7 @@ impl IntentStore for MysqlIntentStore {
                     (limit.max(0),),
                 )
                 .await?;
-            Ok(rows
-                .into_iter()
-                .map(refund_from)
-                .collect::<Step<Vec<_>>>()?)
+            rows.into_iter().map(refund_from).collect::<Step<Vec<_>>>()
         })
         .await
     }

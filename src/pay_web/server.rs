@@ -27,8 +27,9 @@ use crate::clock::SharedClock;
 use crate::i18n::Lang;
 
 use super::api::{
-    ApiError, CreateIntent, CreateRefund, IntentEvent, IntentLine, IntentStatus, IntentView,
-    RefundStatus, RefundView,
+    ApiError, CreateIntent, CreateRefund, IntentAccount, IntentEvent, IntentLine, IntentStatus,
+    IntentView, InvalidIntent, PageLanguage, ProviderReason, RefundFailure, RefundStatus,
+    RefundView,
 };
 use super::client_addr::{self, ClientAddrPolicy, CustomerKey};
 use super::page;
@@ -40,6 +41,8 @@ use super::store::{
     ProviderPayment,
 };
 
+mod contract;
+use contract::Contract;
 mod refunds;
 
 /// Largest request body accepted (a 200-line intent is about 20 KiB).
@@ -245,6 +248,41 @@ impl ResponseError for PayError {
     }
 }
 
+impl From<InvalidIntent> for PayError {
+    fn from(e: InvalidIntent) -> Self {
+        match e {
+            InvalidIntent::Malformed(m) => PayError::BadRequest(m),
+            e @ InvalidIntent::AmountMismatch { .. } => PayError::Refused {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "amount_mismatch",
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+/// A handler's raw body, read by [`read_body`] (signatures cover the exact bytes). A name of its
+/// own also keeps utoipa from declaring it as the request body.
+type RawBody = Result<web::Bytes, actix_web::Error>;
+
+/// The request's body, or the API's JSON error when it cannot be read (413 past [`MAX_BODY`]):
+/// actix's own answer would be plain text.
+fn read_body(body: RawBody) -> Result<web::Bytes, PayError> {
+    body.map_err(|e| {
+        let status = e.as_response_error().status_code();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "payload_too_large"
+        } else {
+            "bad_request"
+        };
+        PayError::Refused {
+            status,
+            code,
+            message: e.to_string(),
+        }
+    })
+}
+
 /// Checks the till's signature over this exact request; returns the till's id.
 async fn authenticate(
     req: &HttpRequest,
@@ -387,20 +425,26 @@ fn new_token() -> Result<String, PayError> {
     Ok(hex::encode(bytes))
 }
 
-#[utoipa::path(post, path = "/api/v1/intents", request_body = CreateIntent,
-    responses((status = 201, body = IntentView, description = "created"), (status = 200, body = IntentView, description = "the same request again"),
-              (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 409, body = ApiError)))]
+#[utoipa::path(post, path = "/api/v1/intents", request_body = CreateIntent, security(("till" = [], "tillSignature" = [])),
+    responses((status = 201, body = IntentView, description = "created"),
+              (status = 200, body = IntentView, description = "the same request again (same intent_id, same body)"),
+              (status = 400, body = ApiError, description = "not JSON, or a field breaks its declared rule"),
+              (status = 401, body = ApiError, description = "no till, or a bad or stale signature"),
+              (status = 409, body = ApiError, description = "this intent_id was created with another body"),
+              (status = 413, body = ApiError, description = "body over 64 KiB"),
+              (status = 422, body = ApiError, description = "`amount_mismatch`: the lines do not add up to amount_cents"),
+              (status = 424, body = ApiError, description = "the payment provider refuses the merchant's settings"),
+              (status = 503, body = ApiError, description = "the database, or the payment provider, is unavailable: retry")))]
 async fn create_intent(
     req: HttpRequest,
-    body: web::Bytes,
+    body: RawBody,
     state: web::Data<PayState>,
 ) -> Result<HttpResponse, PayError> {
+    let body = read_body(body)?;
     let till_id = authenticate(&req, &body, &state).await?;
     let request: CreateIntent =
         serde_json::from_slice(&body).map_err(|e| PayError::BadRequest(e.to_string()))?;
-    let new = request
-        .validate()
-        .map_err(|e| PayError::BadRequest(e.to_string()))?;
+    let new = request.validate()?;
     let now = state.now_ms();
     let lifetime = i64::try_from(state.options.intent_lifetime.as_millis()).unwrap_or(600_000);
     let (intent, created) = state
@@ -421,8 +465,11 @@ async fn create_intent(
     Ok(HttpResponse::build(status).json(state.view_of(&intent).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/intents/{id}", params(("id" = String, Path, description = "intent id")),
-    responses((status = 200, body = IntentView), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/intents/{id}", params(("id" = uuid::Uuid, Path, description = "intent id")),
+    security(("till" = [], "tillSignature" = [])),
+    responses((status = 200, body = IntentView), (status = 401, body = ApiError),
+              (status = 404, body = ApiError, description = "no such intent for this till"),
+              (status = 503, body = ApiError)))]
 async fn get_intent(
     req: HttpRequest,
     path: web::Path<String>,
@@ -438,15 +485,22 @@ async fn get_intent(
     Ok(HttpResponse::Ok().json(state.view_of(&intent).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/intents/{id}/cancel", params(("id" = String, Path, description = "intent id")),
-    request_body(content = String, description = "empty (the signature covers it)"),
-    responses((status = 200, body = IntentView), (status = 401, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
+/// The body is empty (the till sends none; the signature covers whatever is sent).
+#[utoipa::path(post, path = "/api/v1/intents/{id}/cancel", params(("id" = uuid::Uuid, Path, description = "intent id")),
+    security(("till" = [], "tillSignature" = [])),
+    responses((status = 200, body = IntentView, description = "cancelled"), (status = 401, body = ApiError),
+              (status = 404, body = ApiError, description = "no such intent for this till"),
+              (status = 409, body = ApiError, description = "the intent is no longer pending"),
+              (status = 413, body = ApiError, description = "body over 64 KiB"),
+              (status = 424, body = ApiError, description = "the payment provider refuses the merchant's settings"),
+              (status = 503, body = ApiError)))]
 async fn cancel_intent(
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Bytes,
+    body: RawBody,
     state: web::Data<PayState>,
 ) -> Result<HttpResponse, PayError> {
+    let body = read_body(body)?;
     let till_id = authenticate(&req, &body, &state).await?;
     let now = state.now_ms();
     if let Some(pq) = &state.payconiq
@@ -491,8 +545,13 @@ async fn cancel_intent(
 
 /// Server-sent events for one intent: its current state at once (so a reconnecting till never
 /// misses a change), then every change, until a final state.
-#[utoipa::path(get, path = "/api/v1/intents/{id}/events", params(("id" = String, Path, description = "intent id")),
-    responses((status = 200, description = "text/event-stream of IntentView (event: status)"), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+#[utoipa::path(get, path = "/api/v1/intents/{id}/events", params(("id" = uuid::Uuid, Path, description = "intent id")),
+    security(("till" = [], "tillSignature" = [])),
+    responses((status = 200, content_type = "text/event-stream", body = String,
+               description = "server-sent events `event: status`, each `data:` an IntentView as JSON; ends after a final state"),
+              (status = 401, body = ApiError),
+              (status = 404, body = ApiError, description = "no such intent for this till"),
+              (status = 503, body = ApiError)))]
 async fn intent_events(
     req: HttpRequest,
     path: web::Path<String>,
@@ -560,30 +619,65 @@ async fn intent_events(
     Ok(sse::Sse::from_infallible_receiver(rx).with_keep_alive(Duration::from_secs(10)))
 }
 
-/// The language the customer chose with the page's switch (`?lang=fr|nl|en`), if any.
-fn chosen_lang(req: &HttpRequest) -> Option<Lang> {
-    url::form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(k, _)| k == "lang")
-        .and_then(|(_, v)| Lang::parse(&v).ok())
+/// The language the customer chose with the page's switch (`?lang=fr|nl|en`), if any; `Err`
+/// for a `lang` that is none of them (the switch's links never send one).
+fn chosen_lang(req: &HttpRequest) -> Result<Option<Lang>, ()> {
+    match url::form_urlencoded::parse(req.query_string().as_bytes()).find(|(k, _)| k == "lang") {
+        None => Ok(None),
+        Some((_, v)) => Lang::ALL
+            .into_iter()
+            .find(|l| l.as_str() == v)
+            .map(Some)
+            .ok_or(()),
+    }
+}
+
+/// The browser's language (`Accept-Language`), else French.
+fn browser_lang(req: &HttpRequest) -> Lang {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|h| h.to_str().ok())
+        .map_or(Lang::Fr, Lang::from_accept_language)
 }
 
 /// The customer's language: `?lang=fr|nl|en` (the page's switch), else the browser's
-/// `Accept-Language`, else French.
-fn customer_lang(req: &HttpRequest) -> Lang {
-    chosen_lang(req).unwrap_or_else(|| {
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|h| h.to_str().ok())
-            .map_or(Lang::Fr, Lang::from_accept_language)
-    })
+/// `Accept-Language`, else French. `Err(the browser's language)` for an unknown `lang`: it is
+/// refused ([`unknown_language`]), because the document declares the three and a page in a
+/// language nobody asked for would hide the mistake.
+fn customer_lang(req: &HttpRequest) -> Result<Lang, Lang> {
+    match chosen_lang(req) {
+        Ok(Some(l)) => Ok(l),
+        Ok(None) => Ok(browser_lang(req)),
+        Err(()) => Err(browser_lang(req)),
+    }
 }
 
+/// The 400 page for an unknown `?lang=`, in the browser's language (with the switch).
+fn unknown_language(lang: Lang) -> HttpResponse {
+    html(
+        StatusCode::BAD_REQUEST,
+        page::message_page(lang, "page-bad-language"),
+    )
+}
+
+#[utoipa::path(get, path = "/p/{token}",
+    params(("token" = String, Path, pattern = "^[0-9a-fA-F]{64}$", description = "the intent's secret token (in the QR code)"),
+           ("lang" = Option<PageLanguage>, Query, description = "the page's language (default: the browser's Accept-Language, else French)")),
+    responses((status = 200, content_type = "text/html", body = String, description = "the intent's page (with the form while pending)"),
+              (status = 400, content_type = "text/html", body = String, description = "an unknown `lang`"),
+              (status = 404, content_type = "text/html", body = String, description = "no such link"),
+              (status = 429, content_type = "text/plain", body = String, description = "too many requests from this address",
+               headers(("Retry-After" = u64, description = "seconds"))),
+              (status = 503, body = ApiError)))]
 async fn customer_page(
     req: HttpRequest,
     path: web::Path<String>,
     state: web::Data<PayState>,
 ) -> Result<HttpResponse, PayError> {
-    let lang = customer_lang(&req);
+    let lang = match customer_lang(&req) {
+        Ok(l) => l,
+        Err(browser) => return Ok(unknown_language(browser)),
+    };
     let token = path.into_inner();
     let Some(intent) = lookup_token(&state, &token).await? else {
         return Ok(html(
@@ -637,19 +731,40 @@ fn same_origin(origin: &str, host: &str) -> bool {
     }
 }
 
-#[derive(Deserialize)]
+/// The customer page's form.
+#[derive(Deserialize, utoipa::ToSchema)]
 struct ConfirmForm {
+    /// The page's CSRF token (HMAC of the link's token).
+    #[schema(pattern = "^[0-9a-fA-F]{64}$")]
     csrf: String,
+    /// The amount the page showed: a page rendered for another amount cannot confirm this one.
+    #[schema(minimum = 1, maximum = 100_000_000)]
     amount_cents: i64,
 }
 
+#[utoipa::path(post, path = "/p/{token}/confirm",
+    params(("token" = String, Path, pattern = "^[0-9a-fA-F]{64}$", description = "the intent's secret token"),
+           ("lang" = Option<PageLanguage>, Query, description = "the page's language, kept after the confirmation")),
+    request_body(content = ConfirmForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 303, description = "paid: back to the page", headers(("Location" = String, description = "/p/{token}[?lang=…]"))),
+              (status = 400, content_type = "text/html", body = String, description = "an unknown `lang`, or a form that cannot be read"),
+              (status = 403, content_type = "text/html", body = String, description = "a bad CSRF token, another site's Origin, or a provider takes this payment"),
+              (status = 404, content_type = "text/html", body = String, description = "no such link"),
+              (status = 409, content_type = "text/html", body = String, description = "already paid, cancelled, or another amount"),
+              (status = 410, content_type = "text/html", body = String, description = "expired"),
+              (status = 429, content_type = "text/plain", body = String, description = "too many requests from this address",
+               headers(("Retry-After" = u64, description = "seconds"))),
+              (status = 503, body = ApiError)))]
 async fn confirm(
     req: HttpRequest,
     path: web::Path<String>,
     form: Result<web::Form<ConfirmForm>, actix_web::Error>,
     state: web::Data<PayState>,
 ) -> Result<HttpResponse, PayError> {
-    let lang = customer_lang(&req);
+    let lang = match customer_lang(&req) {
+        Ok(l) => l,
+        Err(browser) => return Ok(unknown_language(browser)),
+    };
     let token = path.into_inner();
     let Some(intent) = lookup_token(&state, &token).await? else {
         state.metrics.confirmed("unknown");
@@ -704,8 +819,8 @@ async fn confirm(
                     header::LOCATION,
                     // The language the page was read in, when it was chosen there.
                     match chosen_lang(&req) {
-                        Some(l) => format!("/p/{token}?lang={l}"),
-                        None => format!("/p/{token}"),
+                        Ok(Some(l)) => format!("/p/{token}?lang={l}"),
+                        _ => format!("/p/{token}"),
                     },
                 ))
                 .finish())
@@ -732,14 +847,25 @@ async fn confirm(
 /// (4xx, nothing changed) unless the signature and every claim hold and the `jti` is new; 503
 /// only when the provider's keys cannot be fetched (Payconiq retries; the poller catches up).
 #[utoipa::path(post, path = "/api/v1/providers/payconiq/callback",
-    request_body(content = String, description = "the payment as JSON, signed by the detached JWS in the Signature header"),
-    responses((status = 200, description = "applied, or nothing to change"), (status = 400, body = ApiError), (status = 401, body = ApiError),
-              (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError), (status = 503, body = ApiError)))]
+    request_body(content = Object, content_type = "application/json", description = "the payment as Payconiq sends it, signed by the detached JWS in the Signature header"),
+    security(("payconiqSignature" = [])),
+    responses((status = 200, body = ApiError, description = "`applied`, or `unchanged`: nothing to change"),
+              (status = 400, body = ApiError, description = "the body is not a Payconiq payment"),
+              (status = 401, body = ApiError, description = "`bad_signature`"),
+              (status = 404, body = ApiError, description = "no Payconiq on this server, or no such payment"),
+              (status = 409, body = ApiError, description = "`replay`: this callback was seen before"),
+              (status = 413, body = ApiError, description = "body over 64 KiB"),
+              (status = 422, body = ApiError, description = "`amount`: not the intent's amount"),
+              (status = 503, body = ApiError, description = "Payconiq's keys or the database are unavailable: Payconiq retries")))]
 async fn payconiq_callback(
     req: HttpRequest,
-    body: web::Bytes,
+    body: RawBody,
     state: web::Data<PayState>,
 ) -> HttpResponse {
+    let body = match read_body(body) {
+        Ok(b) => b,
+        Err(e) => return e.error_response(),
+    };
     let answer = |status: StatusCode, outcome: &str, message: &str| {
         state
             .metrics
@@ -756,6 +882,16 @@ async fn payconiq_callback(
             message: message.to_owned(),
         })
     };
+    let signature = req.headers().get("Signature").and_then(|v| v.to_str().ok());
+    // Unsigned is 401 whether or not this server takes Payconiq payments: the document declares
+    // the header, and "who are you" comes before "what do you want".
+    if signature.is_none() {
+        return answer(
+            StatusCode::UNAUTHORIZED,
+            "bad_signature",
+            "no Signature header",
+        );
+    }
     let Some(pq) = &state.payconiq else {
         return answer(
             StatusCode::NOT_FOUND,
@@ -763,7 +899,6 @@ async fn payconiq_callback(
             "no Payconiq on this server",
         );
     };
-    let signature = req.headers().get("Signature").and_then(|v| v.to_str().ok());
     let verified = match pq
         .verifier
         .verify(signature, &body, state.clock.now())
@@ -882,13 +1017,19 @@ fn spawn_provider_poller(state: web::Data<PayState>) {
     });
 }
 
+#[utoipa::path(get, path = "/healthz",
+    responses((status = 200, content_type = "text/plain", body = String, description = "`ok`: the database answers"),
+              (status = 503, content_type = "text/plain", body = String, description = "the database does not answer")))]
 async fn healthz(state: web::Data<PayState>) -> HttpResponse {
-    match state.store.last_seq().await {
-        Ok(_) => HttpResponse::Ok().body("ok"),
-        Err(_) => HttpResponse::ServiceUnavailable().body("database unavailable"),
-    }
+    let (mut answer, text) = match state.store.last_seq().await {
+        Ok(_) => (HttpResponse::Ok(), "ok"),
+        Err(_) => (HttpResponse::ServiceUnavailable(), "database unavailable"),
+    };
+    answer.content_type("text/plain; charset=utf-8").body(text)
 }
 
+#[utoipa::path(get, path = "/metrics",
+    responses((status = 200, content_type = "application/openmetrics-text", body = String, description = "Prometheus / OpenMetrics text")))]
 async fn metrics(state: web::Data<PayState>) -> HttpResponse {
     let mut out = String::new();
     match prometheus_client::encoding::text::encode(&mut out, &state.metrics.registry) {
@@ -899,35 +1040,50 @@ async fn metrics(state: web::Data<PayState>) -> HttpResponse {
     }
 }
 
+/// The OpenAPI document: paths and schemas from the annotations; the security schemes, the 405
+/// every path answers for another method, and the links between operations added by
+/// [`contract::Contract`].
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "KACHING payment server",
-        description = "Till-signed intent API (header Kaching-Signature: t=…,v1=HMAC-SHA256(secret, t.METHOD.path.body) and Kaching-Till) and the customer's page at /p/{token}."
+        description = "The tills' API (till-signed, see the `till` and `tillSignature` security schemes), Payconiq's callback, the customer's page at /p/{token}, and the operator's /healthz and /metrics. Every refusal of the JSON API is an ApiError."
     ),
     paths(
         create_intent,
         get_intent,
         cancel_intent,
         intent_events,
-        payconiq_callback,
         refunds::create_refund,
-        refunds::get_refund
+        refunds::get_refund,
+        payconiq_callback,
+        customer_page,
+        confirm,
+        healthz,
+        metrics,
+        openapi
     ),
     components(schemas(
         CreateIntent,
         IntentView,
         IntentLine,
         IntentStatus,
+        IntentAccount,
         IntentEvent,
+        ProviderReason,
         CreateRefund,
         RefundView,
         RefundStatus,
+        RefundFailure,
+        PageLanguage,
         ApiError
-    ))
+    )),
+    modifiers(&Contract)
 )]
 pub struct ApiDoc;
 
+#[utoipa::path(get, path = "/api/v1/openapi.json",
+    responses((status = 200, content_type = "application/json", body = Object, description = "this document")))]
 async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
@@ -1076,7 +1232,9 @@ pub fn configure(state: web::Data<PayState>) -> impl Fn(&mut web::ServiceConfig)
                 "/api/v1/providers/payconiq/callback",
                 "POST",
                 web::post().to(payconiq_callback),
-            ));
+            ))
+            // A path nobody serves: the API's JSON error, not an empty body.
+            .default_service(web::to(|| async { PayError::NotFound.error_response() }));
         match governor {
             Some(g) => {
                 cfg.service(

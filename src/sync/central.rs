@@ -1,5 +1,6 @@
 //! The connection to the central database and the statements run on it.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -12,7 +13,8 @@ use crate::domain::report::{
     ReportLine, TicketRounding,
 };
 use crate::domain::{LineKind, Money, Product, Sale, Staff, VatRate};
-use crate::secrets::{Secret, redacted_url};
+use crate::mysql_hosts::{self, CONNECT_TIMEOUT, Fault, Hosts};
+use crate::secrets::{Secret, redacted_urls};
 use crate::store::{CentralProduct, CentralStaff, OutboxRow, central_product, central_staff};
 
 use super::SyncError;
@@ -55,20 +57,77 @@ type LineRow = (
 );
 type TillDayRow = (String, i64, i64, i64, i64, i64, Option<i64>, Option<i64>);
 
+/// The central database: one pool per configured host, the one in use, and the retry policy
+/// of [`crate::mysql_hosts`] (the next host on a node failure, the same work again on a
+/// conflict). Every public method is one unit of work, safe to run twice.
 #[derive(Clone)]
 pub struct Central {
-    pool: Pool,
+    hosts: Arc<Hosts>,
+}
+
+/// One attempt's failure, kept whole until the host policy has judged it.
+enum Failure {
+    Db(mysql_async::Error),
+    /// No answer within [`CALL_TIMEOUT`] (or [`CONNECT_TIMEOUT`] for a connection).
+    Silent(Duration),
+    Sync(SyncError),
+}
+
+impl From<SyncError> for Failure {
+    fn from(e: SyncError) -> Failure {
+        Failure::Sync(e)
+    }
+}
+
+impl From<mysql_async::Error> for Failure {
+    fn from(e: mysql_async::Error) -> Failure {
+        Failure::Db(e)
+    }
+}
+
+impl Failure {
+    fn fault(&self) -> Fault {
+        match self {
+            Failure::Db(mysql_async::Error::Server(s))
+                if super::is_row_conflict(s.code, &s.message) =>
+            {
+                Fault::Other
+            }
+            Failure::Db(e) => mysql_hosts::classify(e),
+            Failure::Silent(_) => Fault::Node,
+            Failure::Sync(_) => Fault::Other,
+        }
+    }
+
+    fn into_sync(self) -> SyncError {
+        match self {
+            Failure::Db(e) => SyncError::from(e),
+            Failure::Silent(d) => SyncError::Retryable(format!("no answer within {d:?}")),
+            Failure::Sync(e) => e,
+        }
+    }
 }
 
 async fn bounded<T>(
     f: impl std::future::Future<Output = Result<T, mysql_async::Error>>,
-) -> Result<T, SyncError> {
-    match tokio::time::timeout(CALL_TIMEOUT, f).await {
-        Ok(r) => r.map_err(SyncError::from),
-        Err(_) => Err(SyncError::Retryable(format!(
-            "no answer within {CALL_TIMEOUT:?}"
-        ))),
+) -> Result<T, Failure> {
+    within(CALL_TIMEOUT, f).await
+}
+
+async fn within<T>(
+    limit: Duration,
+    f: impl std::future::Future<Output = Result<T, mysql_async::Error>>,
+) -> Result<T, Failure> {
+    match tokio::time::timeout(limit, f).await {
+        Ok(r) => r.map_err(Failure::Db),
+        Err(_) => Err(Failure::Silent(limit)),
     }
+}
+
+/// A connection from `pool`, given up after [`CONNECT_TIMEOUT`] (a dead host must not hold the
+/// till while another one answers).
+async fn connect(pool: &Pool) -> Result<mysql_async::Conn, Failure> {
+    within(CONNECT_TIMEOUT, pool.get_conn()).await
 }
 
 /// What a pushed batch carried.
@@ -154,13 +213,30 @@ fn placeholders(rows: usize, cols: usize) -> String {
 
 impl Central {
     /// Connects lazily (the first statement opens the connection): a till starts offline too.
+    /// `url` may name several hosts (`mysql://user:pw@db1:3306,db2:3306,db3:3306/kaching`):
+    /// they are tried in that order, see [`crate::mysql_hosts`].
     pub fn new(url: &Secret) -> Result<Central, SyncError> {
-        let opts = Opts::from_url(url.expose()).map_err(|e| {
+        let bad = |e: String| {
             SyncError::Permanent(format!(
                 "bad central URL {}: {e}",
-                redacted_url(url.expose())
+                redacted_urls(url.expose())
             ))
-        })?;
+        };
+        let urls = mysql_hosts::split_hosts(url.expose(), &[]).map_err(bad)?;
+        let mut nodes = Vec::with_capacity(urls.len());
+        for one in urls {
+            let opts = Opts::from_url(&one).map_err(|e| bad(e.to_string()))?;
+            nodes.push((
+                mysql_hosts::host_of(&one),
+                Pool::new(Central::options(opts)),
+            ));
+        }
+        Ok(Central {
+            hosts: Arc::new(Hosts::new(nodes)),
+        })
+    }
+
+    fn options(opts: Opts) -> OptsBuilder {
         let pool_opts = opts
             .pool_opts()
             .clone()
@@ -170,7 +246,7 @@ impl Central {
             // raw INSERT). Safe: every write is an explicit transaction, no session state.
             .with_reset_connection(false)
             .with_inactive_connection_ttl(Duration::from_secs(60));
-        let opts = OptsBuilder::from_opts(opts)
+        OptsBuilder::from_opts(opts)
             .pool_opts(pool_opts)
             .tcp_keepalive(Some(Duration::from_secs(10)))
             .setup(vec![
@@ -178,23 +254,102 @@ impl Central {
                 "SET SESSION innodb_lock_wait_timeout = 20",
                 // Strict: a conflicting re-send (hash set to NULL) must be an error, never a warning.
                 "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'",
-            ]);
-        Ok(Central {
-            pool: Pool::new(opts),
-        })
+            ])
+    }
+
+    /// The configured hosts (`host:port`), in order of preference.
+    pub fn hosts(&self) -> Vec<String> {
+        self.hosts.labels()
+    }
+
+    /// The host in use now (`host:port`).
+    pub fn current_host(&self) -> String {
+        self.hosts.label(self.hosts.current()).to_owned()
+    }
+
+    /// Runs one unit of work under the host policy: on the host in use; on the next host at once
+    /// when the node fails (each host once); again on the same host after a back-off when it
+    /// lost a conflict (1213), [`mysql_hosts::CONTENTION_ATTEMPTS`] times in all.
+    async fn run<T, Fut>(&self, op: impl Fn(Pool) -> Fut) -> Result<T, SyncError>
+    where
+        Fut: std::future::Future<Output = Result<T, Failure>>,
+    {
+        let hosts = &self.hosts;
+        let mut at = hosts.current();
+        let mut failed_hosts = 0;
+        let mut attempts = 0;
+        let mut backoff = mysql_hosts::contention_backoff();
+        loop {
+            attempts += 1;
+            let failure = match op(hosts.pool(at).clone()).await {
+                Ok(v) => {
+                    hosts.settle(at);
+                    return Ok(v);
+                }
+                Err(f) => f,
+            };
+            match failure.fault() {
+                Fault::Node => {
+                    failed_hosts += 1;
+                    let e = failure.into_sync();
+                    if failed_hosts >= hosts.len() {
+                        return Err(match e {
+                            SyncError::Retryable(m) if hosts.len() > 1 => {
+                                SyncError::Retryable(format!(
+                                    "none of the {} hosts answered; the last, {}: {m}",
+                                    hosts.len(),
+                                    hosts.label(at)
+                                ))
+                            }
+                            e => e,
+                        });
+                    }
+                    let next = hosts.move_on(at);
+                    tracing::warn!(host = hosts.label(at), next = hosts.label(next), error = %e, "central host failed; using the next");
+                    at = next;
+                }
+                Fault::Contention => match backoff.next() {
+                    Some(pause) => {
+                        tracing::info!(
+                            host = hosts.label(at),
+                            attempt = attempts,
+                            "central write lost a conflict; running it again"
+                        );
+                        tokio::time::sleep(pause).await;
+                    }
+                    None => {
+                        let detail = match failure {
+                            Failure::Db(e) => e.to_string(),
+                            other => other.into_sync().to_string(),
+                        };
+                        return Err(SyncError::Conflicted {
+                            tries: attempts,
+                            detail,
+                        });
+                    }
+                },
+                Fault::Other => return Err(failure.into_sync()),
+            }
+        }
     }
 
     /// Applies the central schema (`kaching migrate --central`).
     pub async fn migrate(&self) -> Result<Vec<String>, SyncError> {
-        let report = embedded::migrations::runner()
-            .run_async(&mut self.pool.clone())
-            .await
-            .map_err(|e| SyncError::Permanent(format!("migration: {e}")))?;
-        Ok(report
-            .applied_migrations()
-            .iter()
-            .map(|m| m.to_string())
-            .collect())
+        self.run(move |mut pool: Pool| async move {
+            // A host that does not answer is the policy's (the next host); what the migration
+            // itself refuses is not.
+            drop(connect(&pool).await?);
+            let report = embedded::migrations::runner()
+                .run_async(&mut pool)
+                .await
+                .map_err(|e| SyncError::Permanent(format!("migration: {e}")))?;
+            Ok(report
+                .applied_migrations()
+                .iter()
+                .map(|m| m.to_string())
+                .collect())
+        })
+        .await
     }
 
     /// Pushes a batch of outbox rows in one transaction. Re-sending the same rows changes
@@ -265,114 +420,124 @@ impl Central {
                 }
             }
         }
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
-        bounded(tx.exec_drop(
-            "INSERT INTO tills (id, first_seen) VALUES (?, ?) ON DUPLICATE KEY UPDATE id = id",
-            (till_id, now_ms),
-        ))
-        .await?;
-        for chunk in sales.chunks(CHUNK) {
-            let params: Vec<Value> = chunk.iter().flat_map(|s| sale_row(s, tz, now_ms)).collect();
-            let sql = format!(
-                "INSERT INTO sales ({SALE_COLUMNS}) VALUES {} ON DUPLICATE KEY UPDATE hash = IF(hash = VALUES(hash), hash, NULL)",
-                placeholders(chunk.len(), SALE_COLUMNS.split(',').count())
-            );
-            bounded(tx.exec_drop(sql, params)).await?;
-            let lines: Vec<Value> = chunk
-                .iter()
-                .flat_map(|s| {
-                    s.lines.iter().flat_map(move |l| {
-                        vec![
-                            s.id.clone().into(),
-                            l.line_no.into(),
-                            l.kind.as_str().to_owned().into(),
-                            l.product_code.clone().into(),
-                            l.name.clone().into(),
-                            l.unit.cents().into(),
-                            l.qty.into(),
-                            l.total.cents().into(),
-                            l.vat.map(VatRate::percent).into(),
-                            l.discount.cents().into(),
-                            l.original_line.into(),
-                        ]
-                    })
-                })
-                .collect();
-            for line_chunk in lines.chunks(CHUNK * 11) {
+        let (sales, audit, z_reports, intents) = (&sales, &audit, &z_reports, &intents);
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+            bounded(tx.exec_drop(
+                "INSERT INTO tills (id, first_seen) VALUES (?, ?) ON DUPLICATE KEY UPDATE id = id",
+                (till_id, now_ms),
+            ))
+            .await?;
+            for chunk in sales.chunks(CHUNK) {
+                let params: Vec<Value> = chunk.iter().flat_map(|s| sale_row(s, tz, now_ms)).collect();
                 let sql = format!(
-                    "INSERT INTO sale_lines (sale_id, line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate, discount_cents, original_line) VALUES {} \
-                     ON DUPLICATE KEY UPDATE sale_id = sale_id",
-                    placeholders(line_chunk.len() / 11, 11)
+                    "INSERT INTO sales ({SALE_COLUMNS}) VALUES {} ON DUPLICATE KEY UPDATE hash = IF(hash = VALUES(hash), hash, NULL)",
+                    placeholders(chunk.len(), SALE_COLUMNS.split(',').count())
                 );
-                bounded(tx.exec_drop(sql, line_chunk.to_vec())).await?;
+                bounded(tx.exec_drop(sql, params)).await?;
+                let lines: Vec<Value> = chunk
+                    .iter()
+                    .flat_map(|s| {
+                        s.lines.iter().flat_map(move |l| {
+                            vec![
+                                s.id.clone().into(),
+                                l.line_no.into(),
+                                l.kind.as_str().to_owned().into(),
+                                l.product_code.clone().into(),
+                                l.name.clone().into(),
+                                l.unit.cents().into(),
+                                l.qty.into(),
+                                l.total.cents().into(),
+                                l.vat.map(VatRate::percent).into(),
+                                l.discount.cents().into(),
+                                l.original_line.into(),
+                            ]
+                        })
+                    })
+                    .collect();
+                for line_chunk in lines.chunks(CHUNK * 11) {
+                    let sql = format!(
+                        "INSERT INTO sale_lines (sale_id, line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate, discount_cents, original_line) VALUES {} \
+                         ON DUPLICATE KEY UPDATE sale_id = sale_id",
+                        placeholders(line_chunk.len() / 11, 11)
+                    );
+                    bounded(tx.exec_drop(sql, line_chunk.to_vec())).await?;
+                }
             }
-        }
-        for chunk in audit.chunks(CHUNK) {
-            let sql = format!(
-                "INSERT INTO audit (till_id, seq, at, staff_id, action, detail) VALUES {} ON DUPLICATE KEY UPDATE seq = seq",
-                placeholders(chunk.len(), 6)
-            );
-            bounded(tx.exec_drop(sql, chunk.concat())).await?;
-        }
-        for chunk in z_reports.chunks(CHUNK) {
-            let sql = format!(
-                "INSERT INTO z_reports (till_id, z_no, opened_at, closed_at, report, prev_hash, hash, received_at) VALUES {} \
-                 ON DUPLICATE KEY UPDATE z_no = z_no",
-                placeholders(chunk.len(), 8)
-            );
-            bounded(tx.exec_drop(sql, chunk.concat())).await?;
-        }
-        for chunk in intents.chunks(CHUNK) {
-            // Forward moves only: `state` is assigned before `state_rank` (MySQL applies the
-            // assignments left to right, each seeing the ones before).
-            let sql = format!(
-                "INSERT INTO till_intents (id, till_id, account, staff_id, amount_cents, server, state, state_rank, sale_id, created_at, updated_at, day) VALUES {} \
-                 ON DUPLICATE KEY UPDATE state = IF(VALUES(state_rank) > state_rank, VALUES(state), state), \
-                 sale_id = COALESCE(VALUES(sale_id), sale_id), server = COALESCE(VALUES(server), server), \
-                 updated_at = IF(VALUES(state_rank) > state_rank, VALUES(updated_at), updated_at), \
-                 state_rank = GREATEST(state_rank, VALUES(state_rank))",
-                placeholders(chunk.len(), 12)
-            );
-            bounded(tx.exec_drop(sql, chunk.concat())).await?;
-        }
-        bounded(tx.commit()).await?;
-        Ok(Pushed {
-            sales: sales.len(),
-            audit: audit.len(),
+            for chunk in audit.chunks(CHUNK) {
+                let sql = format!(
+                    "INSERT INTO audit (till_id, seq, at, staff_id, action, detail) VALUES {} ON DUPLICATE KEY UPDATE seq = seq",
+                    placeholders(chunk.len(), 6)
+                );
+                bounded(tx.exec_drop(sql, chunk.concat())).await?;
+            }
+            for chunk in z_reports.chunks(CHUNK) {
+                let sql = format!(
+                    "INSERT INTO z_reports (till_id, z_no, opened_at, closed_at, report, prev_hash, hash, received_at) VALUES {} \
+                     ON DUPLICATE KEY UPDATE z_no = z_no",
+                    placeholders(chunk.len(), 8)
+                );
+                bounded(tx.exec_drop(sql, chunk.concat())).await?;
+            }
+            for chunk in intents.chunks(CHUNK) {
+                // Forward moves only: `state` is assigned before `state_rank` (MySQL applies the
+                // assignments left to right, each seeing the ones before).
+                let sql = format!(
+                    "INSERT INTO till_intents (id, till_id, account, staff_id, amount_cents, server, state, state_rank, sale_id, created_at, updated_at, day) VALUES {} \
+                     ON DUPLICATE KEY UPDATE state = IF(VALUES(state_rank) > state_rank, VALUES(state), state), \
+                     sale_id = COALESCE(VALUES(sale_id), sale_id), server = COALESCE(VALUES(server), server), \
+                     updated_at = IF(VALUES(state_rank) > state_rank, VALUES(updated_at), updated_at), \
+                     state_rank = GREATEST(state_rank, VALUES(state_rank))",
+                    placeholders(chunk.len(), 12)
+                );
+                bounded(tx.exec_drop(sql, chunk.concat())).await?;
+            }
+            bounded(tx.commit()).await?;
+            Ok(Pushed {
+                sales: sales.len(),
+                audit: audit.len(),
+            })
         })
+        .await
     }
 
     /// Staff changed since `after` (a version), in version order.
     pub async fn staff_since(&self, after: i64) -> Result<Vec<CentralStaff>, SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let rows: Vec<(String, String, String, String, bool, String, i64)> = bounded(conn.exec(
-            "SELECT id, name, role, pin_hash, active, lang, version FROM staff WHERE version > ? ORDER BY version LIMIT 5000",
-            (after,),
-        ))
-        .await?;
-        rows.into_iter()
-            .map(|(id, name, role, hash, active, lang, version)| {
-                central_staff(&id, name, &role, hash, active, &lang, version)
-                    .map_err(|e| SyncError::Permanent(e.to_string()))
-            })
-            .collect()
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let rows: Vec<(String, String, String, String, bool, String, i64)> = bounded(conn.exec(
+                "SELECT id, name, role, pin_hash, active, lang, version FROM staff WHERE version > ? ORDER BY version LIMIT 5000",
+                (after,),
+            ))
+            .await?;
+            rows.into_iter()
+                .map(|(id, name, role, hash, active, lang, version)| {
+                    central_staff(&id, name, &role, hash, active, &lang, version)
+                        .map_err(|e| SyncError::Permanent(e.to_string()).into())
+                })
+                .collect()
+        })
+        .await
     }
 
     /// Products changed since `after`, in version order.
     pub async fn products_since(&self, after: i64) -> Result<Vec<CentralProduct>, SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let rows: Vec<ProductRow> = bounded(conn.exec(
-            "SELECT code, barcode, name, price_cents, vat_rate, active, version FROM products WHERE version > ? ORDER BY version LIMIT 20000",
-            (after,),
-        ))
-        .await?;
-        rows.into_iter()
-            .map(|(code, barcode, name, price, vat, active, version)| {
-                central_product(&code, barcode.as_deref(), name, price, vat, active, version)
-                    .map_err(|e| SyncError::Permanent(e.to_string()))
-            })
-            .collect()
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let rows: Vec<ProductRow> = bounded(conn.exec(
+                "SELECT code, barcode, name, price_cents, vat_rate, active, version FROM products WHERE version > ? ORDER BY version LIMIT 20000",
+                (after,),
+            ))
+            .await?;
+            rows.into_iter()
+                .map(|(code, barcode, name, price, vat, active, version)| {
+                    central_product(&code, barcode.as_deref(), name, price, vat, active, version)
+                        .map_err(|e| SyncError::Permanent(e.to_string()).into())
+                })
+                .collect()
+        })
+        .await
     }
 
     /// Records the till's state centrally: what it still has to push, when it last synced.
@@ -384,13 +549,16 @@ impl Central {
         last_sync_ms: Option<i64>,
         now_ms: i64,
     ) -> Result<(), SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        bounded(conn.exec_drop(
-            "INSERT INTO till_heartbeats (till_id, pending, parked, last_sync_at, version, seen_at) VALUES (?, ?, ?, ?, ?, ?) \
-             ON DUPLICATE KEY UPDATE pending = VALUES(pending), parked = VALUES(parked), \
-             last_sync_at = COALESCE(VALUES(last_sync_at), last_sync_at), version = VALUES(version), seen_at = VALUES(seen_at)",
-            (till_id, pending, parked, last_sync_ms, env!("CARGO_PKG_VERSION"), now_ms),
-        ))
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            bounded(conn.exec_drop(
+                "INSERT INTO till_heartbeats (till_id, pending, parked, last_sync_at, version, seen_at) VALUES (?, ?, ?, ?, ?, ?) \
+                 ON DUPLICATE KEY UPDATE pending = VALUES(pending), parked = VALUES(parked), \
+                 last_sync_at = COALESCE(VALUES(last_sync_at), last_sync_at), version = VALUES(version), seen_at = VALUES(seen_at)",
+                (till_id, pending, parked, last_sync_ms, env!("CARGO_PKG_VERSION"), now_ms),
+            ))
+            .await
+        })
         .await
     }
 
@@ -398,44 +566,47 @@ impl Central {
     async fn next_version(
         tx: &mut mysql_async::Transaction<'_>,
         name: &str,
-    ) -> Result<i64, SyncError> {
+    ) -> Result<i64, Failure> {
         bounded(tx.exec_drop(
             "UPDATE central_versions SET value = LAST_INSERT_ID(value + 1) WHERE name = ?",
             (name,),
         ))
         .await?;
         let v: Option<i64> = bounded(tx.query_first("SELECT LAST_INSERT_ID()")).await?;
-        v.ok_or_else(|| SyncError::Permanent("no version".into()))
+        v.ok_or_else(|| SyncError::Permanent("no version".into()).into())
     }
 
     /// Adds a staff member centrally (`kaching staff add` with a central database).
     pub async fn add_staff(&self, staff: &Staff, pin_hash: &str) -> Result<(), SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
-        let exists: Option<String> =
-            bounded(tx.exec_first("SELECT id FROM staff WHERE id = ?", (staff.id.as_str(),)))
-                .await?;
-        if exists.is_some() {
-            return Err(SyncError::Conflict(format!(
-                "staff ID {} already exists",
-                staff.id
-            )));
-        }
-        let v = Central::next_version(&mut tx, "staff").await?;
-        bounded(tx.exec_drop(
-            "INSERT INTO staff (id, name, role, pin_hash, active, lang, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                staff.id.as_str(),
-                &staff.name,
-                staff.role.as_str(),
-                pin_hash,
-                staff.active,
-                staff.lang.as_str(),
-                v,
-            ),
-        ))
-        .await?;
-        bounded(tx.commit()).await
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+            let exists: Option<String> =
+                bounded(tx.exec_first("SELECT id FROM staff WHERE id = ?", (staff.id.as_str(),)))
+                    .await?;
+            if exists.is_some() {
+                return Err(Failure::from(SyncError::Conflict(format!(
+                    "staff ID {} already exists",
+                    staff.id
+                ))));
+            }
+            let v = Central::next_version(&mut tx, "staff").await?;
+            bounded(tx.exec_drop(
+                "INSERT INTO staff (id, name, role, pin_hash, active, lang, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    staff.id.as_str(),
+                    &staff.name,
+                    staff.role.as_str(),
+                    pin_hash,
+                    staff.active,
+                    staff.lang.as_str(),
+                    v,
+                ),
+            ))
+            .await?;
+            bounded(tx.commit()).await
+        })
+        .await
     }
 
     /// Enables or disables a staff member centrally; every till applies it at its next sync.
@@ -467,17 +638,21 @@ impl Central {
         &self,
         table: &'static str,
         sql: &'static str,
-        params: impl FnOnce(i64) -> Vec<Value>,
-        what: impl FnOnce() -> String,
+        params: impl Fn(i64) -> Vec<Value>,
+        what: impl Fn() -> String,
     ) -> Result<(), SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
-        let v = Central::next_version(&mut tx, table).await?;
-        bounded(tx.exec_drop(sql, params(v))).await?;
-        if tx.affected_rows() == 0 {
-            return Err(SyncError::NotFound(what()));
-        }
-        bounded(tx.commit()).await
+        let (params, what) = (&params, &what);
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+            let v = Central::next_version(&mut tx, table).await?;
+            bounded(tx.exec_drop(sql, params(v))).await?;
+            if tx.affected_rows() == 0 {
+                return Err(Failure::from(SyncError::NotFound(what())));
+            }
+            bounded(tx.commit()).await
+        })
+        .await
     }
 
     /// Sets a staff member's PIN hash centrally (the admin's PIN reset); every till pulls it.
@@ -495,41 +670,44 @@ impl Central {
     /// and, unlike [`Central::import_products`], a barcode held by an article outside `products`
     /// is a [`SyncError::Conflict`] (barcodes may move between the articles given).
     pub async fn save_products(&self, products: &[Product]) -> Result<(), SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
-        for p in products {
-            bounded(tx.exec_drop(
-                "UPDATE products SET barcode = NULL WHERE code = ?",
-                (p.code.as_str(),),
-            ))
-            .await?;
-        }
-        for p in products {
-            let barcode = p.barcode.as_ref().map(|b| b.as_str().to_owned());
-            if let Some(b) = &barcode {
-                let owner: Option<String> = bounded(tx.exec_first(
-                    "SELECT code FROM products WHERE barcode = ? AND code <> ?",
-                    (b, p.code.as_str()),
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+            for p in products {
+                bounded(tx.exec_drop(
+                    "UPDATE products SET barcode = NULL WHERE code = ?",
+                    (p.code.as_str(),),
                 ))
                 .await?;
-                if let Some(other) = owner {
-                    // Dropping the transaction rolls it back.
-                    return Err(SyncError::Conflict(format!(
-                        "barcode {b} of article {} already belongs to article {other}",
-                        p.code
-                    )));
-                }
             }
-            let v = Central::next_version(&mut tx, "products").await?;
-            bounded(tx.exec_drop(
-                "INSERT INTO products (code, barcode, name, price_cents, vat_rate, active, version) VALUES (?, ?, ?, ?, ?, ?, ?) \
-                 ON DUPLICATE KEY UPDATE barcode = VALUES(barcode), name = VALUES(name), price_cents = VALUES(price_cents), \
-                 vat_rate = VALUES(vat_rate), version = VALUES(version)",
-                (p.code.as_str(), barcode, &p.name, p.price.cents(), p.vat.percent(), p.active, v),
-            ))
-            .await?;
-        }
-        bounded(tx.commit()).await
+            for p in products {
+                let barcode = p.barcode.as_ref().map(|b| b.as_str().to_owned());
+                if let Some(b) = &barcode {
+                    let owner: Option<String> = bounded(tx.exec_first(
+                        "SELECT code FROM products WHERE barcode = ? AND code <> ?",
+                        (b, p.code.as_str()),
+                    ))
+                    .await?;
+                    if let Some(other) = owner {
+                        // Dropping the transaction rolls it back.
+                        return Err(Failure::from(SyncError::Conflict(format!(
+                            "barcode {b} of article {} already belongs to article {other}",
+                            p.code
+                        ))));
+                    }
+                }
+                let v = Central::next_version(&mut tx, "products").await?;
+                bounded(tx.exec_drop(
+                    "INSERT INTO products (code, barcode, name, price_cents, vat_rate, active, version) VALUES (?, ?, ?, ?, ?, ?, ?) \
+                     ON DUPLICATE KEY UPDATE barcode = VALUES(barcode), name = VALUES(name), price_cents = VALUES(price_cents), \
+                     vat_rate = VALUES(vat_rate), version = VALUES(version)",
+                    (p.code.as_str(), barcode, &p.name, p.price.cents(), p.vat.percent(), p.active, v),
+                ))
+                .await?;
+            }
+            bounded(tx.commit()).await
+        })
+        .await
     }
 
     /// Enables or disables a product centrally.
@@ -545,95 +723,101 @@ impl Central {
 
     /// Imports products centrally in one transaction (all or nothing).
     pub async fn import_products(&self, products: &[Product]) -> Result<usize, SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
-        for p in products {
-            let v = Central::next_version(&mut tx, "products").await?;
-            let barcode = p.barcode.as_ref().map(|b| b.as_str().to_owned());
-            if let Some(b) = &barcode {
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let mut tx = bounded(conn.start_transaction(TxOpts::default())).await?;
+            for p in products {
+                let v = Central::next_version(&mut tx, "products").await?;
+                let barcode = p.barcode.as_ref().map(|b| b.as_str().to_owned());
+                if let Some(b) = &barcode {
+                    bounded(tx.exec_drop(
+                        "UPDATE products SET barcode = NULL WHERE barcode = ? AND code <> ?",
+                        (b, p.code.as_str()),
+                    ))
+                    .await?;
+                }
                 bounded(tx.exec_drop(
-                    "UPDATE products SET barcode = NULL WHERE barcode = ? AND code <> ?",
-                    (b, p.code.as_str()),
+                    "INSERT INTO products (code, barcode, name, price_cents, vat_rate, active, version) VALUES (?, ?, ?, ?, ?, ?, ?) \
+                     ON DUPLICATE KEY UPDATE barcode = VALUES(barcode), name = VALUES(name), price_cents = VALUES(price_cents), \
+                     vat_rate = VALUES(vat_rate), version = VALUES(version)",
+                    (p.code.as_str(), barcode, &p.name, p.price.cents(), p.vat.percent(), p.active, v),
                 ))
                 .await?;
             }
-            bounded(tx.exec_drop(
-                "INSERT INTO products (code, barcode, name, price_cents, vat_rate, active, version) VALUES (?, ?, ?, ?, ?, ?, ?) \
-                 ON DUPLICATE KEY UPDATE barcode = VALUES(barcode), name = VALUES(name), price_cents = VALUES(price_cents), \
-                 vat_rate = VALUES(vat_rate), version = VALUES(version)",
-                (p.code.as_str(), barcode, &p.name, p.price.cents(), p.vat.percent(), p.active, v),
-            ))
-            .await?;
-        }
-        bounded(tx.commit()).await?;
-        Ok(products.len())
+            bounded(tx.commit()).await?;
+            Ok(products.len())
+        })
+        .await
     }
 
     /// The day report across all tills, with the tickets' cash rounding, credit notes and
     /// discounts (the same report as a till's ledger gives for the same sales).
     pub async fn day_report(&self, day: NaiveDate, tz: Tz) -> Result<DayReport, SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let rows: Vec<LineRow> = bounded(conn.exec(
-            "SELECT s.paid_at, s.till_id, s.ticket_no, s.staff_name, l.name, l.qty, l.kind, l.total_cents, l.vat_rate, s.rounding_cents, \
-             s.kind, l.discount_cents \
-             FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.day = ? \
-             ORDER BY s.paid_at, s.till_id, s.ticket_no, l.line_no",
-            (day.to_string(),),
-        ))
-        .await?;
-        let mut lines: Vec<ReportLine> = Vec::with_capacity(rows.len());
-        let mut roundings = Vec::new();
-        for (
-            paid_at,
-            till_id,
-            ticket_no,
-            seller,
-            product,
-            qty,
-            kind,
-            total,
-            vat,
-            rounding,
-            sale_kind,
-            discount,
-        ) in rows
-        {
-            let refund = match crate::domain::sale::SaleKind::parse(&sale_kind) {
-                Some(k) => k == crate::domain::sale::SaleKind::Refund,
-                None => {
-                    return Err(SyncError::Permanent(format!("bad sale kind {sale_kind}")));
-                }
-            };
-            let time = chrono::DateTime::parse_from_rfc3339(&paid_at)
-                .map(|t| t.with_timezone(&tz).format("%H:%M:%S").to_string())
-                .map_err(|e| SyncError::Permanent(format!("bad time {paid_at}: {e}")))?;
-            // A ticket's lines come together: its rounding is taken once, at its first line.
-            let first_line = lines
-                .last()
-                .is_none_or(|l| l.ticket_no != ticket_no || l.till_id != till_id);
-            if rounding != 0 && first_line {
-                roundings.push(TicketRounding {
-                    till_id: till_id.clone(),
-                    ticket_no,
-                    rounding_cents: Money::from_cents(rounding),
-                });
-            }
-            lines.push(ReportLine {
-                time,
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let rows: Vec<LineRow> = bounded(conn.exec(
+                "SELECT s.paid_at, s.till_id, s.ticket_no, s.staff_name, l.name, l.qty, l.kind, l.total_cents, l.vat_rate, s.rounding_cents, \
+                 s.kind, l.discount_cents \
+                 FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.day = ? \
+                 ORDER BY s.paid_at, s.till_id, s.ticket_no, l.line_no",
+                (day.to_string(),),
+            ))
+            .await?;
+            let mut lines: Vec<ReportLine> = Vec::with_capacity(rows.len());
+            let mut roundings = Vec::new();
+            for (
+                paid_at,
                 till_id,
                 ticket_no,
                 seller,
                 product,
                 qty,
-                kind: LineKind::parse(&kind)
-                    .ok_or_else(|| SyncError::Permanent(format!("bad kind {kind}")))?,
-                total_cents: Money::from_cents(total),
-                vat_rate: vat.and_then(|v| VatRate::try_from(v).ok()),
-                discount_cents: Money::from_cents(discount),
-                refund,
-            });
-        }
-        Ok(DayReport::build_with_rounding(day, lines, roundings))
+                kind,
+                total,
+                vat,
+                rounding,
+                sale_kind,
+                discount,
+            ) in rows
+            {
+                let refund = match crate::domain::sale::SaleKind::parse(&sale_kind) {
+                    Some(k) => k == crate::domain::sale::SaleKind::Refund,
+                    None => {
+                        return Err(Failure::from(SyncError::Permanent(format!("bad sale kind {sale_kind}"))));
+                    }
+                };
+                let time = chrono::DateTime::parse_from_rfc3339(&paid_at)
+                    .map(|t| t.with_timezone(&tz).format("%H:%M:%S").to_string())
+                    .map_err(|e| SyncError::Permanent(format!("bad time {paid_at}: {e}")))?;
+                // A ticket's lines come together: its rounding is taken once, at its first line.
+                let first_line = lines
+                    .last()
+                    .is_none_or(|l| l.ticket_no != ticket_no || l.till_id != till_id);
+                if rounding != 0 && first_line {
+                    roundings.push(TicketRounding {
+                        till_id: till_id.clone(),
+                        ticket_no,
+                        rounding_cents: Money::from_cents(rounding),
+                    });
+                }
+                lines.push(ReportLine {
+                    time,
+                    till_id,
+                    ticket_no,
+                    seller,
+                    product,
+                    qty,
+                    kind: LineKind::parse(&kind)
+                        .ok_or_else(|| SyncError::Permanent(format!("bad kind {kind}")))?,
+                    total_cents: Money::from_cents(total),
+                    vat_rate: vat.and_then(|v| VatRate::try_from(v).ok()),
+                    discount_cents: Money::from_cents(discount),
+                    refund,
+                });
+            }
+            Ok(DayReport::build_with_rounding(day, lines, roundings))
+        })
+        .await
     }
 
     /// A sale for a return at another till: by `(till_id, ticket_no)` or by its id, with its
@@ -644,128 +828,131 @@ impl Central {
         key: &crate::domain::refund::TicketKey,
     ) -> Result<Option<(Sale, Vec<crate::domain::refund::ReturnedRow>)>, SyncError> {
         use crate::domain::refund::TicketKey;
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        type Head = (
-            String,
-            String,
-            i64,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            String,
-            i64,
-            String,
-        );
-        let cols = "id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, paid_at, rounding_cents, kind";
-        let head: Option<Head> = match key {
-            TicketKey::Ticket { till_id, ticket_no } => {
-                bounded(conn.exec_first(
-                    format!("SELECT {cols} FROM sales WHERE till_id = ? AND ticket_no = ?"),
-                    (till_id.as_str(), *ticket_no),
-                ))
-                .await?
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            type Head = (
+                String,
+                String,
+                i64,
+                String,
+                String,
+                String,
+                String,
+                Option<String>,
+                String,
+                i64,
+                String,
+            );
+            let cols = "id, till_id, ticket_no, staff_id, staff_name, account, method, payment_ref, paid_at, rounding_cents, kind";
+            let head: Option<Head> = match key {
+                TicketKey::Ticket { till_id, ticket_no } => {
+                    bounded(conn.exec_first(
+                        format!("SELECT {cols} FROM sales WHERE till_id = ? AND ticket_no = ?"),
+                        (till_id.as_str(), *ticket_no),
+                    ))
+                    .await?
+                }
+                TicketKey::SaleId(id) => {
+                    bounded(conn.exec_first(
+                        format!("SELECT {cols} FROM sales WHERE id = ?"),
+                        (id.as_str(),),
+                    ))
+                    .await?
+                }
+                TicketKey::Local(_) => None,
+            };
+            let Some((
+                id,
+                till_id,
+                ticket_no,
+                staff_id,
+                staff_name,
+                account,
+                method,
+                payment_ref,
+                paid_at,
+                rounding,
+                kind,
+            )) = head
+            else {
+                return Ok(None);
+            };
+            let sale_id = id.clone();
+            let bad = move |what: &str| SyncError::Permanent(format!("sale {sale_id}: bad {what}"));
+            type LineRow = (
+                u32,
+                String,
+                Option<String>,
+                String,
+                i64,
+                i64,
+                i64,
+                Option<u8>,
+                i64,
+            );
+            let rows: Vec<LineRow> = bounded(conn.exec(
+                "SELECT line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate, discount_cents \
+                 FROM sale_lines WHERE sale_id = ? ORDER BY line_no",
+                (id.as_str(),),
+            ))
+            .await?;
+            let mut lines = Vec::with_capacity(rows.len());
+            for (line_no, lkind, product_code, name, unit, qty, total, vat, discount) in rows {
+                lines.push(crate::domain::sale::SaleLine {
+                    line_no,
+                    kind: LineKind::parse(&lkind).ok_or_else(|| bad("line kind"))?,
+                    product_code,
+                    name,
+                    unit: Money::from_cents(unit),
+                    qty,
+                    total: Money::from_cents(total),
+                    vat: vat.and_then(|v| VatRate::try_from(v).ok()),
+                    discount: Money::from_cents(discount),
+                    original_line: None,
+                });
             }
-            TicketKey::SaleId(id) => {
-                bounded(conn.exec_first(
-                    format!("SELECT {cols} FROM sales WHERE id = ?"),
-                    (id.as_str(),),
-                ))
-                .await?
-            }
-            TicketKey::Local(_) => None,
-        };
-        let Some((
-            id,
-            till_id,
-            ticket_no,
-            staff_id,
-            staff_name,
-            account,
-            method,
-            payment_ref,
-            paid_at,
-            rounding,
-            kind,
-        )) = head
-        else {
-            return Ok(None);
-        };
-        let sale_id = id.clone();
-        let bad = move |what: &str| SyncError::Permanent(format!("sale {sale_id}: bad {what}"));
-        type LineRow = (
-            u32,
-            String,
-            Option<String>,
-            String,
-            i64,
-            i64,
-            i64,
-            Option<u8>,
-            i64,
-        );
-        let rows: Vec<LineRow> = bounded(conn.exec(
-            "SELECT line_no, kind, product_code, name, unit_cents, qty, total_cents, vat_rate, discount_cents \
-             FROM sale_lines WHERE sale_id = ? ORDER BY line_no",
-            (id.as_str(),),
-        ))
-        .await?;
-        let mut lines = Vec::with_capacity(rows.len());
-        for (line_no, lkind, product_code, name, unit, qty, total, vat, discount) in rows {
-            lines.push(crate::domain::sale::SaleLine {
-                line_no,
-                kind: LineKind::parse(&lkind).ok_or_else(|| bad("line kind"))?,
-                product_code,
-                name,
-                unit: Money::from_cents(unit),
-                qty,
-                total: Money::from_cents(total),
-                vat: vat.and_then(|v| VatRate::try_from(v).ok()),
-                discount: Money::from_cents(discount),
-                original_line: None,
-            });
-        }
-        let paid_at = chrono::DateTime::parse_from_rfc3339(&paid_at)
-            .map_err(|_| bad("time"))?
-            .with_timezone(&chrono::Utc);
-        let sale = Sale {
-            id,
-            till_id,
-            ticket_no,
-            staff_id: crate::domain::StaffId::parse(&staff_id).map_err(|_| bad("staff id"))?,
-            staff_name,
-            account: crate::domain::Account::parse(&account).ok_or_else(|| bad("account"))?,
-            method: crate::domain::PaymentMethod::parse(&method).ok_or_else(|| bad("method"))?,
-            payment_ref,
-            provider_ref: None,
-            revenue: lines
-                .iter()
-                .filter(|l| l.kind == LineKind::Item)
-                .map(|l| l.total)
-                .sum(),
-            withdrawal: lines
-                .iter()
-                .filter(|l| l.kind == LineKind::Withdrawal)
-                .map(|l| l.total)
-                .sum(),
-            paid: lines.iter().map(|l| l.total).sum(),
-            rounding: Money::from_cents(rounding),
-            tendered: None,
-            change: Money::ZERO,
-            discount: lines.iter().map(|l| l.discount).sum(),
-            kind: crate::domain::sale::SaleKind::parse(&kind).ok_or_else(|| bad("kind"))?,
-            original: None,
-            reason: None,
-            approved_by: None,
-            paid_at,
-            lines,
-            prev_hash: String::new(),
-            hash: String::new(),
-        };
-        drop(conn);
-        let returned = self.refunds_of(&sale.id).await?;
-        Ok(Some((sale, returned)))
+            let paid_at = chrono::DateTime::parse_from_rfc3339(&paid_at)
+                .map_err(|_| bad("time"))?
+                .with_timezone(&chrono::Utc);
+            let sale = Sale {
+                id,
+                till_id,
+                ticket_no,
+                staff_id: crate::domain::StaffId::parse(&staff_id).map_err(|_| bad("staff id"))?,
+                staff_name,
+                account: crate::domain::Account::parse(&account).ok_or_else(|| bad("account"))?,
+                method: crate::domain::PaymentMethod::parse(&method).ok_or_else(|| bad("method"))?,
+                payment_ref,
+                provider_ref: None,
+                revenue: lines
+                    .iter()
+                    .filter(|l| l.kind == LineKind::Item)
+                    .map(|l| l.total)
+                    .sum(),
+                withdrawal: lines
+                    .iter()
+                    .filter(|l| l.kind == LineKind::Withdrawal)
+                    .map(|l| l.total)
+                    .sum(),
+                paid: lines.iter().map(|l| l.total).sum(),
+                rounding: Money::from_cents(rounding),
+                tendered: None,
+                change: Money::ZERO,
+                discount: lines.iter().map(|l| l.discount).sum(),
+                kind: crate::domain::sale::SaleKind::parse(&kind).ok_or_else(|| bad("kind"))?,
+                original: None,
+                reason: None,
+                approved_by: None,
+                paid_at,
+                lines,
+                prev_hash: String::new(),
+                hash: String::new(),
+            };
+            drop(conn);
+            let returned = self.refunds_of(&sale.id).await?;
+            Ok(Some((sale, returned)))
+        })
+        .await
     }
 
     /// What the credit notes central knows of returned of sale `original` (every till's), one
@@ -774,48 +961,54 @@ impl Central {
         &self,
         original: &str,
     ) -> Result<Vec<crate::domain::refund::ReturnedRow>, SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let rows: Vec<(String, u32, i64, i64)> = bounded(conn.exec(
-            "SELECT s.id, l.original_line, CAST(-l.qty AS SIGNED), CAST(-l.total_cents AS SIGNED) \
-             FROM sales s JOIN sale_lines l ON l.sale_id = s.id \
-             WHERE s.original_sale_id = ? AND s.kind = 'refund' AND l.original_line IS NOT NULL",
-            (original,),
-        ))
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(refund_id, line, qty, amount)| crate::domain::refund::ReturnedRow {
-                    refund_id,
-                    line,
-                    qty,
-                    amount: Money::from_cents(amount),
-                },
-            )
-            .collect())
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let rows: Vec<(String, u32, i64, i64)> = bounded(conn.exec(
+                "SELECT s.id, l.original_line, CAST(-l.qty AS SIGNED), CAST(-l.total_cents AS SIGNED) \
+                 FROM sales s JOIN sale_lines l ON l.sale_id = s.id \
+                 WHERE s.original_sale_id = ? AND s.kind = 'refund' AND l.original_line IS NOT NULL",
+                (original,),
+            ))
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(
+                    |(refund_id, line, qty, amount)| crate::domain::refund::ReturnedRow {
+                        refund_id,
+                        line,
+                        qty,
+                        amount: Money::from_cents(amount),
+                    },
+                )
+                .collect())
+        })
+        .await
     }
 
     /// The days with sales across all tills, newest first: tickets sold (credit notes are not
     /// counted), revenue net of credit notes.
     pub async fn days(&self) -> Result<Vec<DaySummary>, SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let rows: Vec<(String, i64, i64, i64)> = bounded(conn.query(
-            "SELECT CAST(day AS CHAR), CAST(SUM(kind = 'sale') AS SIGNED), CAST(SUM(revenue_cents) AS SIGNED), CAST(SUM(withdrawal_cents) AS SIGNED) \
-             FROM sales GROUP BY day ORDER BY day DESC",
-        ))
-        .await?;
-        rows.into_iter()
-            .map(|(day, tickets, revenue, withdrawals)| {
-                Ok(DaySummary {
-                    day: day
-                        .parse()
-                        .map_err(|_| SyncError::Permanent(format!("bad day {day}")))?,
-                    tickets,
-                    revenue_cents: Money::from_cents(revenue),
-                    withdrawal_cents: Money::from_cents(withdrawals),
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let rows: Vec<(String, i64, i64, i64)> = bounded(conn.query(
+                "SELECT CAST(day AS CHAR), CAST(SUM(kind = 'sale') AS SIGNED), CAST(SUM(revenue_cents) AS SIGNED), CAST(SUM(withdrawal_cents) AS SIGNED) \
+                 FROM sales GROUP BY day ORDER BY day DESC",
+            ))
+            .await?;
+            rows.into_iter()
+                .map(|(day, tickets, revenue, withdrawals)| {
+                    Ok(DaySummary {
+                        day: day
+                            .parse()
+                            .map_err(|_| SyncError::Permanent(format!("bad day {day}")))?,
+                        tickets,
+                        revenue_cents: Money::from_cents(revenue),
+                        withdrawal_cents: Money::from_cents(withdrawals),
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
+        .await
     }
 
     /// A till's Z report `no` as the till sealed it (its latest when `None`), from the central
@@ -825,34 +1018,38 @@ impl Central {
         till_id: &str,
         no: Option<i64>,
     ) -> Result<Option<crate::domain::drawer::DrawerReport>, SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let row: Option<(String, String, String)> = match no {
-            Some(n) => {
-                bounded(conn.exec_first(
-                    "SELECT report, prev_hash, hash FROM z_reports WHERE till_id = ? AND z_no = ?",
-                    (till_id, n),
-                ))
-                .await?
-            }
-            None => {
-                bounded(conn.exec_first(
-                    "SELECT report, prev_hash, hash FROM z_reports WHERE till_id = ? ORDER BY z_no DESC LIMIT 1",
-                    (till_id,),
-                ))
-                .await?
-            }
-        };
-        let Some((text, prev, hash)) = row else {
-            return Ok(None);
-        };
-        crate::domain::drawer::DrawerReport::matches_seal(&text, &prev, &hash)
-            .map(Some)
-            .ok_or_else(|| {
-                SyncError::Permanent(format!(
-                    "central Z report {} of {till_id} does not match its seal",
-                    no.map_or_else(|| "(latest)".to_owned(), |n| n.to_string())
-                ))
-            })
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let row: Option<(String, String, String)> = match no {
+                Some(n) => {
+                    bounded(conn.exec_first(
+                        "SELECT report, prev_hash, hash FROM z_reports WHERE till_id = ? AND z_no = ?",
+                        (till_id, n),
+                    ))
+                    .await?
+                }
+                None => {
+                    bounded(conn.exec_first(
+                        "SELECT report, prev_hash, hash FROM z_reports WHERE till_id = ? ORDER BY z_no DESC LIMIT 1",
+                        (till_id,),
+                    ))
+                    .await?
+                }
+            };
+            let Some((text, prev, hash)) = row else {
+                return Ok(None);
+            };
+            crate::domain::drawer::DrawerReport::matches_seal(&text, &prev, &hash)
+                .map(Some)
+                .ok_or_else(|| {
+                    SyncError::Permanent(format!(
+                        "central Z report {} of {till_id} does not match its seal",
+                        no.map_or_else(|| "(latest)".to_owned(), |n| n.to_string())
+                    ))
+                    .into()
+                })
+        })
+        .await
     }
 
     /// The daily receipts journal across all tills (the cash rounding per day its own total;
@@ -865,104 +1062,110 @@ impl Central {
         if let Err(e) = crate::domain::report::check_period(from, to) {
             return Ok(Err(e));
         }
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let (f, t) = (from.to_string(), to.to_string());
-        type DayRow = (String, i64, i64, i64, i64, i64, i64, i64);
-        let sums: Vec<DayRow> = bounded(conn.exec(
-            "SELECT CAST(day AS CHAR), CAST(SUM(kind = 'sale') AS SIGNED), CAST(SUM(revenue_cents) AS SIGNED), \
-             CAST(SUM(withdrawal_cents) AS SIGNED), CAST(SUM(rounding_cents) AS SIGNED), CAST(SUM(kind = 'refund') AS SIGNED), \
-             CAST(SUM(IF(kind = 'refund', revenue_cents, 0)) AS SIGNED), CAST(SUM(discount_cents) AS SIGNED) \
-             FROM sales WHERE day BETWEEN ? AND ? GROUP BY day",
-            (&f, &t),
-        ))
-        .await?;
-        let vat: Vec<(String, u8, i64, i64, i64)> = bounded(conn.exec(
-            "SELECT CAST(s.day AS CHAR), l.vat_rate, CAST(SUM(l.total_cents) AS SIGNED), \
-             CAST(SUM(IF(s.kind = 'refund', l.total_cents, 0)) AS SIGNED), CAST(SUM(l.discount_cents) AS SIGNED) \
-             FROM sales s JOIN sale_lines l ON l.sale_id = s.id \
-             WHERE s.day BETWEEN ? AND ? AND l.kind = 'item' AND l.vat_rate IS NOT NULL GROUP BY s.day, l.vat_rate",
-            (&f, &t),
-        ))
-        .await?;
-        let day = |d: &str| {
-            d.parse::<NaiveDate>()
-                .map_err(|_| SyncError::Permanent(format!("bad day {d}")))
-        };
-        let (mut summaries, mut rounding_rows, mut refund_rows) = (
-            Vec::with_capacity(sums.len()),
-            Vec::with_capacity(sums.len()),
-            Vec::with_capacity(sums.len()),
-        );
-        for (d, tickets, revenue, wd, rounding, refunds, refund, discount) in &sums {
-            let day = day(d)?;
-            summaries.push(DaySummary {
-                day,
-                tickets: *tickets,
-                revenue_cents: Money::from_cents(*revenue),
-                withdrawal_cents: Money::from_cents(*wd),
-            });
-            rounding_rows.push(DayRoundingRow {
-                day,
-                rounding: Money::from_cents(*rounding),
-            });
-            refund_rows.push(DayRefundRow {
-                day,
-                refunds: *refunds,
-                refund: Money::from_cents(*refund),
-                discount: Money::from_cents(*discount),
-            });
-        }
-        let vat_rows = vat
-            .iter()
-            .map(|(d, rate, gross, refunds, discount)| {
-                Ok(DayVatRow {
-                    day: day(d)?,
-                    rate: VatRate::try_from(*rate)
-                        .map_err(|e| SyncError::Permanent(e.to_string()))?,
-                    gross: Money::from_cents(*gross),
-                    refunds: Money::from_cents(*refunds),
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let (f, t) = (from.to_string(), to.to_string());
+            type DayRow = (String, i64, i64, i64, i64, i64, i64, i64);
+            let sums: Vec<DayRow> = bounded(conn.exec(
+                "SELECT CAST(day AS CHAR), CAST(SUM(kind = 'sale') AS SIGNED), CAST(SUM(revenue_cents) AS SIGNED), \
+                 CAST(SUM(withdrawal_cents) AS SIGNED), CAST(SUM(rounding_cents) AS SIGNED), CAST(SUM(kind = 'refund') AS SIGNED), \
+                 CAST(SUM(IF(kind = 'refund', revenue_cents, 0)) AS SIGNED), CAST(SUM(discount_cents) AS SIGNED) \
+                 FROM sales WHERE day BETWEEN ? AND ? GROUP BY day",
+                (&f, &t),
+            ))
+            .await?;
+            let vat: Vec<(String, u8, i64, i64, i64)> = bounded(conn.exec(
+                "SELECT CAST(s.day AS CHAR), l.vat_rate, CAST(SUM(l.total_cents) AS SIGNED), \
+                 CAST(SUM(IF(s.kind = 'refund', l.total_cents, 0)) AS SIGNED), CAST(SUM(l.discount_cents) AS SIGNED) \
+                 FROM sales s JOIN sale_lines l ON l.sale_id = s.id \
+                 WHERE s.day BETWEEN ? AND ? AND l.kind = 'item' AND l.vat_rate IS NOT NULL GROUP BY s.day, l.vat_rate",
+                (&f, &t),
+            ))
+            .await?;
+            let day = |d: &str| {
+                d.parse::<NaiveDate>()
+                    .map_err(|_| SyncError::Permanent(format!("bad day {d}")))
+            };
+            let (mut summaries, mut rounding_rows, mut refund_rows) = (
+                Vec::with_capacity(sums.len()),
+                Vec::with_capacity(sums.len()),
+                Vec::with_capacity(sums.len()),
+            );
+            for (d, tickets, revenue, wd, rounding, refunds, refund, discount) in &sums {
+                let day = day(d)?;
+                summaries.push(DaySummary {
+                    day,
+                    tickets: *tickets,
+                    revenue_cents: Money::from_cents(*revenue),
+                    withdrawal_cents: Money::from_cents(*wd),
+                });
+                rounding_rows.push(DayRoundingRow {
+                    day,
+                    rounding: Money::from_cents(*rounding),
+                });
+                refund_rows.push(DayRefundRow {
+                    day,
+                    refunds: *refunds,
+                    refund: Money::from_cents(*refund),
                     discount: Money::from_cents(*discount),
+                });
+            }
+            let vat_rows = vat
+                .iter()
+                .map(|(d, rate, gross, refunds, discount)| {
+                    Ok(DayVatRow {
+                        day: day(d)?,
+                        rate: VatRate::try_from(*rate)
+                            .map_err(|e| SyncError::Permanent(e.to_string()))?,
+                        gross: Money::from_cents(*gross),
+                        refunds: Money::from_cents(*refunds),
+                        discount: Money::from_cents(*discount),
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, SyncError>>()?;
-        Ok(Journal::build(
-            from,
-            to,
-            &summaries,
-            &vat_rows,
-            &rounding_rows,
-            &refund_rows,
-        ))
+                .collect::<Result<Vec<_>, SyncError>>()?;
+            Ok(Journal::build(
+                from,
+                to,
+                &summaries,
+                &vat_rows,
+                &rounding_rows,
+                &refund_rows,
+            ))
+        })
+        .await
     }
 
     /// Per till, for one day: tickets sold, credit notes and totals the central database
     /// holds, and each till's last heartbeat (what it still had to push).
     pub async fn reconcile(&self, day: NaiveDate) -> Result<Vec<TillDay>, SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let rows: Vec<TillDayRow> = bounded(conn.exec(
-            "SELECT s.till_id, CAST(SUM(s.kind = 'sale') AS SIGNED), CAST(SUM(s.kind = 'refund') AS SIGNED), \
-             CAST(SUM(s.revenue_cents) AS SIGNED), CAST(SUM(IF(s.kind = 'refund', s.revenue_cents, 0)) AS SIGNED), \
-             CAST(SUM(s.paid_cents) AS SIGNED), h.pending, h.seen_at \
-             FROM sales s LEFT JOIN till_heartbeats h ON h.till_id = s.till_id WHERE s.day = ? GROUP BY s.till_id, h.pending, h.seen_at \
-             ORDER BY s.till_id",
-            (day.to_string(),),
-        ))
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(till_id, tickets, refunds, revenue, refund, paid, pending, seen_at)| TillDay {
-                    till_id,
-                    tickets,
-                    refunds,
-                    refund_cents: refund,
-                    revenue_cents: revenue,
-                    paid_cents: paid,
-                    pending_at_last_heartbeat: pending,
-                    heartbeat_at: seen_at,
-                },
-            )
-            .collect())
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let rows: Vec<TillDayRow> = bounded(conn.exec(
+                "SELECT s.till_id, CAST(SUM(s.kind = 'sale') AS SIGNED), CAST(SUM(s.kind = 'refund') AS SIGNED), \
+                 CAST(SUM(s.revenue_cents) AS SIGNED), CAST(SUM(IF(s.kind = 'refund', s.revenue_cents, 0)) AS SIGNED), \
+                 CAST(SUM(s.paid_cents) AS SIGNED), h.pending, h.seen_at \
+                 FROM sales s LEFT JOIN till_heartbeats h ON h.till_id = s.till_id WHERE s.day = ? GROUP BY s.till_id, h.pending, h.seen_at \
+                 ORDER BY s.till_id",
+                (day.to_string(),),
+            ))
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(
+                    |(till_id, tickets, refunds, revenue, refund, paid, pending, seen_at)| TillDay {
+                        till_id,
+                        tickets,
+                        refunds,
+                        refund_cents: refund,
+                        revenue_cents: revenue,
+                        paid_cents: paid,
+                        pending_at_last_heartbeat: pending,
+                        heartbeat_at: seen_at,
+                    },
+                )
+                .collect())
+        })
+        .await
     }
 
     /// Per till, for one day, the payments that do not match a sale: intents paid without a
@@ -975,77 +1178,82 @@ impl Central {
         &self,
         day: NaiveDate,
     ) -> Result<Vec<PaymentMismatch>, SyncError> {
-        let mut conn = bounded(self.pool.get_conn()).await?;
-        let day = day.to_string();
-        let unrecorded: Vec<(String, String, i64, Option<String>)> = bounded(conn.exec(
-            "SELECT till_id, id, amount_cents, server FROM till_intents WHERE day = ? AND state = 'paid' ORDER BY till_id, created_at",
-            (day.clone(),),
-        ))
-        .await?;
-        type Unpaid = (
-            String,
-            i64,
-            Option<String>,
-            i64,
-            Option<String>,
-            Option<String>,
-        );
-        let unpaid: Vec<Unpaid> =
-            bounded(conn.exec(
-                "SELECT s.till_id, s.ticket_no, s.payment_ref, s.paid_cents, ti.state,                    (SELECT p.status FROM payment_intents p WHERE p.id = s.payment_ref)                  FROM sales s LEFT JOIN till_intents ti                    ON ti.id = IF(s.payment_ref LIKE 'lan:%', SUBSTRING(s.payment_ref, 5), s.payment_ref)                  WHERE s.day = ? AND s.method = 'qr' AND s.kind = 'sale' ORDER BY s.till_id, s.ticket_no",
-                (day,),
+        self.run(move |pool: Pool| async move {
+            let mut conn = connect(&pool).await?;
+            let day = day.to_string();
+            let unrecorded: Vec<(String, String, i64, Option<String>)> = bounded(conn.exec(
+                "SELECT till_id, id, amount_cents, server FROM till_intents WHERE day = ? AND state = 'paid' ORDER BY till_id, created_at",
+                (day.clone(),),
             ))
             .await?;
-        let mut out: Vec<PaymentMismatch> = unrecorded
-            .into_iter()
-            .map(|(till_id, intent_id, amount, server)| PaymentMismatch {
-                till_id,
-                intent_id,
-                ticket_no: None,
-                amount_cents: amount,
-                problem: format!(
-                    "paid on the {} server, no sale",
-                    server.as_deref().unwrap_or("?")
-                ),
-            })
-            .collect();
-        for (till_id, ticket_no, reference, paid, till_state, server_status) in unpaid {
-            let reference = reference.unwrap_or_default();
-            let by_till = matches!(till_state.as_deref(), Some("paid" | "recorded"));
-            // The server's word counts when it keeps its intents here; a LAN payment is only
-            // known to its till.
-            let by_server = match server_status.as_deref() {
-                Some(s) => s == "paid",
-                None => true,
-            };
-            if by_till && by_server {
-                continue;
+            type Unpaid = (
+                String,
+                i64,
+                Option<String>,
+                i64,
+                Option<String>,
+                Option<String>,
+            );
+            let unpaid: Vec<Unpaid> =
+                bounded(conn.exec(
+                    "SELECT s.till_id, s.ticket_no, s.payment_ref, s.paid_cents, ti.state,                    (SELECT p.status FROM payment_intents p WHERE p.id = s.payment_ref)                  FROM sales s LEFT JOIN till_intents ti                    ON ti.id = IF(s.payment_ref LIKE 'lan:%', SUBSTRING(s.payment_ref, 5), s.payment_ref)                  WHERE s.day = ? AND s.method = 'qr' AND s.kind = 'sale' ORDER BY s.till_id, s.ticket_no",
+                    (day,),
+                ))
+                .await?;
+            let mut out: Vec<PaymentMismatch> = unrecorded
+                .into_iter()
+                .map(|(till_id, intent_id, amount, server)| PaymentMismatch {
+                    till_id,
+                    intent_id,
+                    ticket_no: None,
+                    amount_cents: amount,
+                    problem: format!(
+                        "paid on the {} server, no sale",
+                        server.as_deref().unwrap_or("?")
+                    ),
+                })
+                .collect();
+            for (till_id, ticket_no, reference, paid, till_state, server_status) in unpaid {
+                let reference = reference.unwrap_or_default();
+                let by_till = matches!(till_state.as_deref(), Some("paid" | "recorded"));
+                // The server's word counts when it keeps its intents here; a LAN payment is only
+                // known to its till.
+                let by_server = match server_status.as_deref() {
+                    Some(s) => s == "paid",
+                    None => true,
+                };
+                if by_till && by_server {
+                    continue;
+                }
+                let problem = if !by_server {
+                    format!(
+                        "sale, but the payment server says {}",
+                        server_status.as_deref().unwrap_or("?")
+                    )
+                } else {
+                    format!(
+                        "sale, but the till's intent is {}",
+                        till_state.as_deref().unwrap_or("unknown")
+                    )
+                };
+                out.push(PaymentMismatch {
+                    till_id,
+                    intent_id: reference,
+                    ticket_no: Some(ticket_no),
+                    amount_cents: paid,
+                    problem,
+                });
             }
-            let problem = if !by_server {
-                format!(
-                    "sale, but the payment server says {}",
-                    server_status.as_deref().unwrap_or("?")
-                )
-            } else {
-                format!(
-                    "sale, but the till's intent is {}",
-                    till_state.as_deref().unwrap_or("unknown")
-                )
-            };
-            out.push(PaymentMismatch {
-                till_id,
-                intent_id: reference,
-                ticket_no: Some(ticket_no),
-                amount_cents: paid,
-                problem,
-            });
-        }
-        out.sort_by(|a, b| a.till_id.cmp(&b.till_id));
-        Ok(out)
+            out.sort_by(|a, b| a.till_id.cmp(&b.till_id));
+            Ok(out)
+        })
+        .await
     }
 
     pub async fn disconnect(self) {
-        let _ = self.pool.disconnect().await;
+        for pool in self.hosts.pools() {
+            let _ = pool.clone().disconnect().await;
+        }
     }
 }
 

@@ -32,11 +32,16 @@ pub enum SyncError {
     /// The change names something the central database does not have.
     #[error("not found in the central database: {0}")]
     NotFound(String),
+    /// The change kept losing a conflict with another writer (a deadlock, or a Galera
+    /// certification conflict through another node): it was run again `tries` times in all,
+    /// and may be run again later.
+    #[error("central database conflict, retried {tries} times: {detail}")]
+    Conflicted { tries: usize, detail: String },
 }
 
 impl SyncError {
     pub fn is_retryable(&self) -> bool {
-        matches!(self, SyncError::Retryable(_))
+        matches!(self, SyncError::Retryable(_) | SyncError::Conflicted { .. })
     }
 }
 
@@ -84,6 +89,18 @@ mod tests {
             message: message.to_owned(),
             state: "HY000".to_owned(),
         }))
+    }
+
+    #[test]
+    fn a_conflict_given_up_says_so_and_may_be_tried_again() {
+        let e = SyncError::Conflicted {
+            tries: 6,
+            detail: "ERROR 1213 (40001): Deadlock found".into(),
+        };
+        assert!(e.is_retryable());
+        let text = e.to_string();
+        assert!(text.contains("conflict, retried 6 times"), "{text}");
+        assert!(!text.contains("unavailable"), "{text}");
     }
 
     #[test]

@@ -17,7 +17,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::{PayError, PayState, authenticate};
+use super::{PayError, PayState, RawBody, authenticate, read_body};
 #[allow(unused_imports)] // named by the OpenAPI annotations
 use crate::pay_web::api::{ApiError, RefundView};
 use crate::pay_web::api::{CreateRefund, RefundStatus};
@@ -115,25 +115,27 @@ pub(super) async fn advance(
     Ok(moved.unwrap_or(rec))
 }
 
-#[utoipa::path(post, path = "/api/v1/intents/{id}/refunds", params(("id" = String, Path, description = "intent id")),
-    request_body = CreateRefund,
+#[utoipa::path(post, path = "/api/v1/intents/{id}/refunds", params(("id" = uuid::Uuid, Path, description = "intent id")),
+    request_body = CreateRefund, security(("till" = [], "tillSignature" = [])),
     responses((status = 201, body = RefundView, description = "recorded (its status says whether the provider has it yet)"),
               (status = 200, body = RefundView, description = "the same refund again"),
-              (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 404, body = ApiError),
-              (status = 409, body = ApiError, description = "not paid, not refundable through a provider, or refund_id reused"),
-              (status = 422, body = ApiError, description = "more than what is left to refund")))]
+              (status = 400, body = ApiError, description = "not JSON, or a field breaks its declared rule"),
+              (status = 401, body = ApiError), (status = 404, body = ApiError, description = "no such intent"),
+              (status = 409, body = ApiError, description = "`not_paid`, `not_refundable` (no provider took this payment), or `conflict`: refund_id reused for another refund"),
+              (status = 413, body = ApiError, description = "body over 64 KiB"),
+              (status = 422, body = ApiError, description = "`refund_exceeds_payment`: more than what is left to refund"),
+              (status = 503, body = ApiError)))]
 pub(super) async fn create_refund(
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Bytes,
+    body: RawBody,
     state: web::Data<PayState>,
 ) -> Result<HttpResponse, PayError> {
+    let body = read_body(body)?;
     let till_id = authenticate(&req, &body, &state).await?;
     let request: CreateRefund =
         serde_json::from_slice(&body).map_err(|e| PayError::BadRequest(e.to_string()))?;
-    let (refund_id, amount_cents, description) = request
-        .validate()
-        .map_err(|e| PayError::BadRequest(e.to_string()))?;
+    let (refund_id, amount_cents, description) = request.validate()?;
     let intent_id = path.into_inner();
     if state.store.by_id(&intent_id).await?.is_none() {
         return Err(PayError::NotFound);
@@ -181,8 +183,12 @@ pub(super) async fn create_refund(
 }
 
 #[utoipa::path(get, path = "/api/v1/intents/{id}/refunds/{refund_id}",
-    params(("id" = String, Path, description = "intent id"), ("refund_id" = String, Path, description = "the till's refund id")),
-    responses((status = 200, body = RefundView), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
+    params(("id" = uuid::Uuid, Path, description = "intent id"), ("refund_id" = uuid::Uuid, Path, description = "the till's refund id")),
+    security(("till" = [], "tillSignature" = [])),
+    responses((status = 200, body = RefundView), (status = 401, body = ApiError),
+              (status = 404, body = ApiError, description = "no such refund of this intent"),
+              (status = 409, body = ApiError, description = "`not_refundable`: this server has no provider any more to ask"),
+              (status = 503, body = ApiError)))]
 pub(super) async fn get_refund(
     req: HttpRequest,
     path: web::Path<(String, String)>,
