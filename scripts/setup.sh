@@ -86,9 +86,11 @@ build_pkgs+=("${gui_pkgs[@]}")
 # and pdfinfo read the exported PDF reports back (tests/admin.rs); xvfb, xdotool, x11-utils,
 # imagemagick, xauth: the GUI tests run the real window on a virtual X server, click and type
 # with real X events and take the screenshots; systemd (systemd-analyze) and dpkg-dev: the
-# package test verifies the units and installs the .deb.
+# package test verifies the units and installs the .deb; haproxy: three pay-servers behind a
+# load balancer (tests/pay_haproxy.rs, benches/load_pay.rs run their own in the foreground;
+# Debian's haproxy service, with its stock configuration, listens on nothing).
 test_pkgs=(libfaketime faketime chromium chromium-driver fonts-dejavu-core mariadb-client cups cups-client
-  poppler-utils xvfb xdotool x11-utils imagemagick xauth systemd dpkg-dev)
+  poppler-utils xvfb xdotool x11-utils imagemagick xauth systemd dpkg-dev haproxy)
 
 install_debian_packages() {
   command -v dpkg-query >/dev/null 2>&1 || fail "dpkg-query not found: this is not a Debian-like system" \

@@ -695,9 +695,11 @@ async fn start_lan_server(
         None => format!("http://{addr}"),
     };
     // The till's own LAN server is always manual: tills never hold the provider's credentials.
+    // Phones reach it directly on the shop's network: no proxy is believed.
     let options = PayServerOptions {
         handle_signals: false,
         payconiq: None,
+        client_addr: Default::default(),
         ..pay_options(settings, public_url)
     };
     let (running, server) =
@@ -727,6 +729,7 @@ fn pay_options(settings: &Settings, public_url: String) -> PayServerOptions {
             crate::config::ProviderSettings::Payconiq(p) => Some(p.clone()),
             crate::config::ProviderSettings::Manual => None,
         },
+        client_addr: settings.pay_server.client_addr.clone(),
     }
 }
 

@@ -147,6 +147,12 @@ pub struct RawPayServer {
     /// `manual` (nothing proves a payment: demo and tests) or `payconiq`.
     pub provider: String,
     pub payconiq: RawPayconiq,
+    /// The load balancers whose forwarding header names the client (CIDRs; empty: nobody).
+    /// In the environment: `KACHING_PAY_SERVER__TRUSTED_PROXIES="127.0.0.1/32,10.0.0.0/8"`.
+    #[serde(deserialize_with = "list_or_text")]
+    pub trusted_proxies: Vec<String>,
+    /// The header those proxies write: `x-forwarded-for` or `forwarded` (RFC 7239).
+    pub forwarded_header: String,
 }
 
 /// `[pay_server.payconiq]`: the merchant's Payconiq by Bancontact settings. The API key comes
@@ -186,6 +192,8 @@ impl Default for RawPayServer {
             workers: 2,
             provider: "manual".into(),
             payconiq: RawPayconiq::default(),
+            trusted_proxies: Vec::new(),
+            forwarded_header: "x-forwarded-for".into(),
         }
     }
 }
@@ -443,6 +451,8 @@ pub struct PayServerSettings {
     pub rate_burst: u32,
     pub workers: usize,
     pub provider: ProviderSettings,
+    /// Whose forwarding header names the client (`trusted_proxies`, `forwarded_header`).
+    pub client_addr: crate::pay_web::client_addr::ClientAddrPolicy,
 }
 
 /// What proves a payment on this pay-server.
@@ -512,6 +522,22 @@ fn provider_settings(raw: &RawPayServer) -> Result<ProviderSettings, ConfigError
             "use \"manual\" or \"payconiq\"",
         )),
     }
+}
+
+fn client_addr_policy(
+    raw: &RawPayServer,
+) -> Result<crate::pay_web::client_addr::ClientAddrPolicy, ConfigError> {
+    use crate::pay_web::client_addr::{ClientAddrPolicy, ForwardedHeader, TrustedProxies};
+    Ok(ClientAddrPolicy {
+        trusted: TrustedProxies::parse(&raw.trusted_proxies)
+            .map_err(|e| invalid("pay_server.trusted_proxies", e))?,
+        header: ForwardedHeader::parse(&raw.forwarded_header).ok_or_else(|| {
+            invalid(
+                "pay_server.forwarded_header",
+                "use \"x-forwarded-for\" or \"forwarded\" (the one your proxy writes)",
+            )
+        })?,
+    })
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -594,6 +620,25 @@ fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Er
             .parse()
             .map_err(|_| serde::de::Error::custom(format!("'{t}' is not a whole number"))),
     }
+}
+
+/// A list of strings written as a TOML array, or as text (environment variables): items
+/// separated by commas or spaces.
+fn list_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrText {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match ListOrText::deserialize(d)? {
+        ListOrText::List(items) => items,
+        ListOrText::Text(t) => t
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 /// `true`/`false` written as a boolean (TOML) or as text (environment variables: `true`,
@@ -715,6 +760,7 @@ impl RawSettings {
             rate_burst: u32::try_from(ps.rate_burst.max(1)).unwrap_or(u32::MAX),
             workers: ps.workers.clamp(1, 64),
             provider: provider_settings(ps)?,
+            client_addr: client_addr_policy(ps)?,
         };
         let central_url = match self.central.url.expose().trim() {
             "" if !self.central.hosts.is_empty() => {
@@ -954,6 +1000,69 @@ mod tests {
             let err = bad.validate().unwrap_err().to_string();
             assert!(err.contains(key), "{write} {window}: {err}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_file_or_the_environment_and_bad_cidrs_are_refused() {
+        use crate::pay_web::client_addr::ForwardedHeader;
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        // Default: nobody is trusted.
+        let s = RawSettings::default().validate().unwrap();
+        assert!(s.pay_server.client_addr.trusted.is_empty());
+        assert_eq!(
+            s.pay_server.client_addr.header,
+            ForwardedHeader::XForwardedFor
+        );
+        // The file: a TOML array.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("k.toml");
+        std::fs::write(
+            &file,
+            "[pay_server]\ntrusted_proxies = [\"127.0.0.1/32\", \"10.0.0.0/8\"]\nforwarded_header = \"forwarded\"\n",
+        )
+        .unwrap();
+        let none = std::iter::empty::<(std::ffi::OsString, std::ffi::OsString)>;
+        let s = RawSettings::over_defaults(&overrides(Some(&file), none()).unwrap())
+            .unwrap()
+            .validate()
+            .unwrap();
+        assert!(s.pay_server.client_addr.trusted.contains(ip("10.1.2.3")));
+        assert!(!s.pay_server.client_addr.trusted.contains(ip("127.0.0.2")));
+        assert_eq!(s.pay_server.client_addr.header, ForwardedHeader::Forwarded);
+        // The environment: text, comma- or space-separated; it wins over the file.
+        let vars = [(
+            "KACHING_PAY_SERVER__TRUSTED_PROXIES".into(),
+            "192.168.1.0/24, ::1".into(),
+        )];
+        let s = RawSettings::over_defaults(&overrides(Some(&file), vars.into_iter()).unwrap())
+            .unwrap()
+            .validate()
+            .unwrap();
+        let t = &s.pay_server.client_addr.trusted;
+        assert!(t.contains(ip("192.168.1.77")) && t.contains(ip("::1")));
+        assert!(!t.contains(ip("10.1.2.3")));
+        // Bad values: a clear error naming the setting.
+        for (cidrs, says) in [
+            (
+                vec!["10.0.0.0/8", "10.0.0.0/40"],
+                "'10.0.0.0/40' is not a CIDR",
+            ),
+            (vec!["proxy.internal"], "'proxy.internal' is not a CIDR"),
+            (vec!["192.168.1.10/24"], "host bits set"),
+        ] {
+            let mut bad = RawSettings::default();
+            bad.pay_server.trusted_proxies = cidrs.iter().map(|c| (*c).to_owned()).collect();
+            let err = bad.validate().unwrap_err().to_string();
+            assert!(
+                err.starts_with("setting pay_server.trusted_proxies: "),
+                "{err}"
+            );
+            assert!(err.contains(says), "{err}");
+        }
+        let mut bad = RawSettings::default();
+        bad.pay_server.forwarded_header = "x-real-ip".into();
+        let err = bad.validate().unwrap_err().to_string();
+        assert!(err.contains("pay_server.forwarded_header"), "{err}");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod client;
+pub mod client_addr;
 pub mod mysql_store;
 
 pub mod page;

@@ -1,5 +1,7 @@
 //! The payment server: actix-web routes over an [`IntentStore`]. Till routes are signed
-//! ([`super::sign`]); the customer's routes are rate-limited per client address. Every instance
+//! ([`super::sign`]); the customer's routes are rate-limited per client address, which behind a
+//! load balancer comes from its forwarding header when it is a trusted proxy
+//! ([`super::client_addr`], also used by the access log). Every instance
 //! polls the shared database's event table, so a confirmation received by one instance reaches
 //! a till listening on another (no sticky sessions needed); local confirmations are pushed at
 //! once as well, and streams drop duplicates by sequence number.
@@ -29,6 +31,7 @@ use super::api::{
     IntentView, InvalidIntent, PageLanguage, ProviderReason, RefundFailure, RefundStatus,
     RefundView,
 };
+use super::client_addr::{self, ClientAddrPolicy, CustomerKey};
 use super::page;
 use super::provider::payconiq::{CallbackError, Payconiq, PayconiqConfig, PaymentState};
 use super::provider::{ProviderError, ProviderStatus};
@@ -62,6 +65,9 @@ pub struct PayServerOptions {
     pub handle_signals: bool,
     /// Payconiq takes the payments (`None`: the manual provider, the customer page's button).
     pub payconiq: Option<PayconiqConfig>,
+    /// Whose forwarding header names the client (`pay_server.trusted_proxies`): the rate
+    /// limiter's key and the access log's client. Default: nobody, the peer address.
+    pub client_addr: ClientAddrPolicy,
 }
 
 impl Default for PayServerOptions {
@@ -73,6 +79,7 @@ impl Default for PayServerOptions {
             rate_burst: 20,
             handle_signals: true,
             payconiq: None,
+            client_addr: ClientAddrPolicy::default(),
         }
     }
 }
@@ -1169,13 +1176,18 @@ pub fn spawn_background(state: web::Data<PayState>) {
 pub fn configure(state: web::Data<PayState>) -> impl Fn(&mut web::ServiceConfig) + Clone {
     // One limiter for all workers: built here and shared by the closure, which actix runs once
     // per worker (a limiter built inside it would multiply the burst by the worker count).
+    // Keyed by the client's address as `client_addr` decides (a proxy's own address would put
+    // every customer behind it in one quota).
+    let client_addr = web::Data::new(state.options.client_addr.clone());
     let governor = GovernorConfigBuilder::default()
         .requests_per_second(state.options.rate_per_second.max(1))
         .burst_size(state.options.rate_burst.max(1))
+        .key_extractor(CustomerKey(client_addr.clone().into_inner()))
         .finish();
     move |cfg: &mut web::ServiceConfig| {
         let governor = governor.clone();
         cfg.app_data(state.clone())
+            .app_data(client_addr.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .app_data(web::FormConfig::default().limit(4096))
             .app_data(
@@ -1268,7 +1280,11 @@ pub async fn start(
         .map_err(std::io::Error::other)?;
     spawn_background(state.clone());
     let config = configure(state.clone());
-    let mut server = HttpServer::new(move || App::new().configure(config.clone()));
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(actix_web::middleware::from_fn(client_addr::access_log))
+            .configure(config.clone())
+    });
     if !options_signals {
         server = server.disable_signals();
     }

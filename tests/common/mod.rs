@@ -4,6 +4,7 @@
 
 pub mod escpos_decode;
 pub mod gui;
+pub mod haproxy;
 pub mod mysql;
 pub mod pay_server;
 pub mod payconiq_sim;
