@@ -1136,8 +1136,10 @@ async fn a_central_database_that_never_answers_costs_a_report_three_seconds_not_
     let (source, report) = shop.day_report(may(31)).await;
     let took = started.elapsed();
     assert_eq!((source, report.lines.len()), (ReportSource::Local, 6));
+    // A host that accepts and stays silent is given up after the connection bound
+    // (`mysql_hosts::CONNECT_TIMEOUT`, 2 s), inside the report's own 3 s.
     assert!(
-        took >= StdDuration::from_millis(2900) && took < StdDuration::from_secs(6),
+        took >= StdDuration::from_millis(1900) && took < StdDuration::from_secs(6),
         "{took:?}"
     );
     drop(silent);
