@@ -10,14 +10,15 @@
 //!    poll. The time from opening the event stream to its first state is shown apart.
 //! 2. `throughput`: signed `GET /api/v1/intents/{id}` requests per second against a bare actix-web
 //!    `GET /hello` route, same worker count, same in-process load generator, in the same run.
-//!    Goal: the status route serves >= 50 % of the hello-world rate. `GET /healthz` (one
-//!    database read, no signature) is measured too, to split the cost.
+//!    Goal: the status route serves >= 60 % of the hello-world rate (issue 16; it was 50 % in
+//!    issue 3). `GET /healthz` (one database read, no signature) is measured too, to split the
+//!    cost.
 //!
 //! Everything runs in this process: pay servers on `127.0.0.1:0` over SQLite files in a temp
 //! directory (WAL, `synchronous = FULL`, as in production), driven over real HTTP. The customer
 //! routes' rate limiter is opened wide (it is per client address, and every request here comes
-//! from 127.0.0.1). Each case runs on its own actix System, dropped afterwards: the servers'
-//! background tasks outlive `handle.stop()`.
+//! from 127.0.0.1). Each case runs on its own actix System, dropped afterwards (a stopped server
+//! now aborts its background tasks; the System per case keeps the cases apart all the same).
 //!
 //! `cargo bench --bench pay` runs both; `cargo bench --bench pay -- latency` (or `throughput`)
 //! one. `KACHING_BENCH_QUICK=1` is a smoke run (fewer intents, shorter load: its figures are not
@@ -433,9 +434,8 @@ async fn measure_latency(
     Ok(out)
 }
 
-/// Runs `f` on a fresh actix System, dropped afterwards: the servers' background tasks (event
-/// poll, expiry sweep) are spawned on the System and outlive `handle.stop()`, so each case gets
-/// its own and the next case is not measured with them still running.
+/// Runs `f` on a fresh actix System, dropped afterwards, so that nothing a case spawned on its
+/// System runs while the next case is measured.
 fn in_system<F: std::future::Future>(f: F) -> F::Output {
     actix_rt::System::new().block_on(f)
 }
@@ -786,8 +786,8 @@ async fn throughput_bench(plan: &Plan) {
     );
     let ratio = status_rate / hello_rate * 100.0;
     goal(
-        "status >= 50 % of hello world",
-        ratio >= 50.0,
+        "status >= 60 % of hello world",
+        ratio >= 60.0,
         &format!("{ratio:.1} %"),
     );
     pay.handle.stop(true).await;

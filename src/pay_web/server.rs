@@ -23,6 +23,7 @@ use utoipa::OpenApi;
 
 use crate::clock::SharedClock;
 use crate::i18n::Lang;
+use crate::secrets::Secret;
 
 use super::api::{
     ApiError, CreateIntent, CreateRefund, IntentEvent, IntentLine, IntentStatus, IntentView,
@@ -45,6 +46,11 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub const POLL_EVERY: Duration = Duration::from_millis(50);
 /// How often pending intents past their lifetime are expired.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
+/// How long a till's secret, once read, is trusted without reading the database again. A
+/// revoked till (`pay-server till revoke`, another process) is refused within this time, not at
+/// once; a till registered again with a new secret is let in at once (a signature that fails
+/// with a remembered secret is checked again against the database).
+pub const TILL_SECRET_TTL: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone)]
 pub struct PayServerOptions {
@@ -160,11 +166,36 @@ pub struct PayState {
     events: broadcast::Sender<IntentEvent>,
     metrics: Metrics,
     clock: SharedClock,
+    /// Tills' secrets as last read, with when (clock milliseconds): see [`TILL_SECRET_TTL`].
+    /// Only active tills are remembered, so its size is bounded by the registered tills.
+    till_secrets: std::sync::Mutex<std::collections::HashMap<String, (Secret, i64)>>,
 }
 
 impl PayState {
     fn now_ms(&self) -> i64 {
         self.clock.now().timestamp_millis()
+    }
+
+    /// The secret of an active till: remembered for [`TILL_SECRET_TTL`] (`fresh` reads the
+    /// database whatever is remembered).
+    async fn till_secret(&self, till_id: &str, fresh: bool) -> Result<Option<Secret>, PayError> {
+        let now = self.now_ms();
+        let ttl = i64::try_from(TILL_SECRET_TTL.as_millis()).unwrap_or(i64::MAX);
+        if !fresh
+            && let Ok(cache) = self.till_secrets.lock()
+            && let Some((secret, at)) = cache.get(till_id)
+            && (0..ttl).contains(&(now - at))
+        {
+            return Ok(Some(secret.clone()));
+        }
+        let secret = self.store.till_secret(till_id).await?;
+        if let Ok(mut cache) = self.till_secrets.lock() {
+            match &secret {
+                Some(s) => drop(cache.insert(till_id.to_owned(), (s.clone(), now))),
+                None => drop(cache.remove(till_id)),
+            }
+        }
+        Ok(secret)
     }
     fn csrf(&self, token: &str) -> String {
         sign::hmac_hex(&self.csrf_key, format!("csrf:{token}").as_bytes())
@@ -255,11 +286,6 @@ async fn authenticate(
         .filter(|t| !t.is_empty() && t.len() <= 32)
         .ok_or_else(|| refuse("missing Kaching-Till header"))?
         .to_owned();
-    let secret = state
-        .store
-        .till_secret(&till_id)
-        .await?
-        .ok_or_else(|| refuse("bad signature"))?;
     let header = req
         .headers()
         .get(SIGNATURE_HEADER)
@@ -268,15 +294,30 @@ async fn authenticate(
         .uri()
         .path_and_query()
         .map_or(req.path(), |p| p.as_str());
-    sign::verify(
-        header,
-        &[secret.expose().as_bytes()],
-        state.clock.now().timestamp(),
-        req.method().as_str(),
-        path,
-        body,
-    )
-    .map_err(|e| refuse(&e.to_string()))?;
+    let verify = |secret: &Secret| {
+        sign::verify(
+            header,
+            &[secret.expose().as_bytes()],
+            state.clock.now().timestamp(),
+            req.method().as_str(),
+            path,
+            body,
+        )
+    };
+    let secret = state
+        .till_secret(&till_id, false)
+        .await?
+        .ok_or_else(|| refuse("bad signature"))?;
+    if let Err(e) = verify(&secret) {
+        // The remembered secret may be an old one (the till was registered again): ask the
+        // database before refusing.
+        match state.till_secret(&till_id, true).await? {
+            Some(current) if current != secret => {
+                verify(&current).map_err(|e| refuse(&e.to_string()))?
+            }
+            _ => return Err(refuse(&e.to_string())),
+        }
+    }
     Ok(till_id)
 }
 
@@ -833,11 +874,9 @@ fn poll_interval(age_ms: i64) -> i64 {
 }
 
 /// Polls the provider for pending payments, so a lost callback never loses a payment.
-fn spawn_provider_poller(state: web::Data<PayState>) {
-    if state.payconiq.is_none() {
-        return;
-    }
-    actix_web::rt::spawn(async move {
+fn spawn_provider_poller(state: web::Data<PayState>) -> Option<tokio::task::JoinHandle<()>> {
+    state.payconiq.as_ref()?;
+    Some(actix_web::rt::spawn(async move {
         let mut asked: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
         let mut refunds_asked = std::collections::HashMap::new();
         let mut tick = tokio::time::interval(PROVIDER_POLL_EVERY);
@@ -872,7 +911,7 @@ fn spawn_provider_poller(state: web::Data<PayState>) {
                 }
             }
         }
-    });
+    }))
 }
 
 async fn healthz(state: web::Data<PayState>) -> HttpResponse {
@@ -970,14 +1009,17 @@ pub async fn state(
         events,
         metrics: Metrics::new(),
         clock,
+        till_secrets: std::sync::Mutex::default(),
     }))
 }
 
-/// Reads the shared event table and expires due intents, for as long as the server runs.
-pub fn spawn_background(state: web::Data<PayState>) {
-    spawn_provider_poller(state.clone());
+/// Reads the shared event table, expires due intents and polls the provider; returns the
+/// tasks, which run until aborted ([`start`] aborts them when its server stops).
+pub fn spawn_background(state: web::Data<PayState>) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    tasks.extend(spawn_provider_poller(state.clone()));
     let poll = state.clone();
-    actix_web::rt::spawn(async move {
+    tasks.push(actix_web::rt::spawn(async move {
         let mut last = poll.store.last_seq().await.unwrap_or(0);
         let mut tick = tokio::time::interval(POLL_EVERY);
         loop {
@@ -992,8 +1034,8 @@ pub fn spawn_background(state: web::Data<PayState>) {
                 Err(e) => tracing::warn!(error = %e, "event poll failed"),
             }
         }
-    });
-    actix_web::rt::spawn(async move {
+    }));
+    tasks.push(actix_web::rt::spawn(async move {
         let mut tick = tokio::time::interval(SWEEP_EVERY);
         loop {
             tick.tick().await;
@@ -1006,7 +1048,8 @@ pub fn spawn_background(state: web::Data<PayState>) {
                 Err(e) => tracing::warn!(error = %e, "expiry sweep failed"),
             }
         }
-    });
+    }));
+    tasks
 }
 
 /// Routes and middleware, for `HttpServer::new` (and tests).
@@ -1092,14 +1135,22 @@ pub struct RunningServer {
     pub state: web::Data<PayState>,
 }
 
-/// Binds and starts the server on the current actix System (`workers` threads).
+/// Binds and starts the server on the current actix System (`workers` threads). The second
+/// value is the server to spawn or await: it ends when the server stops
+/// (`RunningServer::handle`), and takes the background tasks with it.
 pub async fn start(
     listener: TcpListener,
     store: AnyIntentStore,
     mut options: PayServerOptions,
     clock: SharedClock,
     workers: usize,
-) -> Result<(RunningServer, actix_web::dev::Server), std::io::Error> {
+) -> Result<
+    (
+        RunningServer,
+        impl std::future::Future<Output = std::io::Result<()>> + Send + 'static,
+    ),
+    std::io::Error,
+> {
     let addr = listener.local_addr()?;
     if options.public_url.is_empty() {
         options.public_url = format!("http://{addr}");
@@ -1108,7 +1159,7 @@ pub async fn start(
     let state = state(store, options, clock)
         .await
         .map_err(std::io::Error::other)?;
-    spawn_background(state.clone());
+    let background = spawn_background(state.clone());
     let config = configure(state.clone());
     let mut server = HttpServer::new(move || App::new().configure(config.clone()));
     if !options_signals {
@@ -1120,10 +1171,20 @@ pub async fn start(
         .tcp_nodelay(true)
         .listen(listener)?
         .run();
+    let handle = server.handle();
+    // Stopped, the server takes its background tasks with it: otherwise they poll a database
+    // nobody serves until the System ends (and fail once it is gone).
+    let server = async move {
+        let stopped = server.await;
+        for task in background {
+            task.abort();
+        }
+        stopped
+    };
     Ok((
         RunningServer {
             addr,
-            handle: server.handle(),
+            handle,
             state: state.clone(),
         },
         server,

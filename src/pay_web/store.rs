@@ -3,6 +3,13 @@
 //! Every state change is a compare-and-set (`UPDATE … WHERE status = 'pending' AND
 //! expires_at > now`) plus an event row, in one transaction: a payment is confirmed exactly once
 //! whatever the number of concurrent confirmations or instances.
+//!
+//! The SQLite store writes through one connection on a blocking thread, and answers the hot
+//! point reads (a till's secret, an intent by id or token, its provider payment, the event
+//! table's tail) on a few read-only connections, inline on the caller's thread: a read by key in
+//! WAL mode takes microseconds and never waits for the writer, less than the hop to a blocking
+//! thread it replaces (docs/BENCHMARKS.md, "Payment server": the hop and the shared mutex kept
+//! the signed status route at a quarter of a bare actix-web route).
 
 use std::future::Future;
 use std::path::Path;
@@ -409,10 +416,21 @@ mod embedded {
     refinery::embed_migrations!("migrations/pay_sqlite");
 }
 
-/// The SQLite intent store. One connection behind a mutex, used from blocking threads.
+/// Read-only connections a SQLite store keeps for its inline reads, at most (opened when first
+/// needed: a till's one-worker LAN server never opens more than one or two).
+const READERS: usize = 4;
+
+/// How long an inline read may wait on a locked database (WAL readers wait only while a
+/// connection recovers the WAL after a crash) before it fails.
+const READ_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The SQLite intent store. One connection behind a mutex for the writes, used from blocking
+/// threads; up to [`READERS`] read-only connections for the point reads, used inline.
 #[derive(Clone)]
 pub struct SqliteIntentStore {
     conn: Arc<Mutex<Connection>>,
+    path: Arc<std::path::PathBuf>,
+    readers: Arc<[Mutex<Option<Connection>>; READERS]>,
 }
 
 fn lock_err() -> IntentStoreError {
@@ -520,6 +538,14 @@ fn provider_payment_where(
     .optional()?)
 }
 
+/// A connection for [`SqliteIntentStore::read`]: `query_only`, so a read path cannot write.
+fn open_reader(path: &Path) -> IntentResult<Connection> {
+    let c = Connection::open(path)?;
+    c.busy_timeout(READ_BUSY_TIMEOUT)?;
+    c.pragma_update(None, "query_only", true)?;
+    Ok(c)
+}
+
 fn add_event(
     tx: &rusqlite::Transaction<'_>,
     id: &str,
@@ -552,7 +578,44 @@ impl SqliteIntentStore {
             .map_err(|e| IntentStoreError::Migration(e.to_string()))?;
         Ok(SqliteIntentStore {
             conn: Arc::new(Mutex::new(conn)),
+            path: Arc::new(path.to_owned()),
+            readers: Arc::new(std::array::from_fn(|_| Mutex::new(None))),
         })
+    }
+
+    /// A read-only connection no other thread is using, opened on first use; `None` when all
+    /// are busy (or one cannot be opened): the caller then reads on the writer's path.
+    fn reader(&self) -> Option<std::sync::MutexGuard<'_, Option<Connection>>> {
+        for slot in self.readers.iter() {
+            let Ok(mut guard) = slot.try_lock() else {
+                continue;
+            };
+            if guard.is_none() {
+                match open_reader(&self.path) {
+                    Ok(c) => *guard = Some(c),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "payment store: no read-only connection");
+                        return None;
+                    }
+                }
+            }
+            return Some(guard);
+        }
+        None
+    }
+
+    /// Runs the short read `f` on a free read-only connection, on this thread; on the writer's
+    /// blocking path when none is free.
+    async fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> IntentResult<R> + Send + 'static,
+    ) -> IntentResult<R> {
+        if let Some(guard) = self.reader()
+            && let Some(c) = guard.as_ref()
+        {
+            return f(c);
+        }
+        self.with(move |c| f(c)).await
     }
 
     /// Runs `f` with the connection on a blocking thread.
@@ -573,7 +636,7 @@ impl SqliteIntentStore {
 impl IntentStore for SqliteIntentStore {
     async fn till_secret(&self, till_id: &str) -> IntentResult<Option<Secret>> {
         let till_id = till_id.to_owned();
-        self.with(move |c| {
+        self.read(move |c| {
             Ok(c.prepare_cached(
                 "SELECT secret FROM pay_tills WHERE till_id = ?1 AND revoked_at IS NULL",
             )?
@@ -694,12 +757,12 @@ impl IntentStore for SqliteIntentStore {
 
     async fn by_id(&self, id: &str) -> IntentResult<Option<Intent>> {
         let id = id.to_owned();
-        self.with(move |c| intent_where(c, "id", &id)).await
+        self.read(move |c| intent_where(c, "id", &id)).await
     }
 
     async fn by_token(&self, token: &str) -> IntentResult<Option<Intent>> {
         let token = token.to_owned();
-        self.with(move |c| intent_where(c, "token", &token)).await
+        self.read(move |c| intent_where(c, "token", &token)).await
     }
 
     async fn confirm(
@@ -779,7 +842,7 @@ impl IntentStore for SqliteIntentStore {
     }
 
     async fn events_after(&self, seq: i64, limit: i64) -> IntentResult<Vec<IntentEvent>> {
-        self.with(move |c| {
+        self.read(move |c| {
             let mut stmt = c.prepare_cached("SELECT seq, intent_id, status FROM payment_intent_events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
             let rows = stmt.query_map(params![seq, limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
             let mut out = Vec::new();
@@ -794,7 +857,7 @@ impl IntentStore for SqliteIntentStore {
     }
 
     async fn last_seq(&self) -> IntentResult<i64> {
-        self.with(|c| {
+        self.read(|c| {
             Ok(c.query_row(
                 "SELECT coalesce(max(seq), 0) FROM payment_intent_events",
                 [],
@@ -819,7 +882,7 @@ impl IntentStore for SqliteIntentStore {
 
     async fn provider_payment(&self, intent_id: &str) -> IntentResult<Option<ProviderPayment>> {
         let id = intent_id.to_owned();
-        self.with(move |c| provider_payment_where(c, "intent_id", &id))
+        self.read(move |c| provider_payment_where(c, "intent_id", &id))
             .await
     }
 
@@ -828,7 +891,7 @@ impl IntentStore for SqliteIntentStore {
         provider_ref: &str,
     ) -> IntentResult<Option<ProviderPayment>> {
         let r = provider_ref.to_owned();
-        self.with(move |c| provider_payment_where(c, "provider_ref", &r))
+        self.read(move |c| provider_payment_where(c, "provider_ref", &r))
             .await
     }
 
