@@ -35,7 +35,7 @@ use super::provider::{ProviderError, ProviderStatus};
 use super::sign::{self, SIGNATURE_HEADER, TILL_HEADER};
 use super::store::{
     AnyIntentStore, CancelOutcome, ConfirmOutcome, Intent, IntentStore, IntentStoreError,
-    ProviderPayment,
+    IntentSummary, ProviderPayment,
 };
 
 mod refunds;
@@ -166,9 +166,17 @@ pub struct PayState {
     events: broadcast::Sender<IntentEvent>,
     metrics: Metrics,
     clock: SharedClock,
-    /// Tills' secrets as last read, with when (clock milliseconds): see [`TILL_SECRET_TTL`].
-    /// Only active tills are remembered, so its size is bounded by the registered tills.
-    till_secrets: std::sync::Mutex<std::collections::HashMap<String, (Secret, i64)>>,
+    /// Tills' secrets as last read (and their signing keys), with when (clock milliseconds):
+    /// see [`TILL_SECRET_TTL`]. Only active tills are remembered, so its size is bounded by the
+    /// registered tills.
+    till_secrets: std::sync::Mutex<std::collections::HashMap<String, Arc<TillSecret>>>,
+}
+
+/// A till's secret as read from the store, with its signing key.
+struct TillSecret {
+    secret: Secret,
+    key: sign::SigningKey,
+    read_at: i64,
 }
 
 impl PayState {
@@ -176,22 +184,32 @@ impl PayState {
         self.clock.now().timestamp_millis()
     }
 
-    /// The secret of an active till: remembered for [`TILL_SECRET_TTL`] (`fresh` reads the
-    /// database whatever is remembered).
-    async fn till_secret(&self, till_id: &str, fresh: bool) -> Result<Option<Secret>, PayError> {
-        let now = self.now_ms();
+    /// The secret of an active till at `now` (clock milliseconds): remembered for
+    /// [`TILL_SECRET_TTL`] (`fresh` reads the database whatever is remembered).
+    async fn till_secret(
+        &self,
+        till_id: &str,
+        now: i64,
+        fresh: bool,
+    ) -> Result<Option<Arc<TillSecret>>, PayError> {
         let ttl = i64::try_from(TILL_SECRET_TTL.as_millis()).unwrap_or(i64::MAX);
         if !fresh
             && let Ok(cache) = self.till_secrets.lock()
-            && let Some((secret, at)) = cache.get(till_id)
-            && (0..ttl).contains(&(now - at))
+            && let Some(known) = cache.get(till_id)
+            && (0..ttl).contains(&(now - known.read_at))
         {
-            return Ok(Some(secret.clone()));
+            return Ok(Some(known.clone()));
         }
-        let secret = self.store.till_secret(till_id).await?;
+        let secret = self.store.till_secret(till_id).await?.map(|secret| {
+            Arc::new(TillSecret {
+                key: sign::SigningKey::new(secret.expose().as_bytes()),
+                secret,
+                read_at: now,
+            })
+        });
         if let Ok(mut cache) = self.till_secrets.lock() {
             match &secret {
-                Some(s) => drop(cache.insert(till_id.to_owned(), (s.clone(), now))),
+                Some(s) => drop(cache.insert(till_id.to_owned(), s.clone())),
                 None => drop(cache.remove(till_id)),
             }
         }
@@ -294,25 +312,30 @@ async fn authenticate(
         .uri()
         .path_and_query()
         .map_or(req.path(), |p| p.as_str());
-    let verify = |secret: &Secret| {
-        sign::verify(
+    // One reading of the clock for the request (on a VM it can be a system call).
+    let now = state.clock.now();
+    let verify = |known: &TillSecret| {
+        sign::verify_keyed(
             header,
-            &[secret.expose().as_bytes()],
-            state.clock.now().timestamp(),
+            std::slice::from_ref(&known.key),
+            now.timestamp(),
             req.method().as_str(),
             path,
             body,
         )
     };
-    let secret = state
-        .till_secret(&till_id, false)
+    let known = state
+        .till_secret(&till_id, now.timestamp_millis(), false)
         .await?
         .ok_or_else(|| refuse("bad signature"))?;
-    if let Err(e) = verify(&secret) {
+    if let Err(e) = verify(&known) {
         // The remembered secret may be an old one (the till was registered again): ask the
         // database before refusing.
-        match state.till_secret(&till_id, true).await? {
-            Some(current) if current != secret => {
+        match state
+            .till_secret(&till_id, now.timestamp_millis(), true)
+            .await?
+        {
+            Some(current) if current.secret != known.secret => {
                 verify(&current).map_err(|e| refuse(&e.to_string()))?
             }
             _ => return Err(refuse(&e.to_string())),
@@ -325,14 +348,21 @@ impl PayState {
     /// The intent as the till sees it. With a provider payment the QR code shows the
     /// provider's link, and the state is the stored one only: expiry is the provider's word.
     async fn view_of(&self, intent: &Intent) -> Result<IntentView, PayError> {
+        let payment = self.store.provider_payment(&intent.id).await?;
+        Ok(self.view_with(intent.summary(), payment))
+    }
+
+    /// [`PayState::view_of`] with the provider payment already read.
+    fn view_with(&self, intent: IntentSummary, payment: Option<ProviderPayment>) -> IntentView {
+        let stored = intent.status;
         let mut view = intent.view(&self.options.public_url, self.now_ms());
-        if let Some(p) = self.store.provider_payment(&intent.id).await? {
+        if let Some(p) = payment {
             view.pay_url = p.qr_url;
-            view.status = intent.status;
+            view.status = stored;
             view.provider_ref = Some(p.provider_ref);
             view.reason = p.reason;
         }
-        Ok(view)
+        view
     }
 
     /// Creates the provider's payment of a new (or retried) pending intent.
@@ -463,13 +493,13 @@ async fn get_intent(
     state: web::Data<PayState>,
 ) -> Result<HttpResponse, PayError> {
     let till_id = authenticate(&req, b"", &state).await?;
-    let intent = state
+    let (intent, payment) = state
         .store
-        .by_id(&path)
+        .summary_with_payment(&path)
         .await?
-        .filter(|i| i.till_id == till_id)
+        .filter(|(i, _)| i.till_id == till_id)
         .ok_or(PayError::NotFound)?;
-    Ok(HttpResponse::Ok().json(state.view_of(&intent).await?))
+    Ok(HttpResponse::Ok().json(state.view_with(intent, payment)))
 }
 
 #[utoipa::path(post, path = "/api/v1/intents/{id}/cancel", params(("id" = String, Path, description = "intent id")),
