@@ -10,14 +10,15 @@
 //!    poll. The time from opening the event stream to its first state is shown apart.
 //! 2. `throughput`: signed `GET /api/v1/intents/{id}` requests per second against a bare actix-web
 //!    `GET /hello` route, same worker count, same in-process load generator, in the same run.
-//!    Goal: the status route serves >= 50 % of the hello-world rate. `GET /healthz` (one
-//!    database read, no signature) is measured too, to split the cost.
+//!    Goal: the status route serves >= 60 % of the hello-world rate (issue 16; it was 50 % in
+//!    issue 3). `GET /healthz` (one database read, no signature) is measured too, to split the
+//!    cost.
 //!
 //! Everything runs in this process: pay servers on `127.0.0.1:0` over SQLite files in a temp
 //! directory (WAL, `synchronous = FULL`, as in production), driven over real HTTP. The customer
 //! routes' rate limiter is opened wide (it is per client address, and every request here comes
-//! from 127.0.0.1). Each case runs on its own actix System, dropped afterwards: the servers'
-//! background tasks outlive `handle.stop()`.
+//! from 127.0.0.1). Each case runs on its own actix System, dropped afterwards (a stopped server
+//! now aborts its background tasks; the System per case keeps the cases apart all the same).
 //!
 //! `cargo bench --bench pay` runs both; `cargo bench --bench pay -- latency` (or `throughput`)
 //! one. `KACHING_BENCH_QUICK=1` is a smoke run (fewer intents, shorter load: its figures are not
@@ -26,7 +27,10 @@
 //! `mysql` client), if the intent store supports `mysql://` URLs. Other knobs:
 //! `KACHING_BENCH_INTENTS` (500), `KACHING_BENCH_SECS` (5 s per load run),
 //! `KACHING_BENCH_CONCURRENCY` (64 requests in flight), `KACHING_BENCH_LOAD_THREADS` (2);
-//! `RUST_LOG=warn` shows the servers' own logs.
+//! `KACHING_BENCH_ONLY=status` (or `hello`, `healthz`) loads one throughput target, for a
+//! profiler; `RUST_LOG=warn` shows the servers' own logs. Each throughput run also prints the
+//! CPU time this process spent per request, on the servers' threads and on the others (the load
+//! generator): a figure the machine's other work disturbs less than the rate.
 //! The method and the figures are in docs/BENCHMARKS.md.
 
 use std::net::TcpListener;
@@ -175,6 +179,7 @@ fn hello_server() -> (String, actix_web::dev::ServerHandle) {
     let addr = listener.local_addr().expect("addr");
     let srv = HttpServer::new(|| App::new().route("/hello", web::get().to(|| async { "hello" })))
         .workers(WORKERS)
+        .tcp_nodelay(std::env::var_os("XX_HELLO_NODELAY").is_some())
         .listen(listener)
         .expect("listen")
         .run();
@@ -433,9 +438,8 @@ async fn measure_latency(
     Ok(out)
 }
 
-/// Runs `f` on a fresh actix System, dropped afterwards: the servers' background tasks (event
-/// poll, expiry sweep) are spawned on the System and outlive `handle.stop()`, so each case gets
-/// its own and the next case is not measured with them still running.
+/// Runs `f` on a fresh actix System, dropped afterwards, so that nothing a case spawned on its
+/// System runs while the next case is measured.
 fn in_system<F: std::future::Future>(f: F) -> F::Output {
     actix_rt::System::new().block_on(f)
 }
@@ -652,6 +656,40 @@ impl Target {
 struct Rate {
     per_second: f64,
     errors: u64,
+    /// CPU time of this process per request answered, in µs: the servers' threads (actix) and
+    /// the rest (mostly the load generator).
+    server_us: f64,
+    client_us: f64,
+}
+
+/// CPU time (user + system) used so far by this process's threads: (actix threads, the others).
+/// Read from /proc/self/task/*/stat, in clock ticks (100 a second).
+fn cpu_ticks() -> (u64, u64) {
+    let (mut server, mut other) = (0, 0);
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return (0, 0);
+    };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid …`: utime and stime are the 14th and 15th fields.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let comm = &stat[open + 1..close];
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        let ticks: u64 = fields
+            .get(11..13)
+            .map(|f| f.iter().filter_map(|v| v.parse::<u64>().ok()).sum())
+            .unwrap_or(0);
+        if comm.starts_with("actix") {
+            server += ticks;
+        } else {
+            other += ticks;
+        }
+    }
+    (server, other)
 }
 
 /// `plan.concurrency` requests in flight from `plan.load_threads` threads (each a current-thread
@@ -702,17 +740,20 @@ async fn load(plan: &Plan, target: &Target) -> Rate {
         }));
     }
     tokio::time::sleep(plan.warmup).await;
-    let (ok0, err0, t0) = (
+    let (ok0, err0, t0, cpu0) = (
         ok.load(Ordering::Relaxed),
         errors.load(Ordering::Relaxed),
         Instant::now(),
+        cpu_ticks(),
     );
     tokio::time::sleep(plan.measure).await;
-    let (ok1, err1, elapsed) = (
+    let (ok1, err1, elapsed, cpu1) = (
         ok.load(Ordering::Relaxed),
         errors.load(Ordering::Relaxed),
         t0.elapsed(),
+        cpu_ticks(),
     );
+    let per_request = |ticks: u64| ticks as f64 * 10_000.0 / (ok1 - ok0).max(1) as f64;
     stop.store(true, Ordering::Relaxed);
     tokio::task::spawn_blocking(move || {
         for t in threads {
@@ -724,6 +765,8 @@ async fn load(plan: &Plan, target: &Target) -> Rate {
     Rate {
         per_second: (ok1 - ok0) as f64 / elapsed.as_secs_f64(),
         errors: err1 - err0,
+        server_us: per_request(cpu1.0.saturating_sub(cpu0.0)),
+        client_us: per_request(cpu1.1.saturating_sub(cpu0.1)),
     }
 }
 
@@ -763,20 +806,38 @@ async fn throughput_bench(plan: &Plan) {
     ];
     let mut rates = vec![Vec::new(); targets.len()];
     println!(
-        "  {:<50} {:>12} {:>8}",
-        "(requests per second)", "rate", "errors"
+        "  {:<50} {:>12} {:>8} {:>14} {:>14}",
+        "(requests per second)", "rate", "errors", "server CPU µs", "client CPU µs"
     );
+    // `KACHING_BENCH_ONLY=status` (or hello, healthz) loads one target only: for a profiler
+    // attached to this process (the goal's ratio then cannot be computed).
+    let only = std::env::var("KACHING_BENCH_ONLY").unwrap_or_default();
     for round in 0..plan.rounds {
         for (k, (label, target)) in targets.iter().enumerate() {
+            let name = ["hello", "status", "healthz"]
+                .get(k)
+                .copied()
+                .unwrap_or_default();
+            if !only.is_empty() && only != name {
+                continue;
+            }
             let r = load(plan, target).await;
             println!(
-                "  {:<50} {:>12.0} {:>8}",
+                "  {:<50} {:>12.0} {:>8} {:>14.1} {:>14.1}",
                 format!("{label} #{}", round + 1),
                 r.per_second,
-                r.errors
+                r.errors,
+                r.server_us,
+                r.client_us
             );
             rates[k].push(r.per_second);
         }
+    }
+    if !only.is_empty() {
+        println!("  KACHING_BENCH_ONLY={only}: no ratio");
+        pay.handle.stop(true).await;
+        hello.stop(true).await;
+        return;
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     let (hello_rate, status_rate, health_rate) =
@@ -786,8 +847,8 @@ async fn throughput_bench(plan: &Plan) {
     );
     let ratio = status_rate / hello_rate * 100.0;
     goal(
-        "status >= 50 % of hello world",
-        ratio >= 50.0,
+        "status >= 60 % of hello world",
+        ratio >= 60.0,
         &format!("{ratio:.1} %"),
     );
     pay.handle.stop(true).await;

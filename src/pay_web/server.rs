@@ -25,6 +25,7 @@ use utoipa::OpenApi;
 
 use crate::clock::SharedClock;
 use crate::i18n::Lang;
+use crate::secrets::Secret;
 
 use super::api::{
     ApiError, CreateIntent, CreateRefund, IntentAccount, IntentEvent, IntentLine, IntentStatus,
@@ -38,7 +39,7 @@ use super::provider::{ProviderError, ProviderStatus};
 use super::sign::{self, SIGNATURE_HEADER, TILL_HEADER};
 use super::store::{
     AnyIntentStore, CancelOutcome, ConfirmOutcome, Intent, IntentStore, IntentStoreError,
-    ProviderPayment,
+    IntentSummary, ProviderPayment,
 };
 
 mod contract;
@@ -51,6 +52,11 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub const POLL_EVERY: Duration = Duration::from_millis(50);
 /// How often pending intents past their lifetime are expired.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
+/// How long a till's secret, once read, is trusted without reading the database again. A
+/// revoked till (`pay-server till revoke`, another process) is refused within this time, not at
+/// once; a till registered again with a new secret is let in at once (a signature that fails
+/// with a remembered secret is checked again against the database).
+pub const TILL_SECRET_TTL: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone)]
 pub struct PayServerOptions {
@@ -170,11 +176,54 @@ pub struct PayState {
     events: broadcast::Sender<IntentEvent>,
     metrics: Metrics,
     clock: SharedClock,
+    /// Tills' secrets as last read (and their signing keys), with when (clock milliseconds):
+    /// see [`TILL_SECRET_TTL`]. Only active tills are remembered, so its size is bounded by the
+    /// registered tills.
+    till_secrets: std::sync::Mutex<std::collections::HashMap<String, Arc<TillSecret>>>,
+}
+
+/// A till's secret as read from the store, with its signing key.
+struct TillSecret {
+    secret: Secret,
+    key: sign::SigningKey,
+    read_at: i64,
 }
 
 impl PayState {
     fn now_ms(&self) -> i64 {
         self.clock.now().timestamp_millis()
+    }
+
+    /// The secret of an active till at `now` (clock milliseconds): remembered for
+    /// [`TILL_SECRET_TTL`] (`fresh` reads the database whatever is remembered).
+    async fn till_secret(
+        &self,
+        till_id: &str,
+        now: i64,
+        fresh: bool,
+    ) -> Result<Option<Arc<TillSecret>>, PayError> {
+        let ttl = i64::try_from(TILL_SECRET_TTL.as_millis()).unwrap_or(i64::MAX);
+        if !fresh
+            && let Ok(cache) = self.till_secrets.lock()
+            && let Some(known) = cache.get(till_id)
+            && (0..ttl).contains(&(now - known.read_at))
+        {
+            return Ok(Some(known.clone()));
+        }
+        let secret = self.store.till_secret(till_id).await?.map(|secret| {
+            Arc::new(TillSecret {
+                key: sign::SigningKey::new(secret.expose().as_bytes()),
+                secret,
+                read_at: now,
+            })
+        });
+        if let Ok(mut cache) = self.till_secrets.lock() {
+            match &secret {
+                Some(s) => drop(cache.insert(till_id.to_owned(), s.clone())),
+                None => drop(cache.remove(till_id)),
+            }
+        }
+        Ok(secret)
     }
     fn csrf(&self, token: &str) -> String {
         sign::hmac_hex(&self.csrf_key, format!("csrf:{token}").as_bytes())
@@ -300,11 +349,6 @@ async fn authenticate(
         .filter(|t| !t.is_empty() && t.len() <= 32)
         .ok_or_else(|| refuse("missing Kaching-Till header"))?
         .to_owned();
-    let secret = state
-        .store
-        .till_secret(&till_id)
-        .await?
-        .ok_or_else(|| refuse("bad signature"))?;
     let header = req
         .headers()
         .get(SIGNATURE_HEADER)
@@ -313,15 +357,35 @@ async fn authenticate(
         .uri()
         .path_and_query()
         .map_or(req.path(), |p| p.as_str());
-    sign::verify(
-        header,
-        &[secret.expose().as_bytes()],
-        state.clock.now().timestamp(),
-        req.method().as_str(),
-        path,
-        body,
-    )
-    .map_err(|e| refuse(&e.to_string()))?;
+    // One reading of the clock for the request (on a VM it can be a system call).
+    let now = state.clock.now();
+    let verify = |known: &TillSecret| {
+        sign::verify_keyed(
+            header,
+            std::slice::from_ref(&known.key),
+            now.timestamp(),
+            req.method().as_str(),
+            path,
+            body,
+        )
+    };
+    let known = state
+        .till_secret(&till_id, now.timestamp_millis(), false)
+        .await?
+        .ok_or_else(|| refuse("bad signature"))?;
+    if let Err(e) = verify(&known) {
+        // The remembered secret may be an old one (the till was registered again): ask the
+        // database before refusing.
+        match state
+            .till_secret(&till_id, now.timestamp_millis(), true)
+            .await?
+        {
+            Some(current) if current.secret != known.secret => {
+                verify(&current).map_err(|e| refuse(&e.to_string()))?
+            }
+            _ => return Err(refuse(&e.to_string())),
+        }
+    }
     Ok(till_id)
 }
 
@@ -329,14 +393,21 @@ impl PayState {
     /// The intent as the till sees it. With a provider payment the QR code shows the
     /// provider's link, and the state is the stored one only: expiry is the provider's word.
     async fn view_of(&self, intent: &Intent) -> Result<IntentView, PayError> {
+        let payment = self.store.provider_payment(&intent.id).await?;
+        Ok(self.view_with(intent.summary(), payment))
+    }
+
+    /// [`PayState::view_of`] with the provider payment already read.
+    fn view_with(&self, intent: IntentSummary, payment: Option<ProviderPayment>) -> IntentView {
+        let stored = intent.status;
         let mut view = intent.view(&self.options.public_url, self.now_ms());
-        if let Some(p) = self.store.provider_payment(&intent.id).await? {
+        if let Some(p) = payment {
             view.pay_url = p.qr_url;
-            view.status = intent.status;
+            view.status = stored;
             view.provider_ref = Some(p.provider_ref);
             view.reason = p.reason;
         }
-        Ok(view)
+        view
     }
 
     /// Creates the provider's payment of a new (or retried) pending intent.
@@ -476,13 +547,13 @@ async fn get_intent(
     state: web::Data<PayState>,
 ) -> Result<HttpResponse, PayError> {
     let till_id = authenticate(&req, b"", &state).await?;
-    let intent = state
+    let (intent, payment) = state
         .store
-        .by_id(&path)
+        .summary_with_payment(&path)
         .await?
-        .filter(|i| i.till_id == till_id)
+        .filter(|(i, _)| i.till_id == till_id)
         .ok_or(PayError::NotFound)?;
-    Ok(HttpResponse::Ok().json(state.view_of(&intent).await?))
+    Ok(HttpResponse::Ok().json(state.view_with(intent, payment)))
 }
 
 /// The body is empty (the till sends none; the signature covers whatever is sent).
@@ -975,11 +1046,9 @@ fn poll_interval(age_ms: i64) -> i64 {
 }
 
 /// Polls the provider for pending payments, so a lost callback never loses a payment.
-fn spawn_provider_poller(state: web::Data<PayState>) {
-    if state.payconiq.is_none() {
-        return;
-    }
-    actix_web::rt::spawn(async move {
+fn spawn_provider_poller(state: web::Data<PayState>) -> Option<tokio::task::JoinHandle<()>> {
+    state.payconiq.as_ref()?;
+    Some(actix_web::rt::spawn(async move {
         let mut asked: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
         let mut refunds_asked = std::collections::HashMap::new();
         let mut tick = tokio::time::interval(PROVIDER_POLL_EVERY);
@@ -1014,7 +1083,7 @@ fn spawn_provider_poller(state: web::Data<PayState>) {
                 }
             }
         }
-    });
+    }))
 }
 
 #[utoipa::path(get, path = "/healthz",
@@ -1133,14 +1202,17 @@ pub async fn state(
         events,
         metrics: Metrics::new(),
         clock,
+        till_secrets: std::sync::Mutex::default(),
     }))
 }
 
-/// Reads the shared event table and expires due intents, for as long as the server runs.
-pub fn spawn_background(state: web::Data<PayState>) {
-    spawn_provider_poller(state.clone());
+/// Reads the shared event table, expires due intents and polls the provider; returns the
+/// tasks, which run until aborted ([`start`] aborts them when its server stops).
+pub fn spawn_background(state: web::Data<PayState>) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    tasks.extend(spawn_provider_poller(state.clone()));
     let poll = state.clone();
-    actix_web::rt::spawn(async move {
+    tasks.push(actix_web::rt::spawn(async move {
         let mut last = poll.store.last_seq().await.unwrap_or(0);
         let mut tick = tokio::time::interval(POLL_EVERY);
         loop {
@@ -1155,8 +1227,8 @@ pub fn spawn_background(state: web::Data<PayState>) {
                 Err(e) => tracing::warn!(error = %e, "event poll failed"),
             }
         }
-    });
-    actix_web::rt::spawn(async move {
+    }));
+    tasks.push(actix_web::rt::spawn(async move {
         let mut tick = tokio::time::interval(SWEEP_EVERY);
         loop {
             tick.tick().await;
@@ -1169,7 +1241,8 @@ pub fn spawn_background(state: web::Data<PayState>) {
                 Err(e) => tracing::warn!(error = %e, "expiry sweep failed"),
             }
         }
-    });
+    }));
+    tasks
 }
 
 /// Routes and middleware, for `HttpServer::new` (and tests).
@@ -1262,14 +1335,22 @@ pub struct RunningServer {
     pub state: web::Data<PayState>,
 }
 
-/// Binds and starts the server on the current actix System (`workers` threads).
+/// Binds and starts the server on the current actix System (`workers` threads). The second
+/// value is the server to spawn or await: it ends when the server stops
+/// (`RunningServer::handle`), and takes the background tasks with it.
 pub async fn start(
     listener: TcpListener,
     store: AnyIntentStore,
     mut options: PayServerOptions,
     clock: SharedClock,
     workers: usize,
-) -> Result<(RunningServer, actix_web::dev::Server), std::io::Error> {
+) -> Result<
+    (
+        RunningServer,
+        impl std::future::Future<Output = std::io::Result<()>> + Send + 'static,
+    ),
+    std::io::Error,
+> {
     let addr = listener.local_addr()?;
     if options.public_url.is_empty() {
         options.public_url = format!("http://{addr}");
@@ -1278,7 +1359,7 @@ pub async fn start(
     let state = state(store, options, clock)
         .await
         .map_err(std::io::Error::other)?;
-    spawn_background(state.clone());
+    let background = spawn_background(state.clone());
     let config = configure(state.clone());
     let mut server = HttpServer::new(move || {
         App::new()
@@ -1294,10 +1375,20 @@ pub async fn start(
         .tcp_nodelay(true)
         .listen(listener)?
         .run();
+    let handle = server.handle();
+    // Stopped, the server takes its background tasks with it: otherwise they poll a database
+    // nobody serves until the System ends (and fail once it is gone).
+    let server = async move {
+        let stopped = server.await;
+        for task in background {
+            task.abort();
+        }
+        stopped
+    };
     Ok((
         RunningServer {
             addr,
-            handle: server.handle(),
+            handle,
             state: state.clone(),
         },
         server,

@@ -3,6 +3,13 @@
 //! Every state change is a compare-and-set (`UPDATE … WHERE status = 'pending' AND
 //! expires_at > now`) plus an event row, in one transaction: a payment is confirmed exactly once
 //! whatever the number of concurrent confirmations or instances.
+//!
+//! The SQLite store writes through one connection on a blocking thread, and answers the hot
+//! point reads (a till's secret, an intent by id or token, its provider payment, the event
+//! table's tail) on a few read-only connections, inline on the caller's thread: a read by key in
+//! WAL mode takes microseconds and never waits for the writer, less than the hop to a blocking
+//! thread it replaces (docs/BENCHMARKS.md, "Payment server": the hop and the shared mutex kept
+//! the signed status route at a quarter of a bare actix-web route).
 
 use std::future::Future;
 use std::path::Path;
@@ -55,25 +62,64 @@ pub struct Intent {
     pub paid_at: Option<i64>,
 }
 
+/// The status at `now_ms`: a pending intent past its expiry is expired even before the sweeper
+/// writes it.
+fn status_at(status: IntentStatus, expires_at: i64, now_ms: i64) -> IntentStatus {
+    if status == IntentStatus::Pending && expires_at <= now_ms {
+        IntentStatus::Expired
+    } else {
+        status
+    }
+}
+
 impl Intent {
     /// The status at `now_ms`: a pending intent past its expiry is expired even before the
     /// sweeper writes it.
     pub fn status_at(&self, now_ms: i64) -> IntentStatus {
-        if self.status == IntentStatus::Pending && self.expires_at <= now_ms {
-            IntentStatus::Expired
-        } else {
-            self.status
-        }
+        status_at(self.status, self.expires_at, now_ms)
     }
 
     pub fn view(&self, public_url: &str, now_ms: i64) -> IntentView {
-        IntentView {
-            intent_id: self.id.clone(),
+        self.summary().view(public_url, now_ms)
+    }
+
+    pub fn summary(&self) -> IntentSummary {
+        IntentSummary {
+            id: self.id.clone(),
+            token: self.token.clone(),
             till_id: self.till_id.clone(),
-            status: self.status_at(now_ms),
-            amount_cents: self.amount_cents,
             account: self.account.clone(),
+            amount_cents: self.amount_cents,
+            status: self.status,
+            expires_at: self.expires_at,
+            paid_at: self.paid_at,
+        }
+    }
+}
+
+/// What a till's status request shows of an intent: an [`Intent`] without its lines, names and
+/// request hash, so the hot read neither fetches nor parses them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntentSummary {
+    pub id: String,
+    pub token: String,
+    pub till_id: String,
+    pub account: String,
+    pub amount_cents: i64,
+    pub status: IntentStatus,
+    pub expires_at: i64,
+    pub paid_at: Option<i64>,
+}
+
+impl IntentSummary {
+    pub fn view(self, public_url: &str, now_ms: i64) -> IntentView {
+        IntentView {
+            status: status_at(self.status, self.expires_at, now_ms),
             pay_url: format!("{}/p/{}", public_url.trim_end_matches('/'), self.token),
+            intent_id: self.id,
+            till_id: self.till_id,
+            amount_cents: self.amount_cents,
+            account: self.account,
             expires_at: self.expires_at,
             paid_at: self.paid_at,
             provider_ref: None,
@@ -224,6 +270,21 @@ pub trait IntentStore: Send + Sync + 'static {
         expires_at: i64,
     ) -> impl Future<Output = IntentResult<(Intent, bool)>> + Send;
     fn by_id(&self, id: &str) -> impl Future<Output = IntentResult<Option<Intent>>> + Send;
+    /// The intent `id` with its provider payment, if any: what a till's status request shows
+    /// (the SQLite store reads both at once).
+    fn summary_with_payment(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = IntentResult<Option<(IntentSummary, Option<ProviderPayment>)>>> + Send
+    {
+        async move {
+            let Some(intent) = self.by_id(id).await? else {
+                return Ok(None);
+            };
+            let payment = self.provider_payment(&intent.id).await?;
+            Ok(Some((intent.summary(), payment)))
+        }
+    }
     fn by_token(&self, token: &str) -> impl Future<Output = IntentResult<Option<Intent>>> + Send;
     fn confirm(
         &self,
@@ -409,10 +470,21 @@ mod embedded {
     refinery::embed_migrations!("migrations/pay_sqlite");
 }
 
-/// The SQLite intent store. One connection behind a mutex, used from blocking threads.
+/// Read-only connections a SQLite store keeps for its inline reads, at most (opened when first
+/// needed: a till's one-worker LAN server never opens more than one or two).
+const READERS: usize = 4;
+
+/// How long an inline read may wait on a locked database (WAL readers wait only while a
+/// connection recovers the WAL after a crash) before it fails.
+const READ_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The SQLite intent store. One connection behind a mutex for the writes, used from blocking
+/// threads; up to [`READERS`] read-only connections for the point reads, used inline.
 #[derive(Clone)]
 pub struct SqliteIntentStore {
     conn: Arc<Mutex<Connection>>,
+    path: Arc<std::path::PathBuf>,
+    readers: Arc<[Mutex<Option<Connection>>; READERS]>,
 }
 
 fn lock_err() -> IntentStoreError {
@@ -500,6 +572,12 @@ fn intent_where(c: &Connection, column: &str, value: &str) -> IntentResult<Optio
     row.map(intent_from).transpose()
 }
 
+/// An intent's summary and its provider payment (columns 8-12, NULL without one), in one read.
+const SUMMARY_WITH_PAYMENT: &str =
+    "SELECT i.id, i.token, i.till_id, i.account, i.amount_cents, i.status, i.expires_at, i.paid_at,
+        p.intent_id, p.provider, p.provider_ref, p.qr_url, p.reason
+    FROM payment_intents i LEFT JOIN provider_payments p ON p.intent_id = i.id WHERE i.id = ?1";
+
 fn provider_payment_where(
     c: &Connection,
     column: &str,
@@ -518,6 +596,21 @@ fn provider_payment_where(
         })
     })
     .optional()?)
+}
+
+/// A connection for [`SqliteIntentStore::read`]: `query_only`, so a read path cannot write. Its
+/// query plans never depend on the values bound: SQLite (built with STAT4) otherwise re-prepares
+/// a statement whose plan looked at a bound value each time the value changes, and the join of
+/// `by_id_with_payment` then spent three quarters of its time in the parser.
+fn open_reader(path: &Path) -> IntentResult<Connection> {
+    let c = Connection::open(path)?;
+    c.busy_timeout(READ_BUSY_TIMEOUT)?;
+    c.pragma_update(None, "query_only", true)?;
+    c.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    Ok(c)
 }
 
 fn add_event(
@@ -552,7 +645,44 @@ impl SqliteIntentStore {
             .map_err(|e| IntentStoreError::Migration(e.to_string()))?;
         Ok(SqliteIntentStore {
             conn: Arc::new(Mutex::new(conn)),
+            path: Arc::new(path.to_owned()),
+            readers: Arc::new(std::array::from_fn(|_| Mutex::new(None))),
         })
+    }
+
+    /// A read-only connection no other thread is using, opened on first use; `None` when all
+    /// are busy (or one cannot be opened): the caller then reads on the writer's path.
+    fn reader(&self) -> Option<std::sync::MutexGuard<'_, Option<Connection>>> {
+        for slot in self.readers.iter() {
+            let Ok(mut guard) = slot.try_lock() else {
+                continue;
+            };
+            if guard.is_none() {
+                match open_reader(&self.path) {
+                    Ok(c) => *guard = Some(c),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "payment store: no read-only connection");
+                        return None;
+                    }
+                }
+            }
+            return Some(guard);
+        }
+        None
+    }
+
+    /// Runs the short read `f` on a free read-only connection, on this thread; on the writer's
+    /// blocking path when none is free.
+    async fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> IntentResult<R> + Send + 'static,
+    ) -> IntentResult<R> {
+        if let Some(guard) = self.reader()
+            && let Some(c) = guard.as_ref()
+        {
+            return f(c);
+        }
+        self.with(move |c| f(c)).await
     }
 
     /// Runs `f` with the connection on a blocking thread.
@@ -573,7 +703,7 @@ impl SqliteIntentStore {
 impl IntentStore for SqliteIntentStore {
     async fn till_secret(&self, till_id: &str) -> IntentResult<Option<Secret>> {
         let till_id = till_id.to_owned();
-        self.with(move |c| {
+        self.read(move |c| {
             Ok(c.prepare_cached(
                 "SELECT secret FROM pay_tills WHERE till_id = ?1 AND revoked_at IS NULL",
             )?
@@ -694,12 +824,70 @@ impl IntentStore for SqliteIntentStore {
 
     async fn by_id(&self, id: &str) -> IntentResult<Option<Intent>> {
         let id = id.to_owned();
-        self.with(move |c| intent_where(c, "id", &id)).await
+        self.read(move |c| intent_where(c, "id", &id)).await
+    }
+
+    async fn summary_with_payment(
+        &self,
+        id: &str,
+    ) -> IntentResult<Option<(IntentSummary, Option<ProviderPayment>)>> {
+        let id = id.to_owned();
+        self.read(move |c| {
+            let row = c
+                .prepare_cached(SUMMARY_WITH_PAYMENT)?
+                .query_row([&id], |r| {
+                    let payment = match r.get::<_, Option<String>>(8)? {
+                        Some(intent_id) => Some(ProviderPayment {
+                            intent_id,
+                            provider: r.get(9)?,
+                            provider_ref: r.get(10)?,
+                            qr_url: r.get(11)?,
+                            reason: r.get(12)?,
+                        }),
+                        None => None,
+                    };
+                    let summary = (
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, i64>(6)?,
+                        r.get::<_, Option<i64>>(7)?,
+                    );
+                    Ok((summary, payment))
+                })
+                .optional()?;
+            let Some((
+                (id, token, till_id, account, amount_cents, status, expires_at, paid_at),
+                payment,
+            )) = row
+            else {
+                return Ok(None);
+            };
+            let status = IntentStatus::parse(&status)
+                .ok_or_else(|| IntentStoreError::Database(format!("bad status {status}")))?;
+            Ok(Some((
+                IntentSummary {
+                    id,
+                    token,
+                    till_id,
+                    account,
+                    amount_cents,
+                    status,
+                    expires_at,
+                    paid_at,
+                },
+                payment,
+            )))
+        })
+        .await
     }
 
     async fn by_token(&self, token: &str) -> IntentResult<Option<Intent>> {
         let token = token.to_owned();
-        self.with(move |c| intent_where(c, "token", &token)).await
+        self.read(move |c| intent_where(c, "token", &token)).await
     }
 
     async fn confirm(
@@ -779,7 +967,7 @@ impl IntentStore for SqliteIntentStore {
     }
 
     async fn events_after(&self, seq: i64, limit: i64) -> IntentResult<Vec<IntentEvent>> {
-        self.with(move |c| {
+        self.read(move |c| {
             let mut stmt = c.prepare_cached("SELECT seq, intent_id, status FROM payment_intent_events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
             let rows = stmt.query_map(params![seq, limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
             let mut out = Vec::new();
@@ -794,12 +982,11 @@ impl IntentStore for SqliteIntentStore {
     }
 
     async fn last_seq(&self) -> IntentResult<i64> {
-        self.with(|c| {
-            Ok(c.query_row(
-                "SELECT coalesce(max(seq), 0) FROM payment_intent_events",
-                [],
-                |r| r.get(0),
-            )?)
+        self.read(|c| {
+            Ok(
+                c.prepare_cached("SELECT coalesce(max(seq), 0) FROM payment_intent_events")?
+                    .query_row([], |r| r.get(0))?,
+            )
         })
         .await
     }
@@ -819,7 +1006,7 @@ impl IntentStore for SqliteIntentStore {
 
     async fn provider_payment(&self, intent_id: &str) -> IntentResult<Option<ProviderPayment>> {
         let id = intent_id.to_owned();
-        self.with(move |c| provider_payment_where(c, "intent_id", &id))
+        self.read(move |c| provider_payment_where(c, "intent_id", &id))
             .await
     }
 
@@ -828,7 +1015,7 @@ impl IntentStore for SqliteIntentStore {
         provider_ref: &str,
     ) -> IntentResult<Option<ProviderPayment>> {
         let r = provider_ref.to_owned();
-        self.with(move |c| provider_payment_where(c, "provider_ref", &r))
+        self.read(move |c| provider_payment_where(c, "provider_ref", &r))
             .await
     }
 
@@ -1026,6 +1213,12 @@ impl IntentStore for AnyIntentStore {
     }
     async fn by_id(&self, id: &str) -> IntentResult<Option<Intent>> {
         delegate!(self, s => s.by_id(id))
+    }
+    async fn summary_with_payment(
+        &self,
+        id: &str,
+    ) -> IntentResult<Option<(IntentSummary, Option<ProviderPayment>)>> {
+        delegate!(self, s => s.summary_with_payment(id))
     }
     async fn by_token(&self, token: &str) -> IntentResult<Option<Intent>> {
         delegate!(self, s => s.by_token(token))
