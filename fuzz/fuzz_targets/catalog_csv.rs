@@ -1,10 +1,11 @@
 //! The catalogue CSV import (`kaching catalog import FILE.csv`: `domain::catalog::parse_csv`,
 //! all or nothing).
 //!
-//! Properties: no panic; an import either fails, naming a row that is in the file, or yields
-//! valid products: at least one, every field as its own parser would make it (parsing it again
-//! changes nothing), codes and barcodes unique; exported again (`catalog export`) and
-//! re-imported, the products are the same.
+//! Properties: no panic; an import either fails, naming a line of the file (a product's row is
+//! neither the header nor a blank line; lines end where the CSV reader ends them, at `\n`,
+//! `\r\n` or a lone `\r`), or yields valid products: at least one, every field as its own
+//! parser would make it (parsing it again changes nothing), codes and barcodes unique; exported
+//! again (`catalog export`) and re-imported, the products are the same.
 
 #![no_main]
 
@@ -41,18 +42,52 @@ fuzz_target!(|data: &[u8]| {
             );
         }
         Err(e) => {
-            let lines = data.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-            let row = match &e {
-                CatalogError::Malformed { row, .. } | CatalogError::BadRow { row, .. } => *row,
+            let lines = lines(data);
+            let n = lines.len() as u64;
+            let (row, data_row) = match &e {
+                CatalogError::Malformed { row, .. } => (*row, false),
+                CatalogError::BadRow { row, .. } => (*row, true),
                 CatalogError::DuplicateCode { row, first, .. }
                 | CatalogError::DuplicateBarcode { row, first, .. } => {
-                    assert!(first < row, "{e}");
-                    *row
+                    assert!((2..*row).contains(first), "{e}");
+                    (*row, true)
                 }
-                CatalogError::BadHeader(_) | CatalogError::Empty => 1,
+                CatalogError::BadHeader(_) | CatalogError::Empty => (1, false),
             };
-            assert!((1..=lines).contains(&row), "{e}: the file has {lines} lines");
+            assert!((1..=n).contains(&row), "{e}: the file has {n} lines");
+            if data_row {
+                // A product's row: never the header, never a blank line.
+                assert!(row >= 2, "{e}");
+                let line = String::from_utf8_lossy(lines[row as usize - 1]);
+                assert!(!line.trim().is_empty(), "{e}: line {row} is {line:?}");
+            }
             assert!(!e.to_string().is_empty());
         }
     }
 });
+
+/// The file's lines, ended by `\n`, `\r\n` or a lone `\r` (the CSV reader's terminators).
+fn lines(data: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < data.len() {
+        match data[i] {
+            b'\n' => {
+                out.push(&data[start..i]);
+                start = i + 1;
+            }
+            b'\r' => {
+                out.push(&data[start..i]);
+                if data.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(&data[start..]);
+    out
+}
