@@ -28,7 +28,11 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(Gtin::parse(b.as_str()).as_ref(), Ok(b));
                     assert!(barcodes.insert(b.as_str().to_owned()), "barcode twice: {b}");
                 }
-                assert!(codes.insert(p.code.as_str().to_owned()), "code twice: {}", p.code);
+                assert!(
+                    codes.insert(p.code.as_str().to_owned()),
+                    "code twice: {}",
+                    p.code
+                );
                 assert_eq!(parse_name(&p.name).as_deref(), Ok(p.name.as_str()), "{p:?}");
                 assert!(!p.price.is_negative(), "{p:?}");
                 assert_eq!(VatRate::parse(&p.vat.percent().to_string()), Ok(p.vat));

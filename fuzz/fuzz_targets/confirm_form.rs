@@ -15,9 +15,7 @@
 use actix_web::FromRequest;
 use actix_web::test::TestRequest;
 use actix_web::web;
-use kaching::pay_web::server::{
-    CONFIRM_FORM_LIMIT, ConfirmForm, FormRefusal, check_confirm_form,
-};
+use kaching::pay_web::server::{CONFIRM_FORM_LIMIT, ConfirmForm, FormRefusal, check_confirm_form};
 use kaching::pay_web::sign;
 use libfuzzer_sys::fuzz_target;
 
@@ -47,7 +45,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(form) = read_form(body.to_vec()) else {
         return;
     };
-    assert!(body.len() <= CONFIRM_FORM_LIMIT, "{} bytes read", body.len());
+    assert!(
+        body.len() <= CONFIRM_FORM_LIMIT,
+        "{} bytes read",
+        body.len()
+    );
 
     let again = serde_urlencoded::to_string([
         ("csrf", form.csrf.as_str()),

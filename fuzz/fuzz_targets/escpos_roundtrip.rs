@@ -66,7 +66,11 @@ fuzz_target!(|data: &[u8]| {
         );
         for (&w, &h) in want.iter().zip(&have) {
             let fine = h == w || h == '?' || look_alike(w) == Some(h);
-            assert!(fine, "{w:?} printed as {h:?} in {:?} ({page:?})", given.text);
+            assert!(
+                fine,
+                "{w:?} printed as {h:?} in {:?} ({page:?})",
+                given.text
+            );
             if page.encode_char(w).is_some() {
                 assert_eq!(h, w, "{w:?} is in {page:?} but printed as {h:?}");
             }
@@ -82,7 +86,11 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(got.align, align, "{given:?}");
     }
     // Only feed lines after the text (around the QR code).
-    assert!(printed.lines[lines.len()..].iter().all(|l| l.text.is_empty()));
+    assert!(
+        printed.lines[lines.len()..]
+            .iter()
+            .all(|l| l.text.is_empty())
+    );
     match qr {
         Some(data) if data.len() + 3 <= usize::from(u16::MAX) => {
             assert_eq!(printed.qr_data(), Some(data));

@@ -43,7 +43,10 @@ fuzz_target!(|data: &[u8]| {
                 if let Text::Msg { id, .. } = &refusal.text {
                     assert_ne!(message, *id, "message {id} missing in {lang}");
                 }
-                assert!(!message.trim().is_empty(), "{line:?}: empty message in {lang}");
+                assert!(
+                    !message.trim().is_empty(),
+                    "{line:?}: empty message in {lang}"
+                );
             }
         }
     }
@@ -66,9 +69,7 @@ fuzz_target!(|data: &[u8]| {
 /// What a parsed command may hold (docs/PROTOCOL.md).
 fn check_values(cmd: &Command) {
     let word = |s: &str| !s.is_empty() && !s.chars().any(char::is_whitespace);
-    let reason = |s: &str| {
-        !s.is_empty() && s.trim() == s && !s.chars().any(char::is_control)
-    };
+    let reason = |s: &str| !s.is_empty() && s.trim() == s && !s.chars().any(char::is_control);
     match cmd {
         Command::Login { id, pin } | Command::Approve { id, pin } => {
             assert!(word(id) && word(pin), "{cmd:?}")
@@ -82,10 +83,16 @@ fn check_values(cmd: &Command) {
         Command::Drawer(DrawerCommand::Open(m) | DrawerCommand::Close(m)) => {
             assert!(!m.is_negative(), "{cmd:?}")
         }
-        Command::Drawer(DrawerCommand::Move { amount, reason: r, .. }) => {
+        Command::Drawer(DrawerCommand::Move {
+            amount, reason: r, ..
+        }) => {
             assert!(amount.cents() > 0 && reason(r), "{cmd:?}")
         }
-        Command::Discount { target, rule, reason: r } => {
+        Command::Discount {
+            target,
+            rule,
+            reason: r,
+        } => {
             if let DiscountTarget::Line(n) = target {
                 assert!(*n >= 1, "{cmd:?}");
             }
@@ -93,7 +100,9 @@ fn check_values(cmd: &Command) {
                 Some(DiscountRule::Percent(bp)) => assert!((1..=10_000).contains(bp), "{cmd:?}"),
                 Some(DiscountRule::Amount(m)) => assert!(m.cents() > 0, "{cmd:?}"),
                 Some(DiscountRule::Price(m)) => assert!(!m.is_negative(), "{cmd:?}"),
-                Some(DiscountRule::Fixed(_)) => panic!("a typed line is never a fixed share: {cmd:?}"),
+                Some(DiscountRule::Fixed(_)) => {
+                    panic!("a typed line is never a fixed share: {cmd:?}")
+                }
                 None => {}
             }
             assert!(r.as_deref().is_none_or(reason), "{cmd:?}");

@@ -42,7 +42,10 @@ fuzz_target!(|data: &[u8]| {
             .expect("a decoded code matches a pattern");
         match decoded {
             Ok(label) => {
-                assert!(Gtin::parse(code).is_ok(), "{code} decoded with a bad check digit");
+                assert!(
+                    Gtin::parse(code).is_ok(),
+                    "{code} decoded with a bad check digit"
+                );
                 let ps = p.as_str().chars().filter(|&c| c == 'P').count();
                 assert_eq!(label.article.len(), ps, "{code} with {p}");
                 assert!(label.article.bytes().all(|b| b.is_ascii_digit()));
@@ -54,7 +57,8 @@ fuzz_target!(|data: &[u8]| {
                     }
                 }
                 for price in [0, 1, 399, 99_999_999, i64::MAX] {
-                    if let Some((unit, name)) = label.line_price("Tomates", Money::from_cents(price))
+                    if let Some((unit, name)) =
+                        label.line_price("Tomates", Money::from_cents(price))
                     {
                         assert!(!unit.is_negative(), "{label:?} at {price}: {unit:?}");
                         assert!(name.starts_with("Tomates"));

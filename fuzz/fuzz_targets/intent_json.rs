@@ -21,7 +21,10 @@ fn printable(s: &str, max: usize) -> bool {
 }
 
 fn check(new: &NewIntent) {
-    assert!((1..=MAX_AMOUNT_CENTS).contains(&new.amount_cents), "{new:?}");
+    assert!(
+        (1..=MAX_AMOUNT_CENTS).contains(&new.amount_cents),
+        "{new:?}"
+    );
     assert!((1..=MAX_LINES).contains(&new.lines.len()), "{new:?}");
     let sum: i64 = new.lines.iter().map(|l| l.total_cents).sum();
     assert_eq!(sum, new.amount_cents, "{new:?}");

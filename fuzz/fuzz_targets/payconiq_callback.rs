@@ -23,11 +23,17 @@ use kaching_fuzz::{PAYCONIQ_CALLBACK, PAYCONIQ_PROFILE};
 use libfuzzer_sys::fuzz_target;
 
 static VERIFIER: LazyLock<CallbackVerifier> = LazyLock::new(|| {
-    CallbackVerifier::with_keys(kaching_fuzz::payconiq_jwks(), PAYCONIQ_CALLBACK, PAYCONIQ_PROFILE)
+    CallbackVerifier::with_keys(
+        kaching_fuzz::payconiq_jwks(),
+        PAYCONIQ_CALLBACK,
+        PAYCONIQ_PROFILE,
+    )
 });
 
 fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 2, 10, 0, 0).single().expect("a valid date")
+    Utc.with_ymd_and_hms(2026, 12, 2, 10, 0, 0)
+        .single()
+        .expect("a valid date")
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -43,7 +49,8 @@ fuzz_target!(|data: &[u8]| {
     } else {
         kaching_fuzz::payconiq_sign(first, body)
     };
-    let verify = |sig: &str, body: &[u8]| kaching_fuzz::block_on(VERIFIER.verify(Some(sig), body, now()));
+    let verify =
+        |sig: &str, body: &[u8]| kaching_fuzz::block_on(VERIFIER.verify(Some(sig), body, now()));
     let Ok(accepted) = verify(&signature, body) else {
         return;
     };
@@ -59,16 +66,25 @@ fuzz_target!(|data: &[u8]| {
     if !body.is_empty() {
         let mut bent = body.to_vec();
         bent[flip % body.len()] ^= 1 << (flip % 8);
-        assert!(verify(&signature, &bent).is_err(), "accepted a bent body {bent:?}");
+        assert!(
+            verify(&signature, &bent).is_err(),
+            "accepted a bent body {bent:?}"
+        );
     }
     let (head, sig64) = signature.trim().split_once("..").expect("a detached JWS");
     let mut sig = sig64.as_bytes().to_vec();
     let at = flip % sig.len();
     sig[at] = if sig[at] == b'A' { b'B' } else { b'A' };
-    let bent = format!("{head}..{}", String::from_utf8(sig).expect("base64 is ASCII"));
+    let bent = format!(
+        "{head}..{}",
+        String::from_utf8(sig).expect("base64 is ASCII")
+    );
     // A change in the last character's unused bits leaves the same signature bytes.
     if !kaching_fuzz::payconiq_signed_by_test_key(&bent, body) {
-        assert!(verify(&bent, body).is_err(), "accepted a bent signature {bent:?}");
+        assert!(
+            verify(&bent, body).is_err(),
+            "accepted a bent signature {bent:?}"
+        );
     }
 });
 
@@ -81,7 +97,11 @@ fn check_claims(signature: &str, jti: &str) {
         .expect("an accepted header is base64url");
     let header: serde_json::Value =
         serde_json::from_slice(&header).expect("an accepted header is JSON");
-    let claim = |name: &str| header.get(format!("https://payconiq.com/{name}")).and_then(|v| v.as_str());
+    let claim = |name: &str| {
+        header
+            .get(format!("https://payconiq.com/{name}"))
+            .and_then(|v| v.as_str())
+    };
     assert_eq!(header["alg"], "ES256", "{header}");
     assert_eq!(claim("iss"), Some("Payconiq"), "{header}");
     assert_eq!(claim("path"), Some(PAYCONIQ_CALLBACK), "{header}");
@@ -89,8 +109,13 @@ fn check_claims(signature: &str, jti: &str) {
     assert_eq!(claim("jti"), Some(jti), "{header}");
     assert!(!jti.is_empty() && jti.len() <= 128, "{header}");
     let iat = claim("iat").expect("an iat");
-    let iat = DateTime::parse_from_rfc3339(iat).expect("an RFC 3339 iat").with_timezone(&Utc);
-    assert!(iat >= now() - IAT_PAST && iat <= now() + IAT_FUTURE, "{header}");
+    let iat = DateTime::parse_from_rfc3339(iat)
+        .expect("an RFC 3339 iat")
+        .with_timezone(&Utc);
+    assert!(
+        iat >= now() - IAT_PAST && iat <= now() + IAT_FUTURE,
+        "{header}"
+    );
     let crit: Vec<&str> = header["crit"]
         .as_array()
         .expect("crit")

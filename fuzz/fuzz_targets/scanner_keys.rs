@@ -23,8 +23,8 @@ use std::time::Duration;
 
 use kaching::devices::keymap::Layout;
 use kaching::devices::scanner::{
-    Decoded, Decoder, DecoderConfig, EV_KEY, EV_MSC, EV_SYN, InputEvent, MAX_SCAN_LEN, PRESS,
-    RELEASE, KeySource, ReplaySource, ReportSink, ScanError, ScannerReport, SourceError, Suffix,
+    Decoded, Decoder, DecoderConfig, EV_KEY, EV_MSC, EV_SYN, InputEvent, KeySource, MAX_SCAN_LEN,
+    PRESS, RELEASE, ReplaySource, ReportSink, ScanError, ScannerReport, SourceError, Suffix,
     run_pump,
 };
 use libfuzzer_sys::fuzz_target;
@@ -39,8 +39,8 @@ const KEY_CAPSLOCK: u16 = 58;
 const DIGIT_ROW: [u16; 10] = [11, 2, 3, 4, 5, 6, 7, 8, 9, 10]; // KEY_0, KEY_1..KEY_9
 const KEYPAD: [u16; 10] = [82, 79, 80, 81, 75, 76, 77, 71, 72, 73]; // KEY_KP0..KEY_KP9
 const LETTERS_US: [u16; 26] = [
-    30, 48, 46, 32, 18, 33, 34, 35, 23, 36, 37, 38, 50, 49, 24, 25, 16, 19, 31, 20, 22, 47, 17,
-    45, 21, 44,
+    30, 48, 46, 32, 18, 33, 34, 35, 23, 36, 37, 38, 50, 49, 24, 25, 16, 19, 31, 20, 22, 47, 17, 45,
+    21, 44,
 ]; // KEY_A..KEY_Z on a US keyboard
 
 fuzz_target!(|data: &[u8]| {
@@ -181,7 +181,11 @@ fn typing(config: DecoderConfig, how: u8, bytes: &[u8]) {
         }
     }
     match config.suffix {
-        Suffix::Enter => tap(&mut events, if kp_enter { KEY_KPENTER } else { KEY_ENTER }, false),
+        Suffix::Enter => tap(
+            &mut events,
+            if kp_enter { KEY_KPENTER } else { KEY_ENTER },
+            false,
+        ),
         Suffix::Tab => tap(&mut events, KEY_TAB, false),
         Suffix::None => {}
     }
@@ -194,7 +198,11 @@ fn typing(config: DecoderConfig, how: u8, bytes: &[u8]) {
     for d in &got {
         check(&config, d);
     }
-    assert_eq!(got, vec![Decoded::Scan(code.clone())], "typed {code:?} ({config:?}, how {how})");
+    assert_eq!(
+        got,
+        vec![Decoded::Scan(code.clone())],
+        "typed {code:?} ({config:?}, how {how})"
+    );
 }
 
 /// Collects the pump's reports; stops it after a bounded number of rounds (a recording's

@@ -70,12 +70,22 @@ fuzz_target!(|data: &[u8]| {
         if within {
             let mismatch = Err(SignatureError::Mismatch);
             assert_eq!(verify(&made, NOW, "GET", PATH, body), mismatch);
-            assert_eq!(verify(&made, NOW, METHOD, "/api/v1/intents/x/cancel", body), mismatch);
+            assert_eq!(
+                verify(&made, NOW, METHOD, "/api/v1/intents/x/cancel", body),
+                mismatch
+            );
             let mut other_body = body.to_vec();
             other_body.push(b' ');
             assert_eq!(verify(&made, NOW, METHOD, PATH, &other_body), mismatch);
             assert_eq!(
-                sign::verify(Some(&made), &[b"another till's secret"], NOW, METHOD, PATH, body),
+                sign::verify(
+                    Some(&made),
+                    &[b"another till's secret"],
+                    NOW,
+                    METHOD,
+                    PATH,
+                    body
+                ),
                 mismatch
             );
         }

@@ -5,7 +5,6 @@
 mod decoder;
 pub use decoder::*;
 
-
 // ---------------------------------------------------------------------------------------------
 // A test printer: a TCP listener that captures each connection's bytes as one job.
 
