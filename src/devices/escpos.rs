@@ -107,8 +107,11 @@ impl CodePage {
     }
 }
 
-/// One character for one, so a ticket's columns stay aligned.
-fn look_alike(c: char) -> Option<char> {
+/// One character for one, so a ticket's columns stay aligned. Public for the fuzz crate's
+/// round trip (`fuzz/fuzz_targets/escpos_roundtrip.rs`: a printed character is the one given,
+/// its look-alike or `?`).
+#[doc(hidden)]
+pub fn look_alike(c: char) -> Option<char> {
     Some(match c {
         '\t' | '\u{a0}' | '\u{2007}' | '\u{2009}' | '\u{202f}' => ' ',
         '‘' | '’' | '‚' | '′' => '\'',

@@ -104,7 +104,10 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<Product>, CatalogError> {
 }
 
 /// The 1-based line of the file on which the record read from byte `offset` starts (the reader
-/// reports where it began reading, before the blank lines it skipped).
+/// reports where it began reading, before the blank lines it skipped). Lines end where the
+/// reader ends them: at `\n`, `\r\n` or a lone `\r` (Excel's "CSV (Macintosh)" files), so a
+/// file with either kind of line ends gets the row an editor shows (found by fuzzing, see
+/// tests/fuzz_regressions.rs).
 fn line_of(data: &[u8], offset: u64) -> u64 {
     let mut end = usize::try_from(offset)
         .unwrap_or(usize::MAX)
@@ -112,7 +115,13 @@ fn line_of(data: &[u8], offset: u64) -> u64 {
     while end < data.len() && matches!(data[end], b'\n' | b'\r') {
         end += 1;
     }
-    data[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+    let head = &data[..end];
+    let breaks = head
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && head.get(i + 1) != Some(&b'\n')))
+        .count();
+    breaks as u64 + 1
 }
 
 pub fn to_csv(products: &[Product]) -> Result<String, csv::Error> {

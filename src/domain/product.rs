@@ -108,9 +108,13 @@ impl From<VatRate> for u8 {
     }
 }
 
-/// A product name: non-empty, at most 80 characters, no control characters.
+/// A product name: non-empty, at most 80 characters, no control characters, no spaces around.
+/// The control characters go first, then the spaces they uncover: `"\u{1} Pain"` is `Pain`, not
+/// ` Pain` (which a CSV export and re-import then changed: found by fuzzing, see
+/// tests/fuzz_regressions.rs).
 pub fn parse_name(s: &str) -> Result<String, ProductError> {
-    let t: String = s.trim().chars().filter(|c| !c.is_control()).collect();
+    let kept: String = s.chars().filter(|c| !c.is_control()).collect();
+    let t = kept.trim().to_owned();
     if t.is_empty() {
         return Err(ProductError::EmptyName);
     }

@@ -802,15 +802,52 @@ fn same_origin(origin: &str, host: &str) -> bool {
     }
 }
 
-/// The customer page's form.
-#[derive(Deserialize, utoipa::ToSchema)]
-struct ConfirmForm {
+/// The largest customer form read (a token and an amount need a tenth of it).
+#[doc(hidden)]
+pub const CONFIRM_FORM_LIMIT: usize = 4096;
+
+/// The customer page's form (`POST /p/{token}/confirm`), as actix's `web::Form` reads it.
+/// Public for the fuzz crate only (`fuzz/fuzz_targets/confirm_form.rs`).
+#[doc(hidden)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ConfirmForm {
     /// The page's CSRF token (HMAC of the link's token).
     #[schema(pattern = "^[0-9a-fA-F]{64}$")]
-    csrf: String,
+    pub csrf: String,
     /// The amount the page showed: a page rendered for another amount cannot confirm this one.
     #[schema(minimum = 1, maximum = 100_000_000)]
-    amount_cents: i64,
+    pub amount_cents: i64,
+}
+
+/// Why a read form is refused before the store is asked.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormRefusal {
+    /// Posted from another site (`Origin` names another host).
+    CrossOrigin,
+    /// Not this page's CSRF token (a stale page, or a forgery).
+    BadCsrf,
+}
+
+/// The checks between reading the form and asking the store: the `Origin` header, when the
+/// browser sends one, names this server (`host`); the CSRF token is the one this server gives
+/// the page of `token`. Pure (the fuzz crate drives it with any form and origin).
+#[doc(hidden)]
+pub fn check_confirm_form(
+    csrf_key: &[u8],
+    token: &str,
+    origin: Option<&str>,
+    host: &str,
+    form: &ConfirmForm,
+) -> Result<(), FormRefusal> {
+    // A form posted from another site: refused (the CSRF token is the real guard).
+    if origin.is_some_and(|o| !same_origin(o, host)) {
+        return Err(FormRefusal::CrossOrigin);
+    }
+    if !sign::hmac_hex_matches(csrf_key, format!("csrf:{token}").as_bytes(), &form.csrf) {
+        return Err(FormRefusal::BadCsrf);
+    }
+    Ok(())
 }
 
 #[utoipa::path(post, path = "/p/{token}/confirm",
@@ -865,21 +902,19 @@ async fn confirm(
     if state.payconiq.is_some() || state.store.provider_payment(&intent.id).await?.is_some() {
         return refuse(StatusCode::FORBIDDEN, "provider", "page-refused");
     }
-    // A form posted from another site: refused (the CSRF token is the real guard).
     let host = req.connection_info().host().to_owned();
     let origin = req
         .headers()
         .get(header::ORIGIN)
         .and_then(|o| o.to_str().ok());
-    if origin.is_some_and(|o| !same_origin(o, &host)) {
-        return refuse(StatusCode::FORBIDDEN, "csrf", "page-refused");
-    }
-    if !sign::hmac_hex_matches(
-        &state.csrf_key,
-        format!("csrf:{token}").as_bytes(),
-        &form.csrf,
-    ) {
-        return refuse(StatusCode::FORBIDDEN, "csrf", "page-refused-reload");
+    match check_confirm_form(&state.csrf_key, &token, origin, &host, &form) {
+        Ok(()) => {}
+        Err(FormRefusal::CrossOrigin) => {
+            return refuse(StatusCode::FORBIDDEN, "csrf", "page-refused");
+        }
+        Err(FormRefusal::BadCsrf) => {
+            return refuse(StatusCode::FORBIDDEN, "csrf", "page-refused-reload");
+        }
     }
     match state.store.confirm(&token, form.amount_cents, now).await? {
         ConfirmOutcome::Confirmed(ev) => {
@@ -1262,7 +1297,7 @@ pub fn configure(state: web::Data<PayState>) -> impl Fn(&mut web::ServiceConfig)
         cfg.app_data(state.clone())
             .app_data(client_addr.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY))
-            .app_data(web::FormConfig::default().limit(4096))
+            .app_data(web::FormConfig::default().limit(CONFIRM_FORM_LIMIT))
             .app_data(
                 web::JsonConfig::default()
                     .limit(MAX_BODY)
