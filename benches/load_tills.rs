@@ -49,12 +49,14 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::{Rng, load_average};
 
 use actix::prelude::*;
 use chrono::Utc;
@@ -181,12 +183,6 @@ fn server_url() -> url::Url {
         .unwrap_or_else(|e| panic!("KACHING_BENCH_MYSQL_URL is not a URL: {e}"));
     u.set_path("");
     u
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn proc_value(file: &str, key: &str) -> String {
@@ -657,39 +653,6 @@ fn wall_ms() -> f64 {
 
 // ---------------------------------------------------------------------------------------------
 // Generated sales.
-
-/// SplitMix64: deterministic baskets.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    fn percent(&mut self, p: usize) -> bool {
-        self.below(100) < p
-    }
-
-    fn weighted(&mut self, weights: &[usize]) -> usize {
-        let total: usize = weights.iter().sum();
-        let mut x = self.below(total);
-        for (i, w) in weights.iter().enumerate() {
-            if x < *w {
-                return i;
-            }
-            x -= w;
-        }
-        weights.len() - 1
-    }
-}
 
 /// Lines a basket has: 1 to 10, 3.9 on average (a corner shop's small baskets, a few big ones).
 const LINES_WEIGHTS: [usize; 10] = [18, 17, 15, 12, 10, 8, 7, 5, 4, 4];

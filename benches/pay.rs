@@ -33,10 +33,13 @@
 //! generator): a figure the machine's other work disturbs less than the rate.
 //! The method and the figures are in docs/BENCHMARKS.md.
 
+mod support;
+
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use support::{Rng, load_average};
 
 use actix_web::{App, HttpServer, web};
 use futures_util::StreamExt;
@@ -128,13 +131,6 @@ impl Plan {
             load_threads: env_usize("KACHING_BENCH_LOAD_THREADS").unwrap_or(2).max(1),
         }
     }
-}
-
-/// Other work on the machine shows in the tails (p99, max): the load is printed with the figures.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,19 +290,6 @@ fn rebase(pay_url: &str, base: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Percentiles and the table.
 
-/// SplitMix64: the pauses between intents are the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) % n
-    }
-}
-
 struct Summary {
     n: usize,
     mean: f64,
@@ -412,8 +395,8 @@ async fn measure_latency(
         // The customer reads the page before pressing: the server's threads park, and the
         // confirmation falls at a uniformly random phase of the other instance's poll whatever
         // came before (a pause spread over a whole poll period).
-        let spread = POLL_EVERY.as_millis().max(1) as u64;
-        tokio::time::sleep(Duration::from_millis(5 + rng.below(spread))).await;
+        let spread = POLL_EVERY.as_millis().max(1) as usize;
+        tokio::time::sleep(Duration::from_millis(5 + rng.below(spread) as u64)).await;
 
         let start = Instant::now();
         let press = async {

@@ -16,11 +16,14 @@
 //! goal's figure); `KACHING_BENCH_SALES` sets the number of measured sales (500). The method and
 //! the figures are in docs/BENCHMARKS.md ("Printing").
 
+mod support;
+
 use std::io::Read;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
+use support::load_average;
 
 use chrono::Utc;
 use tokio::sync::mpsc;
@@ -76,12 +79,6 @@ fn row(label: &str, s: &Summary) {
         "  {:<40} {:>6} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3}",
         label, s.n, s.mean, s.p50, s.p90, s.p99, s.max
     );
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// The stand-in printer: every connection is one ticket; sends (bytes, last byte's instant).

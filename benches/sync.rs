@@ -25,12 +25,15 @@
 //! one. `KACHING_BENCH_QUICK=1`: 10 000 sales for (1) and one restore trial (a smoke run);
 //! `KACHING_BENCH_REBUILD=1` rebuilds the cached ledger. Method and figures: docs/BENCHMARKS.md.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::{Rng, load_average};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -105,12 +108,6 @@ fn flag(name: &str) -> bool {
 
 // ---------------------------------------------------------------------------------------------
 // The machine and the server.
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
-}
 
 /// The first value of `key` in a `/proc` file (`key: value`).
 fn proc_value(file: &str, key: &str) -> String {
@@ -262,50 +259,6 @@ impl Drop for BenchDb {
 
 // ---------------------------------------------------------------------------------------------
 // Generated data.
-
-/// SplitMix64: deterministic data, so every run measures the same ledger.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    fn percent(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn weighted(&mut self, weights: &[usize]) -> usize {
-        let total: usize = weights.iter().sum();
-        let mut x = self.below(total);
-        for (i, w) in weights.iter().enumerate() {
-            if x < *w {
-                return i;
-            }
-            x -= w;
-        }
-        weights.len() - 1
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn bytes10(&mut self) -> [u8; 10] {
-        let a = self.next_u64().to_le_bytes();
-        let b = self.next_u64().to_le_bytes();
-        [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1]]
-    }
-}
 
 const NOUNS: [&str; 8] = [
     "Baguette",

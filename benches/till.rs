@@ -16,10 +16,13 @@
 //! `KACHING_BENCH_PACE_MS` sets the pause between paced scans (10 ms).
 //! The method and the figures are in docs/BENCHMARKS.md.
 
+mod support;
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{Rng, load_average};
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
 use chrono_tz::Tz;
@@ -84,56 +87,8 @@ fn main() {
     println!("load average at end: {}", load_average());
 }
 
-/// Other work on the machine shows in the tails (p99, max): the load is printed with the figures.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Shared helpers: a seeded generator, percentiles, the table.
-
-/// SplitMix64: deterministic data, so every run measures the same ledger and the same scans.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// True with probability `percent` / 100.
-    fn percent(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    /// An index drawn with the given weights.
-    fn weighted(&mut self, weights: &[usize]) -> usize {
-        let mut r = self.below(weights.iter().sum());
-        for (i, w) in weights.iter().enumerate() {
-            if r < *w {
-                return i;
-            }
-            r -= w;
-        }
-        weights.len() - 1
-    }
-
-    fn bytes10(&mut self) -> [u8; 10] {
-        let a = self.next_u64().to_le_bytes();
-        let b = self.next_u64().to_le_bytes();
-        [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1]]
-    }
-}
 
 struct Summary {
     n: usize,

@@ -44,6 +44,17 @@ cargo fuzz --version >/dev/null 2>&1 ||
 targets="${FUZZ_TARGETS:-$(cargo +nightly fuzz list)}"
 [ -n "$targets" ] || fail "no fuzz targets found in fuzz/"
 
+# The instrumented build (address sanitizer, coverage counters) of the library and nine targets
+# takes about 4.5 GB of disk in fuzz/target: say so before the linker dies of a full disk
+# (CI's first fuzz run did, with an LLVM "IO failure on output stream").
+need_gb="${FUZZ_NEED_GB:-6}"
+mkdir -p fuzz/target
+free_gb=$(($(df -Pk fuzz/target | awk 'NR == 2 { print $4 }') / 1024 / 1024))
+if [ -z "$(ls -A fuzz/target 2>/dev/null | grep -v fuzz-logs)" ] && [ "$free_gb" -lt "$need_gb" ]; then
+  fail "only ${free_gb} GB free on the disk of $(pwd)/fuzz/target; the fuzz build needs about ${need_gb} GB" \
+    "free some disk (an old target/ directory: cargo clean), or set FUZZ_NEED_GB to try anyway"
+fi
+
 # The same flags for the build and the runs, so a run does not rebuild: debug assertions (and
 # so overflow checks) on, as in the tests.
 flags=(--debug-assertions --sanitizer "$sanitizer")

@@ -289,6 +289,6 @@ case "$job" in
     say "building (release, for the package test)"
     cargo build --release --locked || fail "the release build failed" "read the compiler's message above"
     say "running the test suite (MariaDB: ${KACHING_TEST_MYSQL_URL%%@*}@…)"
-    cargo test --locked || fail "some tests failed" "read the failures above; each names what it needs"
+    cargo test --locked --no-fail-fast || fail "some tests failed" "read the failures above; each names what it needs"
     ;;
 esac

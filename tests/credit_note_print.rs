@@ -45,7 +45,11 @@ fn kaching_tcp(
         .env("KACHING_PRINTER__LANGUAGE", language)
         .env("KACHING_SHOP__NAME", shop.name)
         .env("KACHING_SHOP__ADDRESS", shop.address)
-        .env("KACHING_SHOP__VAT_NUMBER", shop.vat_number);
+        .env("KACHING_SHOP__VAT_NUMBER", shop.vat_number)
+        // A cashier sells here, on the real clock: the shop is open all day, so the test passes
+        // at any hour (the default hours, 06:00-18:00, refused her after six in the evening).
+        .env("KACHING_HOURS__OPEN", "00:00")
+        .env("KACHING_HOURS__CLOSE", "24:00");
     cmd
 }
 

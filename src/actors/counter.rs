@@ -629,13 +629,19 @@ impl Till {
                         })
                         .await;
                         let ticket = self.ticket_of(&req.refund_id).await;
-                        self.refund_progress(&req, &status, view.reason.clone(), ticket);
                         if view.status == RefundStatus::Failed {
+                            // Audited before the alarm is shown: whoever sees the alarm (a
+                            // cashier, a test, the admin) finds it in the audit trail too.
                             let (id, now) = (req.refund_id.clone(), self.clock.now());
-                            self.ledger.do_send(ledger::LedgerJob::new(move |l| {
+                            if let Err(e) = ledger::run(&self.ledger, move |l| {
                                 l.audit(now, None, "provider_refund_failed", &format!("credit note {id}: the provider failed the refund; give it back in cash"))
-                            }));
+                            })
+                            .await
+                            {
+                                tracing::error!(error = %e, "could not audit a failed provider refund");
+                            }
                         }
+                        self.refund_progress(&req, &status, view.reason.clone(), ticket);
                     }
                     req.provider_status = Some(status);
                     if view.status.is_final() {

@@ -1343,4 +1343,119 @@ mod tests {
             assert!(s.record_jti("j-2", 3).await.unwrap());
         });
     }
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    fn new_intent(amount_cents: i64) -> crate::pay_web::api::NewIntent {
+        crate::pay_web::api::NewIntent {
+            id: uuid::Uuid::now_v7(),
+            amount_cents,
+            account: "main".into(),
+            seller: "Khadija".into(),
+            shop_name: "Épicerie".into(),
+            lines: vec![crate::pay_web::api::IntentLine {
+                name: "Pain".into(),
+                qty: 1,
+                total_cents: amount_cents,
+            }],
+        }
+    }
+
+    /// The status route's one-read summary says what `by_id` and `provider_payment` say, with
+    /// and without a provider payment, and sees each write at once (the read-only connections
+    /// read the WAL the writer just committed to).
+    #[test]
+    fn the_status_summary_matches_the_full_reads_and_sees_every_write_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        rt().block_on(async {
+            let s = SqliteIntentStore::open(&dir.path().join("pay.sqlite")).unwrap();
+            let full = |id: String| {
+                let s = s.clone();
+                async move {
+                    let intent = s.by_id(&id).await.unwrap().unwrap();
+                    let payment = s.provider_payment(&id).await.unwrap();
+                    (intent.summary(), payment)
+                }
+            };
+            assert_eq!(s.summary_with_payment("no-such-id").await.unwrap(), None);
+
+            let a = new_intent(250);
+            let (ia, _) = s
+                .create("till-1", &a, "tok-a", 1_000, 61_000)
+                .await
+                .unwrap();
+            let got = s.summary_with_payment(&ia.id).await.unwrap().unwrap();
+            assert_eq!(got, full(ia.id.clone()).await);
+            assert_eq!((got.0.status, got.1.clone()), (IntentStatus::Pending, None));
+
+            let b = new_intent(990);
+            let (ib, _) = s
+                .create("till-1", &b, "tok-b", 1_000, 61_000)
+                .await
+                .unwrap();
+            let p = ProviderPayment {
+                intent_id: ib.id.clone(),
+                provider: "payconiq".into(),
+                provider_ref: "pq-1".into(),
+                qr_url: "https://qr.example/pq-1".into(),
+                reason: None,
+            };
+            s.set_provider_payment(&p, 2_000).await.unwrap();
+            let got = s.summary_with_payment(&ib.id).await.unwrap().unwrap();
+            assert_eq!(got.1.as_ref(), Some(&p));
+            assert_eq!(got, full(ib.id.clone()).await);
+
+            // A write through the writer is seen by the very next inline read.
+            assert!(matches!(
+                s.confirm("tok-a", 250, 3_000).await.unwrap(),
+                ConfirmOutcome::Confirmed(_)
+            ));
+            let got = s.summary_with_payment(&ia.id).await.unwrap().unwrap();
+            assert_eq!(
+                (got.0.status, got.0.paid_at),
+                (IntentStatus::Paid, Some(3_000))
+            );
+            // The other intent is untouched.
+            let other = s.summary_with_payment(&ib.id).await.unwrap().unwrap();
+            assert_eq!(other.0.status, IntentStatus::Pending);
+        });
+    }
+
+    /// A read path cannot write: the inline connections are `query_only`. When every one of
+    /// them is busy, a read still answers, on the writer's path.
+    #[test]
+    fn inline_reads_cannot_write_and_fall_back_to_the_writer_when_all_are_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        rt().block_on(async {
+            let s = SqliteIntentStore::open(&dir.path().join("pay.sqlite")).unwrap();
+            s.add_till("till-1", &Secret::new("s3cret"), 1)
+                .await
+                .unwrap();
+
+            let wrote = s
+                .read(|c| Ok(c.execute("DELETE FROM pay_tills", [])?))
+                .await;
+            assert!(wrote.is_err(), "a read-only connection deleted: {wrote:?}");
+            assert!(s.till_secret("till-1").await.unwrap().is_some());
+
+            // Hold every read-only connection, as four concurrent readers would.
+            let held: Vec<_> = (0..READERS)
+                .map(|_| s.reader().expect("a free reader"))
+                .collect();
+            assert!(held.iter().all(|g| g.is_some()));
+            assert!(s.reader().is_none(), "a fifth reader while four are held");
+            let secret = s.till_secret("till-1").await.unwrap();
+            assert_eq!(
+                secret.map(|x| x.expose().to_owned()).as_deref(),
+                Some("s3cret")
+            );
+            drop(held);
+            assert!(s.reader().is_some());
+        });
+    }
 }
