@@ -4,28 +4,15 @@
 //! a real SQLite file; the sweeper is what can be seen from outside: it turns a pending intent
 //! past its expiry into `expired` in the database within a second (`SWEEP_EVERY`).
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use kaching::clock::{SharedClock, SystemClock};
-use kaching::pay_web::api::{IntentLine, IntentStatus, NewIntent};
+use kaching::pay_web::api::IntentStatus;
 use kaching::pay_web::server::{self, PayServerOptions, SWEEP_EVERY};
 use kaching::pay_web::store::{AnyIntentStore, IntentStore};
-
-fn intent(amount_cents: i64) -> NewIntent {
-    NewIntent {
-        id: uuid::Uuid::now_v7(),
-        amount_cents,
-        account: "main".into(),
-        seller: "Khadija".into(),
-        shop_name: "Épicerie".into(),
-        lines: vec![IntentLine {
-            name: "Pain".into(),
-            qty: 1,
-            total_cents: amount_cents,
-        }],
-    }
-}
 
 /// Creates an intent that expires `after` from now (the stored status stays `pending` until a
 /// sweeper writes `expired`); returns its id.
@@ -34,7 +21,7 @@ async fn expiring(store: &AnyIntentStore, token: &str, after: Duration) -> Strin
     let (i, created) = store
         .create(
             "till-1",
-            &intent(120),
+            &common::pay_server::new_intent(120),
             token,
             now,
             now + after.as_millis() as i64,

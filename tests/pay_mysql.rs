@@ -16,7 +16,7 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
-use kaching::pay_web::api::{IntentEvent, IntentLine, IntentStatus, NewIntent};
+use kaching::pay_web::api::{IntentEvent, IntentStatus, NewIntent};
 use kaching::pay_web::store::{
     AnyIntentStore, CancelOutcome, ConfirmOutcome, IntentStore, IntentStoreError,
 };
@@ -35,19 +35,7 @@ async fn store_of(db: &TestDb) -> AnyIntentStore {
 }
 
 fn intent(amount_cents: i64) -> NewIntent {
-    NewIntent {
-        id: uuid::Uuid::now_v7(),
-        amount_cents,
-        account: "main".into(),
-        seller: "Khadija".into(),
-        // Four-byte UTF-8 must survive the round trip (utf8mb4).
-        shop_name: "KACHING — Saint-Gilles 🥐".into(),
-        lines: vec![IntentLine {
-            name: "Pain au chocolat".into(),
-            qty: 1,
-            total_cents: amount_cents,
-        }],
-    }
+    common::pay_server::new_intent(amount_cents)
 }
 
 fn token() -> String {

@@ -128,3 +128,20 @@ pub fn payconiq(sim: &super::payconiq_sim::PayconiqSim, key: &str, profile: &str
         .collect()
     })
 }
+
+/// A valid intent of one line for `amount_cents`, with a fresh id (four-byte UTF-8 in the shop's
+/// name: the stores must keep it).
+pub fn new_intent(amount_cents: i64) -> kaching::pay_web::api::NewIntent {
+    kaching::pay_web::api::NewIntent {
+        id: uuid::Uuid::now_v7(),
+        amount_cents,
+        account: "main".into(),
+        seller: "Khadija".into(),
+        shop_name: "KACHING — Saint-Gilles 🥐".into(),
+        lines: vec![kaching::pay_web::api::IntentLine {
+            name: "Pain au chocolat".into(),
+            qty: 1,
+            total_cents: amount_cents,
+        }],
+    }
+}
