@@ -75,22 +75,25 @@ cmake_version() {
 
 # Debian packages each job needs. The ledger's SQLite is compiled in (rusqlite "bundled").
 build_pkgs=(build-essential pkg-config ca-certificates curl git python3 python3-venv)
-# The touch screen: fltk-sys builds FLTK from source (cmake, below) against X11, Xft, pango
-# and OpenGL; fonts-dejavu-core gives it a font with € and accents.
+# The touch screen: fltk-sys builds FLTK from source (cmake, below) against X11 and Xft (text;
+# without pango and cairo: Cargo.toml) and OpenGL;
+# fonts-dejavu-core gives it a font with €, accents and every symbol the till shows.
 gui_pkgs=(libx11-dev libxext-dev libxft-dev libxinerama-dev libxcursor-dev libxrender-dev
-  libxfixes-dev libpango1.0-dev libcairo2-dev libgl1-mesa-dev libglu1-mesa-dev fonts-dejavu-core)
+  libxfixes-dev libgl1-mesa-dev libglu1-mesa-dev fonts-dejavu-core)
 build_pkgs+=("${gui_pkgs[@]}")
 # libfaketime: the ORIGIN-day replay and the demo at 21:30; chromium + chromedriver: the phone
 # browser test; mariadb-client: to reach (or provision) the MariaDB the central-database tests
 # use; cups: the CUPS printing test (a raw queue to a loopback port); poppler-utils: pdftotext
 # and pdfinfo read the exported PDF reports back (tests/admin.rs); xvfb, xdotool, x11-utils,
 # imagemagick, xauth: the GUI tests run the real window on a virtual X server, click and type
-# with real X events and take the screenshots; systemd (systemd-analyze) and dpkg-dev: the
-# package test verifies the units and installs the .deb; haproxy: three pay-servers behind a
-# load balancer (tests/pay_haproxy.rs, benches/load_pay.rs run their own in the foreground;
-# Debian's haproxy service, with its stock configuration, listens on nothing).
-test_pkgs=(libfaketime faketime chromium chromium-driver fonts-dejavu-core mariadb-client cups cups-client
-  poppler-utils xvfb xdotool x11-utils imagemagick xauth systemd dpkg-dev haproxy)
+# with real X events and take the screenshots; fontconfig (fc-match): tests/footprint.rs checks
+# that the font the screen draws with has every glyph it shows; systemd (systemd-analyze) and
+# dpkg-dev: the package test verifies the units and installs the .deb; haproxy: three
+# pay-servers behind a load balancer (tests/pay_haproxy.rs, benches/load_pay.rs run their own
+# in the foreground; Debian's haproxy service, with its stock configuration, listens on
+# nothing).
+test_pkgs=(libfaketime faketime chromium chromium-driver fonts-dejavu-core fontconfig mariadb-client
+  cups cups-client poppler-utils xvfb xdotool x11-utils imagemagick xauth systemd dpkg-dev haproxy)
 
 install_debian_packages() {
   command -v dpkg-query >/dev/null 2>&1 || fail "dpkg-query not found: this is not a Debian-like system" \

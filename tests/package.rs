@@ -308,7 +308,13 @@ fn the_deb_installs_runs_the_pay_server_as_kaching_and_removal_keeps_the_data() 
         env!("CARGO_PKG_VERSION")
     );
     let depends = field("Depends");
-    for dep in ["adduser", "libc6", "libx11-6"] {
+    for dep in [
+        "adduser",
+        "libc6",
+        "libx11-6",
+        "libxft2",
+        "fonts-dejavu-core",
+    ] {
         assert!(depends.contains(dep), "Depends lacks {dep}: {depends}");
     }
     let recommends = field("Recommends");

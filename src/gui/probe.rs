@@ -32,7 +32,7 @@ fn rss_kb() -> Option<u64> {
 type FitKey = (String, i32, i32, i32, i32);
 
 /// Whether a widget's label fits inside it, measured in its own font (a Dutch word longer than
-/// its button is a bug the tests catch). Measuring text is slow (pango lays it out), so each
+/// its button is a bug the tests catch). Measuring text is slow (Xft lays out every glyph), so each
 /// label is measured once per size, not on every probe write.
 fn label_fits(w: &fltk::widget::Widget, cache: &RefCell<HashMap<FitKey, bool>>) -> bool {
     let label = w.label();
