@@ -21,6 +21,7 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -83,13 +84,7 @@ fn startup(x: &Xvfb) {
 
 /// A field of `/proc/PID/status`, in KiB.
 fn status_kb(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("{field} in /proc/{pid}/status"))
+    support::proc_status(pid, field).unwrap_or_else(|| panic!("{field} in /proc/{pid}/status"))
 }
 
 fn vm_rss_kb(pid: u32) -> u64 {

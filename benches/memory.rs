@@ -21,6 +21,7 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -49,21 +50,13 @@ struct Mem {
 }
 
 fn mem(pid: u32) -> Mem {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
+    let field = |name: &str| support::proc_status(pid, name).unwrap_or(0);
     Mem {
-        rss: field("VmRSS:"),
-        hwm: field("VmHWM:"),
-        anon: field("RssAnon:"),
-        file: field("RssFile:"),
-        threads: field("Threads:"),
+        rss: field("VmRSS"),
+        hwm: field("VmHWM"),
+        anon: field("RssAnon"),
+        file: field("RssFile"),
+        threads: field("Threads"),
     }
 }
 

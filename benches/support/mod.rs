@@ -1,5 +1,6 @@
-//! What the benches share: a seeded generator, so every run measures the same data, and the
-//! machine's load average, printed beside each figure. Each bench takes what it needs.
+//! What the benches share: a seeded generator, so every run measures the same data, the
+//! machine's load average, printed beside each figure, and a reader of `/proc/PID/status` for
+//! the memory benches. Each bench takes what it needs.
 #![allow(dead_code)]
 
 /// SplitMix64 (Steele, Lea and Flood): deterministic data from a seed, the same on every run
@@ -55,4 +56,17 @@ pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into())
+}
+
+/// A field of `/proc/PID/status` (`VmRSS`, `RssAnon`, `Threads`…): its number, in KiB for the
+/// memory fields; `None` when the process or the field is gone.
+pub fn proc_status(pid: u32, field: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
