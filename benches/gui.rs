@@ -82,18 +82,25 @@ fn startup(x: &Xvfb) {
     summary("  spawn → probe with first_draw (outside)", "ms", outer);
 }
 
-/// A field of `/proc/PID/status`, in KiB.
-fn status_kb(pid: u32, field: &str) -> u64 {
-    support::proc_status(pid, field).unwrap_or_else(|| panic!("{field} in /proc/{pid}/status"))
+/// A field of one reading of `/proc/PID/status`, in KiB.
+fn status_kb(pid: u32, status: &support::ProcStatus, field: &str) -> u64 {
+    status
+        .get(field)
+        .unwrap_or_else(|| panic!("{field} in /proc/{pid}/status"))
+}
+
+fn read_status(pid: u32) -> support::ProcStatus {
+    support::ProcStatus::read(pid).unwrap_or_else(|| panic!("no /proc/{pid}/status"))
 }
 
 fn vm_rss_kb(pid: u32) -> u64 {
-    status_kb(pid, "VmRSS")
+    status_kb(pid, &read_status(pid), "VmRSS")
 }
 
 /// RSS, its anonymous and file-backed parts (shared libraries, fonts) and the peak, in MiB.
 fn rss_parts(pid: u32) -> String {
-    let mb = |f: &str| status_kb(pid, f) as f64 / 1024.0;
+    let status = read_status(pid);
+    let mb = |f: &str| status_kb(pid, &status, f) as f64 / 1024.0;
     format!(
         "VmRSS {:.1} (RssAnon {:.1}, RssFile {:.1}, RssShmem {:.1}), VmHWM {:.1}",
         mb("VmRSS"),

@@ -50,7 +50,8 @@ struct Mem {
 }
 
 fn mem(pid: u32) -> Mem {
-    let field = |name: &str| support::proc_status(pid, name).unwrap_or(0);
+    let status = support::ProcStatus::read(pid).expect("proc status");
+    let field = |name: &str| status.get(name).unwrap_or(0);
     Mem {
         rss: field("VmRSS"),
         hwm: field("VmHWM"),

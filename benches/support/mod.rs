@@ -58,15 +58,25 @@ pub fn load_average() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-/// A field of `/proc/PID/status` (`VmRSS`, `RssAnon`, `Threads`…): its number, in KiB for the
-/// memory fields; `None` when the process or the field is gone.
-pub fn proc_status(pid: u32, field: &str) -> Option<u64> {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()?
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
+/// One reading of `/proc/PID/status`, so that the fields compared come from the same moment.
+pub struct ProcStatus(String);
+
+impl ProcStatus {
+    /// `None` when the process is gone.
+    pub fn read(pid: u32) -> Option<ProcStatus> {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .map(ProcStatus)
+    }
+
+    /// A field's number (`VmRSS`, `RssAnon`, `Threads`…), in KiB for the memory fields.
+    pub fn get(&self, field: &str) -> Option<u64> {
+        self.0
+            .lines()
+            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    }
 }
